@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Per-device counters: packets and bytes each way, and drops by the reason
+// they happened (never a bare "errors"), so every frame that came in is
+// either counted as delivered or counted under a named reason.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace vnet {
+
+enum class DropReason : std::uint8_t {
+    tx_runt,            // shorter than an Ethernet header
+    tx_oversize,        // longer than the device's MTU allows
+    tx_no_buffer,       // packet pool exhausted
+    tx_link_down,       // device or its carrier down
+    rx_runt,            // shorter than an Ethernet header
+    rx_link_down,       // device or its carrier down
+    rx_filtered,        // destination not accepted by the RX filter
+    rx_exact_unclaimed, // rx_handler said EXACT and nothing was bound to us
+    rx_nesting_limit,   // rx_handler chain deeper than kMaxNesting
+    rx_no_buffer,       // no room in the receiving function's ring
+    count_
+};
+
+inline constexpr std::size_t kDropReasons = static_cast<std::size_t>(DropReason::count_);
+
+// Stable names: they appear in QMP, HMP and trace output.
+const char* drop_reason_name(DropReason r);
+
+struct DeviceCounters {
+    std::uint64_t rx_packets = 0;
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_packets = 0;
+    std::uint64_t tx_bytes = 0;
+    std::array<std::uint64_t, kDropReasons> drops{};
+
+    void drop(DropReason r) { ++drops[static_cast<std::size_t>(r)]; }
+    std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
+};
+
+}  // namespace vnet

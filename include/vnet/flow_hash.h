@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The receive flow hash: Toeplitz over the IP addresses and, for TCP and UDP,
+// the ports, as Microsoft's RSS specification and the virtio-net RSS feature
+// define it, so a queue choice here matches what an RSS NIC would make.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace vnet {
+
+inline constexpr std::size_t kRssKeyLen = 40;
+// The longest hash input: IPv6 src + dst + two ports.
+inline constexpr std::size_t kRssMaxInput = 16 + 16 + 2 + 2;
+
+using RssKey = std::array<std::uint8_t, kRssKeyLen>;
+
+// The key of the RSS specification's verification suite, also the usual
+// NIC default; with it our hashes equal the published test values.
+extern const RssKey kDefaultRssKey;
+
+enum class HashType : std::uint8_t { none, ipv4, tcpv4, udpv4, ipv6, tcpv6, udpv6 };
+
+struct FlowHash {
+    std::uint32_t value = 0;
+    HashType type = HashType::none;
+};
+
+// Table-driven Toeplitz: one table lookup per input byte instead of a loop
+// over its bits; the tables are built once per key.
+class ToeplitzHasher {
+public:
+    explicit ToeplitzHasher(const RssKey& key);
+
+    std::uint32_t hash(std::span<const std::uint8_t> input) const;
+    // Hash of an Ethernet frame; type none (value 0) for anything that is
+    // not IPv4/IPv6, so such frames all go to one queue.
+    FlowHash hash_frame(std::span<const std::uint8_t> frame) const;
+
+    static const ToeplitzHasher& default_hasher();
+
+private:
+    std::array<std::array<std::uint32_t, 256>, kRssMaxInput> table_{};
+};
+
+// RSS's indirection step with the default table (entry i holds i mod n):
+// the low 7 bits of the hash pick the entry.
+inline unsigned queue_for_hash(std::uint32_t hash, unsigned nqueues) {
+    constexpr unsigned kIndirectionEntries = 128;
+    return nqueues <= 1 ? 0 : (hash & (kIndirectionEntries - 1)) % nqueues;
+}
+
+}  // namespace vnet

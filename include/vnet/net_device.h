@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The net device, our struct net_device: MAC, MTU, administrative and
+// carrier state, counters, one rx_handler slot (netdev_rx_handler_register)
+// and the upper/lower link that rx_handler chaining follows. What a device
+// does with a frame it sends, and what its own protocol stack is, are two
+// small interfaces so the same object serves the lower port, the children
+// and unit tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "vnet/counters.h"
+#include "vnet/mac_addr.h"
+#include "vnet/packet.h"
+#include "vnet/rx_filter.h"
+
+namespace vnet {
+
+// rx_handler_result_t of include/linux/netdevice.h.
+enum class RxHandlerResult : std::uint8_t {
+    consumed,  // the handler took the packet
+    another,   // packet->dev changed: run the loop again for the new device
+    exact,     // deliver only to what is bound to this exact device
+    pass,      // as if there were no handler: up this device's own stack
+};
+
+// The handler may replace the packet (the kernel's struct sk_buff **pskb).
+using RxHandler = RxHandlerResult (*)(Packet*& pkt, void* data);
+
+// What the device does with a packet it transmits (ndo_start_xmit).
+enum class XmitResult : std::uint8_t { sent, queued, dropped };
+
+class XmitOps {
+public:
+    virtual XmitResult xmit(NetDevice& dev, Packet& pkt) = 0;
+
+protected:
+    ~XmitOps() = default;
+};
+
+// What a device's own protocol stack does with a packet given to it
+// (for the lower port: the guest function that stands for its host stack).
+enum class DeliverResult : std::uint8_t {
+    delivered,
+    busy,  // no room now: the caller may keep the packet and retry later
+    dropped,
+};
+
+class Stack {
+public:
+    virtual DeliverResult deliver(NetDevice& dev, const Packet& pkt) = 0;
+
+protected:
+    ~Stack() = default;
+};
+
+class NetDevice {
+public:
+    static constexpr unsigned kDefaultMtu = 1500;
+
+    NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack* stack);
+    NetDevice(const NetDevice&) = delete;
+    NetDevice& operator=(const NetDevice&) = delete;
+    ~NetDevice();
+
+    const std::string& name() const { return name_; }
+    const MacAddr& mac() const { return filter_.mac(); }
+    void set_mac(const MacAddr& m) { filter_.set_mac(m); }
+    unsigned mtu() const { return mtu_; }
+    void set_mtu(unsigned mtu) { mtu_ = mtu; }
+
+    // IFF_UP and the carrier (netif_carrier_on/off); both needed to pass traffic.
+    bool up() const { return up_; }
+    void set_up(bool up) { up_ = up; }
+    bool carrier() const { return carrier_; }
+    void set_carrier(bool on) { carrier_ = on; }
+    bool running() const { return up_ && carrier_; }
+
+    RxFilter& filter() { return filter_; }
+    const RxFilter& filter() const { return filter_; }
+    DeviceCounters& counters() { return counters_; }
+    const DeviceCounters& counters() const { return counters_; }
+
+    // netdev_rx_handler_register: one handler per device; false if taken.
+    bool rx_handler_register(RxHandler handler, void* data);
+    void rx_handler_unregister();
+    RxHandler rx_handler() const { return rx_handler_; }
+    void* rx_handler_data() const { return rx_handler_data_; }
+
+    // netdev_upper_dev_link: this device sits on `lower`.
+    void set_lower(NetDevice* lower) { lower_ = lower; }
+    NetDevice* lower() const { return lower_; }
+
+    XmitOps* xmit_ops() const { return xmit_; }
+    Stack* stack() const { return stack_; }
+
+private:
+    std::string name_;
+    unsigned mtu_ = kDefaultMtu;
+    bool up_ = true;
+    bool carrier_ = true;
+    RxFilter filter_;
+    DeviceCounters counters_;
+    RxHandler rx_handler_ = nullptr;
+    void* rx_handler_data_ = nullptr;
+    NetDevice* lower_ = nullptr;
+    XmitOps* xmit_;
+    Stack* stack_;
+};
+
+}  // namespace vnet

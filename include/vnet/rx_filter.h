@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A NIC's receive address filter: its own MAC, broadcast, the unicast and
+// multicast tables the guest programs (virtio-net VIRTIO_NET_CTRL_MAC_TABLE_SET),
+// promiscuous and all-multicast modes. Like a real NIC (and Linux's
+// __dev_set_rx_mode), a table larger than the hardware holds turns into
+// all-unicast or all-multicast rather than losing addresses.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "vnet/mac_addr.h"
+
+namespace vnet {
+
+class RxFilter {
+public:
+    // Entries per table; matches the 64 of QEMU's virtio-net MAC_TABLE_ENTRIES
+    // so a guest sees the same overflow point.
+    static constexpr std::size_t kTableEntries = 64;
+
+    void set_mac(const MacAddr& m) { mac_ = m; }
+    const MacAddr& mac() const { return mac_; }
+    void set_promisc(bool on) { promisc_ = on; }
+    void set_allmulti(bool on) { allmulti_ = on; }
+    bool promisc() const { return promisc_; }
+    bool allmulti() const { return allmulti_; }
+
+    // Replaces both tables. Entries past kTableEntries set the overflow
+    // flag of that table, which then accepts every address of its kind.
+    void set_tables(std::span<const MacAddr> unicast, std::span<const MacAddr> multicast);
+    bool unicast_overflow() const { return uc_.overflow; }
+    bool multicast_overflow() const { return mc_.overflow; }
+    std::size_t unicast_count() const { return uc_.count; }
+    std::size_t multicast_count() const { return mc_.count; }
+
+    bool accepts(const MacAddr& dst) const;
+
+private:
+    // Open addressing over a power-of-two array twice the table size: O(1)
+    // lookup with no allocation, and never full.
+    struct Table {
+        static constexpr std::size_t kSlots = 2 * kTableEntries;
+        std::array<MacAddr, kSlots> slot{};
+        std::array<bool, kSlots> used{};
+        std::size_t count = 0;
+        bool overflow = false;
+
+        void assign(std::span<const MacAddr> addrs);
+        bool contains(const MacAddr& m) const;
+    };
+
+    MacAddr mac_{};
+    bool promisc_ = true;  // until the guest programs the filter, as at reset
+    bool allmulti_ = false;
+    Table uc_;
+    Table mc_;
+};
+
+}  // namespace vnet

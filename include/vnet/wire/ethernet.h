@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Ethernet II header view (IEEE 802.3 framing as Linux's struct ethhdr),
+// with the 802.1Q tag skipped when present. The length is checked once in
+// parse(); the accessors then read without further checks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "vnet/mac_addr.h"
+#include "vnet/wire/bytes.h"
+
+namespace vnet::wire {
+
+inline constexpr std::size_t kEthHlen = 14;   // dst + src + ethertype
+inline constexpr std::size_t kVlanHlen = 4;   // IEEE 802.1Q tag
+inline constexpr std::uint16_t kEthPIpv4 = 0x0800;
+inline constexpr std::uint16_t kEthPArp = 0x0806;
+inline constexpr std::uint16_t kEthP8021Q = 0x8100;
+inline constexpr std::uint16_t kEthP8021AD = 0x88A8;
+inline constexpr std::uint16_t kEthPIpv6 = 0x86DD;
+
+class EthernetView {
+public:
+    static std::optional<EthernetView> parse(std::span<const std::uint8_t> frame) {
+        if (frame.size() < kEthHlen) {
+            return std::nullopt;
+        }
+        std::size_t hlen = kEthHlen;
+        std::uint16_t proto = load_be16(frame.data() + 12);
+        if (proto == kEthP8021Q || proto == kEthP8021AD) {
+            if (frame.size() < kEthHlen + kVlanHlen) {
+                return std::nullopt;
+            }
+            hlen += kVlanHlen;
+            proto = load_be16(frame.data() + 16);
+        }
+        return EthernetView(frame, hlen, proto);
+    }
+
+    MacAddr dst() const { return MacAddr::from(frame_.data()); }
+    MacAddr src() const { return MacAddr::from(frame_.data() + kEthAlen); }
+    // The ethertype after any 802.1Q tag.
+    std::uint16_t ethertype() const { return proto_; }
+    std::size_t header_len() const { return hlen_; }
+    std::span<const std::uint8_t> payload() const { return frame_.subspan(hlen_); }
+
+private:
+    EthernetView(std::span<const std::uint8_t> f, std::size_t hlen, std::uint16_t proto)
+        : frame_(f), hlen_(hlen), proto_(proto) {}
+
+    std::span<const std::uint8_t> frame_;
+    std::size_t hlen_;
+    std::uint16_t proto_;
+};
+
+}  // namespace vnet::wire
