@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-multi: function 0, the lower port.
+ *
+ * Its wire is the -netdev uplink; the guest's function 0 stands for the
+ * lower device's own host stack, so frames no rx_handler claims (today:
+ * every frame, as no children exist yet) land on its RX rings, and its
+ * TX goes to the uplink as the lower's own dev_queue_xmit would.
+ *
+ *   -netdev user,id=up -device vnet-multi,netdev=up[,queues=N][,mac=...]
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/qdev-properties.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-net.h"
+#include "hw/virtio/virtio-pci.h"
+#include "migration/vmstate.h"
+#include "net/net.h"
+#include "hw/net/vnet-multi.h"
+
+/* ---- uplink netdev ---- */
+
+static bool vnet_multi_can_receive(NetClientState *nc)
+{
+    return vnet_func_rx_ready(VNET_FUNC(qemu_get_nic_opaque(nc)));
+}
+
+static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,
+                                  size_t size)
+{
+    VnetFunc *f = VNET_FUNC(qemu_get_nic_opaque(nc));
+
+    /* Busy: the net layer keeps the frame and retries after a flush. */
+    return vnet_dev_receive(f->dev, buf, size) == VNET_RX_BUSY ? 0 : size;
+}
+
+static void vnet_multi_link_status_changed(NetClientState *nc)
+{
+    vnet_func_set_link(VNET_FUNC(qemu_get_nic_opaque(nc)), !nc->link_down);
+}
+
+static NetClientInfo vnet_multi_nic_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = vnet_multi_can_receive,
+    .receive = vnet_multi_receive,
+    .link_status_changed = vnet_multi_link_status_changed,
+};
+
+static void vnet_multi_sent(NetClientState *nc, ssize_t len)
+{
+    vnet_func_tx_done(VNET_FUNC(qemu_get_nic_opaque(nc)));
+}
+
+/* libvnet's lower device hands a frame to its wire. */
+static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *frame,
+                                      size_t len)
+{
+    VnetMulti *m = opaque;
+
+    if (!qemu_send_packet_async(qemu_get_queue(m->nic), frame, len,
+                                vnet_multi_sent)) {
+        return VNET_XMIT_QUEUED;
+    }
+    return VNET_XMIT_SENT;
+}
+
+static VnetDeliverResult vnet_multi_deliver(void *opaque, const uint8_t *frame,
+                                            size_t len, uint32_t hash)
+{
+    return vnet_func_deliver(VNET_FUNC(opaque), frame, len, hash);
+}
+
+static const VnetDevOps vnet_multi_ops = {
+    .xmit = vnet_multi_xmit,
+    .deliver = vnet_multi_deliver,
+};
+
+static void vnet_multi_rx_refilled(VnetFunc *f)
+{
+    qemu_flush_queued_packets(qemu_get_queue(VNET_MULTI(f)->nic));
+}
+
+static void vnet_multi_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
+{
+    memcpy(mac, VNET_MULTI(f)->nic_conf.macaddr.a, ETH_ALEN);
+}
+
+/* ---- the virtio device ---- */
+
+static void vnet_multi_realize(DeviceState *dev, Error **errp)
+{
+    VnetMulti *m = VNET_MULTI(dev);
+    VnetFunc *f = VNET_FUNC(dev);
+    NetClientState *nc;
+
+    if (!vnet_func_check_props(f, "vnet-multi", errp)) {
+        return;
+    }
+    qemu_macaddr_default_if_unset(&m->nic_conf.macaddr);
+    memcpy(f->mac, m->nic_conf.macaddr.a, ETH_ALEN);
+
+    vnet_func_init_queues(f);
+    m->nic = qemu_new_nic(&vnet_multi_nic_info, &m->nic_conf,
+                          object_get_typename(OBJECT(dev)), dev->id,
+                          &dev->mem_reentrancy_guard, m);
+    nc = qemu_get_queue(m->nic);
+    qemu_format_nic_info_str(nc, f->mac);
+    f->dev = vnet_lower_new(dev->id ? dev->id : "vnet-multi", f->mac, f->mtu,
+                            &vnet_multi_ops, m);
+    vnet_func_set_link(f, !nc->link_down);
+}
+
+static void vnet_multi_unrealize(DeviceState *dev)
+{
+    VnetMulti *m = VNET_MULTI(dev);
+    VnetFunc *f = VNET_FUNC(dev);
+
+    qemu_del_nic(m->nic);
+    vnet_func_cleanup_queues(f);
+    vnet_dev_free(f->dev);
+    f->dev = NULL;
+}
+
+/* Migration of the stack's state comes with its vmstate; until then a
+ * migration is refused rather than resumed with lost state. */
+static const VMStateDescription vmstate_vnet_multi = {
+    .name = "vnet-multi",
+    .unmigratable = 1,
+};
+
+static const Property vnet_multi_properties[] = {
+    DEFINE_NIC_PROPERTIES(VnetMulti, nic_conf),
+    DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
+    DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 1500),
+};
+
+static void vnet_multi_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+    VnetFuncClass *fc = VNET_FUNC_CLASS(klass);
+
+    device_class_set_props(dc, vnet_multi_properties);
+    object_class_property_set_description(klass, "queues",
+        "RX/TX queue pairs, 1..16 (default 1); the guest picks how many "
+        "are active (ethtool -L)");
+    object_class_property_set_description(klass, "mtu",
+        "MTU offered to the guest (VIRTIO_NET_F_MTU), 68..65535 "
+        "(default 1500)");
+    dc->vmsd = &vmstate_vnet_multi;
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+    vdc->realize = vnet_multi_realize;
+    vdc->unrealize = vnet_multi_unrealize;
+    fc->rx_refilled = vnet_multi_rx_refilled;
+    fc->conf_mac = vnet_multi_conf_mac;
+}
+
+static const TypeInfo vnet_multi_info = {
+    .name = TYPE_VNET_MULTI,
+    .parent = TYPE_VNET_FUNC,
+    .instance_size = sizeof(VnetMulti),
+    .class_init = vnet_multi_class_init,
+};
+
+/* ---- the PCI function ---- */
+
+#define TYPE_VNET_MULTI_PCI "vnet-multi-base"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetMultiPCI, VNET_MULTI_PCI)
+
+struct VnetMultiPCI {
+    VirtIOPCIProxy parent_obj;
+    VnetMulti vdev;
+};
+
+static const Property vnet_multi_pci_properties[] = {
+    DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, true),
+    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
+                       DEV_NVECTORS_UNSPECIFIED),
+};
+
+static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
+{
+    VnetMultiPCI *p = VNET_MULTI_PCI(vpci_dev);
+    VnetFunc *f = VNET_FUNC(&p->vdev);
+
+    if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
+        /* One per queue, one for config changes, one for the control vq;
+         * a bad 'queues' is refused by the device's realize below. */
+        vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
+                             + 2;
+    }
+    qdev_realize(DEVICE(&p->vdev), BUS(&vpci_dev->bus), errp);
+}
+
+static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    VirtioPCIClass *vpc = VIRTIO_PCI_CLASS(klass);
+
+    /* No option ROM: guests boot from elsewhere; network boot is not a goal. */
+    k->romfile = NULL;
+    k->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
+    k->device_id = PCI_DEVICE_ID_VIRTIO_NET;
+    k->revision = VIRTIO_PCI_ABI_VERSION;
+    k->class_id = PCI_CLASS_NETWORK_ETHERNET;
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+    dc->desc = "vnet-multi lower port: PV NIC function 0 on an embedded stack";
+    device_class_set_props(dc, vnet_multi_pci_properties);
+    vpc->realize = vnet_multi_pci_realize;
+}
+
+static void vnet_multi_pci_instance_init(Object *obj)
+{
+    VnetMultiPCI *p = VNET_MULTI_PCI(obj);
+
+    virtio_instance_init_common(obj, &p->vdev, sizeof(p->vdev),
+                                TYPE_VNET_MULTI);
+}
+
+static const VirtioPCIDeviceTypeInfo vnet_multi_pci_info = {
+    .base_name = TYPE_VNET_MULTI_PCI,
+    /* Modern only: virtio 1.x, device ID 0x1041, no legacy I/O BAR. */
+    .non_transitional_name = "vnet-multi",
+    .instance_size = sizeof(VnetMultiPCI),
+    .instance_init = vnet_multi_pci_instance_init,
+    .class_init = vnet_multi_pci_class_init,
+};
+
+static void vnet_multi_register_types(void)
+{
+    type_register_static(&vnet_multi_info);
+    virtio_pci_types_register(&vnet_multi_pci_info);
+}
+
+type_init(vnet_multi_register_types)

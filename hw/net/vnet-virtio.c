@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-multi: one PCI function as a virtio 1.x network device.
+ *
+ * Feature negotiation, config space, reset, and the rings: guest TX is
+ * drained in a bottom half per kick (notifications off meanwhile) into the
+ * function's libvnet device; frames libvnet delivers land on the RX queue
+ * the flow hash picks, spread over mergeable buffers.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/iov.h"
+#include "qemu/main-loop.h"
+#include "qapi/error.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-net.h"
+#include "standard-headers/linux/virtio_ids.h"
+#include "hw/net/vnet-multi.h"
+
+/* Config space up to and including mtu: we offer no SPEED_DUPLEX or RSS. */
+#define VNET_CONFIG_SIZE endof(struct virtio_net_config, mtu)
+#define VNET_MIN_MTU 68      /* IPv4's minimum, RFC 791 */
+#define VNET_MAX_MTU 65535   /* virtio-net config mtu is 16 bits */
+/* Mergeable buffers one frame may span: a 64 KiB frame in 1.5 KiB buffers. */
+#define VNET_RX_MAX_ELEMS 64
+/* Smallest frame on the wire without FCS (IEEE 802.3 minimum less 4). */
+#define VNET_MIN_FRAME 60
+
+static bool vnet_func_driver_ok(VnetFunc *f)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+
+    return vdev->vm_running && (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+bool vnet_func_check_props(VnetFunc *f, const char *type, Error **errp)
+{
+    if (f->queues < 1 || f->queues > VNET_MAX_QUEUE_PAIRS) {
+        error_setg(errp, "%s: property 'queues' must be 1..%d, not %" PRIu32,
+                   type, VNET_MAX_QUEUE_PAIRS, f->queues);
+        return false;
+    }
+    if (f->mtu < VNET_MIN_MTU) {
+        error_setg(errp, "%s: property 'mtu' must be %d..%d, not %u",
+                   type, VNET_MIN_MTU, VNET_MAX_MTU, f->mtu);
+        return false;
+    }
+    return true;
+}
+
+/* ---- transmit: guest TX rings to libvnet ---- */
+
+static int vnet_func_flush_tx(VnetQueue *q)
+{
+    VnetFunc *f = q->func;
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+    int n = 0;
+
+    while (n < VNET_TX_BURST) {
+        VirtQueueElement *elem = virtqueue_pop(q->tx, sizeof(*elem));
+        VnetXmitResult r;
+
+        if (!elem) {
+            break;
+        }
+        if (elem->in_num) {
+            /* A TX descriptor the device would write to: not a driver we
+             * can trust further (virtio 1.2 §2.7.4: device-writable
+             * descriptors after readable ones are invalid here). */
+            virtio_error(vdev, "vnet: TX descriptor chain has writable parts");
+            virtqueue_detach_element(q->tx, elem, 0);
+            g_free(elem);
+            break;
+        }
+        f->tx_current = q;
+        r = vnet_dev_transmit(f->dev, elem->out_sg, elem->out_num,
+                              VNET_HDR_LEN);
+        f->tx_current = NULL;
+        virtqueue_push(q->tx, elem, 0);
+        g_free(elem);
+        n++;
+        if (r == VNET_XMIT_QUEUED) {
+            q->tx_waiting = true;
+            break;
+        }
+    }
+    if (n) {
+        virtio_notify(vdev, q->tx);
+    }
+    return n;
+}
+
+static void vnet_func_tx_bh(void *opaque)
+{
+    VnetQueue *q = opaque;
+
+    if (q->tx_waiting || !vnet_func_driver_ok(q->func)) {
+        return;
+    }
+    if (vnet_func_flush_tx(q) >= VNET_TX_BURST || q->tx_waiting) {
+        if (!q->tx_waiting) {
+            qemu_bh_schedule(q->tx_bh);
+        }
+        return;
+    }
+    /* Ring empty: take kicks again, then close the race with a driver
+     * that added buffers before it saw notifications enabled. */
+    virtio_queue_set_notification(q->tx, 1);
+    if (vnet_func_flush_tx(q) > 0) {
+        virtio_queue_set_notification(q->tx, 0);
+        qemu_bh_schedule(q->tx_bh);
+    }
+}
+
+static void vnet_func_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+    VnetQueue *q = &f->vq[virtio_get_queue_index(vq) / 2];
+
+    virtio_queue_set_notification(vq, 0);
+    qemu_bh_schedule(q->tx_bh);
+}
+
+void vnet_func_tx_done(VnetFunc *f)
+{
+    for (unsigned i = 0; i < f->queues; i++) {
+        VnetQueue *q = &f->vq[i];
+
+        if (q->tx_waiting) {
+            q->tx_waiting = false;
+            qemu_bh_schedule(q->tx_bh);
+        }
+    }
+}
+
+/* ---- receive: libvnet to guest RX rings ---- */
+
+static void vnet_func_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+
+    virtio_queue_set_notification(vq, 0);
+    VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+}
+
+/* Room for a frame of `need` bytes on q, asking for a kick if not. */
+static bool vnet_queue_has_room(VnetQueue *q, unsigned need)
+{
+    if (!virtio_queue_ready(q->rx)) {
+        return false;
+    }
+    if (virtqueue_avail_bytes(q->rx, need, 0)) {
+        return true;
+    }
+    virtio_queue_set_notification(q->rx, 1);
+    /* The driver may have refilled between the check and the enable. */
+    if (virtqueue_avail_bytes(q->rx, need, 0)) {
+        virtio_queue_set_notification(q->rx, 0);
+        return true;
+    }
+    return false;
+}
+
+bool vnet_func_rx_ready(VnetFunc *f)
+{
+    if (!vnet_func_driver_ok(f)) {
+        /* Taken and counted as dropped by libvnet (device down). */
+        return true;
+    }
+    for (unsigned i = 0; i < f->curr_pairs; i++) {
+        if (vnet_queue_has_room(&f->vq[i], VNET_HDR_LEN + VNET_MIN_FRAME)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
+                                    size_t len, uint32_t hash)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+    VnetQueue *q = &f->vq[vnet_queue_for_hash(hash, f->curr_pairs)];
+    bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
+    VirtQueueElement *elems[VNET_RX_MAX_ELEMS] = { NULL };
+    size_t lens[VNET_RX_MAX_ELEMS];
+    struct virtio_net_hdr_v1 hdr = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+    size_t total = VNET_HDR_LEN + len;
+    size_t done = 0;
+    unsigned n = 0;
+
+    if (!vnet_func_driver_ok(f)) {
+        return VNET_DELIVER_DROPPED;
+    }
+    if (!vnet_queue_has_room(q, total)) {
+        return VNET_DELIVER_BUSY;
+    }
+    while (done < total) {
+        VirtQueueElement *elem;
+        size_t chunk;
+
+        if (n == VNET_RX_MAX_ELEMS || (n && !mrg)) {
+            goto too_big;
+        }
+        elem = virtqueue_pop(q->rx, sizeof(*elem));
+        if (!elem) {
+            goto too_big;
+        }
+        if (elem->out_num || iov_size(elem->in_sg, elem->in_num) <
+                             (n ? 1 : VNET_HDR_LEN)) {
+            virtio_error(vdev, "vnet: RX buffer unusable");
+            virtqueue_detach_element(q->rx, elem, 0);
+            g_free(elem);
+            goto fail;
+        }
+        elems[n] = elem;
+        if (n == 0) {
+            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0, &hdr,
+                                 VNET_HDR_LEN);
+            chunk += iov_from_buf(elem->in_sg, elem->in_num, VNET_HDR_LEN,
+                                  buf, len);
+        } else {
+            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0,
+                                 buf + done - VNET_HDR_LEN, total - done);
+        }
+        lens[n++] = chunk;
+        done += chunk;
+    }
+    /* num_buffers sits at offset 10 of the first buffer's header. */
+    {
+        uint16_t nb = cpu_to_le16(n);
+        iov_from_buf(elems[0]->in_sg, elems[0]->in_num,
+                     offsetof(struct virtio_net_hdr_v1, num_buffers),
+                     &nb, sizeof(nb));
+    }
+    for (unsigned i = 0; i < n; i++) {
+        virtqueue_fill(q->rx, elems[i], lens[i], i);
+        g_free(elems[i]);
+    }
+    virtqueue_flush(q->rx, n);
+    virtio_notify(vdev, q->rx);
+    return VNET_DELIVER_OK;
+
+too_big:
+    /* Larger than the buffers the driver posts can ever hold (no
+     * MRG_RXBUF and a small buffer): give them back and drop the frame. */
+fail:
+    for (unsigned i = 0; i < n; i++) {
+        virtqueue_unpop(q->rx, elems[i], 0);
+        g_free(elems[i]);
+    }
+    return VNET_DELIVER_DROPPED;
+}
+
+/* ---- virtio device ---- */
+
+void vnet_func_set_link(VnetFunc *f, bool up)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+    uint16_t old = f->status;
+
+    if (up) {
+        f->status |= VIRTIO_NET_S_LINK_UP;
+    } else {
+        f->status &= ~VIRTIO_NET_S_LINK_UP;
+    }
+    vnet_dev_set_carrier(f->dev, up);
+    if (f->status != old && (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
+        virtio_notify_config(vdev);
+    }
+}
+
+static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
+                                       Error **errp)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+
+    virtio_add_feature(&features, VIRTIO_NET_F_MAC);
+    virtio_add_feature(&features, VIRTIO_NET_F_STATUS);
+    virtio_add_feature(&features, VIRTIO_NET_F_MTU);
+    virtio_add_feature(&features, VIRTIO_NET_F_MRG_RXBUF);
+    virtio_add_feature(&features, VIRTIO_NET_F_CTRL_VQ);
+    virtio_add_feature(&features, VIRTIO_NET_F_CTRL_RX);
+    virtio_add_feature(&features, VIRTIO_NET_F_CTRL_MAC_ADDR);
+    if (f->queues > 1) {
+        virtio_add_feature(&features, VIRTIO_NET_F_MQ);
+    }
+    /* Per-queue reset is not implemented: a driver must reset the device. */
+    virtio_clear_feature(&features, VIRTIO_F_RING_RESET);
+    return features;
+}
+
+static void vnet_func_get_config(VirtIODevice *vdev, uint8_t *config)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+    struct virtio_net_config cfg = {};
+
+    memcpy(cfg.mac, f->mac, ETH_ALEN);
+    /* VERSION_1 only: config fields are little-endian. */
+    stw_le_p(&cfg.status, f->status);
+    stw_le_p(&cfg.max_virtqueue_pairs, f->queues);
+    stw_le_p(&cfg.mtu, f->mtu);
+    memcpy(config, &cfg, VNET_CONFIG_SIZE);
+}
+
+static void vnet_func_reset(VirtIODevice *vdev)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+
+    f->curr_pairs = 1;
+    f->promisc = true;
+    f->allmulti = false;
+    f->uc_entries = 0;
+    f->mc_entries = 0;
+    VNET_FUNC_GET_CLASS(f)->conf_mac(f, f->mac);
+    vnet_dev_set_mac(f->dev, f->mac);
+    vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
+    vnet_dev_set_mac_tables(f->dev, NULL, 0, NULL, 0);
+    for (unsigned i = 0; i < f->queues; i++) {
+        f->vq[i].tx_waiting = false;
+    }
+}
+
+static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+    bool ok = vdev->vm_running && (status & VIRTIO_CONFIG_S_DRIVER_OK);
+
+    vnet_dev_set_up(f->dev, ok);
+    if (ok) {
+        for (unsigned i = 0; i < f->queues; i++) {
+            qemu_bh_schedule(f->vq[i].tx_bh);
+        }
+        VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+    }
+}
+
+void vnet_func_init_queues(VnetFunc *f)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+
+    virtio_init(vdev, VIRTIO_ID_NET, VNET_CONFIG_SIZE);
+    /* Layout of virtio 1.2 §5.1.2: receiveq1, transmitq1, ..., controlq. */
+    for (unsigned i = 0; i < f->queues; i++) {
+        VnetQueue *q = &f->vq[i];
+
+        q->func = f;
+        q->rx = virtio_add_queue(vdev, VNET_RX_QUEUE_SIZE,
+                                 vnet_func_handle_rx);
+        q->tx = virtio_add_queue(vdev, VNET_TX_QUEUE_SIZE,
+                                 vnet_func_handle_tx);
+        q->tx_bh = qemu_bh_new_guarded(vnet_func_tx_bh, q,
+                                       &DEVICE(f)->mem_reentrancy_guard);
+    }
+    f->ctrl_vq = virtio_add_queue(vdev, VNET_CTRL_QUEUE_SIZE,
+                                  vnet_func_handle_ctrl);
+    f->curr_pairs = 1;
+    f->status = VIRTIO_NET_S_LINK_UP;
+}
+
+void vnet_func_cleanup_queues(VnetFunc *f)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+
+    for (unsigned i = 0; i < f->queues; i++) {
+        qemu_bh_delete(f->vq[i].tx_bh);
+        virtio_delete_queue(f->vq[i].rx);
+        virtio_delete_queue(f->vq[i].tx);
+    }
+    virtio_delete_queue(f->ctrl_vq);
+    virtio_cleanup(vdev);
+}
+
+static void vnet_func_class_init(ObjectClass *klass, void *data)
+{
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+
+    vdc->get_features = vnet_func_get_features;
+    vdc->get_config = vnet_func_get_config;
+    vdc->reset = vnet_func_reset;
+    vdc->set_status = vnet_func_set_status;
+}
+
+static const TypeInfo vnet_func_info = {
+    .name = TYPE_VNET_FUNC,
+    .parent = TYPE_VIRTIO_DEVICE,
+    .instance_size = sizeof(VnetFunc),
+    .class_size = sizeof(VnetFuncClass),
+    .class_init = vnet_func_class_init,
+    .abstract = true,
+};
+
+static void vnet_func_register_types(void)
+{
+    type_register_static(&vnet_func_info);
+}
+
+type_init(vnet_func_register_types)

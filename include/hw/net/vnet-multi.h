@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-multi: a multi-function PV NIC on an embedded network stack.
+ *
+ * TYPE_VNET_FUNC is one PCI function as the guest sees it: a virtio 1.x
+ * network device (the stock virtio_net driver binds) whose rings feed a
+ * libvnet device. TYPE_VNET_MULTI is function 0, the lower port, whose wire
+ * is the -netdev uplink.
+ */
+#ifndef HW_NET_VNET_MULTI_H
+#define HW_NET_VNET_MULTI_H
+
+#include "hw/virtio/virtio.h"
+#include "net/net.h"
+#include "qom/object.h"
+#include "vnet/vnet.h"
+
+#define VNET_MAX_QUEUE_PAIRS 16
+/* virtio_net_hdr_v1: always this size on a VERSION_1 device (virtio 1.2 §5.1.6) */
+#define VNET_HDR_LEN 12
+#define VNET_RX_QUEUE_SIZE 256
+#define VNET_TX_QUEUE_SIZE 256
+#define VNET_CTRL_QUEUE_SIZE 64
+/* Frames one TX bottom half sends before yielding to the main loop. */
+#define VNET_TX_BURST 256
+
+#define TYPE_VNET_FUNC "vnet-func"
+OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
+
+typedef struct VnetQueue {
+    VirtQueue *rx;
+    VirtQueue *tx;
+    QEMUBH *tx_bh;
+    VnetFunc *func;
+    /* The uplink queued a frame of ours: wait for its completion. */
+    bool tx_waiting;
+} VnetQueue;
+
+struct VnetFunc {
+    VirtIODevice parent_obj;
+
+    /* properties */
+    uint32_t queues;
+    uint16_t mtu;
+
+    /* guest-visible state */
+    uint8_t mac[ETH_ALEN];
+    uint16_t status;
+    uint16_t curr_pairs;
+    bool promisc;
+    bool allmulti;
+    uint32_t uc_entries;
+    uint32_t mc_entries;
+
+    VnetQueue vq[VNET_MAX_QUEUE_PAIRS];
+    VirtQueue *ctrl_vq;
+    VnetQueue *tx_current;  /* queue being drained, for xmit completion */
+
+    VnetDev *dev;           /* the libvnet device behind this function */
+};
+
+struct VnetFuncClass {
+    VirtioDeviceClass parent_class;
+    /* The guest posted RX buffers: frames held back may go now. */
+    void (*rx_refilled)(VnetFunc *f);
+    /* The MAC the device was configured with (reset restores it). */
+    void (*conf_mac)(VnetFunc *f, uint8_t mac[ETH_ALEN]);
+};
+
+/* vnet-virtio.c: the function's virtio device behaviour */
+bool vnet_func_check_props(VnetFunc *f, const char *type, Error **errp);
+void vnet_func_init_queues(VnetFunc *f);
+void vnet_func_cleanup_queues(VnetFunc *f);
+bool vnet_func_rx_ready(VnetFunc *f);
+VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
+                                    size_t len, uint32_t hash);
+void vnet_func_tx_done(VnetFunc *f);
+void vnet_func_set_link(VnetFunc *f, bool up);
+
+/* vnet-ctrl.c: the control virtqueue */
+void vnet_func_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq);
+
+#define TYPE_VNET_MULTI "vnet-multi-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetMulti, VNET_MULTI)
+
+struct VnetMulti {
+    VnetFunc parent_obj;
+    NICConf nic_conf;
+    NICState *nic;
+};
+
+#endif
