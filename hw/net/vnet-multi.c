@@ -104,12 +104,13 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
 
     vnet_func_init_queues(f);
     m->nic = qemu_new_nic(&vnet_multi_nic_info, &m->nic_conf,
-                          object_get_typename(OBJECT(dev)), dev->id,
+                          m->nc_type ? m->nc_type
+                                     : object_get_typename(OBJECT(dev)),
+                          m->nc_name ? m->nc_name : dev->id,
                           &dev->mem_reentrancy_guard, m);
     nc = qemu_get_queue(m->nic);
     qemu_format_nic_info_str(nc, f->mac);
-    f->dev = vnet_lower_new(dev->id ? dev->id : "vnet-multi", f->mac, f->mtu,
-                            &vnet_multi_ops, m);
+    f->dev = vnet_lower_new(nc->name, f->mac, f->mtu, &vnet_multi_ops, m);
     vnet_func_set_link(f, !nc->link_down);
 }
 
@@ -122,6 +123,9 @@ static void vnet_multi_unrealize(DeviceState *dev)
     vnet_func_cleanup_queues(f);
     vnet_dev_free(f->dev);
     f->dev = NULL;
+    g_free(m->nc_name);
+    g_free(m->nc_type);
+    m->nc_name = m->nc_type = NULL;
 }
 
 /* Migration of the stack's state comes with its vmstate; until then a
@@ -186,6 +190,7 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
     VnetMultiPCI *p = VNET_MULTI_PCI(vpci_dev);
     VnetFunc *f = VNET_FUNC(&p->vdev);
+    DeviceState *qdev = DEVICE(vpci_dev);
 
     if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
         /* One per queue, one for config changes, one for the control vq;
@@ -193,6 +198,10 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
         vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
                              + 2;
     }
+    g_free(p->vdev.nc_name);
+    g_free(p->vdev.nc_type);
+    p->vdev.nc_name = g_strdup(qdev->id);
+    p->vdev.nc_type = g_strdup(object_get_typename(OBJECT(qdev)));
     qdev_realize(DEVICE(&p->vdev), BUS(&vpci_dev->bus), errp);
 }
 

@@ -1,2 +1,518 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-int main(void) { return 0; }
+/*
+ * qtest for vnet-multi function 0: PCI identity, feature negotiation and
+ * config space, the queue layout, the control queue, and frames crossing
+ * between a socket netdev and the rings (RX queue chosen by the RSS hash,
+ * mergeable buffers, TX from any queue). Bad properties are refused at
+ * start with an error naming the property.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/iov.h"
+#include "hw/pci/pci_regs.h"
+#include "libqtest.h"
+#include "libqos/malloc-pc.h"
+#include "libqos/pci-pc.h"
+#include "libqos/virtio.h"
+#include "libqos/virtio-pci.h"
+#include "standard-headers/linux/virtio_ids.h"
+#include "standard-headers/linux/virtio_net.h"
+#include "standard-headers/linux/virtio_pci.h"
+#include "standard-headers/linux/virtio_ring.h"
+
+#define TIMEOUT_US (30 * 1000 * 1000)
+#define HDR_LEN 12      /* virtio_net_hdr_v1 */
+#define SLOT 4
+#define MAC "52:54:00:12:34:56"
+
+typedef struct Fixture {
+    QTestState *qts;
+    QGuestAllocator alloc;
+    QPCIBus *bus;
+    QVirtioPCIDevice *pci;
+    QVirtioDevice *dev;
+    QVirtQueue *vq[2 * 16 + 1];
+    unsigned queues;
+    int sock;
+} Fixture;
+
+static void fixture_start(Fixture *f, unsigned queues, const char *extra)
+{
+    QPCIAddress addr = { .devfn = QPCI_DEVFN(SLOT, 0) };
+    int sv[2];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    f->queues = queues;
+    f->qts = qtest_initf("-M pc -nodefaults "
+                         "-netdev socket,id=up,fd=%d "
+                         "-device vnet-multi,id=nic0,netdev=up,addr=%d.0,"
+                         "mac=" MAC ",queues=%u%s",
+                         sv[1], SLOT, queues, extra ? extra : "");
+    close(sv[1]);
+    f->sock = sv[0];
+    pc_alloc_init(&f->alloc, f->qts, 0);
+    f->bus = qpci_new_pc(f->qts, &f->alloc);
+    f->pci = virtio_pci_new(f->bus, &addr);
+    g_assert_nonnull(f->pci);
+    f->dev = &f->pci->vdev;
+    qvirtio_pci_device_enable(f->pci);
+    qvirtio_start_device(f->dev);
+}
+
+/* Negotiate `features` (plus VERSION_1), set up every queue, DRIVER_OK. */
+static void fixture_drive(Fixture *f, uint64_t features)
+{
+    features |= 1ull << VIRTIO_F_VERSION_1;
+    qvirtio_set_features(f->dev, features);
+    for (unsigned i = 0; i < 2 * f->queues + 1; i++) {
+        f->vq[i] = qvirtqueue_setup(f->dev, &f->alloc, i);
+    }
+    qvirtio_set_driver_ok(f->dev);
+}
+
+static void fixture_stop(Fixture *f)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(f->vq); i++) {
+        if (f->vq[i]) {
+            qvirtqueue_cleanup(f->dev->bus, f->vq[i], &f->alloc);
+        }
+    }
+    qvirtio_pci_device_disable(f->pci);
+    g_free(f->pci->pdev);
+    g_free(f->pci);
+    qpci_free_pc(f->bus);
+    alloc_destroy(&f->alloc);
+    close(f->sock);
+    qtest_quit(f->qts);
+}
+
+static QVirtQueue *rxq(Fixture *f, unsigned i) { return f->vq[2 * i]; }
+static QVirtQueue *txq(Fixture *f, unsigned i) { return f->vq[2 * i + 1]; }
+static QVirtQueue *ctrlq(Fixture *f) { return f->vq[2 * f->queues]; }
+
+/* The socket netdev frames each packet with a 4-byte big-endian length. */
+static void sock_send(Fixture *f, const uint8_t *frame, size_t len)
+{
+    uint32_t be = htonl(len);
+    struct iovec iov[] = {
+        { .iov_base = &be, .iov_len = sizeof(be) },
+        { .iov_base = (void *)frame, .iov_len = len },
+    };
+    g_assert_cmpint(iov_send(f->sock, iov, 2, 0, sizeof(be) + len), ==,
+                    sizeof(be) + len);
+}
+
+static size_t sock_recv(Fixture *f, uint8_t *buf, size_t size)
+{
+    uint32_t be;
+    size_t len;
+
+    g_assert_cmpint(recv(f->sock, &be, sizeof(be), MSG_WAITALL), ==,
+                    sizeof(be));
+    len = ntohl(be);
+    g_assert_cmpuint(len, <=, size);
+    g_assert_cmpint(recv(f->sock, buf, len, MSG_WAITALL), ==, len);
+    return len;
+}
+
+/* Ethernet + IPv4 + TCP, addresses and ports in host order. */
+static size_t tcp_frame(uint8_t *b, uint32_t src, uint32_t dst,
+                        uint16_t sport, uint16_t dport)
+{
+    static const uint8_t dmac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    static const uint8_t smac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+
+    memset(b, 0, 54);
+    memcpy(b, dmac, 6);
+    memcpy(b + 6, smac, 6);
+    stw_be_p(b + 12, 0x0800);
+    b[14] = 0x45;
+    stw_be_p(b + 16, 40);
+    b[22] = 64;
+    b[23] = 6;
+    stl_be_p(b + 26, src);
+    stl_be_p(b + 30, dst);
+    stw_be_p(b + 34, sport);
+    stw_be_p(b + 36, dport);
+    b[46] = 0x50;
+    return 54;
+}
+
+/* One control command; returns the device's ack byte. */
+static uint8_t ctrl_cmd(Fixture *f, uint8_t class, uint8_t cmd,
+                        const void *data, size_t len)
+{
+    uint64_t req = guest_alloc(&f->alloc, 2 + len);
+    uint64_t ack = guest_alloc(&f->alloc, 1);
+    uint8_t hdr[2] = { class, cmd };
+    uint8_t status = 0xff;
+    uint32_t head;
+
+    qtest_memwrite(f->qts, req, hdr, 2);
+    qtest_memwrite(f->qts, req + 2, data, len);
+    qtest_memwrite(f->qts, ack, &status, 1);
+    head = qvirtqueue_add(f->qts, ctrlq(f), req, 2 + len, false, true);
+    qvirtqueue_add(f->qts, ctrlq(f), ack, 1, true, false);
+    qvirtqueue_kick(f->qts, f->dev, ctrlq(f), head);
+    qvirtio_wait_used_elem(f->qts, f->dev, ctrlq(f), head, NULL, TIMEOUT_US);
+    qtest_memread(f->qts, ack, &status, 1);
+    guest_free(&f->alloc, req);
+    guest_free(&f->alloc, ack);
+    return status;
+}
+
+static uint32_t post_rx(Fixture *f, unsigned q, uint64_t addr, size_t len)
+{
+    uint32_t head = qvirtqueue_add(f->qts, rxq(f, q), addr, len, true, false);
+
+    qvirtqueue_kick(f->qts, f->dev, rxq(f, q), head);
+    return head;
+}
+
+static void test_pci_identity(void)
+{
+    Fixture f = {};
+
+    fixture_start(&f, 1, NULL);
+    /* Modern-only virtio-net: device ID 0x1040 + VIRTIO_ID_NET. */
+    g_assert_cmphex(qpci_config_readw(f.pci->pdev, PCI_VENDOR_ID), ==, 0x1af4);
+    g_assert_cmphex(qpci_config_readw(f.pci->pdev, PCI_DEVICE_ID), ==,
+                    0x1040 + VIRTIO_ID_NET);
+    g_assert_cmphex(qpci_config_readw(f.pci->pdev, PCI_CLASS_DEVICE), ==,
+                    0x0200);
+    g_assert_cmpint(qpci_config_readb(f.pci->pdev, PCI_REVISION_ID), ==, 1);
+    g_assert_cmpint(f.dev->device_type, ==, VIRTIO_ID_NET);
+    fixture_stop(&f);
+}
+
+static void test_features_and_config(void)
+{
+    const uint64_t want = (1ull << VIRTIO_NET_F_MAC) |
+                          (1ull << VIRTIO_NET_F_STATUS) |
+                          (1ull << VIRTIO_NET_F_MTU) |
+                          (1ull << VIRTIO_NET_F_MRG_RXBUF) |
+                          (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                          (1ull << VIRTIO_NET_F_CTRL_RX) |
+                          (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR) |
+                          (1ull << VIRTIO_F_VERSION_1);
+    Fixture f = {};
+    uint64_t host;
+    uint8_t mac[6];
+
+    fixture_start(&f, 4, ",mtu=9000");
+    host = qvirtio_get_features(f.dev);
+    g_assert_cmphex(host & want, ==, want);
+    g_assert_true(host & (1ull << VIRTIO_NET_F_MQ));
+    g_assert_false(host & (1ull << VIRTIO_F_RING_RESET));
+    g_assert_false(host & (1ull << VIRTIO_NET_F_CSUM));  /* offloads: later */
+    /* Config space is read after negotiation, as a driver does. */
+    qvirtio_set_features(f.dev, host & (want | (1ull << VIRTIO_NET_F_MQ)));
+    for (int i = 0; i < 6; i++) {
+        mac[i] = qvirtio_config_readb(f.dev, i);
+    }
+    g_assert_cmpmem(mac, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 8), ==, 4);
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 10), ==, 9000);
+    fixture_stop(&f);
+
+    fixture_start(&f, 1, NULL);
+    g_assert_false(qvirtio_get_features(f.dev) & (1ull << VIRTIO_NET_F_MQ));
+    fixture_stop(&f);
+}
+
+static void test_queue_count(void)
+{
+    Fixture f = {};
+    uint16_t numq;
+
+    fixture_start(&f, 4, NULL);
+    /* receiveq/transmitq per pair, then the control queue. */
+    numq = qpci_io_readw(f.pci->pdev, f.pci->bar, f.pci->common_cfg_offset +
+                         offsetof(struct virtio_pci_common_cfg, num_queues));
+    g_assert_cmpint(numq, ==, 2 * 4 + 1);
+    /* One MSI-X vector per queue plus config: 2 * 4 + 2. */
+    g_assert_cmpint(qpci_msix_table_size(f.pci->pdev), ==, 2 * 4 + 2);
+    fixture_stop(&f);
+}
+
+static void test_link_follows_set_link(void)
+{
+    Fixture f = {};
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, 1ull << VIRTIO_NET_F_STATUS);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'nic0', 'up': false}}");
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 6), ==, 0);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'up', 'up': true}}");
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    fixture_stop(&f);
+}
+
+static void test_rx_single_queue(void)
+{
+    Fixture f = {};
+    uint8_t frame[64], got[64 + HDR_LEN];
+    uint64_t buf;
+    uint32_t head, len;
+    size_t n;
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, 0);
+    buf = guest_alloc(&f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    qtest_memread(f.qts, buf, got, HDR_LEN + n);
+    g_assert_cmpint(got[0], ==, 0);                  /* flags */
+    g_assert_cmpint(got[1], ==, VIRTIO_NET_HDR_GSO_NONE);
+    g_assert_cmpint(lduw_le_p(got + 10), ==, 1);     /* num_buffers */
+    g_assert_cmpmem(got + HDR_LEN, n, frame, n);
+    fixture_stop(&f);
+}
+
+static void test_rx_mergeable_buffers(void)
+{
+    Fixture f = {};
+    uint8_t frame[200], got[64];
+    uint64_t buf[4];
+    uint32_t head[4], len;
+    size_t off = 0;
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, 1ull << VIRTIO_NET_F_MRG_RXBUF);
+    for (int i = 0; i < 4; i++) {
+        buf[i] = guest_alloc(&f.alloc, 64);
+        head[i] = post_rx(&f, 0, buf[i], 64);
+    }
+    tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    for (size_t i = 54; i < sizeof(frame); i++) {
+        frame[i] = i;
+    }
+    sock_send(&f, frame, sizeof(frame));
+    /* 12 + 200 bytes over 64-byte buffers: 64, 64, 64, 20. */
+    /* One interrupt for the whole frame: wait for the first buffer, the
+     * rest are already in the used ring behind it. */
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head[0], &len,
+                           TIMEOUT_US);
+    for (int i = 0; i < 4; i++) {
+        uint32_t idx;
+
+        if (i > 0) {
+            g_assert_true(qvirtqueue_get_buf(f.qts, rxq(&f, 0), &idx, &len));
+            g_assert_cmpint(idx, ==, head[i]);
+        }
+        g_assert_cmpint(len, ==, i < 3 ? 64 : HDR_LEN + 200 - 3 * 64);
+        qtest_memread(f.qts, buf[i], got, len);
+        if (i == 0) {
+            g_assert_cmpint(lduw_le_p(got + 10), ==, 4);
+            g_assert_cmpmem(got + HDR_LEN, len - HDR_LEN, frame, len - HDR_LEN);
+            off = len - HDR_LEN;
+        } else {
+            g_assert_cmpmem(got, len, frame + off, len);
+            off += len;
+        }
+    }
+    g_assert_cmpint(off, ==, sizeof(frame));
+    fixture_stop(&f);
+}
+
+/*
+ * Flows from the RSS verification suite, whose Toeplitz hashes are
+ * published: 0xafc7327f (low 7 bits 127 -> queue 127 % 4 = 3) and
+ * 0xc626b0ea (106 -> queue 2).
+ */
+static void test_rx_queue_follows_flow_hash(void)
+{
+    Fixture f = {};
+    uint8_t frame[64];
+    uint16_t pairs = cpu_to_le16(4);
+    uint64_t buf[4];
+    uint32_t head[4];
+    size_t n;
+
+    fixture_start(&f, 4, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_MQ));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_OK);
+    for (int q = 0; q < 4; q++) {
+        buf[q] = guest_alloc(&f.alloc, 2048);
+        head[q] = post_rx(&f, q, buf[q], 2048);
+    }
+    /* 38.27.205.30:48228 -> 209.142.163.6:2217 */
+    n = tcp_frame(frame, 0x261bcd1e, 0xd18ea306, 48228, 2217);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 3), head[3], NULL,
+                           TIMEOUT_US);
+    /* 199.92.111.2:14230 -> 65.69.140.83:4739 */
+    n = tcp_frame(frame, 0xc75c6f02, 0x41458c53, 14230, 4739);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 2), head[2], NULL,
+                           TIMEOUT_US);
+    /* Nothing landed on queues 0 and 1. */
+    for (int q = 0; q < 2; q++) {
+        uint32_t idx, len;
+        g_assert_false(qvirtqueue_get_buf(f.qts, rxq(&f, q), &idx, &len));
+    }
+    fixture_stop(&f);
+}
+
+static void test_ctrl_mq_range(void)
+{
+    Fixture f = {};
+    uint16_t pairs;
+
+    fixture_start(&f, 4, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_MQ));
+    pairs = cpu_to_le16(0);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_ERR);
+    pairs = cpu_to_le16(5);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_ERR);
+    pairs = cpu_to_le16(2);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 1),
+                    ==, VIRTIO_NET_ERR);             /* short */
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmpint(ctrl_cmd(&f, 0x7f, 0, &pairs, 2), ==, VIRTIO_NET_ERR);
+    fixture_stop(&f);
+}
+
+/* The RX filter the guest programs decides what reaches the ring. */
+static void test_ctrl_rx_filter(void)
+{
+    Fixture f = {};
+    uint8_t frame[64], off = 0;
+    uint8_t table[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
+                                 0, 0, 0, 0 };
+    uint64_t buf;
+    uint32_t head, idx, len;
+    size_t n;
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_CTRL_RX));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
+                    ==, VIRTIO_NET_OK);
+    buf = guest_alloc(&f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    /* To 02:00:00:00:00:0c: not ours, not in the table: filtered. */
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
+    sock_send(&f, frame, n);
+    /* Then to our own MAC: it must be the first thing in the ring. */
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40001);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
+    g_assert_cmpmem(frame, 6, "\x52\x54\x00\x12\x34\x56", 6);
+
+    /* Now add 02:00:00:00:00:0c to the unicast table: it passes. */
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET, table,
+                             sizeof(table)), ==, VIRTIO_NET_OK);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40002);
+    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    /* A table whose count overruns the command is refused. */
+    table[0] = 3;
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET, table,
+                             sizeof(table)), ==, VIRTIO_NET_ERR);
+    g_assert_false(qvirtqueue_get_buf(f.qts, rxq(&f, 0), &idx, &len));
+    fixture_stop(&f);
+}
+
+/* A frame sent on any TX queue, here the last one, leaves on the uplink. */
+static void test_tx_any_queue(void)
+{
+    Fixture f = {};
+    uint8_t frame[64], got[256];
+    uint16_t pairs = cpu_to_le16(4);
+    uint64_t buf;
+    uint32_t head;
+    size_t n;
+
+    fixture_start(&f, 4, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_MQ));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_OK);
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    buf = guest_alloc(&f.alloc, HDR_LEN + n);
+    qtest_memset(f.qts, buf, 0, HDR_LEN);
+    qtest_memwrite(f.qts, buf + HDR_LEN, frame, n);
+    head = qvirtqueue_add(f.qts, txq(&f, 3), buf, HDR_LEN + n, false, false);
+    qvirtqueue_kick(f.qts, f.dev, txq(&f, 3), head);
+    qvirtio_wait_used_elem(f.qts, f.dev, txq(&f, 3), head, NULL, TIMEOUT_US);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got, n, frame, n);
+    fixture_stop(&f);
+}
+
+/* Start QEMU with `args`; it must exit non-zero naming `property`. */
+static void assert_refused(const char *args, const char *property)
+{
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = g_strdup_printf("%s -M pc -nodefaults -display none "
+                                           "-S %s", qemu, args);
+    g_autofree char *err = NULL;
+    g_auto(GStrv) argv = NULL;
+    int status;
+
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, NULL));
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+    g_test_message("refused as expected: %s", err);
+    g_assert_nonnull(strstr(err, property));
+}
+
+static void test_bad_properties_refused(void)
+{
+    assert_refused("-netdev user,id=up -device vnet-multi,netdev=up,queues=0",
+                   "queues");
+    assert_refused("-netdev user,id=up -device vnet-multi,netdev=up,queues=99",
+                   "queues");
+    assert_refused("-device vnet-multi,netdev=nosuchnet", "netdev");
+    assert_refused("-device vnet-multi,mtu=10", "mtu");
+    assert_refused("-device vnet-multi,mac=52:54:00:zz:00:01", "mac");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/vnet-multi/pci-identity", test_pci_identity);
+    qtest_add_func("/vnet-multi/features-and-config", test_features_and_config);
+    qtest_add_func("/vnet-multi/queue-count", test_queue_count);
+    qtest_add_func("/vnet-multi/link-follows-set-link",
+                   test_link_follows_set_link);
+    qtest_add_func("/vnet-multi/rx/single-queue", test_rx_single_queue);
+    qtest_add_func("/vnet-multi/rx/mergeable-buffers",
+                   test_rx_mergeable_buffers);
+    qtest_add_func("/vnet-multi/rx/queue-follows-flow-hash",
+                   test_rx_queue_follows_flow_hash);
+    qtest_add_func("/vnet-multi/ctrl/mq-range", test_ctrl_mq_range);
+    qtest_add_func("/vnet-multi/ctrl/rx-filter", test_ctrl_rx_filter);
+    qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
+    qtest_add_func("/vnet-multi/bad-properties-refused",
+                   test_bad_properties_refused);
+    return g_test_run();
+}

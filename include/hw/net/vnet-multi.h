@@ -87,6 +87,10 @@ struct VnetMulti {
     VnetFunc parent_obj;
     NICConf nic_conf;
     NICState *nic;
+    /* The PCI function's id and type, so QMP set_link and `info network`
+     * name the device the user wrote, not its inner virtio object. */
+    char *nc_name;
+    char *nc_type;
 };
 
 #endif

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vnet-multi: `make` builds everything, `make check` runs every test,
+# `make demo` boots a guest networking through -device vnet-multi.
+# On a fresh Debian 12 machine as root, each installs what it needs.
+
+-include config.mak
+QEMU_SRC ?=
+B := build
+MESON := $(B)/tools/meson
+QEMU := $(B)/qemu-system-x86_64
+# Must match --firmwarepath in scripts/configure-qemu.
+FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
+
+.PHONY: all deps fetch qemu vnet vnet-asan guest-image check demo clean distclean
+
+all: qemu vnet guest-image
+
+deps:
+	@scripts/install-deps
+
+fetch: deps
+	@scripts/fetch-qemu
+
+# Our files are symlinked into the overlay, so after the first build an
+# edit to one of them rebuilds in seconds; patches re-copy only QEMU's
+# tree (mtimes kept).
+qemu: fetch
+	@scripts/overlay-qemu $(if $(QEMU_SRC),$(QEMU_SRC),$(B)/qemu-src)
+	@test -f $(B)/qemu-build/build.ninja || scripts/configure-qemu > $(B)/qemu-configure.log || \
+	    { tail -30 $(B)/qemu-configure.log; exit 1; }
+	ninja -C $(B)/qemu-build qemu-system-x86_64 tests/qtest/vnet-multi-test
+	@# Run from the build tree, QEMU looks for its firmware path inside
+	@# qemu-bundle/: point that at Debian's firmware packages.
+	@for d in $(FIRMWARE_DIRS); do \
+	    mkdir -p $(B)/qemu-build/qemu-bundle$$(dirname $$d) && \
+	    ln -sfn $$d $(B)/qemu-build/qemu-bundle$$d; done
+	@ln -sfn qemu-build/qemu-system-x86_64 $(QEMU)
+
+# The standalone vnet project: libvnet and its unit tests, no QEMU.
+vnet: fetch
+	@test -f $(B)/vnet/build.ninja || $(MESON) setup $(B)/vnet . > /dev/null
+	ninja -C $(B)/vnet
+
+vnet-asan: fetch
+	@test -f $(B)/vnet-asan/build.ninja || \
+	    $(MESON) setup $(B)/vnet-asan . -Db_sanitize=address,undefined -Db_lundef=false \
+	        -Dcpp_args=-fno-sanitize-recover=all > /dev/null
+	ninja -C $(B)/vnet-asan
+
+guest-image: deps
+	@tests/guest/build-image
+
+check: all vnet-asan
+	@scripts/check
+
+demo: qemu guest-image
+	@scripts/demo
+
+clean:
+	rm -rf $(B)/qemu-build $(B)/vnet $(B)/vnet-asan $(B)/guest $(QEMU)
+
+distclean:
+	rm -rf $(B) config.mak

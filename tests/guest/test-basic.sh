@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The stock virtio_net driver binds vnet-multi's function 0, which pings
+# slirp's 10.0.2.2 and moves 1 MiB each way over TCP intact.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$work/www"
+head -c 1048576 /dev/urandom > "$work/www/blob"
+sum=$(sha256sum "$work/www/blob" | cut -d' ' -f1)
+start_http "$work/www"
+
+cat > "$work/script" <<EOS
+wait_for_if eth0
+drv=\$(basename "\$(readlink /sys/class/net/eth0/device/driver)")
+pci=/sys/class/net/eth0/device/..
+echo "eth0: driver \$drv, PCI \$(cat \$pci/vendor):\$(cat \$pci/device)"
+[ "\$drv" = virtio_net ]
+[ "\$(cat \$pci/vendor)" = 0x1af4 ] && [ "\$(cat \$pci/device)" = 0x1041 ]
+$SLIRP_UP
+ping -c 3 -W 5 10.0.2.2
+wget -q -O /tmp/blob http://10.0.2.2:$HTTP_PORT/blob
+got=\$(sha256sum /tmp/blob | cut -d' ' -f1)
+echo "download sha256 \$got"
+[ "\$got" = "$sum" ]
+up=\$(wget -q -O - --post-file=/tmp/blob http://10.0.2.2:$HTTP_PORT/upload)
+echo "upload sha256 as the host saw it: \$up"
+[ "\$up" = "$sum" ]
+EOS
+"$run_guest" "$work/script" -netdev user,id=up -device vnet-multi,netdev=up
