@@ -11,6 +11,7 @@
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
 #include "hw/net/vnet-multi.h"
+#include "trace.h"
 
 /* Largest command we read: two full MAC tables and their counts, plus
  * slack for a table one entry over the limit (which we answer with
@@ -103,6 +104,7 @@ static uint8_t vnet_ctrl_mq(VnetFunc *f, uint8_t cmd, const uint8_t *d,
         return VIRTIO_NET_ERR;
     }
     f->curr_pairs = pairs;
+    trace_vnet_queue_pairs(f->name, pairs);
     /* Frames held for a queue that is now inactive re-hash on retry. */
     VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
     return VIRTIO_NET_OK;
@@ -147,6 +149,7 @@ void vnet_func_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
 
             status = vnet_ctrl_command(f, &h, data, len);
         }
+        trace_vnet_ctrl(f->name, h.class, h.cmd, status);
         iov_from_buf(elem->in_sg, elem->in_num, 0, &status, sizeof(status));
         virtqueue_push(vq, elem, sizeof(status));
         virtio_notify(vdev, vq);

@@ -110,6 +110,7 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
                           &dev->mem_reentrancy_guard, m);
     nc = qemu_get_queue(m->nic);
     qemu_format_nic_info_str(nc, f->mac);
+    f->name = nc->name;
     f->dev = vnet_lower_new(nc->name, f->mac, f->mtu, &vnet_multi_ops, m);
     vnet_func_set_link(f, !nc->link_down);
 }

@@ -16,6 +16,7 @@
 #include "hw/virtio/virtio-net.h"
 #include "standard-headers/linux/virtio_ids.h"
 #include "hw/net/vnet-multi.h"
+#include "trace.h"
 
 /* Config space up to and including mtu: we offer no SPEED_DUPLEX or RSS. */
 #define VNET_CONFIG_SIZE endof(struct virtio_net_config, mtu)
@@ -86,6 +87,7 @@ static int vnet_func_flush_tx(VnetQueue *q)
     }
     if (n) {
         virtio_notify(vdev, q->tx);
+        trace_vnet_tx_burst(f->name, q - f->vq, n, q->tx_waiting);
     }
     return n;
 }
@@ -192,6 +194,7 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
         return VNET_DELIVER_DROPPED;
     }
     if (!vnet_queue_has_room(q, total)) {
+        trace_vnet_rx_busy(f->name, q - f->vq);
         return VNET_DELIVER_BUSY;
     }
     while (done < total) {
@@ -238,11 +241,13 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
     }
     virtqueue_flush(q->rx, n);
     virtio_notify(vdev, q->rx);
+    trace_vnet_rx_deliver(f->name, q - f->vq, len, n);
     return VNET_DELIVER_OK;
 
 too_big:
     /* Larger than the buffers the driver posts can ever hold (no
      * MRG_RXBUF and a small buffer): give them back and drop the frame. */
+    trace_vnet_rx_too_big(f->name, q - f->vq, len);
 fail:
     for (unsigned i = 0; i < n; i++) {
         virtqueue_unpop(q->rx, elems[i], 0);
@@ -264,6 +269,7 @@ void vnet_func_set_link(VnetFunc *f, bool up)
         f->status &= ~VIRTIO_NET_S_LINK_UP;
     }
     vnet_dev_set_carrier(f->dev, up);
+    trace_vnet_link(f->name, up);
     if (f->status != old && (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
         virtio_notify_config(vdev);
     }

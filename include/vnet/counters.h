@@ -10,16 +10,16 @@
 namespace vnet {
 
 enum class DropReason : std::uint8_t {
-    tx_runt,            // shorter than an Ethernet header
-    tx_oversize,        // longer than the device's MTU allows
-    tx_no_buffer,       // packet pool exhausted
-    tx_link_down,       // device or its carrier down
-    rx_runt,            // shorter than an Ethernet header
-    rx_link_down,       // device or its carrier down
-    rx_filtered,        // destination not accepted by the RX filter
-    rx_exact_unclaimed, // rx_handler said EXACT and nothing was bound to us
-    rx_nesting_limit,   // rx_handler chain deeper than kMaxNesting
-    rx_no_buffer,       // no room in the receiving function's ring
+    tx_runt,             // shorter than an Ethernet header
+    tx_oversize,         // longer than the device's MTU allows
+    tx_no_buffer,        // packet pool exhausted
+    tx_link_down,        // device or its carrier down
+    rx_runt,             // shorter than an Ethernet header
+    rx_link_down,        // device or its carrier down
+    rx_filtered,         // destination not accepted by the RX filter
+    rx_exact_unclaimed,  // rx_handler said EXACT and nothing was bound to us
+    rx_nesting_limit,    // rx_handler chain deeper than kMaxNesting
+    rx_no_buffer,        // no room in the receiving function's ring
     count_
 };
 

@@ -30,7 +30,7 @@ struct FlowHash {
 // Table-driven Toeplitz: one table lookup per input byte instead of a loop
 // over its bits; the tables are built once per key.
 class ToeplitzHasher {
-public:
+  public:
     explicit ToeplitzHasher(const RssKey& key);
 
     std::uint32_t hash(std::span<const std::uint8_t> input) const;
@@ -40,7 +40,7 @@ public:
 
     static const ToeplitzHasher& default_hasher();
 
-private:
+  private:
     std::array<std::array<std::uint32_t, 256>, kRssMaxInput> table_{};
 };
 

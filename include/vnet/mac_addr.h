@@ -20,9 +20,7 @@ struct MacAddr {
         std::memcpy(m.bytes.data(), p, kEthAlen);
         return m;
     }
-    static constexpr MacAddr broadcast() {
-        return MacAddr{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-    }
+    static constexpr MacAddr broadcast() { return MacAddr{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
 
     // The I/G bit: group (multicast or broadcast) addresses.
     bool is_multicast() const { return (bytes[0] & 0x01) != 0; }

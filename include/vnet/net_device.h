@@ -32,10 +32,10 @@ using RxHandler = RxHandlerResult (*)(Packet*& pkt, void* data);
 enum class XmitResult : std::uint8_t { sent, queued, dropped };
 
 class XmitOps {
-public:
+  public:
     virtual XmitResult xmit(NetDevice& dev, Packet& pkt) = 0;
 
-protected:
+  protected:
     ~XmitOps() = default;
 };
 
@@ -48,15 +48,15 @@ enum class DeliverResult : std::uint8_t {
 };
 
 class Stack {
-public:
+  public:
     virtual DeliverResult deliver(NetDevice& dev, const Packet& pkt) = 0;
 
-protected:
+  protected:
     ~Stack() = default;
 };
 
 class NetDevice {
-public:
+  public:
     static constexpr unsigned kDefaultMtu = 1500;
 
     NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack* stack);
@@ -95,7 +95,7 @@ public:
     XmitOps* xmit_ops() const { return xmit_; }
     Stack* stack() const { return stack_; }
 
-private:
+  private:
     std::string name_;
     unsigned mtu_ = kDefaultMtu;
     bool up_ = true;

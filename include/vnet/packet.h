@@ -22,7 +22,7 @@ class PacketPool;
 enum class PacketType : std::uint8_t { host, broadcast, multicast, otherhost };
 
 class Packet {
-public:
+  public:
     Packet() = default;
     Packet(const Packet&) = delete;
     Packet& operator=(const Packet&) = delete;
@@ -82,7 +82,7 @@ public:
     std::uint32_t hash = 0;
     NetDevice* dev = nullptr;
 
-private:
+  private:
     friend class PacketPool;
 
     // Never written through: mutable_data(), put() and push() refuse a

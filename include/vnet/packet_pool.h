@@ -23,7 +23,7 @@ struct PacketReturn {
 using PacketRef = std::unique_ptr<Packet, PacketReturn>;
 
 class PacketPool {
-public:
+  public:
     // Room in front of the frame for an outer Ethernet + IPv6 + UDP + VXLAN
     // header (14 + 40 + 8 + 8) with slack, rounded to a cache line.
     static constexpr std::size_t kDefaultHeadroom = 128;
@@ -40,7 +40,7 @@ public:
     std::size_t in_use() const { return in_use_; }
     std::uint64_t exhausted() const { return exhausted_; }
 
-private:
+  private:
     friend struct PacketReturn;
     void release(Packet* p);
 

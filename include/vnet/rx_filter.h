@@ -15,7 +15,7 @@
 namespace vnet {
 
 class RxFilter {
-public:
+  public:
     // Entries per table; matches the 64 of QEMU's virtio-net MAC_TABLE_ENTRIES
     // so a guest sees the same overflow point.
     static constexpr std::size_t kTableEntries = 64;
@@ -37,7 +37,7 @@ public:
 
     bool accepts(const MacAddr& dst) const;
 
-private:
+  private:
     // Open addressing over a power-of-two array twice the table size: O(1)
     // lookup with no allocation, and never full.
     struct Table {

@@ -19,15 +19,15 @@ typedef struct VnetDev VnetDev;
 
 typedef enum VnetXmitResult {
     VNET_XMIT_SENT,
-    VNET_XMIT_QUEUED,   /* the backend keeps it and will ask for more later */
-    VNET_XMIT_DROPPED,  /* counted under a drop reason */
+    VNET_XMIT_QUEUED,  /* the backend keeps it and will ask for more later */
+    VNET_XMIT_DROPPED, /* counted under a drop reason */
 } VnetXmitResult;
 
 typedef enum VnetRxResult {
     VNET_RX_DELIVERED,
     VNET_RX_CONSUMED,
-    VNET_RX_DROPPED,    /* counted under a drop reason */
-    VNET_RX_BUSY,       /* not taken: the receiving ring is full, retry later */
+    VNET_RX_DROPPED, /* counted under a drop reason */
+    VNET_RX_BUSY,    /* not taken: the receiving ring is full, retry later */
 } VnetRxResult;
 
 typedef enum VnetDeliverResult {
@@ -38,10 +38,9 @@ typedef enum VnetDeliverResult {
 
 typedef struct VnetDevOps {
     /* Put a frame on the device's wire (for the lower port: the uplink). */
-    VnetXmitResult (*xmit)(void *opaque, const uint8_t *frame, size_t len);
+    VnetXmitResult (*xmit)(void* opaque, const uint8_t* frame, size_t len);
     /* Give a received frame to the guest function; hash picks its RX queue. */
-    VnetDeliverResult (*deliver)(void *opaque, const uint8_t *frame,
-                                 size_t len, uint32_t hash);
+    VnetDeliverResult (*deliver)(void* opaque, const uint8_t* frame, size_t len, uint32_t hash);
 } VnetDevOps;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
@@ -57,29 +56,29 @@ typedef struct VnetDevStats {
 
 /* The lower ("physical") port: its wire is the uplink netdev, its own
  * stack is guest function 0. Largest frame = mtu + Ethernet + VLAN header. */
-VnetDev *vnet_lower_new(const char *name, const uint8_t mac[6], unsigned mtu,
-                        const VnetDevOps *ops, void *opaque);
-void vnet_dev_free(VnetDev *dev);
+VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
+                        void* opaque);
+void vnet_dev_free(VnetDev* dev);
 
 /* Guest TX: the frame is iov[] after its first `skip` bytes (the virtio-net
  * header); it is copied once into a pooled buffer. */
-VnetXmitResult vnet_dev_transmit(VnetDev *dev, const struct iovec *iov,
-                                 unsigned iovcnt, size_t skip);
+VnetXmitResult vnet_dev_transmit(VnetDev* dev, const struct iovec* iov, unsigned iovcnt,
+                                 size_t skip);
 /* A frame arriving from the wire below the device. */
-VnetRxResult vnet_dev_receive(VnetDev *dev, const uint8_t *frame, size_t len);
+VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
 
-void vnet_dev_set_mac(VnetDev *dev, const uint8_t mac[6]);
-void vnet_dev_set_up(VnetDev *dev, bool up);
-void vnet_dev_set_carrier(VnetDev *dev, bool carrier);
-void vnet_dev_set_rx_mode(VnetDev *dev, bool promisc, bool allmulti);
+void vnet_dev_set_mac(VnetDev* dev, const uint8_t mac[6]);
+void vnet_dev_set_up(VnetDev* dev, bool up);
+void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
+void vnet_dev_set_rx_mode(VnetDev* dev, bool promisc, bool allmulti);
 /* Tables of 6-byte addresses, n_uc and n_mc entries back to back. */
-void vnet_dev_set_mac_tables(VnetDev *dev, const uint8_t *uc, size_t n_uc,
-                             const uint8_t *mc, size_t n_mc);
-void vnet_dev_get_stats(const VnetDev *dev, VnetDevStats *stats);
-const char *vnet_drop_reason_name(unsigned reason);
+void vnet_dev_set_mac_tables(VnetDev* dev, const uint8_t* uc, size_t n_uc, const uint8_t* mc,
+                             size_t n_mc);
+void vnet_dev_get_stats(const VnetDev* dev, VnetDevStats* stats);
+const char* vnet_drop_reason_name(unsigned reason);
 
 /* The RSS flow hash of a frame (0 for non-IP) and its queue among n. */
-uint32_t vnet_flow_hash(const uint8_t *frame, size_t len);
+uint32_t vnet_flow_hash(const uint8_t* frame, size_t len);
 unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues);
 
 #ifdef __cplusplus

@@ -19,8 +19,7 @@ constexpr std::size_t kPoolBuffers = 256;
 }  // namespace
 
 struct VnetDev final : vnet::XmitOps, vnet::Stack {
-    VnetDev(const char* name, const vnet::MacAddr& mac, unsigned mtu, const VnetDevOps& o,
-            void* op)
+    VnetDev(const char* name, const vnet::MacAddr& mac, unsigned mtu, const VnetDevOps& o, void* op)
         : pool(vnet::PacketPool::kDefaultHeadroom + mtu + vnet::wire::kEthHlen +
                    vnet::wire::kVlanHlen,
                kPoolBuffers),
@@ -32,9 +31,12 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
 
     vnet::XmitResult xmit(vnet::NetDevice&, vnet::Packet& pkt) override {
         switch (ops.xmit(opaque, pkt.data(), pkt.len())) {
-            case VNET_XMIT_SENT: return vnet::XmitResult::sent;
-            case VNET_XMIT_QUEUED: return vnet::XmitResult::queued;
-            case VNET_XMIT_DROPPED: break;
+            case VNET_XMIT_SENT:
+                return vnet::XmitResult::sent;
+            case VNET_XMIT_QUEUED:
+                return vnet::XmitResult::queued;
+            case VNET_XMIT_DROPPED:
+                break;
         }
         return vnet::XmitResult::dropped;
     }
@@ -42,9 +44,12 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
     vnet::DeliverResult deliver(vnet::NetDevice&, const vnet::Packet& pkt) override {
         const auto h = vnet::ToeplitzHasher::default_hasher().hash_frame(pkt.bytes());
         switch (ops.deliver(opaque, pkt.data(), pkt.len(), h.value)) {
-            case VNET_DELIVER_OK: return vnet::DeliverResult::delivered;
-            case VNET_DELIVER_BUSY: return vnet::DeliverResult::busy;
-            case VNET_DELIVER_DROPPED: break;
+            case VNET_DELIVER_OK:
+                return vnet::DeliverResult::delivered;
+            case VNET_DELIVER_BUSY:
+                return vnet::DeliverResult::busy;
+            case VNET_DELIVER_DROPPED:
+                break;
         }
         return vnet::DeliverResult::dropped;
     }
@@ -57,8 +62,8 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
 
 extern "C" {
 
-VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu,
-                        const VnetDevOps* ops, void* opaque) {
+VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
+                        void* opaque) {
     return new VnetDev(name, vnet::MacAddr::from(mac), mtu, *ops, opaque);
 }
 
@@ -91,9 +96,12 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
         out += n;
     }
     switch (vnet::dev_queue_xmit(d->dev, *pkt)) {
-        case vnet::XmitResult::sent: return VNET_XMIT_SENT;
-        case vnet::XmitResult::queued: return VNET_XMIT_QUEUED;
-        case vnet::XmitResult::dropped: break;
+        case vnet::XmitResult::sent:
+            return VNET_XMIT_SENT;
+        case vnet::XmitResult::queued:
+            return VNET_XMIT_QUEUED;
+        case vnet::XmitResult::dropped:
+            break;
     }
     return VNET_XMIT_DROPPED;
 }
@@ -102,10 +110,14 @@ VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     auto pkt = vnet::Packet::borrow(frame, len);
     pkt.dev = &d->dev;
     switch (vnet::netif_receive(pkt)) {
-        case vnet::RxResult::delivered: return VNET_RX_DELIVERED;
-        case vnet::RxResult::consumed: return VNET_RX_CONSUMED;
-        case vnet::RxResult::busy: return VNET_RX_BUSY;
-        case vnet::RxResult::dropped: break;
+        case vnet::RxResult::delivered:
+            return VNET_RX_DELIVERED;
+        case vnet::RxResult::consumed:
+            return VNET_RX_CONSUMED;
+        case vnet::RxResult::busy:
+            return VNET_RX_BUSY;
+        case vnet::RxResult::dropped:
+            break;
     }
     return VNET_RX_DROPPED;
 }

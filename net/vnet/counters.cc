@@ -6,17 +6,28 @@ namespace vnet {
 
 const char* drop_reason_name(DropReason r) {
     switch (r) {
-        case DropReason::tx_runt: return "tx-runt";
-        case DropReason::tx_oversize: return "tx-oversize";
-        case DropReason::tx_no_buffer: return "tx-no-buffer";
-        case DropReason::tx_link_down: return "tx-link-down";
-        case DropReason::rx_runt: return "rx-runt";
-        case DropReason::rx_link_down: return "rx-link-down";
-        case DropReason::rx_filtered: return "rx-filtered";
-        case DropReason::rx_exact_unclaimed: return "rx-exact-unclaimed";
-        case DropReason::rx_nesting_limit: return "rx-nesting-limit";
-        case DropReason::rx_no_buffer: return "rx-no-buffer";
-        case DropReason::count_: break;
+        case DropReason::tx_runt:
+            return "tx-runt";
+        case DropReason::tx_oversize:
+            return "tx-oversize";
+        case DropReason::tx_no_buffer:
+            return "tx-no-buffer";
+        case DropReason::tx_link_down:
+            return "tx-link-down";
+        case DropReason::rx_runt:
+            return "rx-runt";
+        case DropReason::rx_link_down:
+            return "rx-link-down";
+        case DropReason::rx_filtered:
+            return "rx-filtered";
+        case DropReason::rx_exact_unclaimed:
+            return "rx-exact-unclaimed";
+        case DropReason::rx_nesting_limit:
+            return "rx-nesting-limit";
+        case DropReason::rx_no_buffer:
+            return "rx-no-buffer";
+        case DropReason::count_:
+            break;
     }
     return "unknown";
 }

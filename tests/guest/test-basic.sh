@@ -23,7 +23,9 @@ wget -q -O /tmp/blob http://10.0.2.2:$HTTP_PORT/blob
 got=\$(sha256sum /tmp/blob | cut -d' ' -f1)
 echo "download sha256 \$got"
 [ "\$got" = "$sum" ]
-up=\$(wget -q -O - --post-file=/tmp/blob http://10.0.2.2:$HTTP_PORT/upload)
+# busybox wget --post-file mangles binary data: send the POST with nc.
+up=\$({ printf 'POST /upload HTTP/1.0\r\nContent-Length: 1048576\r\n\r\n'; cat /tmp/blob; } |
+     nc 10.0.2.2 $HTTP_PORT | tail -1)
 echo "upload sha256 as the host saw it: \$up"
 [ "\$up" = "$sum" ]
 EOS

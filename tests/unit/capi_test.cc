@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The C ABI the QEMU glue uses: guest iovecs in, uplink frames out, uplink
 // frames in, guest deliveries out, with the RX queue hash.
-#include "vnet/vnet.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -10,6 +8,7 @@
 
 #include "frames.h"
 #include "vnet/counters.h"
+#include "vnet/vnet.h"
 
 namespace {
 
@@ -38,8 +37,10 @@ VnetDeliverResult glue_deliver(void* opaque, const uint8_t* f, size_t len, uint3
 const VnetDevOps kOps = {glue_xmit, glue_deliver};
 
 class CapiTest : public ::testing::Test {
-protected:
-    void SetUp() override { dev = vnet_lower_new("up0", vnet::test::kMacA.bytes.data(), 1500, &kOps, &g); }
+  protected:
+    void SetUp() override {
+        dev = vnet_lower_new("up0", vnet::test::kMacA.bytes.data(), 1500, &kOps, &g);
+    }
     void TearDown() override { vnet_dev_free(dev); }
     VnetDevStats stats() {
         VnetDevStats s;

@@ -36,7 +36,7 @@ struct Recorder final : XmitOps, Stack {
 };
 
 class DevTest : public ::testing::Test {
-protected:
+  protected:
     Recorder rec;
     NetDevice lower{"lower", kMacA, &rec, &rec};
     NetDevice upper{"upper", kMacB, &rec, &rec};
@@ -155,7 +155,7 @@ TEST_F(DevTest, PktTypeFollowsDestination) {
 }
 
 class XmitTest : public DevTest {
-protected:
+  protected:
     PacketPool pool{2048, 4};
 
     XmitResult send(std::size_t len) {

@@ -24,7 +24,8 @@ std::vector<std::uint8_t> ipv6_tcp_frame(const std::array<std::uint8_t, 16>& src
     std::copy(dst.begin(), dst.end(), ip + 24);
     f.insert(f.end(), ip, ip + 40);
     std::uint8_t tcp[20] = {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
-                            static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport)};
+                            static_cast<std::uint8_t>(dport >> 8),
+                            static_cast<std::uint8_t>(dport)};
     tcp[12] = 0x50;
     f.insert(f.end(), tcp, tcp + 20);
     return f;
@@ -73,9 +74,9 @@ TEST(FlowHash, Ipv4AddressesOnlyMatchesRssVerificationSuite) {
 TEST(FlowHash, Ipv6TcpMatchesRssVerificationSuite) {
     // 3ffe:2501:200:1fff::7 port 2794 -> 3ffe:2501:200:3::1 port 1766
     const std::array<std::uint8_t, 16> src = {0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff,
-                                              0, 0, 0, 0, 0, 0, 0, 7};
+                                              0,    0,    0,    0,    0,    0,    0,    7};
     const std::array<std::uint8_t, 16> dst = {0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03,
-                                              0, 0, 0, 0, 0, 0, 0, 1};
+                                              0,    0,    0,    0,    0,    0,    0,    1};
     FlowHash fh = ToeplitzHasher::default_hasher().hash_frame(ipv6_tcp_frame(src, dst, 2794, 1766));
     EXPECT_EQ(fh.type, HashType::tcpv6);
     EXPECT_EQ(fh.value, 0x40207d3du);
@@ -116,7 +117,7 @@ TEST(FlowHash, TruncatedTcpHeaderFallsBackToAddresses) {
 
 TEST(FlowHash, QueueForHashUsesIndirectionTable) {
     EXPECT_EQ(queue_for_hash(0xdeadbeef, 1), 0u);
-    EXPECT_EQ(queue_for_hash(0x80, 4), 0u);   // low 7 bits 0 -> entry 0
+    EXPECT_EQ(queue_for_hash(0x80, 4), 0u);  // low 7 bits 0 -> entry 0
     EXPECT_EQ(queue_for_hash(0x7f, 4), 127u % 4);
     EXPECT_EQ(queue_for_hash(5, 3), 2u);
 }

@@ -33,8 +33,16 @@ inline std::vector<std::uint8_t> ipv4_frame(std::uint32_t src, std::uint32_t dst
     auto f = eth_frame(kMacA, kMacB, 0x0800, 0);
     const std::size_t l4 = proto == 6 ? 20 : 8;
     const std::size_t total = 20 + l4;
-    std::uint8_t ip[20] = {0x45, 0, static_cast<std::uint8_t>(total >> 8),
-                           static_cast<std::uint8_t>(total), 0, 0, 0x40, 0, 64, proto};
+    std::uint8_t ip[20] = {0x45,
+                           0,
+                           static_cast<std::uint8_t>(total >> 8),
+                           static_cast<std::uint8_t>(total),
+                           0,
+                           0,
+                           0x40,
+                           0,
+                           64,
+                           proto};
     for (int i = 0; i < 4; ++i) {
         ip[12 + i] = static_cast<std::uint8_t>(src >> (24 - 8 * i));
         ip[16 + i] = static_cast<std::uint8_t>(dst >> (24 - 8 * i));

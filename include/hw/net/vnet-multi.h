@@ -57,6 +57,7 @@ struct VnetFunc {
     VnetQueue *tx_current;  /* queue being drained, for xmit completion */
 
     VnetDev *dev;           /* the libvnet device behind this function */
+    const char *name;       /* for traces: the netclient's name */
 };
 
 struct VnetFuncClass {

@@ -13,8 +13,8 @@
 
 namespace vnet::wire {
 
-inline constexpr std::size_t kEthHlen = 14;   // dst + src + ethertype
-inline constexpr std::size_t kVlanHlen = 4;   // IEEE 802.1Q tag
+inline constexpr std::size_t kEthHlen = 14;  // dst + src + ethertype
+inline constexpr std::size_t kVlanHlen = 4;  // IEEE 802.1Q tag
 inline constexpr std::uint16_t kEthPIpv4 = 0x0800;
 inline constexpr std::uint16_t kEthPArp = 0x0806;
 inline constexpr std::uint16_t kEthP8021Q = 0x8100;
@@ -22,7 +22,7 @@ inline constexpr std::uint16_t kEthP8021AD = 0x88A8;
 inline constexpr std::uint16_t kEthPIpv6 = 0x86DD;
 
 class EthernetView {
-public:
+  public:
     static std::optional<EthernetView> parse(std::span<const std::uint8_t> frame) {
         if (frame.size() < kEthHlen) {
             return std::nullopt;
@@ -46,7 +46,7 @@ public:
     std::size_t header_len() const { return hlen_; }
     std::span<const std::uint8_t> payload() const { return frame_.subspan(hlen_); }
 
-private:
+  private:
     EthernetView(std::span<const std::uint8_t> f, std::size_t hlen, std::uint16_t proto)
         : frame_(f), hlen_(hlen), proto_(proto) {}
 

@@ -18,7 +18,7 @@ inline constexpr std::uint8_t kIpProtoUdp = 17;
 inline constexpr std::uint8_t kIpProtoIcmpv6 = 58;
 
 class Ipv4View {
-public:
+  public:
     static std::optional<Ipv4View> parse(std::span<const std::uint8_t> pkt) {
         if (pkt.size() < kIpv4MinHlen || (pkt[0] >> 4) != 4) {
             return std::nullopt;
@@ -40,7 +40,7 @@ public:
     bool is_fragment() const { return (load_be16(pkt_.data() + 6) & 0x3fffu) != 0; }
     std::span<const std::uint8_t> payload() const { return pkt_.subspan(hlen_); }
 
-private:
+  private:
     Ipv4View(std::span<const std::uint8_t> p, std::size_t hlen) : pkt_(p), hlen_(hlen) {}
 
     std::span<const std::uint8_t> pkt_;

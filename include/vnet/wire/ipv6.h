@@ -14,7 +14,7 @@ namespace vnet::wire {
 inline constexpr std::size_t kIpv6Hlen = 40;
 
 class Ipv6View {
-public:
+  public:
     static std::optional<Ipv6View> parse(std::span<const std::uint8_t> pkt) {
         if (pkt.size() < kIpv6Hlen || (pkt[0] >> 4) != 6) {
             return std::nullopt;
@@ -31,7 +31,7 @@ public:
     std::span<const std::uint8_t, 16> dst() const { return pkt_.subspan<24, 16>(); }
     std::span<const std::uint8_t> payload() const { return pkt_.subspan(kIpv6Hlen); }
 
-private:
+  private:
     explicit Ipv6View(std::span<const std::uint8_t> p) : pkt_(p) {}
 
     std::span<const std::uint8_t> pkt_;

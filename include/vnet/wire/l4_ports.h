@@ -13,7 +13,7 @@ inline constexpr std::size_t kUdpHlen = 8;
 inline constexpr std::size_t kTcpMinHlen = 20;
 
 class L4PortsView {
-public:
+  public:
     // min_len is the protocol's minimum header: a truncated header is no
     // header, even if the four port bytes happen to be there.
     static std::optional<L4PortsView> parse(std::span<const std::uint8_t> seg,
@@ -26,7 +26,7 @@ public:
     // Both ports as they sit on the wire: src then dst, network order.
     std::span<const std::uint8_t, 4> ports() const { return seg_.subspan<0, 4>(); }
 
-private:
+  private:
     explicit L4PortsView(std::span<const std::uint8_t> s) : seg_(s) {}
 
     std::span<const std::uint8_t> seg_;
