@@ -17,6 +17,6 @@ grep -q '^first' "$work/ok.log" && grep -q '^second' "$work/three.log"
 
 echo 'sleep 600' > "$work/slow.sh"
 rc=0
-"$run_guest" --timeout 20 "$work/slow.sh" > "$work/slow.log" 2>&1 || rc=$?
+"$run_guest" --timeout 12 "$work/slow.sh" > "$work/slow.log" 2>&1 || rc=$?
 tail -1 "$work/slow.log"
 [ $rc = 124 ] && grep -q 'TIMEOUT' "$work/slow.log"

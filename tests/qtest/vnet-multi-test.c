@@ -439,6 +439,78 @@ static void test_ctrl_rx_filter(void)
     fixture_stop(&f);
 }
 
+/* More unicast entries than the filter holds: every unicast passes. */
+static void test_ctrl_mac_table_overflow(void)
+{
+    Fixture f = {};
+    const uint32_t n = 65;
+    size_t size = 4 + n * 6 + 4;
+    g_autofree uint8_t *table = g_malloc0(size);
+    uint8_t frame[64], off = 0;
+    uint64_t buf;
+    uint32_t head;
+    size_t len;
+
+    stl_le_p(table, n);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *m = table + 4 + 6 * i;
+        m[0] = 0x02;
+        m[5] = i;
+    }
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_CTRL_RX));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET, table, size),
+                    ==, VIRTIO_NET_OK);
+    buf = guest_alloc(&f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    len = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memcpy(frame, "\x02\x11\x22\x33\x44\x55", 6);   /* in no table */
+    sock_send(&f, frame, len);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, NULL, TIMEOUT_US);
+    fixture_stop(&f);
+}
+
+/* VIRTIO_NET_CTRL_MAC_ADDR_SET moves the filter to the new address. */
+static void test_ctrl_mac_addr_set(void)
+{
+    static const uint8_t new_mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
+    Fixture f = {};
+    uint8_t frame[64], off = 0;
+    uint64_t buf;
+    uint32_t head;
+    size_t len;
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_CTRL_RX) |
+                      (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_ADDR_SET, new_mac, 5),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_ADDR_SET, new_mac, 6),
+                    ==, VIRTIO_NET_OK);
+    buf = guest_alloc(&f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    /* To the old address: filtered. Then to the new one: delivered first. */
+    len = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    sock_send(&f, frame, len);
+    memcpy(frame, new_mac, 6);
+    sock_send(&f, frame, len);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, NULL, TIMEOUT_US);
+    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
+    g_assert_cmpmem(frame, 6, new_mac, 6);
+    fixture_stop(&f);
+}
+
 /* A frame sent on any TX queue, here the last one, leaves on the uplink. */
 static void test_tx_any_queue(void)
 {
@@ -511,6 +583,9 @@ int main(int argc, char **argv)
                    test_rx_queue_follows_flow_hash);
     qtest_add_func("/vnet-multi/ctrl/mq-range", test_ctrl_mq_range);
     qtest_add_func("/vnet-multi/ctrl/rx-filter", test_ctrl_rx_filter);
+    qtest_add_func("/vnet-multi/ctrl/mac-table-overflow",
+                   test_ctrl_mac_table_overflow);
+    qtest_add_func("/vnet-multi/ctrl/mac-addr-set", test_ctrl_mac_addr_set);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
     qtest_add_func("/vnet-multi/bad-properties-refused",
                    test_bad_properties_refused);
