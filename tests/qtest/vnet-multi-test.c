@@ -162,6 +162,30 @@ static uint8_t ctrl_cmd(Fixture *f, uint8_t class, uint8_t cmd,
     return status;
 }
 
+/* Drive the device with MQ and make `pairs` queue pairs active. */
+static void drive_mq(Fixture *f, uint16_t pairs)
+{
+    uint16_t le = cpu_to_le16(pairs);
+
+    fixture_drive(f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                     (1ull << VIRTIO_NET_F_MQ));
+    g_assert_cmpint(ctrl_cmd(f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &le, 2),
+                    ==, VIRTIO_NET_OK);
+}
+
+/* Drive the device with the RX filter on: promiscuous mode off. */
+static void drive_filtered(Fixture *f, uint64_t features)
+{
+    uint8_t off = 0;
+
+    fixture_drive(f, features | (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                     (1ull << VIRTIO_NET_F_CTRL_RX));
+    g_assert_cmpint(ctrl_cmd(f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
+                    ==, VIRTIO_NET_OK);
+}
+
 static uint32_t post_rx(Fixture *f, unsigned q, uint64_t addr, size_t len)
 {
     uint32_t head = qvirtqueue_add(f->qts, rxq(f, q), addr, len, true, false);
@@ -331,17 +355,12 @@ static void test_rx_queue_follows_flow_hash(void)
 {
     Fixture f = {};
     uint8_t frame[64];
-    uint16_t pairs = cpu_to_le16(4);
     uint64_t buf[4];
     uint32_t head[4];
     size_t n;
 
     fixture_start(&f, 4, NULL);
-    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
-                      (1ull << VIRTIO_NET_F_MQ));
-    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
-                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
-                    ==, VIRTIO_NET_OK);
+    drive_mq(&f, 4);
     for (int q = 0; q < 4; q++) {
         buf[q] = guest_alloc(&f.alloc, 2048);
         head[q] = post_rx(&f, q, buf[q], 2048);
@@ -395,7 +414,7 @@ static void test_ctrl_mq_range(void)
 static void test_ctrl_rx_filter(void)
 {
     Fixture f = {};
-    uint8_t frame[64], off = 0;
+    uint8_t frame[64];
     uint8_t table[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
                                  0, 0, 0, 0 };
     uint64_t buf;
@@ -403,11 +422,7 @@ static void test_ctrl_rx_filter(void)
     size_t n;
 
     fixture_start(&f, 1, NULL);
-    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
-                      (1ull << VIRTIO_NET_F_CTRL_RX));
-    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
-                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
-                    ==, VIRTIO_NET_OK);
+    drive_filtered(&f, 0);
     buf = guest_alloc(&f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     /* To 02:00:00:00:00:0c: not ours, not in the table: filtered. */
@@ -446,7 +461,7 @@ static void test_ctrl_mac_table_overflow(void)
     const uint32_t n = 65;
     size_t size = 4 + n * 6 + 4;
     g_autofree uint8_t *table = g_malloc0(size);
-    uint8_t frame[64], off = 0;
+    uint8_t frame[64];
     uint64_t buf;
     uint32_t head;
     size_t len;
@@ -458,11 +473,7 @@ static void test_ctrl_mac_table_overflow(void)
         m[5] = i;
     }
     fixture_start(&f, 1, NULL);
-    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
-                      (1ull << VIRTIO_NET_F_CTRL_RX));
-    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
-                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
-                    ==, VIRTIO_NET_OK);
+    drive_filtered(&f, 0);
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
                              VIRTIO_NET_CTRL_MAC_TABLE_SET, table, size),
                     ==, VIRTIO_NET_OK);
@@ -480,18 +491,13 @@ static void test_ctrl_mac_addr_set(void)
 {
     static const uint8_t new_mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
     Fixture f = {};
-    uint8_t frame[64], off = 0;
+    uint8_t frame[64];
     uint64_t buf;
     uint32_t head;
     size_t len;
 
     fixture_start(&f, 1, NULL);
-    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
-                      (1ull << VIRTIO_NET_F_CTRL_RX) |
-                      (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR));
-    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
-                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
-                    ==, VIRTIO_NET_OK);
+    drive_filtered(&f, 1ull << VIRTIO_NET_F_CTRL_MAC_ADDR);
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
                              VIRTIO_NET_CTRL_MAC_ADDR_SET, new_mac, 5),
                     ==, VIRTIO_NET_ERR);
@@ -516,17 +522,12 @@ static void test_tx_any_queue(void)
 {
     Fixture f = {};
     uint8_t frame[64], got[256];
-    uint16_t pairs = cpu_to_le16(4);
     uint64_t buf;
     uint32_t head;
     size_t n;
 
     fixture_start(&f, 4, NULL);
-    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
-                      (1ull << VIRTIO_NET_F_MQ));
-    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
-                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
-                    ==, VIRTIO_NET_OK);
+    drive_mq(&f, 4);
     n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
     buf = guest_alloc(&f.alloc, HDR_LEN + n);
     qtest_memset(f.qts, buf, 0, HDR_LEN);
