@@ -20,9 +20,23 @@ enum class RxResult : std::uint8_t {
     busy,       // the final stack had no room; the caller still owns the bytes
 };
 
-// Receives pkt on pkt.dev: counts it, runs the rx_handler chain, then hands
-// what is passed to the device's own stack through its RX filter.
+// eth_type_trans: pkt_type of a frame as seen by `dev`.
+void eth_type_trans(Packet& pkt, const NetDevice& dev);
+
+// __netif_receive_skb: runs pkt.dev's rx_handler chain, then hands what is
+// passed to the device's own stack. pkt.pkt_type must be set: frames for
+// the device itself (PACKET_HOST) pass; others must get through its RX
+// filter (the function's NIC filter; Linux would drop them in IP).
 RxResult netif_receive(Packet& pkt);
+
+// What a driver does with a frame off its wire: eth_type_trans, then
+// netif_receive.
+RxResult netif_receive_eth(Packet& pkt);
+
+// dev_forward_skb: hands a frame sent on one device to the receive path of
+// `dev` without touching a wire. Refused (counted as fwd_dropped on dev)
+// if dev is down or the frame is longer than its MTU allows.
+RxResult dev_forward(NetDevice& dev, Packet& pkt);
 
 // Sends pkt out of dev (dev_queue_xmit): checks state and MTU, counts, and
 // calls the device's XmitOps.

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "vnet/counters.h"
 #include "vnet/mac_addr.h"
@@ -70,12 +71,22 @@ class NetDevice {
     unsigned mtu() const { return mtu_; }
     void set_mtu(unsigned mtu) { mtu_ = mtu; }
 
-    // IFF_UP and the carrier (netif_carrier_on/off); both needed to pass traffic.
+    // IFF_UP and the carrier (netif_carrier_on/off). Receiving needs the
+    // device up; sending also needs carrier (a carrier-less device's qdisc
+    // drops, as Linux's dev_deactivate makes it).
     bool up() const { return up_; }
     void set_up(bool up) { up_ = up; }
     bool carrier() const { return carrier_; }
-    void set_carrier(bool on) { carrier_ = on; }
+    // Also carries the state to every upper device, as
+    // netif_stacked_transfer_operstate does for macvlan and ipvlan.
+    void set_carrier(bool on);
     bool running() const { return up_ && carrier_; }
+    // Called when this device's carrier changes (the glue tells its guest).
+    using CarrierHook = void (*)(void* opaque, bool on);
+    void set_carrier_hook(CarrierHook hook, void* opaque) {
+        carrier_hook_ = hook;
+        carrier_hook_opaque_ = opaque;
+    }
 
     RxFilter& filter() { return filter_; }
     const RxFilter& filter() const { return filter_; }
@@ -88,9 +99,11 @@ class NetDevice {
     RxHandler rx_handler() const { return rx_handler_; }
     void* rx_handler_data() const { return rx_handler_data_; }
 
-    // netdev_upper_dev_link: this device sits on `lower`.
-    void set_lower(NetDevice* lower) { lower_ = lower; }
+    // netdev_upper_dev_link / unlink: this device sits on `lower` (null to
+    // unlink); it starts with the lower's carrier.
+    void set_lower(NetDevice* lower);
     NetDevice* lower() const { return lower_; }
+    const std::vector<NetDevice*>& uppers() const { return uppers_; }
 
     XmitOps* xmit_ops() const { return xmit_; }
     Stack* stack() const { return stack_; }
@@ -105,6 +118,9 @@ class NetDevice {
     RxHandler rx_handler_ = nullptr;
     void* rx_handler_data_ = nullptr;
     NetDevice* lower_ = nullptr;
+    std::vector<NetDevice*> uppers_;
+    CarrierHook carrier_hook_ = nullptr;
+    void* carrier_hook_opaque_ = nullptr;
     XmitOps* xmit_;
     Stack* stack_;
 };

@@ -29,6 +29,11 @@ class Packet {
 
     // Wraps bytes the caller keeps alive and unmodified for this call.
     static Packet borrow(const std::uint8_t* data, std::size_t len) { return Packet(data, len); }
+    // Another read-only look at p's bytes as received on `dev`: one frame
+    // delivered to several devices, each with its own dev and pkt_type.
+    static Packet view(const Packet& p, NetDevice& dev, PacketType type) {
+        return Packet(p.data(), p.len(), &dev, type, p.hash);
+    }
 
     const std::uint8_t* data() const { return head_ + off_; }
     std::uint8_t* mutable_data() {
@@ -87,8 +92,15 @@ class Packet {
 
     // Never written through: mutable_data(), put() and push() refuse a
     // borrowed packet.
-    Packet(const std::uint8_t* data, std::size_t len)
-        : head_(const_cast<std::uint8_t*>(data)), cap_(len), len_(len), borrowed_(true) {}
+    Packet(const std::uint8_t* data, std::size_t len, NetDevice* d = nullptr,
+           PacketType type = PacketType::host, std::uint32_t h = 0)
+        : pkt_type(type),
+          hash(h),
+          dev(d),
+          head_(const_cast<std::uint8_t*>(data)),
+          cap_(len),
+          len_(len),
+          borrowed_(true) {}
 
     std::uint8_t* head_ = nullptr;
     std::size_t cap_ = 0;

@@ -34,6 +34,10 @@ class PacketPool {
 
     // An empty packet with kDefaultHeadroom, or null when the bound is hit.
     PacketRef alloc();
+    // A copy of pkt's bytes and metadata (skb_clone, which must copy here
+    // because a borrowed frame is gone when the call that lent it returns);
+    // null when the pool is exhausted or pkt does not fit a buffer.
+    PacketRef clone(const Packet& pkt);
 
     std::size_t buffer_size() const { return buffer_size_; }
     std::size_t created() const { return storage_.size(); }

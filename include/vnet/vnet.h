@@ -44,7 +44,7 @@ typedef struct VnetDevOps {
 } VnetDevOps;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 10
+#define VNET_DROP_REASONS 14
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;

@@ -109,7 +109,7 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
 VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     auto pkt = vnet::Packet::borrow(frame, len);
     pkt.dev = &d->dev;
-    switch (vnet::netif_receive(pkt)) {
+    switch (vnet::netif_receive_eth(pkt)) {
         case vnet::RxResult::delivered:
             return VNET_RX_DELIVERED;
         case vnet::RxResult::consumed:

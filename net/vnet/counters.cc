@@ -26,6 +26,14 @@ const char* drop_reason_name(DropReason r) {
             return "rx-nesting-limit";
         case DropReason::rx_no_buffer:
             return "rx-no-buffer";
+        case DropReason::rx_upper_down:
+            return "rx-upper-down";
+        case DropReason::rx_bc_backlog_full:
+            return "rx-bc-backlog-full";
+        case DropReason::rx_no_clone_buffer:
+            return "rx-no-clone-buffer";
+        case DropReason::fwd_dropped:
+            return "fwd-dropped";
         case DropReason::count_:
             break;
     }

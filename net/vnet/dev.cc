@@ -11,14 +11,6 @@ namespace vnet {
 
 namespace {
 
-// eth_type_trans: classify by destination address.
-PacketType classify(const NetDevice& dev, const MacAddr& dst) {
-    if (dst.is_multicast()) {
-        return dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast;
-    }
-    return dst == dev.mac() ? PacketType::host : PacketType::otherhost;
-}
-
 RxResult drop(NetDevice& dev, DropReason why) {
     dev.counters().drop(why);
     return RxResult::dropped;
@@ -26,17 +18,33 @@ RxResult drop(NetDevice& dev, DropReason why) {
 
 }  // namespace
 
+void eth_type_trans(Packet& pkt, const NetDevice& dev) {
+    if (pkt.len() < wire::kEthHlen) {
+        return;  // netif_receive drops it as a runt
+    }
+    const MacAddr dst = MacAddr::from(pkt.data());
+    if (dst.is_multicast()) {
+        pkt.pkt_type = dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast;
+    } else {
+        pkt.pkt_type = dst == dev.mac() ? PacketType::host : PacketType::otherhost;
+    }
+}
+
+RxResult netif_receive_eth(Packet& pkt) {
+    eth_type_trans(pkt, *pkt.dev);
+    return netif_receive(pkt);
+}
+
 RxResult netif_receive(Packet& pkt) {
     NetDevice* dev = pkt.dev;
     if (pkt.len() < wire::kEthHlen) {
         return drop(*dev, DropReason::rx_runt);
     }
-    if (!dev->running()) {
+    // Linux's receive path looks at IFF_UP, not the carrier: a frame that
+    // arrives is taken even while the link is reported down.
+    if (!dev->up()) {
         return drop(*dev, DropReason::rx_link_down);
     }
-    const MacAddr dst = MacAddr::from(pkt.data());
-    pkt.pkt_type = classify(*dev, dst);
-
     Packet* p = &pkt;
     for (int hops = 0;; ++hops) {
         dev = p->dev;
@@ -63,7 +71,7 @@ RxResult netif_receive(Packet& pkt) {
     }
 
     dev = p->dev;
-    if (!dev->filter().accepts(MacAddr::from(p->data()))) {
+    if (p->pkt_type != PacketType::host && !dev->filter().accepts(MacAddr::from(p->data()))) {
         return drop(*dev, DropReason::rx_filtered);
     }
     switch (dev->stack()->deliver(*dev, *p)) {
@@ -77,6 +85,15 @@ RxResult netif_receive(Packet& pkt) {
             break;
     }
     return drop(*dev, DropReason::rx_no_buffer);
+}
+
+RxResult dev_forward(NetDevice& dev, Packet& pkt) {
+    // ____dev_forward_skb's is_skb_forwardable: up, and MTU + header + tag.
+    if (!dev.up() || pkt.len() > dev.mtu() + wire::kEthHlen + wire::kVlanHlen) {
+        return drop(dev, DropReason::fwd_dropped);
+    }
+    pkt.dev = &dev;
+    return netif_receive_eth(pkt);
 }
 
 XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt) {

@@ -3,6 +3,7 @@
 // (netdev_rx_handler_register and friends).
 #include "vnet/net_device.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace vnet {
@@ -12,7 +13,34 @@ NetDevice::NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack*
     filter_.set_mac(mac);
 }
 
-NetDevice::~NetDevice() = default;
+NetDevice::~NetDevice() {
+    set_lower(nullptr);
+    for (NetDevice* u : uppers_) {
+        u->lower_ = nullptr;
+    }
+}
+
+void NetDevice::set_carrier(bool on) {
+    const bool changed = carrier_ != on;
+    carrier_ = on;
+    if (changed && carrier_hook_) {
+        carrier_hook_(carrier_hook_opaque_, on);
+    }
+    for (NetDevice* u : uppers_) {
+        u->set_carrier(on);
+    }
+}
+
+void NetDevice::set_lower(NetDevice* lower) {
+    if (lower_) {
+        std::erase(lower_->uppers_, this);
+    }
+    lower_ = lower;
+    if (lower_) {
+        lower_->uppers_.push_back(this);
+        set_carrier(lower_->carrier());
+    }
+}
 
 bool NetDevice::rx_handler_register(RxHandler handler, void* data) {
     if (rx_handler_) {

@@ -3,6 +3,8 @@
 // first need up to a bound and recycled after that.
 #include "vnet/packet_pool.h"
 
+#include <cstring>
+
 namespace vnet {
 
 void PacketReturn::operator()(Packet* p) const { pool->release(p); }
@@ -31,6 +33,18 @@ PacketRef PacketPool::alloc() {
     p->reset(std::min(kDefaultHeadroom, buffer_size_));
     ++in_use_;
     return PacketRef(p, PacketReturn{this});
+}
+
+PacketRef PacketPool::clone(const Packet& pkt) {
+    PacketRef c = alloc();
+    if (!c || pkt.len() > c->tailroom()) {
+        return PacketRef(nullptr, PacketReturn{this});
+    }
+    std::memcpy(c->put(pkt.len()), pkt.data(), pkt.len());
+    c->pkt_type = pkt.pkt_type;
+    c->hash = pkt.hash;
+    c->dev = pkt.dev;
+    return c;
 }
 
 void PacketPool::release(Packet* p) {

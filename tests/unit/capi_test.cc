@@ -121,19 +121,26 @@ TEST_F(CapiTest, MacChangeMovesTheFilter) {
     EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
 }
 
-TEST_F(CapiTest, CarrierDownStopsBothWays) {
+TEST_F(CapiTest, CarrierDownStopsTransmit) {
     vnet_dev_set_carrier(dev, false);
-    auto f = vnet::test::eth_frame(vnet::test::kMacA, vnet::test::kMacB, 0x0800, 46);
-    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DROPPED);
+    auto f = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
     struct iovec iov = {f.data(), f.size()};
     EXPECT_EQ(vnet_dev_transmit(dev, &iov, 1, 0), VNET_XMIT_DROPPED);
-    EXPECT_TRUE(g.guest.empty());
+    EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::tx_link_down)], 1u);
     EXPECT_TRUE(g.wire.empty());
+}
+
+TEST_F(CapiTest, DeviceDownStopsReceive) {
+    vnet_dev_set_up(dev, false);
+    auto f = vnet::test::eth_frame(vnet::test::kMacA, vnet::test::kMacB, 0x0800, 46);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DROPPED);
+    EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::rx_link_down)], 1u);
+    EXPECT_TRUE(g.guest.empty());
 }
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-no-buffer");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "fwd-dropped");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 

@@ -45,7 +45,7 @@ class DevTest : public ::testing::Test {
     RxResult receive(const std::vector<std::uint8_t>& f) {
         auto p = Packet::borrow(f.data(), f.size());
         p.dev = &lower;
-        return netif_receive(p);
+        return netif_receive_eth(p);
     }
 };
 
@@ -121,10 +121,38 @@ TEST_F(DevTest, RuntFramesAreCountedDrops) {
     EXPECT_EQ(lower.counters().dropped(DropReason::rx_runt), 1u);
 }
 
-TEST_F(DevTest, CarrierDownDropsReceive) {
-    lower.set_carrier(false);
+TEST_F(DevTest, DeviceDownDropsReceive) {
+    lower.set_up(false);
     EXPECT_EQ(receive(frame), RxResult::dropped);
     EXPECT_EQ(lower.counters().dropped(DropReason::rx_link_down), 1u);
+}
+
+// As in Linux, the receive path does not look at the carrier.
+TEST_F(DevTest, CarrierDownStillReceives) {
+    lower.set_carrier(false);
+    EXPECT_EQ(receive(frame), RxResult::delivered);
+}
+
+TEST_F(DevTest, CarrierFollowsTheLowerToItsUppers) {
+    upper.set_lower(&lower);
+    lower.set_carrier(false);
+    EXPECT_FALSE(upper.carrier());
+    lower.set_carrier(true);
+    EXPECT_TRUE(upper.carrier());
+    upper.set_lower(nullptr);
+    lower.set_carrier(false);
+    EXPECT_TRUE(upper.carrier());
+}
+
+TEST_F(DevTest, CarrierHookSeesOnlyChanges) {
+    int calls = 0;
+    upper.set_carrier_hook([](void* n, bool) { ++*static_cast<int*>(n); }, &calls);
+    upper.set_lower(&lower);  // same state: no call
+    lower.set_carrier(false);
+    lower.set_carrier(false);
+    lower.set_carrier(true);
+    EXPECT_EQ(calls, 2);
+    upper.set_lower(nullptr);
 }
 
 TEST_F(DevTest, BusyStackIsReportedNotCounted) {

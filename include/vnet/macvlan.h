@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// macvlan (drivers/net/macvlan.c): children with their own MAC addresses on
+// a lower device, in the five modes of enum macvlan_mode. The port is the
+// lower's rx_handler_data; the entry points mirror the kernel's:
+//   newlink (macvlan_common_newlink)    MacvlanDev::newlink
+//   dellink                             ~MacvlanDev
+//   macvlan_handle_frame                the port's rx_handler
+//   macvlan_queue_xmit                  MacvlanDev::xmit
+//   macvlan_process_broadcast           the port's deferred broadcast work
+//   IFLA_MACVLAN_MACADDR_MODE           source_add/del/flush/set
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vnet/net_device.h"
+#include "vnet/packet_pool.h"
+#include "vnet/work.h"
+
+namespace vnet {
+
+// The values of enum macvlan_mode (include/uapi/linux/if_link.h): bits,
+// so a set of modes is a mask, as macvlan_broadcast() takes one.
+enum class MacvlanMode : std::uint8_t {
+    private_ = 1,
+    vepa = 2,
+    bridge = 4,
+    passthru = 8,
+    source = 16,
+};
+
+const char* macvlan_mode_name(MacvlanMode m);
+
+// MACVLAN_DEFAULT_BC_QUEUE_LEN: broadcast/multicast frames waiting for the
+// worker; beyond it they are dropped and counted on the lower.
+inline constexpr std::size_t kMacvlanBcQueueLen = 1000;
+
+struct MacHash {
+    std::size_t operator()(const MacAddr& m) const noexcept {
+        std::uint64_t v = 0;
+        for (auto b : m.bytes) {
+            v = (v << 8) | b;
+        }
+        return static_cast<std::size_t>(v * 0x9E3779B97F4A7C15ull >> 16);
+    }
+};
+
+class MacvlanDev;
+
+// struct macvlan_port: one per lower device that has macvlan children,
+// shared by them and gone with the last.
+class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
+  public:
+    MacvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq);
+    ~MacvlanPort();
+    MacvlanPort(const MacvlanPort&) = delete;
+    MacvlanPort& operator=(const MacvlanPort&) = delete;
+
+    // The port of `lower` if its rx_handler is macvlan's, else null.
+    static MacvlanPort* of(const NetDevice& lower);
+
+    NetDevice& lower() const { return lower_; }
+    bool passthru() const { return passthru_; }
+    std::size_t count() const { return vlans_.size(); }
+    std::size_t bc_queued() const { return bc_len_; }
+
+    // macvlan_hash_lookup: the child whose MAC is `addr`.
+    MacvlanDev* hash_lookup(const MacAddr& addr) const;
+
+  private:
+    friend class MacvlanDev;
+    static RxHandlerResult handle_frame(Packet*& pkt, void* data);
+    static void process_broadcast(void* port);
+
+    bool forward_source(const Packet& pkt, const MacAddr& src);
+    void broadcast(const Packet& pkt, const NetDevice* src, unsigned mode_mask, bool local);
+    void broadcast_enqueue(const MacvlanDev* src, const Packet& pkt);
+    void forget(const MacvlanDev* vlan);
+
+    struct BcEntry {
+        PacketRef pkt{nullptr, PacketReturn{nullptr}};
+        const MacvlanDev* src = nullptr;
+    };
+
+    NetDevice& lower_;
+    PacketPool& pool_;
+    WorkQueue& wq_;
+    Work bc_work_;
+    bool passthru_ = false;
+    std::vector<MacvlanDev*> vlans_;  // list order: passthru takes the first
+    std::unordered_map<MacAddr, MacvlanDev*, MacHash> vlan_hash_;
+    std::unordered_multimap<MacAddr, MacvlanDev*, MacHash> source_hash_;
+    // The broadcast backlog: a ring of kMacvlanBcQueueLen entries.
+    std::vector<BcEntry> bc_ring_;
+    std::size_t bc_head_ = 0;
+    std::size_t bc_len_ = 0;
+};
+
+struct MacvlanConfig {
+    std::string name;
+    MacAddr mac;  // ignored for passthru: the child takes the lower's
+    unsigned mtu = NetDevice::kDefaultMtu;
+    MacvlanMode mode = MacvlanMode::vepa;
+    bool nodst = false;  // MACVLAN_FLAG_NODST (source mode)
+};
+
+// struct macvlan_dev: one child. Its NetDevice transmits through
+// macvlan_queue_xmit; what it receives goes to the Stack given at newlink.
+class MacvlanDev final : public XmitOps {
+  public:
+    // macvlan_common_newlink. On refusal returns null and sets *why to the
+    // kernel's reason (EBUSY, EINVAL...) in words.
+    static std::unique_ptr<MacvlanDev> newlink(NetDevice& lower, const MacvlanConfig& cfg,
+                                               Stack* stack, PacketPool& pool, WorkQueue& wq,
+                                               std::string* why);
+    ~MacvlanDev();
+
+    NetDevice& dev() { return dev_; }
+    const NetDevice& dev() const { return dev_; }
+    MacvlanMode mode() const { return mode_; }
+    MacvlanPort& port() const { return *port_; }
+
+    // macvlan_queue_xmit.
+    XmitResult xmit(NetDevice& dev, Packet& pkt) override;
+
+    // The MAC list of source mode (ip link ... macaddr add|del|flush|set).
+    void source_add(const MacAddr& a);
+    void source_del(const MacAddr& a);
+    void source_flush();
+    void source_set(std::span<const MacAddr> addrs);
+    std::size_t source_count() const { return source_count_; }
+
+    // Changes the MAC (macvlan_set_mac_address); false if busy.
+    bool set_mac(const MacAddr& m);
+
+  private:
+    friend class MacvlanPort;
+    MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<MacvlanPort> port);
+
+    NetDevice dev_;
+    std::shared_ptr<MacvlanPort> port_;
+    MacvlanMode mode_;
+    bool nodst_;
+    std::size_t source_count_ = 0;
+};
+
+}  // namespace vnet

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// macvlan datapath (drivers/net/macvlan.c): macvlan_handle_frame on the
+// lower's receive path, macvlan_queue_xmit on a child's transmit path, the
+// broadcast backlog and its worker (macvlan_broadcast_enqueue,
+// macvlan_process_broadcast, macvlan_broadcast) and source-mode forwarding
+// (macvlan_forward_source). No allocation: lookups are hash finds, and
+// the frames the worker needs later are copied into pool buffers.
+#include "vnet/dev.h"
+#include "vnet/macvlan.h"
+
+namespace vnet {
+
+namespace {
+
+constexpr unsigned bit(MacvlanMode m) { return static_cast<unsigned>(m); }
+
+constexpr unsigned kAllButSource = bit(MacvlanMode::private_) | bit(MacvlanMode::vepa) |
+                                   bit(MacvlanMode::passthru) | bit(MacvlanMode::bridge);
+
+}  // namespace
+
+// macvlan_forward_source: every source-mode child listing `src` gets a
+// copy; true if one of them has NODST and so consumes the frame.
+bool MacvlanPort::forward_source(const Packet& pkt, const MacAddr& src) {
+    bool consume = false;
+    auto range = source_hash_.equal_range(src);
+    for (auto it = range.first; it != range.second; ++it) {
+        MacvlanDev* vlan = it->second;
+        consume |= vlan->nodst_;
+        if (!vlan->dev_.up()) {
+            continue;
+        }
+        // macvlan_forward_source_one: PACKET_HOST if it is for this child,
+        // else the type the lower saw.
+        const bool mine = MacAddr::from(pkt.data()) == vlan->dev_.mac();
+        Packet v = Packet::view(pkt, vlan->dev_, mine ? PacketType::host : pkt.pkt_type);
+        netif_receive(v);
+    }
+    return consume;
+}
+
+// macvlan_broadcast: a copy to every child in `mode_mask` but the sender
+// whose multicast filter takes the destination. `local` is the bridge-mode
+// transmit case, where the frame is forwarded (__dev_forward_skb) rather
+// than received from the wire.
+void MacvlanPort::broadcast(const Packet& pkt, const NetDevice* src, unsigned mode_mask,
+                            bool local) {
+    const MacAddr dst = MacAddr::from(pkt.data());
+    const PacketType type = dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast;
+    for (MacvlanDev* vlan : vlans_) {
+        if (&vlan->dev_ == src || !(bit(vlan->mode_) & mode_mask) ||
+            !vlan->dev_.filter().accepts(dst)) {
+            continue;
+        }
+        Packet v = Packet::view(pkt, vlan->dev_, type);
+        if (local) {
+            dev_forward(vlan->dev_, v);  // __dev_forward_skb re-classifies
+        } else {
+            netif_receive(v);
+        }
+    }
+}
+
+// macvlan_broadcast_enqueue: the frame waits for the worker; a full
+// backlog drops it, counted on the lower.
+void MacvlanPort::broadcast_enqueue(const MacvlanDev* src, const Packet& pkt) {
+    if (bc_len_ == bc_ring_.size()) {
+        lower_.counters().drop(DropReason::rx_bc_backlog_full);
+    } else if (PacketRef copy = pool_.clone(pkt)) {
+        BcEntry& e = bc_ring_[(bc_head_ + bc_len_) % bc_ring_.size()];
+        e.pkt = std::move(copy);
+        e.src = src;
+        ++bc_len_;
+    } else {
+        lower_.counters().drop(DropReason::rx_no_clone_buffer);
+    }
+    wq_.schedule(bc_work_);
+}
+
+// macvlan_process_broadcast: who gets a frame depends on who sent it.
+void MacvlanPort::process_broadcast(void* owner) {
+    auto* port = static_cast<MacvlanPort*>(owner);
+    // Only what is queued now: frames queued meanwhile wait for the next run.
+    for (std::size_t n = port->bc_len_; n > 0; --n) {
+        BcEntry& e = port->bc_ring_[port->bc_head_];
+        port->bc_head_ = (port->bc_head_ + 1) % port->bc_ring_.size();
+        --port->bc_len_;
+        PacketRef pkt = std::move(e.pkt);
+        const MacvlanDev* src = e.src;
+        e.src = nullptr;
+        if (!pkt) {
+            continue;  // its sender went away
+        }
+        if (!src) {
+            // from an external address
+            port->broadcast(*pkt, nullptr, kAllButSource, false);
+        } else if (src->mode_ == MacvlanMode::vepa) {
+            // back from the relay: everyone but the sender
+            port->broadcast(*pkt, &src->dev_, bit(MacvlanMode::vepa) | bit(MacvlanMode::bridge),
+                            false);
+        } else {
+            // a bridge child's own frame: bridge children had it on the way out
+            port->broadcast(*pkt, &src->dev_, bit(MacvlanMode::vepa), false);
+        }
+    }
+}
+
+// macvlan_handle_frame: the lower's rx_handler.
+RxHandlerResult MacvlanPort::handle_frame(Packet*& pkt, void* data) {
+    auto* port = static_cast<MacvlanPort*>(data);
+    const MacAddr dst = MacAddr::from(pkt->data());
+    const MacAddr src_mac = MacAddr::from(pkt->data() + kEthAlen);
+
+    if (dst.is_multicast()) {
+        // ip_check_defrag is not modelled: fragments are delivered as they
+        // come (see docs: how this differs from Linux).
+        if (port->forward_source(*pkt, src_mac)) {
+            return RxHandlerResult::consumed;
+        }
+        const MacvlanDev* src = port->hash_lookup(src_mac);
+        if (src && src->mode_ != MacvlanMode::vepa && src->mode_ != MacvlanMode::bridge) {
+            // Our own private/passthru/source child's frame came back from
+            // the relay: only the sender sees it again.
+            MacvlanDev* back = const_cast<MacvlanDev*>(src);
+            Packet v =
+                Packet::view(*pkt, back->dev_,
+                             dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast);
+            netif_receive(v);
+            return RxHandlerResult::consumed;
+        }
+        // The kernel filters here with the port's multicast hash (the union
+        // of the children's lists); the worker applies each child's exact
+        // filter instead, which delivers the same frames.
+        port->broadcast_enqueue(src, *pkt);
+        return RxHandlerResult::pass;
+    }
+
+    if (port->forward_source(*pkt, src_mac)) {
+        return RxHandlerResult::consumed;
+    }
+    MacvlanDev* vlan = port->passthru_ ? (port->vlans_.empty() ? nullptr : port->vlans_.front())
+                                       : port->hash_lookup(dst);
+    if (!vlan || vlan->mode_ == MacvlanMode::source) {
+        return RxHandlerResult::pass;
+    }
+    if (!vlan->dev_.up()) {
+        vlan->dev_.counters().drop(DropReason::rx_upper_down);
+        return RxHandlerResult::consumed;
+    }
+    pkt->dev = &vlan->dev_;
+    pkt->pkt_type = PacketType::host;
+    return RxHandlerResult::another;
+}
+
+// macvlan_queue_xmit: bridge children reach each other directly; all else
+// goes out through the lower.
+XmitResult MacvlanDev::xmit(NetDevice& dev, Packet& pkt) {
+    if (mode_ == MacvlanMode::bridge) {
+        const MacAddr dst = MacAddr::from(pkt.data());
+        if (dst.is_multicast()) {
+            port_->broadcast(pkt, &dev, bit(MacvlanMode::bridge), true);
+        } else if (MacvlanDev* dest = port_->hash_lookup(dst);
+                   dest && dest->mode_ == MacvlanMode::bridge) {
+            // Through the lower's receive path (its taps see it), which
+            // hands it to dest with macvlan_handle_frame.
+            return dev_forward(port_->lower(), pkt) == RxResult::dropped ? XmitResult::dropped
+                                                                         : XmitResult::sent;
+        }
+    }
+    return dev_queue_xmit(port_->lower(), pkt);
+}
+
+}  // namespace vnet

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// macvlan control path (drivers/net/macvlan.c: macvlan_port_create,
+// macvlan_common_newlink, macvlan_dellink, macvlan_changelink_sources):
+// creating and removing children, the port they share, and the source-mode
+// MAC lists. Runs at set-up time only; allocation is fine here.
+#include <algorithm>
+
+#include "vnet/macvlan.h"
+
+namespace vnet {
+
+const char* macvlan_mode_name(MacvlanMode m) {
+    switch (m) {
+        case MacvlanMode::private_:
+            return "private";
+        case MacvlanMode::vepa:
+            return "vepa";
+        case MacvlanMode::bridge:
+            return "bridge";
+        case MacvlanMode::passthru:
+            return "passthru";
+        case MacvlanMode::source:
+            return "source";
+    }
+    return "unknown";
+}
+
+MacvlanPort::MacvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq)
+    : lower_(lower), pool_(pool), wq_(wq), bc_work_(&MacvlanPort::process_broadcast, this) {
+    bc_ring_.resize(kMacvlanBcQueueLen);
+}
+
+MacvlanPort::~MacvlanPort() {
+    wq_.cancel(bc_work_);
+    if (lower_.rx_handler() == &MacvlanPort::handle_frame) {
+        lower_.rx_handler_unregister();
+    }
+}
+
+MacvlanPort* MacvlanPort::of(const NetDevice& lower) {
+    return lower.rx_handler() == &MacvlanPort::handle_frame
+               ? static_cast<MacvlanPort*>(lower.rx_handler_data())
+               : nullptr;
+}
+
+MacvlanDev* MacvlanPort::hash_lookup(const MacAddr& addr) const {
+    auto it = vlan_hash_.find(addr);
+    return it == vlan_hash_.end() ? nullptr : it->second;
+}
+
+// A child going away: its source entries go with it, and so do backlog
+// entries it sent (the kernel holds a reference instead; dropping them is
+// the same as the worker finding nothing to deliver for a gone sender).
+void MacvlanPort::forget(const MacvlanDev* vlan) {
+    std::erase(vlans_, vlan);
+    for (auto it = vlan_hash_.begin(); it != vlan_hash_.end();) {
+        it = it->second == vlan ? vlan_hash_.erase(it) : std::next(it);
+    }
+    for (auto it = source_hash_.begin(); it != source_hash_.end();) {
+        it = it->second == vlan ? source_hash_.erase(it) : std::next(it);
+    }
+    for (std::size_t i = 0; i < bc_len_; ++i) {
+        BcEntry& e = bc_ring_[(bc_head_ + i) % bc_ring_.size()];
+        if (e.src == vlan) {
+            e.pkt.reset();
+            e.src = nullptr;
+        }
+    }
+}
+
+MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<MacvlanPort> port)
+    : dev_(cfg.name, cfg.mac, this, stack),
+      port_(std::move(port)),
+      mode_(cfg.mode),
+      nodst_(cfg.nodst) {
+    dev_.set_mtu(cfg.mtu);
+}
+
+std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const MacvlanConfig& cfg,
+                                                Stack* stack, PacketPool& pool, WorkQueue& wq,
+                                                std::string* why) {
+    // macvlan on macvlan: the new child goes on the real lower device.
+    NetDevice* lower = &lower_in;
+    if (MacvlanDev* parent = dynamic_cast<MacvlanDev*>(lower_in.xmit_ops())) {
+        lower = &parent->port().lower();
+    }
+    if (cfg.mtu > lower->mtu()) {
+        *why = "MTU above the lower device's (EINVAL)";
+        return nullptr;
+    }
+    std::shared_ptr<MacvlanPort> port;
+    if (MacvlanPort* p = MacvlanPort::of(*lower)) {
+        port = p->shared_from_this();
+    } else if (lower->rx_handler()) {
+        *why = "the lower device already has another kind of upper (EBUSY)";
+        return nullptr;
+    } else {
+        port = std::make_shared<MacvlanPort>(*lower, pool, wq);
+    }
+    const bool passthru = cfg.mode == MacvlanMode::passthru;
+    if (port->passthru_ || (passthru && port->count() > 0)) {
+        *why = "a passthru child must be the only child of its lower (EINVAL)";
+        return nullptr;
+    }
+    MacvlanConfig c = cfg;
+    if (passthru) {
+        c.mac = lower->mac();  // eth_hw_addr_inherit
+    } else if (c.mac == lower->mac() || port->hash_lookup(c.mac)) {
+        *why = "MAC address in use by the lower device or a sibling (EBUSY)";
+        return nullptr;
+    }
+    if (!c.mac.is_unicast() || c.mac.is_zero()) {
+        *why = "MAC address must be a unicast address (EADDRNOTAVAIL)";
+        return nullptr;
+    }
+    if (port->count() == 0 && !lower->rx_handler()) {
+        lower->rx_handler_register(&MacvlanPort::handle_frame, port.get());
+    }
+    auto vlan = std::unique_ptr<MacvlanDev>(new MacvlanDev(c, stack, port));
+    port->passthru_ = passthru;
+    port->vlans_.push_back(vlan.get());
+    port->vlan_hash_.emplace(c.mac, vlan.get());
+    vlan->dev_.set_lower(lower);
+    return vlan;
+}
+
+MacvlanDev::~MacvlanDev() {
+    port_->forget(this);
+    if (mode_ == MacvlanMode::passthru) {
+        port_->passthru_ = false;
+    }
+    dev_.set_lower(nullptr);
+    if (port_->count() == 0) {
+        // The last child: the lower gets its rx_handler slot back now, even
+        // if the port object outlives this call briefly.
+        port_->lower().rx_handler_unregister();
+    }
+}
+
+bool MacvlanDev::set_mac(const MacAddr& m) {
+    if (m == dev_.mac()) {
+        return true;
+    }
+    if (m == port_->lower().mac() || port_->hash_lookup(m) || !m.is_unicast()) {
+        return false;
+    }
+    port_->vlan_hash_.erase(dev_.mac());
+    dev_.set_mac(m);
+    port_->vlan_hash_.emplace(m, this);
+    return true;
+}
+
+void MacvlanDev::source_add(const MacAddr& a) {
+    auto range = port_->source_hash_.equal_range(a);
+    for (auto it = range.first; it != range.second; ++it) {
+        if (it->second == this) {
+            return;  // macvlan_hash_add_source: already there
+        }
+    }
+    port_->source_hash_.emplace(a, this);
+    ++source_count_;
+}
+
+void MacvlanDev::source_del(const MacAddr& a) {
+    auto range = port_->source_hash_.equal_range(a);
+    for (auto it = range.first; it != range.second; ++it) {
+        if (it->second == this) {
+            port_->source_hash_.erase(it);
+            --source_count_;
+            return;
+        }
+    }
+}
+
+void MacvlanDev::source_flush() {
+    for (auto it = port_->source_hash_.begin(); it != port_->source_hash_.end();) {
+        it = it->second == this ? port_->source_hash_.erase(it) : std::next(it);
+    }
+    source_count_ = 0;
+}
+
+void MacvlanDev::source_set(std::span<const MacAddr> addrs) {
+    source_flush();
+    for (const auto& a : addrs) {
+        source_add(a);
+    }
+}
+
+}  // namespace vnet
