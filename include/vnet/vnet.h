@@ -37,11 +37,34 @@ typedef enum VnetDeliverResult {
 } VnetDeliverResult;
 
 typedef struct VnetDevOps {
-    /* Put a frame on the device's wire (for the lower port: the uplink). */
+    /* Put a frame on the device's wire (the lower port's uplink; unused
+     * for children, whose wire is their lower). */
     VnetXmitResult (*xmit)(void* opaque, const uint8_t* frame, size_t len);
     /* Give a received frame to the guest function; hash picks its RX queue. */
     VnetDeliverResult (*deliver)(void* opaque, const uint8_t* frame, size_t len, uint32_t hash);
+    /* Optional: the device's carrier changed (children follow their lower). */
+    void (*carrier_changed)(void* opaque, bool on);
+    /* Optional, lower port only: deferred work is pending; arrange a call
+     * to vnet_dev_run_work() from the main loop. */
+    void (*kick_work)(void* opaque);
 } VnetDevOps;
+
+/* enum macvlan_mode of Linux's if_link.h */
+typedef enum VnetMacvlanMode {
+    VNET_MACVLAN_PRIVATE = 1,
+    VNET_MACVLAN_VEPA = 2,
+    VNET_MACVLAN_BRIDGE = 4,
+    VNET_MACVLAN_PASSTHRU = 8,
+    VNET_MACVLAN_SOURCE = 16,
+} VnetMacvlanMode;
+
+/* IFLA_MACVLAN_MACADDR_MODE */
+typedef enum VnetMacaddrOp {
+    VNET_MACADDR_ADD,
+    VNET_MACADDR_DEL,
+    VNET_MACADDR_FLUSH,
+    VNET_MACADDR_SET,
+} VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
 #define VNET_DROP_REASONS 14
@@ -58,7 +81,23 @@ typedef struct VnetDevStats {
  * stack is guest function 0. Largest frame = mtu + Ethernet + VLAN header. */
 VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
                         void* opaque);
+/* Freeing a lower that still has children leaves them down and detached. */
 void vnet_dev_free(VnetDev* dev);
+
+/* A macvlan child of `lower` (a lower port or a child: macvlan on macvlan
+ * goes on the real lower). Returns NULL and writes the reason to why[] if
+ * Linux would refuse it (busy MAC, passthru not alone, ...). */
+VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6], unsigned mtu,
+                          VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
+                          char* why, size_t why_len);
+bool vnet_dev_is_macvlan(const VnetDev* dev);
+/* Source mode's MAC list; macs holds n 6-byte addresses. False if dev is
+ * not a macvlan child. */
+bool vnet_macvlan_macaddr(VnetDev* dev, VnetMacaddrOp op, const uint8_t* macs, size_t n);
+size_t vnet_macvlan_macaddr_count(const VnetDev* dev);
+
+/* Runs the deferred work (macvlan's broadcast worker) of dev's lower. */
+void vnet_dev_run_work(VnetDev* dev);
 
 /* Guest TX: the frame is iov[] after its first `skip` bytes (the virtio-net
  * header); it is copied once into a pooled buffer. */
@@ -67,7 +106,10 @@ VnetXmitResult vnet_dev_transmit(VnetDev* dev, const struct iovec* iov, unsigned
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
 
-void vnet_dev_set_mac(VnetDev* dev, const uint8_t mac[6]);
+/* False if refused (a child's MAC must stay unique on its lower). */
+bool vnet_dev_set_mac(VnetDev* dev, const uint8_t mac[6]);
+void vnet_dev_get_mac(const VnetDev* dev, uint8_t mac[6]);
+bool vnet_dev_carrier(const VnetDev* dev);
 void vnet_dev_set_up(VnetDev* dev, bool up);
 void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
 void vnet_dev_set_rx_mode(VnetDev* dev, bool promisc, bool allmulti);

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The C ABI of include/vnet/vnet.h: adapts the glue's callbacks to XmitOps
-// and Stack, and guest iovecs to pooled packets.
+// and Stack, guest iovecs to pooled packets, and owns the per-lower state
+// (packet pool, deferred work queue) that the lower's children share.
 #include <algorithm>
+#include <cstdio>
+#include <vector>
 
 #include "vnet/dev.h"
 #include "vnet/flow_hash.h"
+#include "vnet/macvlan.h"
 #include "vnet/packet_pool.h"
 #include "vnet/vnet.h"
 #include "vnet/wire/ethernet.h"
@@ -13,22 +17,23 @@ static_assert(VNET_DROP_REASONS == vnet::kDropReasons, "vnet.h drop reasons out 
 
 namespace {
 
-// Buffers a burst of guest TX may hold at once before they are freed.
-constexpr std::size_t kPoolBuffers = 256;
+// Guest TX in flight at once plus the macvlan broadcast backlog; buffers
+// are made on first need, so an idle device holds few.
+constexpr std::size_t kPoolBuffers = 256 + vnet::kMacvlanBcQueueLen;
 
 }  // namespace
 
 struct VnetDev final : vnet::XmitOps, vnet::Stack {
-    VnetDev(const char* name, const vnet::MacAddr& mac, unsigned mtu, const VnetDevOps& o, void* op)
-        : pool(vnet::PacketPool::kDefaultHeadroom + mtu + vnet::wire::kEthHlen +
-                   vnet::wire::kVlanHlen,
-               kPoolBuffers),
-          dev(name, mac, this, this),
-          ops(o),
-          opaque(op) {
-        dev.set_mtu(mtu);
+    VnetDev(const VnetDevOps& o, void* op) : ops(o), opaque(op) {}
+
+    vnet::NetDevice& dev() {
+        if (lower_dev) {
+            return *lower_dev;
+        }
+        return macvlan ? macvlan->dev() : *orphan;
     }
 
+    // The lower port's wire.
     vnet::XmitResult xmit(vnet::NetDevice&, vnet::Packet& pkt) override {
         switch (ops.xmit(opaque, pkt.data(), pkt.len())) {
             case VNET_XMIT_SENT:
@@ -41,6 +46,7 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
         return vnet::XmitResult::dropped;
     }
 
+    // The guest function behind this device.
     vnet::DeliverResult deliver(vnet::NetDevice&, const vnet::Packet& pkt) override {
         const auto h = vnet::ToeplitzHasher::default_hasher().hash_frame(pkt.bytes());
         switch (ops.deliver(opaque, pkt.data(), pkt.len(), h.value)) {
@@ -54,20 +60,140 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
         return vnet::DeliverResult::dropped;
     }
 
-    vnet::PacketPool pool;
-    vnet::NetDevice dev;
+    static void carrier_hook(void* self, bool on) {
+        auto* d = static_cast<VnetDev*>(self);
+        if (d->ops.carrier_changed) {
+            d->ops.carrier_changed(d->opaque, on);
+        }
+    }
+    static void kick_hook(void* self) {
+        auto* d = static_cast<VnetDev*>(self);
+        if (d->ops.kick_work) {
+            d->ops.kick_work(d->opaque);
+        }
+    }
+
     VnetDevOps ops;
     void* opaque;
+    VnetDev* root = this;  // the lower port whose pool and work queue we use
+    // Lower port only:
+    std::unique_ptr<vnet::PacketPool> pool;
+    std::unique_ptr<vnet::WorkQueue> wq;
+    std::unique_ptr<vnet::NetDevice> lower_dev;
+    std::vector<VnetDev*> children;
+    // Macvlan child only:
+    std::unique_ptr<vnet::MacvlanDev> macvlan;
+    std::unique_ptr<vnet::NetDevice> orphan;  // stands in once the lower is gone
 };
+
+namespace {
+
+void orphan(VnetDev* child) {
+    const auto mac = child->macvlan->dev().mac();
+    child->orphan =
+        std::make_unique<vnet::NetDevice>(child->macvlan->dev().name(), mac, nullptr, child);
+    child->orphan->set_up(false);
+    child->orphan->set_carrier(false);
+    child->macvlan.reset();
+    child->root = child;
+}
+
+}  // namespace
 
 extern "C" {
 
 VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
                         void* opaque) {
-    return new VnetDev(name, vnet::MacAddr::from(mac), mtu, *ops, opaque);
+    auto* d = new VnetDev(*ops, opaque);
+    d->pool = std::make_unique<vnet::PacketPool>(
+        vnet::PacketPool::kDefaultHeadroom + mtu + vnet::wire::kEthHlen + vnet::wire::kVlanHlen,
+        kPoolBuffers);
+    d->wq = std::make_unique<vnet::WorkQueue>();
+    d->wq->set_kick(&VnetDev::kick_hook, d);
+    d->lower_dev = std::make_unique<vnet::NetDevice>(name, vnet::MacAddr::from(mac), d, d);
+    d->lower_dev->set_mtu(mtu);
+    d->lower_dev->set_carrier_hook(&VnetDev::carrier_hook, d);
+    return d;
 }
 
-void vnet_dev_free(VnetDev* dev) { delete dev; }
+VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6], unsigned mtu,
+                          VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
+                          char* why, size_t why_len) {
+    VnetDev* root = lower->root;
+    if (!root->lower_dev) {
+        std::snprintf(why, why_len, "the lower device is gone");
+        return nullptr;
+    }
+    auto d = std::make_unique<VnetDev>(*ops, opaque);
+    vnet::MacvlanConfig cfg{.name = name,
+                            .mac = vnet::MacAddr::from(mac),
+                            .mtu = mtu,
+                            .mode = static_cast<vnet::MacvlanMode>(mode),
+                            .nodst = nodst};
+    std::string reason;
+    d->macvlan =
+        vnet::MacvlanDev::newlink(lower->dev(), cfg, d.get(), *root->pool, *root->wq, &reason);
+    if (!d->macvlan) {
+        std::snprintf(why, why_len, "%s", reason.c_str());
+        return nullptr;
+    }
+    d->root = root;
+    d->macvlan->dev().set_carrier_hook(&VnetDev::carrier_hook, d.get());
+    root->children.push_back(d.get());
+    return d.release();
+}
+
+void vnet_dev_free(VnetDev* d) {
+    if (d->macvlan) {
+        std::erase(d->root->children, d);
+    }
+    for (VnetDev* child : d->children) {
+        orphan(child);
+    }
+    d->macvlan.reset();
+    delete d;
+}
+
+bool vnet_dev_is_macvlan(const VnetDev* d) { return d->macvlan != nullptr; }
+
+bool vnet_macvlan_macaddr(VnetDev* d, VnetMacaddrOp op, const uint8_t* macs, size_t n) {
+    if (!d->macvlan) {
+        return false;
+    }
+    std::vector<vnet::MacAddr> addrs;  // control path
+    for (size_t i = 0; i < n; ++i) {
+        addrs.push_back(vnet::MacAddr::from(macs + 6 * i));
+    }
+    switch (op) {
+        case VNET_MACADDR_ADD:
+            for (const auto& a : addrs) {
+                d->macvlan->source_add(a);
+            }
+            return true;
+        case VNET_MACADDR_DEL:
+            for (const auto& a : addrs) {
+                d->macvlan->source_del(a);
+            }
+            return true;
+        case VNET_MACADDR_FLUSH:
+            d->macvlan->source_flush();
+            return true;
+        case VNET_MACADDR_SET:
+            d->macvlan->source_set(addrs);
+            return true;
+    }
+    return false;
+}
+
+size_t vnet_macvlan_macaddr_count(const VnetDev* d) {
+    return d->macvlan ? d->macvlan->source_count() : 0;
+}
+
+void vnet_dev_run_work(VnetDev* d) {
+    if (d->root->wq) {
+        d->root->wq->run_pending();
+    }
+}
 
 VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned iovcnt,
                                  size_t skip) {
@@ -76,13 +202,14 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
         total += iov[i].iov_len;
     }
     const std::size_t len = total > skip ? total - skip : 0;
-    auto pkt = d->pool.alloc();
+    vnet::NetDevice& dev = d->dev();
+    auto pkt = d->root->pool ? d->root->pool->alloc() : vnet::PacketRef(nullptr, {nullptr});
     if (!pkt) {
-        d->dev.counters().drop(vnet::DropReason::tx_no_buffer);
+        dev.counters().drop(vnet::DropReason::tx_no_buffer);
         return VNET_XMIT_DROPPED;
     }
     if (len > pkt->tailroom()) {
-        d->dev.counters().drop(vnet::DropReason::tx_oversize);
+        dev.counters().drop(vnet::DropReason::tx_oversize);
         return VNET_XMIT_DROPPED;
     }
     std::uint8_t* out = pkt->put(len);
@@ -95,7 +222,7 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
         std::copy(base + s, base + s + n, out);
         out += n;
     }
-    switch (vnet::dev_queue_xmit(d->dev, *pkt)) {
+    switch (vnet::dev_queue_xmit(dev, *pkt)) {
         case vnet::XmitResult::sent:
             return VNET_XMIT_SENT;
         case vnet::XmitResult::queued:
@@ -108,7 +235,7 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
 
 VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     auto pkt = vnet::Packet::borrow(frame, len);
-    pkt.dev = &d->dev;
+    pkt.dev = &d->dev();
     switch (vnet::netif_receive_eth(pkt)) {
         case vnet::RxResult::delivered:
             return VNET_RX_DELIVERED;
@@ -122,17 +249,29 @@ VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     return VNET_RX_DROPPED;
 }
 
-void vnet_dev_set_mac(VnetDev* d, const uint8_t mac[6]) {
-    d->dev.set_mac(vnet::MacAddr::from(mac));
+bool vnet_dev_set_mac(VnetDev* d, const uint8_t mac[6]) {
+    const auto m = vnet::MacAddr::from(mac);
+    if (d->macvlan) {
+        return d->macvlan->set_mac(m);
+    }
+    d->dev().set_mac(m);
+    return true;
 }
 
-void vnet_dev_set_up(VnetDev* d, bool up) { d->dev.set_up(up); }
+void vnet_dev_get_mac(const VnetDev* d, uint8_t mac[6]) {
+    const auto& m = const_cast<VnetDev*>(d)->dev().mac();
+    std::copy(m.bytes.begin(), m.bytes.end(), mac);
+}
 
-void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev.set_carrier(carrier); }
+bool vnet_dev_carrier(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().carrier(); }
+
+void vnet_dev_set_up(VnetDev* d, bool up) { d->dev().set_up(up); }
+
+void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev().set_carrier(carrier); }
 
 void vnet_dev_set_rx_mode(VnetDev* d, bool promisc, bool allmulti) {
-    d->dev.filter().set_promisc(promisc);
-    d->dev.filter().set_allmulti(allmulti);
+    d->dev().filter().set_promisc(promisc);
+    d->dev().filter().set_allmulti(allmulti);
 }
 
 void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const uint8_t* mc,
@@ -148,11 +287,11 @@ void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const u
     for (std::size_t i = 0; i < nm; ++i) {
         m[i] = vnet::MacAddr::from(mc + 6 * i);
     }
-    d->dev.filter().set_tables(std::span(u.data(), nu), std::span(m.data(), nm));
+    d->dev().filter().set_tables(std::span(u.data(), nu), std::span(m.data(), nm));
 }
 
 void vnet_dev_get_stats(const VnetDev* d, VnetDevStats* s) {
-    const auto& c = d->dev.counters();
+    const auto& c = const_cast<VnetDev*>(d)->dev().counters();
     s->rx_packets = c.rx_packets;
     s->rx_bytes = c.rx_bytes;
     s->tx_packets = c.tx_packets;

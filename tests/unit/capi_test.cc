@@ -17,6 +17,8 @@ struct Glue {
     std::vector<std::uint32_t> hashes;
     VnetXmitResult xmit_result = VNET_XMIT_SENT;
     VnetDeliverResult deliver_result = VNET_DELIVER_OK;
+    int kicks = 0;
+    std::vector<bool> carrier;
 };
 
 VnetXmitResult glue_xmit(void* opaque, const uint8_t* f, size_t len) {
@@ -34,14 +36,25 @@ VnetDeliverResult glue_deliver(void* opaque, const uint8_t* f, size_t len, uint3
     return g->deliver_result;
 }
 
-const VnetDevOps kOps = {glue_xmit, glue_deliver};
+void glue_kick(void* opaque) { ++static_cast<Glue*>(opaque)->kicks; }
+
+void glue_carrier(void* opaque, bool on) { static_cast<Glue*>(opaque)->carrier.push_back(on); }
+
+const VnetDevOps kOps = {.xmit = glue_xmit,
+                         .deliver = glue_deliver,
+                         .carrier_changed = glue_carrier,
+                         .kick_work = glue_kick};
 
 class CapiTest : public ::testing::Test {
   protected:
     void SetUp() override {
         dev = vnet_lower_new("up0", vnet::test::kMacA.bytes.data(), 1500, &kOps, &g);
     }
-    void TearDown() override { vnet_dev_free(dev); }
+    void TearDown() override {
+        if (dev) {
+            vnet_dev_free(dev);
+        }
+    }
     VnetDevStats stats() {
         VnetDevStats s;
         vnet_dev_get_stats(dev, &s);
@@ -142,6 +155,122 @@ TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "fwd-dropped");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
+}
+
+}  // namespace
+
+namespace {
+
+// A lower with two macvlan children through the C ABI, as the glue has it.
+class CapiMacvlanTest : public CapiTest {
+  protected:
+    void SetUp() override {
+        CapiTest::SetUp();
+        a = vnet_macvlan_new(dev, "a", vnet::test::kMacB.bytes.data(), 1500, VNET_MACVLAN_BRIDGE,
+                             false, &kOps, &ga, why, sizeof(why));
+        b = vnet_macvlan_new(dev, "b", vnet::test::kMacC.bytes.data(), 1500, VNET_MACVLAN_BRIDGE,
+                             false, &kOps, &gb, why, sizeof(why));
+        ASSERT_TRUE(a && b) << why;
+    }
+    void TearDown() override {
+        if (b) {
+            vnet_dev_free(b);
+        }
+        if (a) {
+            vnet_dev_free(a);
+        }
+        CapiTest::TearDown();
+    }
+    VnetXmitResult send(VnetDev* from, const vnet::MacAddr& dst) {
+        std::uint8_t src[6];
+        vnet_dev_get_mac(from, src);
+        auto f = vnet::test::eth_frame(dst, vnet::MacAddr::from(src), 0x0800, 46);
+        struct iovec iov = {f.data(), f.size()};
+        return vnet_dev_transmit(from, &iov, 1, 0);
+    }
+
+    Glue ga, gb;
+    VnetDev* a = nullptr;
+    VnetDev* b = nullptr;
+    char why[128] = "";
+};
+
+TEST_F(CapiMacvlanTest, ChildToChildStaysOffTheWire) {
+    EXPECT_TRUE(vnet_dev_is_macvlan(a));
+    EXPECT_FALSE(vnet_dev_is_macvlan(dev));
+    EXPECT_EQ(send(a, vnet::test::kMacC), VNET_XMIT_SENT);
+    EXPECT_EQ(gb.guest.size(), 1u);
+    EXPECT_TRUE(g.wire.empty());
+}
+
+TEST_F(CapiMacvlanTest, ChildToOutsideUsesTheLowersWire) {
+    const vnet::MacAddr outside{{0x52, 0x55, 0, 0, 0, 1}};
+    EXPECT_EQ(send(a, outside), VNET_XMIT_SENT);
+    EXPECT_EQ(g.wire.size(), 1u);
+    EXPECT_TRUE(ga.wire.empty());
+}
+
+TEST_F(CapiMacvlanTest, UplinkFrameForAChildReachesIt) {
+    auto f = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(ga.guest.size(), 1u);
+    EXPECT_TRUE(g.guest.empty());
+}
+
+TEST_F(CapiMacvlanTest, BroadcastWorkIsKickedThenRun) {
+    const vnet::MacAddr outside{{0x52, 0x55, 0, 0, 0, 1}};
+    auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), outside, 0x0806, 28);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);  // lower's own
+    EXPECT_EQ(g.kicks, 1);
+    EXPECT_TRUE(ga.guest.empty());
+    vnet_dev_run_work(a);  // any device of the lower runs its work
+    EXPECT_EQ(ga.guest.size(), 1u);
+    EXPECT_EQ(gb.guest.size(), 1u);
+}
+
+TEST_F(CapiMacvlanTest, RefusalSaysWhy) {
+    Glue gx;
+    EXPECT_EQ(vnet_macvlan_new(dev, "x", vnet::test::kMacB.bytes.data(), 1500, VNET_MACVLAN_VEPA,
+                               false, &kOps, &gx, why, sizeof(why)),
+              nullptr);
+    EXPECT_NE(std::string(why).find("EBUSY"), std::string::npos) << why;
+    EXPECT_FALSE(vnet_dev_set_mac(a, vnet::test::kMacC.bytes.data()));
+    EXPECT_TRUE(vnet_dev_set_mac(a, vnet::test::kMcast.bytes.data()) == false);
+}
+
+TEST_F(CapiMacvlanTest, CarrierOfTheLowerReachesTheChildren) {
+    vnet_dev_set_carrier(dev, false);
+    EXPECT_FALSE(vnet_dev_carrier(a));
+    ASSERT_EQ(ga.carrier.size(), 1u);
+    EXPECT_FALSE(ga.carrier[0]);
+    vnet_dev_set_carrier(dev, true);
+    EXPECT_TRUE(vnet_dev_carrier(b));
+}
+
+TEST_F(CapiMacvlanTest, SourceListThroughTheAbi) {
+    Glue gs;
+    const vnet::MacAddr s_mac{{0x52, 0x54, 0, 0, 0, 0x5}};
+    VnetDev* s = vnet_macvlan_new(dev, "s", s_mac.bytes.data(), 1500, VNET_MACVLAN_SOURCE, false,
+                                  &kOps, &gs, why, sizeof(why));
+    ASSERT_TRUE(s) << why;
+    const std::uint8_t two[12] = {0x52, 0x55, 0, 0, 0, 1, 0x52, 0x55, 0, 0, 0, 2};
+    EXPECT_TRUE(vnet_macvlan_macaddr(s, VNET_MACADDR_SET, two, 2));
+    EXPECT_EQ(vnet_macvlan_macaddr_count(s), 2u);
+    EXPECT_TRUE(vnet_macvlan_macaddr(s, VNET_MACADDR_DEL, two, 1));
+    EXPECT_EQ(vnet_macvlan_macaddr_count(s), 1u);
+    EXPECT_FALSE(vnet_macvlan_macaddr(dev, VNET_MACADDR_FLUSH, nullptr, 0));
+    vnet_dev_free(s);
+}
+
+TEST_F(CapiMacvlanTest, FreeingTheLowerFirstOrphansChildren) {
+    vnet_dev_free(dev);
+    dev = nullptr;
+    EXPECT_FALSE(vnet_dev_carrier(a));
+    EXPECT_EQ(send(a, vnet::test::kMacC), VNET_XMIT_DROPPED);
+    vnet_dev_free(a);
+    a = nullptr;
+    vnet_dev_free(b);
+    b = nullptr;
 }
 
 }  // namespace
