@@ -112,11 +112,12 @@ struct MacvlanConfig {
 // macvlan_queue_xmit; what it receives goes to the Stack given at newlink.
 class MacvlanDev final : public XmitOps {
   public:
-    // macvlan_common_newlink. On refusal returns null and sets *why to the
-    // kernel's reason (EBUSY, EINVAL...) in words.
+    // macvlan_common_newlink. On refusal returns null, sets *why to the
+    // kernel's reason (EBUSY, EINVAL...) in words and, if field is given,
+    // *field to the setting at fault: "mac", "mode", "mtu" or "lower".
     static std::unique_ptr<MacvlanDev> newlink(NetDevice& lower, const MacvlanConfig& cfg,
                                                Stack* stack, PacketPool& pool, WorkQueue& wq,
-                                               std::string* why);
+                                               std::string* why, const char** field = nullptr);
     ~MacvlanDev();
 
     NetDevice& dev() { return dev_; }

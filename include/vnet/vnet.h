@@ -85,11 +85,12 @@ VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, co
 void vnet_dev_free(VnetDev* dev);
 
 /* A macvlan child of `lower` (a lower port or a child: macvlan on macvlan
- * goes on the real lower). Returns NULL and writes the reason to why[] if
- * Linux would refuse it (busy MAC, passthru not alone, ...). */
+ * goes on the real lower). Returns NULL if Linux would refuse it (busy MAC,
+ * passthru not alone, ...), with the reason in why[] and the setting at
+ * fault ("mac", "mode", "mtu", "lower") in *field. */
 VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6], unsigned mtu,
                           VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
-                          char* why, size_t why_len);
+                          char* why, size_t why_len, const char** field);
 bool vnet_dev_is_macvlan(const VnetDev* dev);
 /* Source mode's MAC list; macs holds n 6-byte addresses. False if dev is
  * not a macvlan child. */

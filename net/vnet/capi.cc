@@ -118,8 +118,9 @@ VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, co
 
 VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6], unsigned mtu,
                           VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
-                          char* why, size_t why_len) {
+                          char* why, size_t why_len, const char** field) {
     VnetDev* root = lower->root;
+    *field = "lower";
     if (!root->lower_dev) {
         std::snprintf(why, why_len, "the lower device is gone");
         return nullptr;
@@ -131,8 +132,8 @@ VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6]
                             .mode = static_cast<vnet::MacvlanMode>(mode),
                             .nodst = nodst};
     std::string reason;
-    d->macvlan =
-        vnet::MacvlanDev::newlink(lower->dev(), cfg, d.get(), *root->pool, *root->wq, &reason);
+    d->macvlan = vnet::MacvlanDev::newlink(lower->dev(), cfg, d.get(), *root->pool, *root->wq,
+                                           &reason, field);
     if (!d->macvlan) {
         std::snprintf(why, why_len, "%s", reason.c_str());
         return nullptr;

@@ -78,7 +78,9 @@ MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<M
 
 std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const MacvlanConfig& cfg,
                                                 Stack* stack, PacketPool& pool, WorkQueue& wq,
-                                                std::string* why) {
+                                                std::string* why, const char** field) {
+    const char* unused;
+    const char*& at = field ? *field : unused;
     // macvlan on macvlan: the new child goes on the real lower device.
     NetDevice* lower = &lower_in;
     if (MacvlanDev* parent = dynamic_cast<MacvlanDev*>(lower_in.xmit_ops())) {
@@ -86,6 +88,7 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
     }
     if (cfg.mtu > lower->mtu()) {
         *why = "MTU above the lower device's (EINVAL)";
+        at = "mtu";
         return nullptr;
     }
     std::shared_ptr<MacvlanPort> port;
@@ -93,6 +96,7 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
         port = p->shared_from_this();
     } else if (lower->rx_handler()) {
         *why = "the lower device already has another kind of upper (EBUSY)";
+        at = "lower";
         return nullptr;
     } else {
         port = std::make_shared<MacvlanPort>(*lower, pool, wq);
@@ -100,6 +104,7 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
     const bool passthru = cfg.mode == MacvlanMode::passthru;
     if (port->passthru_ || (passthru && port->count() > 0)) {
         *why = "a passthru child must be the only child of its lower (EINVAL)";
+        at = "mode";
         return nullptr;
     }
     MacvlanConfig c = cfg;
@@ -107,10 +112,12 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
         c.mac = lower->mac();  // eth_hw_addr_inherit
     } else if (c.mac == lower->mac() || port->hash_lookup(c.mac)) {
         *why = "MAC address in use by the lower device or a sibling (EBUSY)";
+        at = "mac";
         return nullptr;
     }
     if (!c.mac.is_unicast() || c.mac.is_zero()) {
         *why = "MAC address must be a unicast address (EADDRNOTAVAIL)";
+        at = "mac";
         return nullptr;
     }
     if (port->count() == 0 && !lower->rx_handler()) {

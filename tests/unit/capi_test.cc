@@ -167,9 +167,9 @@ class CapiMacvlanTest : public CapiTest {
     void SetUp() override {
         CapiTest::SetUp();
         a = vnet_macvlan_new(dev, "a", vnet::test::kMacB.bytes.data(), 1500, VNET_MACVLAN_BRIDGE,
-                             false, &kOps, &ga, why, sizeof(why));
+                             false, &kOps, &ga, why, sizeof(why), &field);
         b = vnet_macvlan_new(dev, "b", vnet::test::kMacC.bytes.data(), 1500, VNET_MACVLAN_BRIDGE,
-                             false, &kOps, &gb, why, sizeof(why));
+                             false, &kOps, &gb, why, sizeof(why), &field);
         ASSERT_TRUE(a && b) << why;
     }
     void TearDown() override {
@@ -193,6 +193,7 @@ class CapiMacvlanTest : public CapiTest {
     VnetDev* a = nullptr;
     VnetDev* b = nullptr;
     char why[128] = "";
+    const char* field = nullptr;
 };
 
 TEST_F(CapiMacvlanTest, ChildToChildStaysOffTheWire) {
@@ -231,9 +232,10 @@ TEST_F(CapiMacvlanTest, BroadcastWorkIsKickedThenRun) {
 TEST_F(CapiMacvlanTest, RefusalSaysWhy) {
     Glue gx;
     EXPECT_EQ(vnet_macvlan_new(dev, "x", vnet::test::kMacB.bytes.data(), 1500, VNET_MACVLAN_VEPA,
-                               false, &kOps, &gx, why, sizeof(why)),
+                               false, &kOps, &gx, why, sizeof(why), &field),
               nullptr);
     EXPECT_NE(std::string(why).find("EBUSY"), std::string::npos) << why;
+    EXPECT_STREQ(field, "mac");
     EXPECT_FALSE(vnet_dev_set_mac(a, vnet::test::kMacC.bytes.data()));
     EXPECT_TRUE(vnet_dev_set_mac(a, vnet::test::kMcast.bytes.data()) == false);
 }
@@ -251,7 +253,7 @@ TEST_F(CapiMacvlanTest, SourceListThroughTheAbi) {
     Glue gs;
     const vnet::MacAddr s_mac{{0x52, 0x54, 0, 0, 0, 0x5}};
     VnetDev* s = vnet_macvlan_new(dev, "s", s_mac.bytes.data(), 1500, VNET_MACVLAN_SOURCE, false,
-                                  &kOps, &gs, why, sizeof(why));
+                                  &kOps, &gs, why, sizeof(why), &field);
     ASSERT_TRUE(s) << why;
     const std::uint8_t two[12] = {0x52, 0x55, 0, 0, 0, 1, 0x52, 0x55, 0, 0, 0, 2};
     EXPECT_TRUE(vnet_macvlan_macaddr(s, VNET_MACADDR_SET, two, 2));
