@@ -74,8 +74,10 @@ static uint8_t vnet_ctrl_mac(VnetFunc *f, uint8_t cmd, const uint8_t *d,
             !virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_MAC_ADDR)) {
             return VIRTIO_NET_ERR;
         }
+        if (!vnet_dev_set_mac(f->dev, d)) {
+            return VIRTIO_NET_ERR;  /* a sibling has it (EBUSY in Linux) */
+        }
         memcpy(f->mac, d, ETH_ALEN);
-        vnet_dev_set_mac(f->dev, f->mac);
         return VIRTIO_NET_OK;
     case VIRTIO_NET_CTRL_MAC_TABLE_SET:
         if (!vnet_ctrl_mac_table(&d, &len, &uc, &n_uc) ||

@@ -16,6 +16,8 @@
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
 #include "hw/virtio/virtio-pci.h"
+#include "hw/virtio/virtio-bus.h"
+#include "qemu/main-loop.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
 #include "hw/net/vnet-multi.h"
@@ -38,7 +40,10 @@ static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,
 
 static void vnet_multi_link_status_changed(NetClientState *nc)
 {
-    vnet_func_set_link(VNET_FUNC(qemu_get_nic_opaque(nc)), !nc->link_down);
+    VnetFunc *f = VNET_FUNC(qemu_get_nic_opaque(nc));
+
+    /* libvnet carries it to the children and calls back for each. */
+    vnet_dev_set_carrier(f->dev, !nc->link_down);
 }
 
 static NetClientInfo vnet_multi_nic_info = {
@@ -51,7 +56,14 @@ static NetClientInfo vnet_multi_nic_info = {
 
 static void vnet_multi_sent(NetClientState *nc, ssize_t len)
 {
-    vnet_func_tx_done(VNET_FUNC(qemu_get_nic_opaque(nc)));
+    VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
+    VnetFunc *child;
+
+    /* Any function's frame may be the one the uplink held. */
+    vnet_func_tx_done(VNET_FUNC(m));
+    QLIST_FOREACH(child, &m->children, sibling) {
+        vnet_func_tx_done(child);
+    }
 }
 
 /* libvnet's lower device hands a frame to its wire. */
@@ -73,10 +85,43 @@ static VnetDeliverResult vnet_multi_deliver(void *opaque, const uint8_t *frame,
     return vnet_func_deliver(VNET_FUNC(opaque), frame, len, hash);
 }
 
+static void vnet_multi_carrier_changed(void *opaque, bool on)
+{
+    vnet_func_link_changed(VNET_FUNC(opaque), on);
+}
+
+static void vnet_multi_kick_work(void *opaque)
+{
+    qemu_bh_schedule(VNET_MULTI(opaque)->work_bh);
+}
+
+static void vnet_multi_work_bh(void *opaque)
+{
+    vnet_dev_run_work(VNET_FUNC(opaque)->dev);
+}
+
 static const VnetDevOps vnet_multi_ops = {
     .xmit = vnet_multi_xmit,
     .deliver = vnet_multi_deliver,
+    .carrier_changed = vnet_multi_carrier_changed,
+    .kick_work = vnet_multi_kick_work,
 };
+
+/* ---- children (vnet-macvlan) on this lower ---- */
+
+void vnet_multi_add_child(VnetMulti *root, VnetFunc *child)
+{
+    child->root = root;
+    QLIST_INSERT_HEAD(&root->children, child, sibling);
+}
+
+void vnet_multi_del_child(VnetMulti *root, VnetFunc *child)
+{
+    if (child->root == root) {
+        QLIST_REMOVE(child, sibling);
+        child->root = NULL;
+    }
+}
 
 static void vnet_multi_rx_refilled(VnetFunc *f)
 {
@@ -103,6 +148,11 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     memcpy(f->mac, m->nic_conf.macaddr.a, ETH_ALEN);
 
     vnet_func_init_queues(f);
+    f->lossless = true;
+    f->root = m;
+    QLIST_INIT(&m->children);
+    m->work_bh = qemu_bh_new_guarded(vnet_multi_work_bh, m,
+                                     &dev->mem_reentrancy_guard);
     m->nic = qemu_new_nic(&vnet_multi_nic_info, &m->nic_conf,
                           m->nc_type ? m->nc_type
                                      : object_get_typename(OBJECT(dev)),
@@ -112,7 +162,7 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     qemu_format_nic_info_str(nc, f->mac);
     f->name = nc->name;
     f->dev = vnet_lower_new(nc->name, f->mac, f->mtu, &vnet_multi_ops, m);
-    vnet_func_set_link(f, !nc->link_down);
+    vnet_dev_set_carrier(f->dev, !nc->link_down);
 }
 
 static void vnet_multi_unrealize(DeviceState *dev)
@@ -120,6 +170,13 @@ static void vnet_multi_unrealize(DeviceState *dev)
     VnetMulti *m = VNET_MULTI(dev);
     VnetFunc *f = VNET_FUNC(dev);
 
+    VnetFunc *child, *next;
+
+    /* Children outliving their lower are left down (libvnet orphans them). */
+    QLIST_FOREACH_SAFE(child, &m->children, sibling, next) {
+        vnet_multi_del_child(m, child);
+    }
+    qemu_bh_delete(m->work_bh);
     qemu_del_nic(m->nic);
     vnet_func_cleanup_queues(f);
     vnet_dev_free(f->dev);
@@ -206,11 +263,11 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
     qdev_realize(DEVICE(&p->vdev), BUS(&vpci_dev->bus), errp);
 }
 
-static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)
+/* What every vnet PCI function shares: virtio-net's IDs, no option ROM. */
+void vnet_pci_class_ids(ObjectClass *klass, const char *desc)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
-    VirtioPCIClass *vpc = VIRTIO_PCI_CLASS(klass);
 
     /* No option ROM: guests boot from elsewhere; network boot is not a goal. */
     k->romfile = NULL;
@@ -219,7 +276,27 @@ static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)
     k->revision = VIRTIO_PCI_ABI_VERSION;
     k->class_id = PCI_CLASS_NETWORK_ETHERNET;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
-    dc->desc = "vnet-multi lower port: PV NIC function 0 on an embedded stack";
+    dc->desc = desc;
+}
+
+/* The function behind a vnet PCI device (function 0 or a child), or NULL. */
+VnetFunc *vnet_func_of_proxy(Object *obj)
+{
+    VirtIOPCIProxy *proxy = (VirtIOPCIProxy *)object_dynamic_cast(obj,
+                                                                TYPE_VIRTIO_PCI);
+    VirtIODevice *vdev = proxy ? virtio_bus_get_device(&proxy->bus) : NULL;
+
+    return vdev ? (VnetFunc *)object_dynamic_cast(OBJECT(vdev), TYPE_VNET_FUNC)
+                : NULL;
+}
+
+static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioPCIClass *vpc = VIRTIO_PCI_CLASS(klass);
+
+    vnet_pci_class_ids(klass, "vnet-multi lower port: PV NIC function 0 "
+                       "on an embedded network stack");
     device_class_set_props(dc, vnet_multi_pci_properties);
     vpc->realize = vnet_multi_pci_realize;
 }

@@ -194,8 +194,8 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
         return VNET_DELIVER_DROPPED;
     }
     if (!vnet_queue_has_room(q, total)) {
-        trace_vnet_rx_busy(f->name, q - f->vq);
-        return VNET_DELIVER_BUSY;
+        trace_vnet_rx_busy(f->name, q - f->vq, f->lossless);
+        return f->lossless ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
     }
     while (done < total) {
         VirtQueueElement *elem;
@@ -256,9 +256,29 @@ fail:
     return VNET_DELIVER_DROPPED;
 }
 
+/* ---- libvnet callbacks of a child function ---- */
+
+static VnetDeliverResult vnet_func_child_deliver(void *opaque,
+                                                 const uint8_t *frame,
+                                                 size_t len, uint32_t hash)
+{
+    return vnet_func_deliver(VNET_FUNC(opaque), frame, len, hash);
+}
+
+static void vnet_func_child_carrier(void *opaque, bool on)
+{
+    vnet_func_link_changed(VNET_FUNC(opaque), on);
+}
+
+const VnetDevOps vnet_func_child_ops = {
+    .deliver = vnet_func_child_deliver,
+    .carrier_changed = vnet_func_child_carrier,
+};
+
 /* ---- virtio device ---- */
 
-void vnet_func_set_link(VnetFunc *f, bool up)
+/* libvnet says the function's carrier changed: tell the guest. */
+void vnet_func_link_changed(VnetFunc *f, bool up)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
     uint16_t old = f->status;
@@ -268,7 +288,6 @@ void vnet_func_set_link(VnetFunc *f, bool up)
     } else {
         f->status &= ~VIRTIO_NET_S_LINK_UP;
     }
-    vnet_dev_set_carrier(f->dev, up);
     trace_vnet_link(f->name, up);
     if (f->status != old && (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
         virtio_notify_config(vdev);
@@ -318,7 +337,10 @@ static void vnet_func_reset(VirtIODevice *vdev)
     f->uc_entries = 0;
     f->mc_entries = 0;
     VNET_FUNC_GET_CLASS(f)->conf_mac(f, f->mac);
-    vnet_dev_set_mac(f->dev, f->mac);
+    if (!vnet_dev_set_mac(f->dev, f->mac)) {
+        /* The configured MAC was taken meanwhile: keep the current one. */
+        vnet_dev_get_mac(f->dev, f->mac);
+    }
     vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
     vnet_dev_set_mac_tables(f->dev, NULL, 0, NULL, 0);
     for (unsigned i = 0; i < f->queues; i++) {

@@ -57,7 +57,12 @@ struct VnetFunc {
     VnetQueue *tx_current;  /* queue being drained, for xmit completion */
 
     VnetDev *dev;           /* the libvnet device behind this function */
-    const char *name;       /* for traces: the netclient's name */
+    const char *name;       /* for traces and libvnet: the device's id */
+    /* Function 0 holds frames back when its ring is full (QEMU's net queue
+     * keeps them); children drop and count, as Linux's backlog does. */
+    bool lossless;
+    struct VnetMulti *root; /* the function 0 whose uplink this one uses */
+    QLIST_ENTRY(VnetFunc) sibling;
 };
 
 struct VnetFuncClass {
@@ -76,7 +81,8 @@ bool vnet_func_rx_ready(VnetFunc *f);
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
                                     size_t len, uint32_t hash);
 void vnet_func_tx_done(VnetFunc *f);
-void vnet_func_set_link(VnetFunc *f, bool up);
+void vnet_func_link_changed(VnetFunc *f, bool up);
+extern const VnetDevOps vnet_func_child_ops;
 
 /* vnet-ctrl.c: the control virtqueue */
 void vnet_func_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq);
@@ -88,10 +94,30 @@ struct VnetMulti {
     VnetFunc parent_obj;
     NICConf nic_conf;
     NICState *nic;
+    QEMUBH *work_bh;                     /* runs libvnet's deferred work */
+    QLIST_HEAD(, VnetFunc) children;     /* functions 1..7 on this lower */
     /* The PCI function's id and type, so QMP set_link and `info network`
      * name the device the user wrote, not its inner virtio object. */
     char *nc_name;
     char *nc_type;
+};
+
+/* vnet-multi.c: what the children need of function 0 */
+void vnet_pci_class_ids(ObjectClass *klass, const char *desc);
+void vnet_multi_add_child(VnetMulti *root, VnetFunc *child);
+void vnet_multi_del_child(VnetMulti *root, VnetFunc *child);
+VnetFunc *vnet_func_of_proxy(Object *obj);
+
+#define TYPE_VNET_MACVLAN "vnet-macvlan-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetMacvlan, VNET_MACVLAN)
+
+struct VnetMacvlan {
+    VnetFunc parent_obj;
+    char *lower;          /* id of the vnet device below */
+    char *mode;
+    char *macaddr;        /* source mode's MAC list, comma-separated */
+    MACAddr mac;
+    VnetFunc *lower_func; /* resolved by the PCI function's realize */
 };
 
 #endif

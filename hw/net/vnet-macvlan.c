@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-macvlan: a macvlan child of a vnet-multi lower port, as its own PCI
+ * function (1..7) in the lower's slot. The guest sees the same PV NIC as
+ * function 0, with its own MAC and queues; behind it, libvnet's macvlan
+ * decides delivery as Linux's drivers/net/macvlan.c does.
+ *
+ *   -device vnet-multi,id=nic0,netdev=up,addr=5.0,multifunction=on
+ *   -device vnet-macvlan,lower=nic0,addr=5.1,mode=bridge[,mac=...]
+ *           [,queues=N][,mtu=N][,macaddr=MAC,,MAC...]   (mode=source)
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/qdev-properties.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-net.h"
+#include "hw/virtio/virtio-pci.h"
+#include "migration/vmstate.h"
+#include "net/net.h"
+#include "hw/net/vnet-multi.h"
+
+static const struct {
+    const char *name;
+    VnetMacvlanMode mode;
+} vnet_macvlan_modes[] = {
+    { "private", VNET_MACVLAN_PRIVATE },
+    { "vepa", VNET_MACVLAN_VEPA },
+    { "bridge", VNET_MACVLAN_BRIDGE },
+    { "passthru", VNET_MACVLAN_PASSTHRU },
+    { "source", VNET_MACVLAN_SOURCE },
+};
+
+static bool vnet_macvlan_parse_mode(const char *s, VnetMacvlanMode *mode,
+                                    Error **errp)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(vnet_macvlan_modes); i++) {
+        if (!strcmp(s, vnet_macvlan_modes[i].name)) {
+            *mode = vnet_macvlan_modes[i].mode;
+            return true;
+        }
+    }
+    error_setg(errp, "vnet-macvlan: property 'mode' must be one of private, "
+               "vepa, bridge, passthru, source (not '%s')", s);
+    return false;
+}
+
+static bool vnet_parse_mac(const char *s, uint8_t mac[ETH_ALEN])
+{
+    int end = -1;
+
+    return sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &mac[0], &mac[1],
+                  &mac[2], &mac[3], &mac[4], &mac[5], &end) == 6 &&
+           end == 17 && s[end] == '\0';
+}
+
+/* "aa:bb:cc:dd:ee:ff,11:22:..." into 6-byte addresses. */
+static uint8_t *vnet_macvlan_parse_macaddr(const char *s, size_t *n,
+                                           Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(s, ",", -1);
+    g_autofree uint8_t *macs = g_malloc0(ETH_ALEN * (g_strv_length(parts) + 1));
+
+    *n = 0;
+    for (char **p = parts; *p; p++) {
+        if (!**p) {
+            continue;
+        }
+        if (!vnet_parse_mac(*p, macs + ETH_ALEN * *n)) {
+            error_setg(errp, "vnet-macvlan: property 'macaddr': '%s' is not "
+                       "a MAC address", *p);
+            return NULL;
+        }
+        (*n)++;
+    }
+    return g_steal_pointer(&macs);
+}
+
+static void vnet_macvlan_rx_refilled(VnetFunc *f)
+{
+    /* Frames for a child are never held back (they are dropped and counted
+     * when its ring is full), so there is nothing to flush. */
+}
+
+static void vnet_macvlan_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
+{
+    VnetMacvlan *m = VNET_MACVLAN(f);
+
+    memcpy(mac, m->mac.a, ETH_ALEN);
+}
+
+static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
+{
+    VnetMacvlan *m = VNET_MACVLAN(dev);
+    VnetFunc *f = VNET_FUNC(dev);
+    VnetFunc *lower = m->lower_func;
+    VnetMacvlanMode mode;
+    g_autofree uint8_t *macs = NULL;
+    size_t n_macs = 0;
+    const char *field = NULL;
+    char why[160];
+
+    assert(lower && lower->root);
+    if (!vnet_macvlan_parse_mode(m->mode, &mode, errp)) {
+        return;
+    }
+    if (m->macaddr) {
+        if (mode != VNET_MACVLAN_SOURCE) {
+            error_setg(errp, "vnet-macvlan: property 'macaddr' needs "
+                       "mode=source");
+            return;
+        }
+        macs = vnet_macvlan_parse_macaddr(m->macaddr, &n_macs, errp);
+        if (!macs) {
+            return;
+        }
+    }
+    if (!f->mtu) {
+        VnetFunc *root = VNET_FUNC(lower->root);
+        f->mtu = root->mtu;  /* a macvlan starts with its lower's MTU */
+    }
+    if (!vnet_func_check_props(f, "vnet-macvlan", errp)) {
+        return;
+    }
+    qemu_macaddr_default_if_unset(&m->mac);
+
+    vnet_func_init_queues(f);
+    f->dev = vnet_macvlan_new(lower->dev, f->name, m->mac.a, f->mtu, mode,
+                              false, &vnet_func_child_ops, f, why, sizeof(why),
+                              &field);
+    if (!f->dev) {
+        error_setg(errp, "vnet-macvlan: property '%s': %s", field, why);
+        vnet_func_cleanup_queues(f);
+        return;
+    }
+    if (n_macs) {
+        vnet_macvlan_macaddr(f->dev, VNET_MACADDR_SET, macs, n_macs);
+    }
+    /* passthru takes the lower's MAC; reset must restore that one. */
+    vnet_dev_get_mac(f->dev, f->mac);
+    memcpy(m->mac.a, f->mac, ETH_ALEN);
+    vnet_multi_add_child(lower->root, f);
+    vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
+}
+
+static void vnet_macvlan_unrealize(DeviceState *dev)
+{
+    VnetFunc *f = VNET_FUNC(dev);
+
+    if (f->root) {
+        vnet_multi_del_child(f->root, f);
+    }
+    vnet_func_cleanup_queues(f);
+    vnet_dev_free(f->dev);
+    f->dev = NULL;
+}
+
+/* Migration comes with the stack's vmstate (see vnet-multi.c). */
+static const VMStateDescription vmstate_vnet_macvlan = {
+    .name = "vnet-macvlan",
+    .unmigratable = 1,
+};
+
+static const Property vnet_macvlan_properties[] = {
+    DEFINE_PROP_STRING("lower", VnetMacvlan, lower),
+    DEFINE_PROP_STRING("mode", VnetMacvlan, mode),
+    DEFINE_PROP_MACADDR("mac", VnetMacvlan, mac),
+    DEFINE_PROP_STRING("macaddr", VnetMacvlan, macaddr),
+    DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
+    DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 0),
+};
+
+static void vnet_macvlan_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+    VnetFuncClass *fc = VNET_FUNC_CLASS(klass);
+
+    device_class_set_props(dc, vnet_macvlan_properties);
+    object_class_property_set_description(klass, "lower",
+        "id of the vnet-multi (or vnet-macvlan) device below; required");
+    object_class_property_set_description(klass, "mode",
+        "private, vepa, bridge, passthru or source (default vepa, as "
+        "'ip link add ... type macvlan')");
+    object_class_property_set_description(klass, "macaddr",
+        "mode=source: the source MACs to receive from, comma-separated "
+        "(write ',,' between them on the command line)");
+    object_class_property_set_description(klass, "queues",
+        "RX/TX queue pairs, 1..16 (default 1)");
+    object_class_property_set_description(klass, "mtu",
+        "MTU offered to the guest, 68..the lower's (default: the lower's)");
+    dc->vmsd = &vmstate_vnet_macvlan;
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+    vdc->realize = vnet_macvlan_realize;
+    vdc->unrealize = vnet_macvlan_unrealize;
+    fc->rx_refilled = vnet_macvlan_rx_refilled;
+    fc->conf_mac = vnet_macvlan_conf_mac;
+}
+
+static void vnet_macvlan_instance_init(Object *obj)
+{
+    VnetMacvlan *m = VNET_MACVLAN(obj);
+
+    m->mode = g_strdup("vepa");
+}
+
+static const TypeInfo vnet_macvlan_info = {
+    .name = TYPE_VNET_MACVLAN,
+    .parent = TYPE_VNET_FUNC,
+    .instance_size = sizeof(VnetMacvlan),
+    .instance_init = vnet_macvlan_instance_init,
+    .class_init = vnet_macvlan_class_init,
+};
+
+/* ---- the PCI function ---- */
+
+#define TYPE_VNET_MACVLAN_PCI "vnet-macvlan-base"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetMacvlanPCI, VNET_MACVLAN_PCI)
+
+struct VnetMacvlanPCI {
+    VirtIOPCIProxy parent_obj;
+    VnetMacvlan vdev;
+};
+
+static const Property vnet_macvlan_pci_properties[] = {
+    DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags,
+                    VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, true),
+    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
+                       DEV_NVECTORS_UNSPECIFIED),
+};
+
+/* The lower named by 'lower=', in the same slot, this one a function 1..7. */
+static VnetFunc *vnet_macvlan_find_lower(VirtIOPCIProxy *vpci, const char *id,
+                                         Error **errp)
+{
+    PCIDevice *pci = PCI_DEVICE(vpci);
+    Object *obj;
+    VnetFunc *lower;
+
+    if (!id) {
+        error_setg(errp, "vnet-macvlan: property 'lower' is required: the id "
+                   "of a vnet-multi or vnet-macvlan device");
+        return NULL;
+    }
+    obj = object_resolve_path_component(machine_get_container("peripheral"),
+                                        id);
+    lower = obj ? vnet_func_of_proxy(obj) : NULL;
+    if (!lower || !lower->dev || !lower->root) {
+        error_setg(errp, "vnet-macvlan: property 'lower': '%s' is not a "
+                   "vnet-multi or vnet-macvlan device defined before this one",
+                   id);
+        return NULL;
+    }
+    if (PCI_FUNC(pci->devfn) == 0) {
+        error_setg(errp, "vnet-macvlan: property 'addr': a child is function "
+                   "1..7 of its lower's slot, not function 0");
+        return NULL;
+    }
+    if (pci_get_bus(pci) != pci_get_bus(PCI_DEVICE(obj)) ||
+        PCI_SLOT(pci->devfn) != PCI_SLOT(PCI_DEVICE(obj)->devfn)) {
+        error_setg(errp, "vnet-macvlan: property 'addr': %02x.%x is not in "
+                   "the slot of its lower '%s' (%02x)", PCI_SLOT(pci->devfn),
+                   PCI_FUNC(pci->devfn), id, PCI_SLOT(PCI_DEVICE(obj)->devfn));
+        return NULL;
+    }
+    return lower;
+}
+
+static void vnet_macvlan_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
+{
+    VnetMacvlanPCI *p = VNET_MACVLAN_PCI(vpci_dev);
+    VnetFunc *f = VNET_FUNC(&p->vdev);
+    DeviceState *qdev = DEVICE(vpci_dev);
+
+    p->vdev.lower_func = vnet_macvlan_find_lower(vpci_dev, p->vdev.lower, errp);
+    if (!p->vdev.lower_func) {
+        return;
+    }
+    f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
+    if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
+        vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
+                             + 2;
+    }
+    qdev_realize(DEVICE(&p->vdev), BUS(&vpci_dev->bus), errp);
+}
+
+static void vnet_macvlan_pci_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioPCIClass *vpc = VIRTIO_PCI_CLASS(klass);
+
+    vnet_pci_class_ids(klass, "vnet-macvlan: a macvlan child of a vnet-multi "
+                       "lower, as its own PV NIC function");
+    device_class_set_props(dc, vnet_macvlan_pci_properties);
+    vpc->realize = vnet_macvlan_pci_realize;
+}
+
+static void vnet_macvlan_pci_instance_init(Object *obj)
+{
+    VnetMacvlanPCI *p = VNET_MACVLAN_PCI(obj);
+
+    virtio_instance_init_common(obj, &p->vdev, sizeof(p->vdev),
+                                TYPE_VNET_MACVLAN);
+}
+
+static const VirtioPCIDeviceTypeInfo vnet_macvlan_pci_info = {
+    .base_name = TYPE_VNET_MACVLAN_PCI,
+    .non_transitional_name = "vnet-macvlan",
+    .instance_size = sizeof(VnetMacvlanPCI),
+    .instance_init = vnet_macvlan_pci_instance_init,
+    .class_init = vnet_macvlan_pci_class_init,
+};
+
+static void vnet_macvlan_register_types(void)
+{
+    type_register_static(&vnet_macvlan_info);
+    virtio_pci_types_register(&vnet_macvlan_pci_info);
+}
+
+type_init(vnet_macvlan_register_types)
