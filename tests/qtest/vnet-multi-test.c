@@ -28,7 +28,9 @@
 
 typedef struct Fixture {
     QTestState *qts;
-    QGuestAllocator alloc;
+    QGuestAllocator alloc_store;
+    QGuestAllocator *alloc;     /* a child function shares its parent's */
+    bool shared;                /* a child: QEMU belongs to the parent */
     QPCIBus *bus;
     QVirtioPCIDevice *pci;
     QVirtioDevice *dev;
@@ -37,9 +39,19 @@ typedef struct Fixture {
     int sock;
 } Fixture;
 
+static void fixture_open(Fixture *f, int func)
+{
+    QPCIAddress addr = { .devfn = QPCI_DEVFN(SLOT, func) };
+
+    f->pci = virtio_pci_new(f->bus, &addr);
+    g_assert_nonnull(f->pci);
+    f->dev = &f->pci->vdev;
+    qvirtio_pci_device_enable(f->pci);
+    qvirtio_start_device(f->dev);
+}
+
 static void fixture_start(Fixture *f, unsigned queues, const char *extra)
 {
-    QPCIAddress addr = { .devfn = QPCI_DEVFN(SLOT, 0) };
     int sv[2];
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
@@ -47,17 +59,24 @@ static void fixture_start(Fixture *f, unsigned queues, const char *extra)
     f->qts = qtest_initf("-M pc -nodefaults "
                          "-netdev socket,id=up,fd=%d "
                          "-device vnet-multi,id=nic0,netdev=up,addr=%d.0,"
-                         "mac=" MAC ",queues=%u%s",
+                         "multifunction=on,mac=" MAC ",queues=%u%s",
                          sv[1], SLOT, queues, extra ? extra : "");
     close(sv[1]);
     f->sock = sv[0];
-    pc_alloc_init(&f->alloc, f->qts, 0);
-    f->bus = qpci_new_pc(f->qts, &f->alloc);
-    f->pci = virtio_pci_new(f->bus, &addr);
-    g_assert_nonnull(f->pci);
-    f->dev = &f->pci->vdev;
-    qvirtio_pci_device_enable(f->pci);
-    qvirtio_start_device(f->dev);
+    f->alloc = &f->alloc_store;
+    pc_alloc_init(f->alloc, f->qts, 0);
+    f->bus = qpci_new_pc(f->qts, f->alloc);
+    fixture_open(f, 0);
+}
+
+/* Function `func` of the same slot, on the parent's QEMU and socket. */
+static void fixture_attach(Fixture *c, Fixture *f, int func, unsigned queues)
+{
+    *c = (Fixture) {
+        .qts = f->qts, .alloc = f->alloc, .shared = true, .bus = f->bus,
+        .queues = queues, .sock = f->sock,
+    };
+    fixture_open(c, func);
 }
 
 /* Negotiate `features` (plus VERSION_1), set up every queue, DRIVER_OK. */
@@ -66,7 +85,7 @@ static void fixture_drive(Fixture *f, uint64_t features)
     features |= 1ull << VIRTIO_F_VERSION_1;
     qvirtio_set_features(f->dev, features);
     for (unsigned i = 0; i < 2 * f->queues + 1; i++) {
-        f->vq[i] = qvirtqueue_setup(f->dev, &f->alloc, i);
+        f->vq[i] = qvirtqueue_setup(f->dev, f->alloc, i);
     }
     qvirtio_set_driver_ok(f->dev);
 }
@@ -75,14 +94,17 @@ static void fixture_stop(Fixture *f)
 {
     for (unsigned i = 0; i < G_N_ELEMENTS(f->vq); i++) {
         if (f->vq[i]) {
-            qvirtqueue_cleanup(f->dev->bus, f->vq[i], &f->alloc);
+            qvirtqueue_cleanup(f->dev->bus, f->vq[i], f->alloc);
         }
     }
     qvirtio_pci_device_disable(f->pci);
     g_free(f->pci->pdev);
     g_free(f->pci);
+    if (f->shared) {
+        return;
+    }
     qpci_free_pc(f->bus);
-    alloc_destroy(&f->alloc);
+    alloc_destroy(f->alloc);
     close(f->sock);
     qtest_quit(f->qts);
 }
@@ -116,6 +138,13 @@ static size_t sock_recv(Fixture *f, uint8_t *buf, size_t size)
     return len;
 }
 
+static void read_mac(Fixture *f, uint8_t mac[6])
+{
+    for (int i = 0; i < 6; i++) {
+        mac[i] = qvirtio_config_readb(f->dev, i);
+    }
+}
+
 /* Ethernet + IPv4 + TCP, addresses and ports in host order. */
 static size_t tcp_frame(uint8_t *b, uint32_t src, uint32_t dst,
                         uint16_t sport, uint16_t dport)
@@ -143,8 +172,8 @@ static size_t tcp_frame(uint8_t *b, uint32_t src, uint32_t dst,
 static uint8_t ctrl_cmd(Fixture *f, uint8_t class, uint8_t cmd,
                         const void *data, size_t len)
 {
-    uint64_t req = guest_alloc(&f->alloc, 2 + len);
-    uint64_t ack = guest_alloc(&f->alloc, 1);
+    uint64_t req = guest_alloc(f->alloc, 2 + len);
+    uint64_t ack = guest_alloc(f->alloc, 1);
     uint8_t hdr[2] = { class, cmd };
     uint8_t status = 0xff;
     uint32_t head;
@@ -157,8 +186,8 @@ static uint8_t ctrl_cmd(Fixture *f, uint8_t class, uint8_t cmd,
     qvirtqueue_kick(f->qts, f->dev, ctrlq(f), head);
     qvirtio_wait_used_elem(f->qts, f->dev, ctrlq(f), head, NULL, TIMEOUT_US);
     qtest_memread(f->qts, ack, &status, 1);
-    guest_free(&f->alloc, req);
-    guest_free(&f->alloc, ack);
+    guest_free(f->alloc, req);
+    guest_free(f->alloc, ack);
     return status;
 }
 
@@ -286,7 +315,7 @@ static void test_rx_single_queue(void)
 
     fixture_start(&f, 1, NULL);
     fixture_drive(&f, 0);
-    buf = guest_alloc(&f.alloc, 2048);
+    buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
     sock_send(&f, frame, n);
@@ -311,7 +340,7 @@ static void test_rx_mergeable_buffers(void)
     fixture_start(&f, 1, NULL);
     fixture_drive(&f, 1ull << VIRTIO_NET_F_MRG_RXBUF);
     for (int i = 0; i < 4; i++) {
-        buf[i] = guest_alloc(&f.alloc, 64);
+        buf[i] = guest_alloc(f.alloc, 64);
         head[i] = post_rx(&f, 0, buf[i], 64);
     }
     tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
@@ -362,7 +391,7 @@ static void test_rx_queue_follows_flow_hash(void)
     fixture_start(&f, 4, NULL);
     drive_mq(&f, 4);
     for (int q = 0; q < 4; q++) {
-        buf[q] = guest_alloc(&f.alloc, 2048);
+        buf[q] = guest_alloc(f.alloc, 2048);
         head[q] = post_rx(&f, q, buf[q], 2048);
     }
     /* 38.27.205.30:48228 -> 209.142.163.6:2217 */
@@ -423,7 +452,7 @@ static void test_ctrl_rx_filter(void)
 
     fixture_start(&f, 1, NULL);
     drive_filtered(&f, 0);
-    buf = guest_alloc(&f.alloc, 2048);
+    buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     /* To 02:00:00:00:00:0c: not ours, not in the table: filtered. */
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
@@ -477,7 +506,7 @@ static void test_ctrl_mac_table_overflow(void)
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
                              VIRTIO_NET_CTRL_MAC_TABLE_SET, table, size),
                     ==, VIRTIO_NET_OK);
-    buf = guest_alloc(&f.alloc, 2048);
+    buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     len = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
     memcpy(frame, "\x02\x11\x22\x33\x44\x55", 6);   /* in no table */
@@ -504,7 +533,7 @@ static void test_ctrl_mac_addr_set(void)
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
                              VIRTIO_NET_CTRL_MAC_ADDR_SET, new_mac, 6),
                     ==, VIRTIO_NET_OK);
-    buf = guest_alloc(&f.alloc, 2048);
+    buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     /* To the old address: filtered. Then to the new one: delivered first. */
     len = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
@@ -529,7 +558,7 @@ static void test_tx_any_queue(void)
     fixture_start(&f, 4, NULL);
     drive_mq(&f, 4);
     n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
-    buf = guest_alloc(&f.alloc, HDR_LEN + n);
+    buf = guest_alloc(f.alloc, HDR_LEN + n);
     qtest_memset(f.qts, buf, 0, HDR_LEN);
     qtest_memwrite(f.qts, buf + HDR_LEN, frame, n);
     head = qvirtqueue_add(f.qts, txq(&f, 3), buf, HDR_LEN + n, false, false);
@@ -540,12 +569,169 @@ static void test_tx_any_queue(void)
     fixture_stop(&f);
 }
 
+/* ---- vnet-macvlan children ---- */
+
+#define CHILD_A "52:54:00:00:00:0a"
+#define CHILD_B "52:54:00:00:00:0b"
+static const uint8_t mac_a[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0a };
+static const uint8_t mac_b[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0b };
+
+static void start_with_children(Fixture *f, Fixture *a, Fixture *b,
+                                const char *mode)
+{
+    g_autofree char *extra = g_strdup_printf(
+        " -device vnet-macvlan,id=a,lower=nic0,addr=%d.1,mode=%s,mac=" CHILD_A
+        " -device vnet-macvlan,id=b,lower=nic0,addr=%d.2,mode=%s,mac=" CHILD_B,
+        SLOT, mode, SLOT, mode);
+
+    fixture_start(f, 1, extra);
+    fixture_attach(a, f, 1, 1);
+    fixture_attach(b, f, 2, 1);
+    fixture_drive(f, 0);
+    fixture_drive(a, 0);
+    fixture_drive(b, 0);
+}
+
+static void stop_with_children(Fixture *f, Fixture *a, Fixture *b)
+{
+    fixture_stop(b);
+    fixture_stop(a);
+    fixture_stop(f);
+}
+
+static void send_from(Fixture *f, const uint8_t *frame, size_t n)
+{
+    uint64_t buf = guest_alloc(f->alloc, HDR_LEN + n);
+    uint32_t head;
+
+    qtest_memset(f->qts, buf, 0, HDR_LEN);
+    qtest_memwrite(f->qts, buf + HDR_LEN, frame, n);
+    head = qvirtqueue_add(f->qts, txq(f, 0), buf, HDR_LEN + n, false, false);
+    qvirtqueue_kick(f->qts, f->dev, txq(f, 0), head);
+    qvirtio_wait_used_elem(f->qts, f->dev, txq(f, 0), head, NULL, TIMEOUT_US);
+}
+
+static void test_macvlan_enumerates_with_own_mac(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t mac[6];
+
+    start_with_children(&f, &a, &b, "bridge");
+    g_assert_cmphex(qpci_config_readw(a.pci->pdev, PCI_DEVICE_ID), ==,
+                    0x1040 + VIRTIO_ID_NET);
+    read_mac(&a, mac);
+    g_assert_cmpmem(mac, 6, mac_a, 6);
+    read_mac(&b, mac);
+    g_assert_cmpmem(mac, 6, mac_b, 6);
+    stop_with_children(&f, &a, &b);
+}
+
+/* From the uplink, a frame for child A lands on A, not on function 0. */
+static void test_macvlan_uplink_to_child(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64];
+    uint64_t buf0, bufa;
+    uint32_t head, idx, len;
+    size_t n;
+
+    start_with_children(&f, &a, &b, "vepa");
+    buf0 = guest_alloc(f.alloc, 2048);
+    post_rx(&f, 0, buf0, 2048);
+    bufa = guest_alloc(a.alloc, 2048);
+    head = post_rx(&a, 0, bufa, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a000210, 80, 40000);
+    memcpy(frame, mac_a, 6);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(a.qts, a.dev, rxq(&a, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    g_assert_false(qvirtqueue_get_buf(f.qts, rxq(&f, 0), &idx, &len));
+    stop_with_children(&f, &a, &b);
+}
+
+/* Bridge children reach each other directly; the uplink sees only what
+ * goes outside. */
+static void test_macvlan_bridge_child_to_child(void)
+{
+    static const uint8_t outside[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64], got[256];
+    uint64_t bufb;
+    uint32_t head;
+    size_t n;
+
+    start_with_children(&f, &a, &b, "bridge");
+    bufb = guest_alloc(b.alloc, 2048);
+    head = post_rx(&b, 0, bufb, 2048);
+    n = tcp_frame(frame, 0x0a000210, 0x0a000211, 40000, 80);
+    memcpy(frame, mac_b, 6);
+    memcpy(frame + 6, mac_a, 6);
+    send_from(&a, frame, n);
+    qvirtio_wait_used_elem(b.qts, b.dev, rxq(&b, 0), head, NULL, TIMEOUT_US);
+    /* Then one to the outside: it is the first thing on the uplink. */
+    memcpy(frame, outside, 6);
+    send_from(&a, frame, n);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got, 6, outside, 6);
+    g_assert_cmpmem(got + 6, 6, mac_a, 6);
+    stop_with_children(&f, &a, &b);
+}
+
+/* VEPA children do not: A's frame for B goes out on the uplink. */
+static void test_macvlan_vepa_child_to_child_goes_out(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64], got[256];
+    size_t n;
+
+    start_with_children(&f, &a, &b, "vepa");
+    n = tcp_frame(frame, 0x0a000210, 0x0a000211, 40000, 80);
+    memcpy(frame, mac_b, 6);
+    memcpy(frame + 6, mac_a, 6);
+    send_from(&a, frame, n);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got, 6, mac_b, 6);
+    stop_with_children(&f, &a, &b);
+}
+
+static void test_macvlan_passthru_takes_lower_mac(void)
+{
+    Fixture f = {}, p = {};
+    uint8_t mac[6];
+
+    fixture_start(&f, 1, " -device vnet-macvlan,id=p,lower=nic0,addr=4.1,"
+                  "mode=passthru");
+    fixture_attach(&p, &f, 1, 1);
+    fixture_drive(&p, 0);
+    read_mac(&p, mac);
+    g_assert_cmpmem(mac, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    fixture_stop(&p);
+    fixture_stop(&f);
+}
+
+static void test_macvlan_link_follows_uplink(void)
+{
+    Fixture f = {}, a = {}, b = {};
+
+    start_with_children(&f, &a, &b, "bridge");
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'up', 'up': false}}");
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 6), ==, 0);
+    g_assert_cmpint(qvirtio_config_readw(b.dev, 6), ==, 0);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'up', 'up': true}}");
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    stop_with_children(&f, &a, &b);
+}
+
 /* Start QEMU with `args`; it must exit non-zero naming `property`. */
 static void assert_refused(const char *args, const char *property)
 {
     const char *qemu = g_getenv("QTEST_QEMU_BINARY");
     g_autofree char *cmd = g_strdup_printf("%s -M pc -nodefaults -display none "
                                            "-S %s", qemu, args);
+    /* Quoted in the message, so the echoed command line cannot match. */
+    g_autofree char *needle = g_strdup_printf("%s'", property);
     g_autofree char *err = NULL;
     g_auto(GStrv) argv = NULL;
     int status;
@@ -555,7 +741,7 @@ static void assert_refused(const char *args, const char *property)
                                NULL, NULL, NULL, &err, &status, NULL));
     g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
     g_test_message("refused as expected: %s", err);
-    g_assert_nonnull(strstr(err, property));
+    g_assert_nonnull(strstr(err, needle));
 }
 
 static void test_bad_properties_refused(void)
@@ -567,6 +753,35 @@ static void test_bad_properties_refused(void)
     assert_refused("-device vnet-multi,netdev=nosuchnet", "netdev");
     assert_refused("-device vnet-multi,mtu=10", "mtu");
     assert_refused("-device vnet-multi,mac=52:54:00:zz:00:01", "mac");
+}
+
+#define LOWER "-netdev user,id=up -device vnet-multi,id=nic0,netdev=up," \
+              "addr=4.0,multifunction=on,mac=" MAC " "
+
+static void test_macvlan_bad_properties_refused(void)
+{
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1,mode=bogus",
+                   "mode");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1,mac=" MAC,
+                   "mac");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1,mac=" CHILD_A
+                   " -device vnet-macvlan,lower=nic0,addr=4.2,mac=" CHILD_A,
+                   "mac");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=5.1", "addr");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=5.0", "addr");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1,"
+                   "mode=passthru -device vnet-macvlan,lower=nic0,addr=4.2",
+                   "mode");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1 "
+                   "-device vnet-macvlan,lower=nic0,addr=4.2,mode=passthru",
+                   "mode");
+    assert_refused(LOWER "-device e1000,id=e,addr=6.0,multifunction=on "
+                   "-device vnet-macvlan,lower=e,addr=6.1", "lower");
+    assert_refused(LOWER "-device vnet-macvlan,addr=4.1", "lower");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1,"
+                   "macaddr=" CHILD_B, "macaddr");
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1,"
+                   "mode=source,macaddr=52:54", "macaddr");
 }
 
 int main(int argc, char **argv)
@@ -590,5 +805,19 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
     qtest_add_func("/vnet-multi/bad-properties-refused",
                    test_bad_properties_refused);
+    qtest_add_func("/vnet-multi/macvlan/enumerates-with-own-mac",
+                   test_macvlan_enumerates_with_own_mac);
+    qtest_add_func("/vnet-multi/macvlan/uplink-to-child",
+                   test_macvlan_uplink_to_child);
+    qtest_add_func("/vnet-multi/macvlan/bridge-child-to-child",
+                   test_macvlan_bridge_child_to_child);
+    qtest_add_func("/vnet-multi/macvlan/vepa-child-to-child-goes-out",
+                   test_macvlan_vepa_child_to_child_goes_out);
+    qtest_add_func("/vnet-multi/macvlan/passthru-takes-lower-mac",
+                   test_macvlan_passthru_takes_lower_mac);
+    qtest_add_func("/vnet-multi/macvlan/link-follows-uplink",
+                   test_macvlan_link_follows_uplink);
+    qtest_add_func("/vnet-multi/macvlan/bad-properties-refused",
+                   test_macvlan_bad_properties_refused);
     return g_test_run();
 }
