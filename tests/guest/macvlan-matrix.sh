@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest side of test-macvlan-vs-kernel.sh (sourced; MODE is set): builds the
+# same macvlan topology twice in one guest, once from the kernel's macvlan
+# over a veth, once from vnet-multi's functions, runs one traffic matrix on
+# both and fails where they differ.
+#
+#   ${P}low  the lower's own stack   10.9.0.1   (veth end / function 0)
+#   ${P}1    child 1                 10.9.0.11  (kernel macvlan / vnet-macvlan)
+#   ${P}2    child 2                 10.9.0.12  (not in passthru mode)
+#   ${P}out  outside host            10.9.0.99  behind ${P}sw, a Linux bridge
+#                                    whose lower-facing port has hairpin on:
+#                                    the reflective relay VEPA needs.
+MAC_LOW=02:00:00:00:00:01
+MAC_C1=02:00:00:00:01:01
+MAC_C2=02:00:00:00:01:02
+MAC_OUT=02:00:00:00:00:99
+MAC_SWPORT=02:00:00:00:00:98
+
+if_by_mac() { # MAC -> interface name in the initial namespace
+    for d in /sys/class/net/*; do
+        [ "$(cat "$d/address")" = "$1" ] && { basename "$d"; return; }
+    done
+    echo "no interface with MAC $1" >&2
+    return 1
+}
+
+# nsif NS IF IP: move IF into a fresh NS and give it IP.
+nsif() {
+    ip netns add "$1" 2>/dev/null || true
+    ip link set "$2" netns "$1"
+    ip -n "$1" link set lo up
+    ip -n "$1" addr add "$3/24" dev "$2"
+    ip -n "$1" link set "$2" up
+    ip -n "$1" route add 224.0.0.0/4 dev "$2"
+    ip netns exec "$1" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+}
+
+# switch P PORT: the outside: bridge ${P}sw with PORT (hairpin on) and a
+# veth to the outside host ${P}out.
+switch() {
+    ip netns add "$1sw"
+    ip link set "$2" netns "$1sw"
+    ip -n "$1sw" link add br0 type bridge
+    ip -n "$1sw" link set "$2" master br0
+    ip -n "$1sw" link set "$2" type bridge_slave hairpin on
+    ip -n "$1sw" link add o0 address $MAC_OUT type veth peer name swo
+    ip -n "$1sw" link set swo master br0
+    ip netns add "$1out"
+    ip -n "$1sw" link set o0 netns "$1out"
+    for l in br0 "$2" swo; do ip -n "$1sw" link set "$l" up; done
+    ip -n "$1out" link set lo up
+    ip -n "$1out" addr add 10.9.0.99/24 dev o0
+    ip -n "$1out" link set o0 up
+    ip -n "$1out" route add 224.0.0.0/4 dev o0
+    ip netns exec "$1out" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+}
+
+# Static neighbours, so unicast probes test unicast only (ARP is probed
+# on its own, as the broadcast case).
+neigh() { # NS IP MAC
+    dev=$(ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
+    ip -n "$1" neigh replace "$2" lladdr "$3" nud permanent dev "$dev"
+}
+
+statics() { # P
+    c1mac=$MAC_C1
+    if [ "$MODE" = passthru ]; then c1mac=$MAC_LOW; fi
+    for ns in "$1low" "$1out" $(children "$1"); do
+        if [ "$ns" != "$1low" ]; then neigh "$ns" 10.9.0.1 $MAC_LOW; fi
+        if [ "$ns" != "$1out" ]; then neigh "$ns" 10.9.0.99 $MAC_OUT; fi
+        if [ "$ns" != "$1"1 ]; then neigh "$ns" 10.9.0.11 $c1mac; fi
+        if [ "$MODE" != passthru ] && [ "$ns" != "$1"2 ]; then
+            neigh "$ns" 10.9.0.12 $MAC_C2
+        fi
+    done
+}
+
+children() { if [ "$MODE" = passthru ]; then echo "$1"1; else echo "$1"1 "$1"2; fi; }
+
+ping1() { # NS IP -> yes/no
+    if ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; then echo yes; else echo no; fi
+}
+
+arp1() { # NS IP -> yes/no: a broadcast ARP request answered
+    dev=$(ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
+    if ip netns exec "$1" arping -q -c 1 -w 1 -I "$dev" "$2" >/dev/null 2>&1; then
+        echo yes
+    else
+        echo no
+    fi
+}
+
+mcast1() { # NS -> who answered a ping to 224.0.0.1 (all-hosts)
+    ip netns exec "$1" ping -c 3 -i 0.5 -W 2 224.0.0.1 2>/dev/null |
+        sed -n 's/.*bytes from 10\.9\.0\.\([0-9]*\):.*/\1/p' | sort -un | tr '\n' '+' |
+        sed 's/+$//; s/^$/none/'
+}
+
+matrix() { # P -> "case=result" lines
+    P=$1
+    c2=yes
+    if [ "$MODE" = passthru ]; then c2=; fi
+    if [ -n "$c2" ]; then echo "c1->c2 unicast=$(ping1 "$P"1 10.9.0.12)"; fi
+    echo "c1->lower unicast=$(ping1 "$P"1 10.9.0.1)"
+    echo "c1->outside unicast=$(ping1 "$P"1 10.9.0.99)"
+    echo "outside->c1 unicast=$(ping1 "$P"out 10.9.0.11)"
+    echo "lower->c1 unicast=$(ping1 "$P"low 10.9.0.11)"
+    if [ -n "$c2" ]; then echo "c1->c2 broadcast ARP=$(arp1 "$P"1 10.9.0.12)"; fi
+    echo "c1->lower broadcast ARP=$(arp1 "$P"1 10.9.0.1)"
+    echo "c1->outside broadcast ARP=$(arp1 "$P"1 10.9.0.99)"
+    echo "outside->c1 broadcast ARP=$(arp1 "$P"out 10.9.0.11)"
+    echo "lower->c1 broadcast ARP=$(arp1 "$P"low 10.9.0.11)"
+    echo "c1 multicast: answered by=$(mcast1 "$P"1)"
+    echo "outside multicast: answered by=$(mcast1 "$P"out)"
+    echo "lower multicast: answered by=$(mcast1 "$P"low)"
+}
+
+# ---- the kernel's macvlan over a veth ----
+kernel_topology() {
+    ip link add klowdev address $MAC_LOW type veth peer name kswport address $MAC_SWPORT
+    switch k kswport
+    nsif klow klowdev 10.9.0.1
+    extra=
+    if [ "$MODE" = source ]; then extra="macaddr add $MAC_OUT"; fi
+    i=1
+    for mac in $MAC_C1 $MAC_C2; do
+        [ "$MODE" = passthru ] && [ $i = 2 ] && break
+        if [ "$MODE" = passthru ]; then
+            ip -n klow link add link klowdev name k$i type macvlan mode passthru
+        else
+            ip -n klow link add link klowdev name k$i address $mac type macvlan mode "$MODE" $extra
+        fi
+        ip -n klow link set k$i netns k$i 2>/dev/null ||
+            { ip netns add k$i; ip -n klow link set k$i netns k$i; }
+        ip -n k$i link set lo up
+        ip -n k$i addr add 10.9.0.1$i/24 dev k$i
+        ip -n k$i link set k$i up
+        ip -n k$i route add 224.0.0.0/4 dev k$i
+        ip netns exec k$i sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+        i=$((i + 1))
+    done
+    statics k
+}
+
+# ---- vnet-multi's functions (the QEMU command line made them) ----
+vnet_topology() {
+    switch v "$(if_by_mac $MAC_SWPORT)"
+    nsif vlow "$(if_by_mac $MAC_LOW)" 10.9.0.1
+    if [ "$MODE" = passthru ]; then
+        # The passthru child has the lower's MAC too: the one not moved yet.
+        nsif v1 "$(if_by_mac $MAC_LOW)" 10.9.0.11
+    else
+        nsif v1 "$(if_by_mac $MAC_C1)" 10.9.0.11
+        nsif v2 "$(if_by_mac $MAC_C2)" 10.9.0.12
+    fi
+    statics v
+}
+
+kernel_topology
+vnet_topology
+sleep 1
+differ=0
+# relay SW PORT on|off: the switch's hairpin on the lower-facing port.
+relay() { ip -n "$1" link set "$2" type bridge_slave hairpin "$3"; }
+for hairpin in on off; do
+    relay ksw kswport $hairpin
+    relay vsw "$(ip -n vsw -o link show | awk -F': ' '/master br0/ && !/swo/ {print $2; exit}' | cut -d@ -f1)" $hairpin
+    # Forget what the bridges learned with the other setting.
+    ip -n ksw link set br0 type bridge ageing_time 0 2>/dev/null || true
+    ip -n vsw link set br0 type bridge ageing_time 0 2>/dev/null || true
+    sleep 1
+    ip -n ksw link set br0 type bridge ageing_time 30000
+    ip -n vsw link set br0 type bridge ageing_time 30000
+    matrix k > /tmp/kernel.txt
+    matrix v > /tmp/vnet.txt
+    echo
+    echo "macvlan mode $MODE, relay hairpin $hairpin: Linux kernel macvlan vs vnet-multi"
+    printf '%-34s %-12s %-12s\n' "traffic" "kernel" "vnet-multi"
+    while IFS='=' read -r what k; do
+        v=$(grep -F "$what=" /tmp/vnet.txt | head -1 | cut -d= -f2)
+        mark=
+        if [ "$k" != "$v" ]; then mark="  <-- differs"; differ=1; fi
+        printf '%-34s %-12s %-12s%s\n' "$what" "$k" "$v" "$mark"
+    done < /tmp/kernel.txt
+done
+echo "MATRIX-RESULT mode=$MODE differ=$differ"
+[ $differ = 0 ]
