@@ -4,6 +4,7 @@
 // parse(); the accessors then read without further checks.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -29,14 +30,16 @@ class EthernetView {
         }
         std::size_t hlen = kEthHlen;
         std::uint16_t proto = load_be16(frame.data() + 12);
+        std::optional<std::uint16_t> tci;
         if (proto == kEthP8021Q || proto == kEthP8021AD) {
             if (frame.size() < kEthHlen + kVlanHlen) {
                 return std::nullopt;
             }
             hlen += kVlanHlen;
+            tci = load_be16(frame.data() + 14);
             proto = load_be16(frame.data() + 16);
         }
-        return EthernetView(frame, hlen, proto);
+        return EthernetView(frame, hlen, proto, tci);
     }
 
     MacAddr dst() const { return MacAddr::from(frame_.data()); }
@@ -45,14 +48,42 @@ class EthernetView {
     std::uint16_t ethertype() const { return proto_; }
     std::size_t header_len() const { return hlen_; }
     std::span<const std::uint8_t> payload() const { return frame_.subspan(hlen_); }
+    // The 802.1Q tag control information (PCP, DEI, VID), if tagged.
+    std::optional<std::uint16_t> vlan_tci() const { return tci_; }
 
   private:
-    EthernetView(std::span<const std::uint8_t> f, std::size_t hlen, std::uint16_t proto)
-        : frame_(f), hlen_(hlen), proto_(proto) {}
+    EthernetView(std::span<const std::uint8_t> f, std::size_t hlen, std::uint16_t proto,
+                 std::optional<std::uint16_t> tci)
+        : frame_(f), hlen_(hlen), proto_(proto), tci_(tci) {}
 
     std::span<const std::uint8_t> frame_;
     std::size_t hlen_;
     std::uint16_t proto_;
+    std::optional<std::uint16_t> tci_;
+};
+
+struct EthernetRepr {
+    MacAddr dst{};
+    MacAddr src{};
+    std::uint16_t ethertype = 0;
+    std::optional<std::uint16_t> vlan_tci;  // emits an 802.1Q tag if set
+
+    static EthernetRepr parse(const EthernetView& v) {
+        return {v.dst(), v.src(), v.ethertype(), v.vlan_tci()};
+    }
+    std::size_t header_len() const { return kEthHlen + (vlan_tci ? kVlanHlen : 0); }
+
+    // Writes header_len() bytes.
+    void emit(std::uint8_t* p) const {
+        std::copy(dst.bytes.begin(), dst.bytes.end(), p);
+        std::copy(src.bytes.begin(), src.bytes.end(), p + kEthAlen);
+        if (vlan_tci) {
+            store_be16(p + 12, kEthP8021Q);
+            store_be16(p + 14, *vlan_tci);
+            p += kVlanHlen;
+        }
+        store_be16(p + 12, ethertype);
+    }
 };
 
 }  // namespace vnet::wire
