@@ -223,13 +223,6 @@ struct VnetMacvlanPCI {
     VnetMacvlan vdev;
 };
 
-static const Property vnet_macvlan_pci_properties[] = {
-    DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags,
-                    VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, true),
-    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
-                       DEV_NVECTORS_UNSPECIFIED),
-};
-
 /* The lower named by 'lower=', in the same slot, this one a function 1..7. */
 static VnetFunc *vnet_macvlan_find_lower(VirtIOPCIProxy *vpci, const char *id,
                                          Error **errp)
@@ -278,22 +271,14 @@ static void vnet_macvlan_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
         return;
     }
     f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
-    if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
-        vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
-                             + 2;
-    }
-    qdev_realize(DEVICE(&p->vdev), BUS(&vpci_dev->bus), errp);
+    vnet_pci_realize_func(vpci_dev, f, errp);
 }
 
 static void vnet_macvlan_pci_class_init(ObjectClass *klass, void *data)
 {
-    DeviceClass *dc = DEVICE_CLASS(klass);
-    VirtioPCIClass *vpc = VIRTIO_PCI_CLASS(klass);
-
-    vnet_pci_class_ids(klass, "vnet-macvlan: a macvlan child of a vnet-multi "
-                       "lower, as its own PV NIC function");
-    device_class_set_props(dc, vnet_macvlan_pci_properties);
-    vpc->realize = vnet_macvlan_pci_realize;
+    vnet_pci_class_init_common(klass, "vnet-macvlan: a macvlan child of a "
+                               "vnet-multi lower, as its own PV NIC function",
+                               vnet_macvlan_pci_realize);
 }
 
 static void vnet_macvlan_pci_instance_init(Object *obj)

@@ -237,12 +237,24 @@ struct VnetMultiPCI {
     VnetMulti vdev;
 };
 
-static const Property vnet_multi_pci_properties[] = {
+/* Shared by every vnet PCI function. */
+static const Property vnet_pci_properties[] = {
     DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags,
                     VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, true),
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
 };
+
+void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f, Error **errp)
+{
+    if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
+        /* One per queue, one for config changes, one for the control vq;
+         * a bad 'queues' is refused by the function's realize. */
+        vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
+                             + 2;
+    }
+    qdev_realize(DEVICE(f), BUS(&vpci_dev->bus), errp);
+}
 
 static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
@@ -250,21 +262,17 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
     VnetFunc *f = VNET_FUNC(&p->vdev);
     DeviceState *qdev = DEVICE(vpci_dev);
 
-    if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
-        /* One per queue, one for config changes, one for the control vq;
-         * a bad 'queues' is refused by the device's realize below. */
-        vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
-                             + 2;
-    }
     g_free(p->vdev.nc_name);
     g_free(p->vdev.nc_type);
     p->vdev.nc_name = g_strdup(qdev->id);
     p->vdev.nc_type = g_strdup(object_get_typename(OBJECT(qdev)));
-    qdev_realize(DEVICE(&p->vdev), BUS(&vpci_dev->bus), errp);
+    vnet_pci_realize_func(vpci_dev, f, errp);
 }
 
-/* What every vnet PCI function shares: virtio-net's IDs, no option ROM. */
-void vnet_pci_class_ids(ObjectClass *klass, const char *desc)
+/* What every vnet PCI function shares: virtio-net's IDs, no option ROM,
+ * the transport properties. */
+void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
+                                void (*realize)(VirtIOPCIProxy *, Error **))
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
@@ -277,6 +285,8 @@ void vnet_pci_class_ids(ObjectClass *klass, const char *desc)
     k->class_id = PCI_CLASS_NETWORK_ETHERNET;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     dc->desc = desc;
+    device_class_set_props(dc, vnet_pci_properties);
+    VIRTIO_PCI_CLASS(klass)->realize = realize;
 }
 
 /* The function behind a vnet PCI device (function 0 or a child), or NULL. */
@@ -292,13 +302,9 @@ VnetFunc *vnet_func_of_proxy(Object *obj)
 
 static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)
 {
-    DeviceClass *dc = DEVICE_CLASS(klass);
-    VirtioPCIClass *vpc = VIRTIO_PCI_CLASS(klass);
-
-    vnet_pci_class_ids(klass, "vnet-multi lower port: PV NIC function 0 "
-                       "on an embedded network stack");
-    device_class_set_props(dc, vnet_multi_pci_properties);
-    vpc->realize = vnet_multi_pci_realize;
+    vnet_pci_class_init_common(klass, "vnet-multi lower port: PV NIC "
+                               "function 0 on an embedded network stack",
+                               vnet_multi_pci_realize);
 }
 
 static void vnet_multi_pci_instance_init(Object *obj)

@@ -103,7 +103,11 @@ struct VnetMulti {
 };
 
 /* vnet-multi.c: what the children need of function 0 */
-void vnet_pci_class_ids(ObjectClass *klass, const char *desc);
+typedef struct VirtIOPCIProxy VirtIOPCIProxy;
+void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
+                                void (*realize)(VirtIOPCIProxy *, Error **));
+void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
+                           Error **errp);
 void vnet_multi_add_child(VnetMulti *root, VnetFunc *child);
 void vnet_multi_del_child(VnetMulti *root, VnetFunc *child);
 VnetFunc *vnet_func_of_proxy(Object *obj);
