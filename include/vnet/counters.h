@@ -24,6 +24,8 @@ enum class DropReason : std::uint8_t {
     rx_bc_backlog_full,  // broadcast backlog at its bound (bc_queue_len)
     rx_no_clone_buffer,  // packet pool exhausted copying for deferred work
     fwd_dropped,         // dev_forward: target down or frame too long
+    tx_private,          // ipvlan private flag: no traffic between siblings
+    tx_no_route,         // ipvlan L3: no IP layer on the lower to route it
     count_
 };
 

@@ -93,7 +93,12 @@ class NetDevice {
     DeviceCounters& counters() { return counters_; }
     const DeviceCounters& counters() const { return counters_; }
 
-    // netdev_rx_handler_register: one handler per device; false if taken.
+    // IFF_NO_RX_HANDLER: nothing may stack on this device (ipvlan sets it).
+    void set_no_rx_handler(bool on) { no_rx_handler_ = on; }
+    bool no_rx_handler() const { return no_rx_handler_; }
+
+    // netdev_rx_handler_register: one handler per device; false if taken
+    // or refused (IFF_NO_RX_HANDLER).
     bool rx_handler_register(RxHandler handler, void* data);
     void rx_handler_unregister();
     RxHandler rx_handler() const { return rx_handler_; }
@@ -115,6 +120,7 @@ class NetDevice {
     bool carrier_ = true;
     RxFilter filter_;
     DeviceCounters counters_;
+    bool no_rx_handler_ = false;
     RxHandler rx_handler_ = nullptr;
     void* rx_handler_data_ = nullptr;
     NetDevice* lower_ = nullptr;

@@ -67,7 +67,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 14
+#define VNET_DROP_REASONS 16
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;

@@ -34,6 +34,10 @@ const char* drop_reason_name(DropReason r) {
             return "rx-no-clone-buffer";
         case DropReason::fwd_dropped:
             return "fwd-dropped";
+        case DropReason::tx_private:
+            return "tx-private";
+        case DropReason::tx_no_route:
+            return "tx-no-route";
         case DropReason::count_:
             break;
     }

@@ -94,8 +94,8 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
     std::shared_ptr<MacvlanPort> port;
     if (MacvlanPort* p = MacvlanPort::of(*lower)) {
         port = p->shared_from_this();
-    } else if (lower->rx_handler()) {
-        *why = "the lower device already has another kind of upper (EBUSY)";
+    } else if (lower->rx_handler() || lower->no_rx_handler()) {
+        *why = "the lower device already has another kind of upper, or takes none (EBUSY)";
         at = "lower";
         return nullptr;
     } else {

@@ -43,7 +43,7 @@ void NetDevice::set_lower(NetDevice* lower) {
 }
 
 bool NetDevice::rx_handler_register(RxHandler handler, void* data) {
-    if (rx_handler_) {
+    if (rx_handler_ || no_rx_handler_) {
         return false;  // -EBUSY in the kernel: one handler per device
     }
     rx_handler_ = handler;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The macvlan fast path allocates nothing per packet: global operator new
+// The macvlan and ipvlan fast paths allocate nothing per packet: global operator new
 // is replaced by one that counts while a test window is open; after a
 // warm-up (pool buffers made on first need), traffic in every direction
 // must leave the count at zero.
@@ -11,6 +11,7 @@
 
 #include "frames.h"
 #include "vnet/dev.h"
+#include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
 
 namespace {
@@ -98,6 +99,60 @@ TEST(NoAllocation, MacvlanFastPathAfterWarmUp) {
     // And the traffic did flow: B, B's broadcast copy, A, and A, B, lower
     // for the outside broadcast: 6 deliveries a round.
     EXPECT_EQ(sink.delivered - before, 6 * 1000);
+}
+
+TEST(NoAllocation, IpvlanL2FastPathAfterWarmUp) {
+    Sink sink;
+    PacketPool pool(2048, 64);
+    WorkQueue wq;
+    NetDevice lower("lower", test::kMacC, &sink, &sink);
+    std::string why;
+    auto a =
+        IpvlanDev::newlink(lower, {.name = "A", .mode = IpvlanMode::l2}, &sink, pool, wq, &why);
+    auto b =
+        IpvlanDev::newlink(lower, {.name = "B", .mode = IpvlanMode::l2}, &sink, pool, wq, &why);
+    ASSERT_TRUE(a && b);
+    const std::array<std::uint8_t, 4> ip_a{10, 0, 0, 1}, ip_b{10, 0, 0, 2}, ip_out{10, 0, 0, 9};
+    ASSERT_TRUE(a->add_addr(IpAddr::v4(ip_a)) && b->add_addr(IpAddr::v4(ip_b)));
+    auto frame = [](const MacAddr& d, const MacAddr& s, auto src, auto dst) {
+        auto f = test::eth_frame(d, s, 0x0800, 0);
+        std::uint8_t ip[20] = {0x45, 0, 0, 20, 0, 0, 0x40, 0, 64, 17};
+        std::copy(src.begin(), src.end(), ip + 12);
+        std::copy(dst.begin(), dst.end(), ip + 16);
+        f.insert(f.end(), ip, ip + 20);
+        return f;
+    };
+    const MacAddr outside{{0x52, 0x55, 0, 0, 0, 1}};
+    auto to_b = frame(test::kMacC, test::kMacC, ip_a, ip_b);
+    auto to_out = frame(outside, test::kMacC, ip_a, ip_out);
+    auto from_out = frame(test::kMacC, outside, ip_out, ip_a);
+    auto bcast_in = test::eth_frame(MacAddr::broadcast(), outside, 0x0806, 28);
+    auto traffic = [&] {
+        for (const auto* f : {&to_b, &to_out}) {
+            auto p = pool.alloc();
+            std::copy(f->begin(), f->end(), p->put(f->size()));
+            dev_queue_xmit(a->dev(), *p);
+        }
+        for (const auto* f : {&from_out, &bcast_in}) {
+            auto p = Packet::borrow(f->data(), f->size());
+            p.dev = &lower;
+            netif_receive_eth(p);
+        }
+        wq.run_pending();
+    };
+    traffic();
+    const long before = sink.delivered;
+    long allocs;
+    {
+        CountingWindow w;
+        for (int i = 0; i < 1000; ++i) {
+            traffic();
+        }
+        allocs = w.allocs();
+    }
+    EXPECT_EQ(allocs, 0);
+    // B; A; and lower, A, B for the outside broadcast: 5 a round.
+    EXPECT_EQ(sink.delivered - before, 5 * 1000);
 }
 
 TEST(NoAllocation, CounterSeesAnAllocation) {

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ipvlan (drivers/net/ipvlan/): children that share the lower's MAC and are
+// told apart by their IP addresses. The port (struct ipvl_port) is the
+// lower's rx_handler_data; mode and flags belong to the port, the latest
+// newlink setting them for all, as in Linux. Entry points:
+//   ipvlan_link_new        IpvlanDev::newlink
+//   ipvlan_addr_add/del    IpvlanDev::add_addr / del_addr (the validator)
+//   ipvlan_handle_frame    the port's rx_handler
+//   ipvlan_queue_xmit      IpvlanDev::xmit
+//   ipvlan_process_multicast  the port's deferred multicast work
+// L3 and L3S route what is not for a sibling through an IP layer on the
+// lower (ipvlan_process_outbound); that layer plugs in as L3Outbound.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vnet/net_device.h"
+#include "vnet/packet_pool.h"
+#include "vnet/work.h"
+
+namespace vnet {
+
+enum class IpvlanMode : std::uint8_t { l2 = 0, l3 = 1, l3s = 2 };  // IPVLAN_MODE_*
+// IPVLAN_F_PRIVATE, IPVLAN_F_VEPA; neither is "bridge".
+inline constexpr std::uint16_t kIpvlanFlagPrivate = 0x01;
+inline constexpr std::uint16_t kIpvlanFlagVepa = 0x02;
+// IPVLAN_QBACKLOG_LIMIT
+inline constexpr std::size_t kIpvlanBacklogLimit = 1000;
+
+const char* ipvlan_mode_name(IpvlanMode m);
+
+// An IPv4 or IPv6 address as ipvlan's address hash keys it.
+struct IpAddr {
+    std::array<std::uint8_t, 16> bytes{};
+    bool v6 = false;
+
+    static IpAddr v4(std::span<const std::uint8_t, 4> a) {
+        IpAddr r;
+        std::copy(a.begin(), a.end(), r.bytes.begin());
+        return r;
+    }
+    static IpAddr v6of(std::span<const std::uint8_t, 16> a) {
+        IpAddr r;
+        std::copy(a.begin(), a.end(), r.bytes.begin());
+        r.v6 = true;
+        return r;
+    }
+    friend bool operator==(const IpAddr&, const IpAddr&) = default;
+};
+
+struct IpAddrHash {
+    std::size_t operator()(const IpAddr& a) const noexcept {
+        std::uint64_t h = a.v6 ? 0x9E3779B97F4A7C15ull : 0;
+        for (auto b : a.bytes) {
+            h = (h ^ b) * 0x100000001B3ull;
+        }
+        return static_cast<std::size_t>(h);
+    }
+};
+
+class IpvlanDev;
+
+// What ipvlan_process_outbound does in L3/L3S: route a packet a child sent
+// that is not for a sibling, through the lower's IP configuration.
+class L3Outbound {
+  public:
+    virtual XmitResult outbound(IpvlanDev& from, Packet& pkt) = 0;
+
+  protected:
+    ~L3Outbound() = default;
+};
+
+class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
+  public:
+    IpvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq);
+    ~IpvlanPort();
+    IpvlanPort(const IpvlanPort&) = delete;
+    IpvlanPort& operator=(const IpvlanPort&) = delete;
+
+    static IpvlanPort* of(const NetDevice& lower);
+
+    NetDevice& lower() const { return lower_; }
+    IpvlanMode mode() const { return mode_; }
+    std::uint16_t flags() const { return flags_; }
+    bool is_private() const { return flags_ & kIpvlanFlagPrivate; }
+    bool is_vepa() const { return flags_ & kIpvlanFlagVepa; }
+    std::size_t count() const { return ipvlans_.size(); }
+    std::size_t backlog() const { return backlog_len_; }
+    void set_outbound(L3Outbound* out) { outbound_ = out; }
+
+    // ipvlan_addr_lookup on the address hash: O(1).
+    IpvlanDev* addr_lookup(const IpAddr& a) const;
+
+  private:
+    friend class IpvlanDev;
+    static RxHandlerResult handle_frame(Packet*& pkt, void* data);
+    static void process_multicast(void* port);
+
+    RxHandlerResult handle_l3(Packet*& pkt);
+    bool external_frame(const Packet& pkt) const;
+    void multicast_enqueue(const Packet& pkt, NetDevice* from, bool tx_pkt);
+    void forget(const IpvlanDev* dev);
+
+    struct Backlog {
+        PacketRef pkt{nullptr, PacketReturn{nullptr}};
+        NetDevice* from = nullptr;
+        bool tx_pkt = false;
+    };
+
+    NetDevice& lower_;
+    PacketPool& pool_;
+    WorkQueue& wq_;
+    Work mc_work_;
+    IpvlanMode mode_ = IpvlanMode::l3;
+    std::uint16_t flags_ = 0;
+    L3Outbound* outbound_ = nullptr;
+    std::vector<IpvlanDev*> ipvlans_;
+    std::unordered_map<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
+    std::vector<Backlog> backlog_ring_;
+    std::size_t backlog_head_ = 0;
+    std::size_t backlog_len_ = 0;
+};
+
+struct IpvlanConfig {
+    std::string name;
+    IpvlanMode mode = IpvlanMode::l3;  // ip link's default
+    std::uint16_t flags = 0;           // bridge
+    unsigned mtu = NetDevice::kDefaultMtu;
+};
+
+class IpvlanDev final : public XmitOps {
+  public:
+    // ipvlan_link_new. On refusal returns null with the reason in *why and
+    // the setting at fault ("lower", "mtu") in *field.
+    static std::unique_ptr<IpvlanDev> newlink(NetDevice& lower, const IpvlanConfig& cfg,
+                                              Stack* stack, PacketPool& pool, WorkQueue& wq,
+                                              std::string* why, const char** field = nullptr);
+    ~IpvlanDev();
+
+    NetDevice& dev() { return dev_; }
+    IpvlanPort& port() const { return *port_; }
+
+    // The address validator: false if another child owns `a` (Linux's
+    // ipvlan_addr_busy, EADDRINUSE). Adding one's own address again is fine.
+    bool add_addr(const IpAddr& a);
+    void del_addr(const IpAddr& a);
+    std::size_t addr_count() const { return addrs_.size(); }
+
+    XmitResult xmit(NetDevice& dev, Packet& pkt) override;
+
+  private:
+    friend class IpvlanPort;
+    IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
+              std::shared_ptr<IpvlanPort> port);
+    XmitResult xmit_l2(Packet& pkt);
+    XmitResult xmit_l3(Packet& pkt);
+    void rcv_local(Packet& pkt);
+
+    NetDevice dev_;
+    std::shared_ptr<IpvlanPort> port_;
+    std::vector<IpAddr> addrs_;
+};
+
+// ipvlan_get_L3_hdr + ipvlan_addr_lookup's choice of address: for ARP the
+// target (dest) or sender protocol address; for IPv4/IPv6 the destination
+// or source; for a neighbour solicitation from :: (DAD) its target.
+std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest);
+
+}  // namespace vnet

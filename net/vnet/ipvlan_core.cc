@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ipvlan datapath (drivers/net/ipvlan/ipvlan_core.c): ipvlan_get_L3_hdr and
+// ipvlan_addr_lookup, ipvlan_handle_frame in L2/L3/L3S, ipvlan_queue_xmit
+// in L2 and L3, and the multicast worker with its bounded backlog.
+#include "vnet/dev.h"
+#include "vnet/ipvlan.h"
+#include "vnet/wire/arp.h"
+#include "vnet/wire/ethernet.h"
+#include "vnet/wire/icmpv6.h"
+#include "vnet/wire/ipv4.h"
+#include "vnet/wire/ipv6.h"
+
+namespace vnet {
+
+std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest) {
+    auto eth = wire::EthernetView::parse(frame);
+    if (!eth) {
+        return std::nullopt;
+    }
+    switch (eth->ethertype()) {
+        case wire::kEthPArp: {
+            auto arp = wire::ArpRepr::parse(eth->payload());
+            if (!arp) {
+                return std::nullopt;
+            }
+            return IpAddr::v4(use_dest ? arp->tpa : arp->spa);
+        }
+        case wire::kEthPIpv4: {
+            auto ip = wire::Ipv4View::parse(eth->payload());
+            if (!ip) {
+                return std::nullopt;
+            }
+            return IpAddr::v4(use_dest ? ip->dst() : ip->src());
+        }
+        case wire::kEthPIpv6: {
+            auto ip = wire::Ipv6View::parse(eth->payload());
+            if (!ip) {
+                return std::nullopt;
+            }
+            const auto src = ip->src();
+            const bool any = std::all_of(src.begin(), src.end(), [](auto b) { return b == 0; });
+            if (any && ip->next_header() == wire::kIpProtoIcmpv6) {
+                // Only a neighbour solicitation from :: (DAD) is looked up,
+                // by its target; other ICMPv6 from :: matches nothing.
+                auto p = ip->payload();
+                if (p.size() >= wire::kNdHlen && p[0] == wire::kNdNeighborSolicit) {
+                    return IpAddr::v6of(p.subspan<8, 16>());
+                }
+                return std::nullopt;
+            }
+            return IpAddr::v6of(use_dest ? ip->dst() : ip->src());
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+PacketType group_type(const Packet& pkt) {
+    return MacAddr::from(pkt.data()).is_broadcast() ? PacketType::broadcast : PacketType::multicast;
+}
+
+}  // namespace
+
+// ipvlan_external_frame: a group frame is ours (not external) if it comes
+// from the shared MAC and a child's source address.
+bool IpvlanPort::external_frame(const Packet& pkt) const {
+    if (MacAddr::from(pkt.data() + kEthAlen) != lower_.mac()) {
+        return true;
+    }
+    auto src = ipvlan_l3_addr(pkt.bytes(), false);
+    return !src || !addr_lookup(*src);
+}
+
+// ipvlan_multicast_enqueue: a copy waits for the worker, bounded.
+void IpvlanPort::multicast_enqueue(const Packet& pkt, NetDevice* from, bool tx_pkt) {
+    if (backlog_len_ == backlog_ring_.size()) {
+        (from ? *from : lower_).counters().drop(DropReason::rx_bc_backlog_full);
+        return;
+    }
+    PacketRef copy = pool_.clone(pkt);
+    if (!copy) {
+        lower_.counters().drop(DropReason::rx_no_clone_buffer);
+        return;
+    }
+    Backlog& b = backlog_ring_[(backlog_head_ + backlog_len_) % backlog_ring_.size()];
+    b.pkt = std::move(copy);
+    b.from = from;
+    b.tx_pkt = tx_pkt;
+    ++backlog_len_;
+    wq_.schedule(mc_work_);
+}
+
+// ipvlan_process_multicast: every child whose filter takes the group gets
+// a copy (not the sender of a TX frame); a TX frame then goes out.
+void IpvlanPort::process_multicast(void* owner) {
+    auto* port = static_cast<IpvlanPort*>(owner);
+    for (std::size_t n = port->backlog_len_; n > 0; --n) {
+        Backlog& b = port->backlog_ring_[port->backlog_head_];
+        port->backlog_head_ = (port->backlog_head_ + 1) % port->backlog_ring_.size();
+        --port->backlog_len_;
+        PacketRef pkt = std::move(b.pkt);
+        NetDevice* from = b.from;
+        const bool tx_pkt = b.tx_pkt;
+        b.from = nullptr;
+        if (!pkt) {
+            continue;  // its sender went away
+        }
+        const MacAddr dst = MacAddr::from(pkt->data());
+        const PacketType type = group_type(*pkt);
+        for (IpvlanDev* ipvlan : port->ipvlans_) {
+            NetDevice& d = ipvlan->dev_;
+            if ((tx_pkt && &d == from) || !d.filter().accepts(dst) || !d.up()) {
+                continue;
+            }
+            Packet v = Packet::view(*pkt, d, type);
+            if (tx_pkt) {
+                dev_forward(d, v);
+            } else {
+                netif_receive(v);
+            }
+        }
+        if (tx_pkt) {
+            pkt->pkt_type = type;
+            dev_queue_xmit(port->lower_, *pkt);
+        }
+    }
+}
+
+// ipvlan_handle_mode_l3 (and l2's unicast): to the child owning the
+// destination address, else up the lower's own path.
+RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
+    auto dst = ipvlan_l3_addr(pkt->bytes(), true);
+    IpvlanDev* owner = dst ? addr_lookup(*dst) : nullptr;
+    if (!owner) {
+        return RxHandlerResult::pass;
+    }
+    pkt->dev = &owner->dev_;
+    return RxHandlerResult::another;
+}
+
+RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
+    auto* port = static_cast<IpvlanPort*>(data);
+    switch (port->mode_) {
+        case IpvlanMode::l2:
+            if (MacAddr::from(pkt->data()).is_multicast()) {
+                // External group frames: the lower keeps the original
+                // (PASS), the children get copies from the worker.
+                if (port->external_frame(*pkt)) {
+                    port->multicast_enqueue(*pkt, nullptr, false);
+                }
+                return RxHandlerResult::pass;
+            }
+            return port->handle_l3(pkt);
+        case IpvlanMode::l3:
+            return port->handle_l3(pkt);
+        case IpvlanMode::l3s:
+            // Linux hands l3s frames to the children at the IP layer
+            // (l3mdev hooks), not here.
+            return RxHandlerResult::pass;
+    }
+    return RxHandlerResult::pass;
+}
+
+// ipvlan_rcv_frame(local = true): a sibling's frame, forwarded.
+void IpvlanDev::rcv_local(Packet& pkt) {
+    if (!dev_.up()) {
+        dev_.counters().drop(DropReason::rx_upper_down);
+        return;
+    }
+    dev_forward(dev_, pkt);
+}
+
+XmitResult IpvlanDev::xmit_l2(Packet& pkt) {
+    IpvlanPort& port = *port_;
+    const MacAddr dst = MacAddr::from(pkt.data());
+    if (!port.is_vepa() && dst == MacAddr::from(pkt.data() + kEthAlen)) {
+        // To the shared MAC: a sibling or the lower itself.
+        if (auto a = ipvlan_l3_addr(pkt.bytes(), true)) {
+            if (IpvlanDev* owner = port.addr_lookup(*a)) {
+                if (port.is_private()) {
+                    dev_.counters().drop(DropReason::tx_private);
+                    return XmitResult::dropped;
+                }
+                owner->rcv_local(pkt);
+                return XmitResult::sent;
+            }
+        }
+        return dev_forward(port.lower(), pkt) == RxResult::dropped ? XmitResult::dropped
+                                                                   : XmitResult::sent;
+    }
+    if (dst.is_multicast()) {
+        port.multicast_enqueue(pkt, &dev_, true);
+        return XmitResult::sent;
+    }
+    return dev_queue_xmit(port.lower(), pkt);
+}
+
+XmitResult IpvlanDev::xmit_l3(Packet& pkt) {
+    IpvlanPort& port = *port_;
+    if (!port.is_vepa()) {
+        if (auto a = ipvlan_l3_addr(pkt.bytes(), true)) {
+            if (IpvlanDev* owner = port.addr_lookup(*a)) {
+                if (port.is_private()) {
+                    dev_.counters().drop(DropReason::tx_private);
+                    return XmitResult::dropped;
+                }
+                owner->rcv_local(pkt);
+                return XmitResult::sent;
+            }
+        }
+    }
+    if (!port.outbound_) {
+        dev_.counters().drop(DropReason::tx_no_route);
+        return XmitResult::dropped;
+    }
+    return port.outbound_->outbound(*this, pkt);
+}
+
+// ipvlan_queue_xmit.
+XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
+    return port_->mode() == IpvlanMode::l2 ? xmit_l2(pkt) : xmit_l3(pkt);
+}
+
+}  // namespace vnet

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ipvlan control path (drivers/net/ipvlan/ipvlan_main.c: ipvlan_port_create,
+// ipvlan_link_new, ipvlan_uninit, the address validator). Set-up time only.
+#include <algorithm>
+
+#include "vnet/ipvlan.h"
+
+namespace vnet {
+
+const char* ipvlan_mode_name(IpvlanMode m) {
+    switch (m) {
+        case IpvlanMode::l2:
+            return "l2";
+        case IpvlanMode::l3:
+            return "l3";
+        case IpvlanMode::l3s:
+            return "l3s";
+    }
+    return "unknown";
+}
+
+IpvlanPort::IpvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq)
+    : lower_(lower), pool_(pool), wq_(wq), mc_work_(&IpvlanPort::process_multicast, this) {
+    backlog_ring_.resize(kIpvlanBacklogLimit);
+}
+
+IpvlanPort::~IpvlanPort() {
+    wq_.cancel(mc_work_);
+    if (lower_.rx_handler() == &IpvlanPort::handle_frame) {
+        lower_.rx_handler_unregister();
+    }
+}
+
+IpvlanPort* IpvlanPort::of(const NetDevice& lower) {
+    return lower.rx_handler() == &IpvlanPort::handle_frame
+               ? static_cast<IpvlanPort*>(lower.rx_handler_data())
+               : nullptr;
+}
+
+IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const {
+    auto it = addrs_.find(a);
+    return it == addrs_.end() ? nullptr : it->second;
+}
+
+void IpvlanPort::forget(const IpvlanDev* dev) {
+    std::erase(ipvlans_, dev);
+    for (auto it = addrs_.begin(); it != addrs_.end();) {
+        it = it->second == dev ? addrs_.erase(it) : std::next(it);
+    }
+    for (std::size_t i = 0; i < backlog_len_; ++i) {
+        Backlog& b = backlog_ring_[(backlog_head_ + i) % backlog_ring_.size()];
+        if (b.from == &dev->dev_) {
+            b.pkt.reset();
+            b.from = nullptr;
+        }
+    }
+}
+
+IpvlanDev::IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
+                     std::shared_ptr<IpvlanPort> port)
+    : dev_(cfg.name, mac, this, stack), port_(std::move(port)) {
+    dev_.set_mtu(cfg.mtu);
+}
+
+std::unique_ptr<IpvlanDev> IpvlanDev::newlink(NetDevice& lower_in, const IpvlanConfig& cfg,
+                                              Stack* stack, PacketPool& pool, WorkQueue& wq,
+                                              std::string* why, const char** field) {
+    const char* unused;
+    const char*& at = field ? *field : unused;
+    // ipvlan on ipvlan: the new child goes on the real lower.
+    NetDevice* lower = &lower_in;
+    if (auto* parent = dynamic_cast<IpvlanDev*>(lower_in.xmit_ops())) {
+        lower = &parent->port().lower();
+    }
+    if (cfg.mtu > lower->mtu()) {
+        *why = "MTU above the lower device's (EINVAL)";
+        at = "mtu";
+        return nullptr;
+    }
+    std::shared_ptr<IpvlanPort> port;
+    if (IpvlanPort* p = IpvlanPort::of(*lower)) {
+        port = p->shared_from_this();
+    } else if (lower->rx_handler()) {
+        *why = "the lower device already has another kind of upper, e.g. macvlan (EBUSY)";
+        at = "lower";
+        return nullptr;
+    } else {
+        port = std::make_shared<IpvlanPort>(*lower, pool, wq);
+        lower->rx_handler_register(&IpvlanPort::handle_frame, port.get());
+    }
+    // Mode and flags are the port's; the latest child sets them for all.
+    port->mode_ = cfg.mode;
+    port->flags_ = cfg.flags;
+    // Children carry the lower's MAC.
+    auto d = std::unique_ptr<IpvlanDev>(new IpvlanDev(cfg, lower->mac(), stack, port));
+    port->ipvlans_.push_back(d.get());
+    d->dev_.set_lower(lower);
+    d->dev_.set_no_rx_handler(true);
+    return d;
+}
+
+IpvlanDev::~IpvlanDev() {
+    port_->forget(this);
+    dev_.set_lower(nullptr);
+    if (port_->count() == 0) {
+        port_->lower().rx_handler_unregister();
+    }
+}
+
+bool IpvlanDev::add_addr(const IpAddr& a) {
+    if (IpvlanDev* owner = port_->addr_lookup(a)) {
+        return owner == this;
+    }
+    port_->addrs_.emplace(a, this);
+    addrs_.push_back(a);
+    return true;
+}
+
+void IpvlanDev::del_addr(const IpAddr& a) {
+    if (port_->addr_lookup(a) == this) {
+        port_->addrs_.erase(a);
+        std::erase(addrs_, a);
+    }
+}
+
+}  // namespace vnet

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ipvlan delivery as drivers/net/ipvlan (Linux 6.1) decides it, per mode
+// and flag: children share the lower's MAC and are told apart by IP.
+// "wire" is the uplink; "route" is the L3 outbound hook (the IP layer).
+#include "vnet/ipvlan.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "vnet/dev.h"
+#include "vnet/macvlan.h"
+#include "vnet/wire/arp.h"
+#include "vnet/wire/ethernet.h"
+#include "vnet/wire/icmpv6.h"
+#include "vnet/wire/ipv4.h"
+#include "vnet/wire/ipv6.h"
+
+namespace vnet {
+namespace {
+
+const MacAddr kLower{{0x52, 0x54, 0x00, 0x00, 0x00, 0x01}};
+const MacAddr kOutside{{0x52, 0x55, 0x00, 0x00, 0x00, 0x99}};
+const wire::Ipv4Addr kIpA{10, 0, 0, 1}, kIpB{10, 0, 0, 2}, kIpLower{10, 0, 0, 100},
+    kIpOut{10, 0, 0, 200};
+
+std::vector<std::uint8_t> ipv4(const MacAddr& dmac, const MacAddr& smac, wire::Ipv4Addr src,
+                               wire::Ipv4Addr dst) {
+    std::vector<std::uint8_t> f(wire::kEthHlen + wire::kIpv4MinHlen + 8);
+    wire::EthernetRepr{dmac, smac, wire::kEthPIpv4, std::nullopt}.emit(f.data());
+    wire::Ipv4Repr ip{.src = src, .dst = dst, .protocol = wire::kIpProtoUdp};
+    ip.emit(f.data() + wire::kEthHlen, 8);
+    return f;
+}
+
+std::vector<std::uint8_t> arp(const MacAddr& dmac, const MacAddr& smac, std::uint16_t op,
+                              wire::Ipv4Addr spa, wire::Ipv4Addr tpa) {
+    std::vector<std::uint8_t> f(wire::kEthHlen + wire::kArpLen);
+    wire::EthernetRepr{dmac, smac, wire::kEthPArp, std::nullopt}.emit(f.data());
+    wire::ArpRepr{.op = op, .sha = smac, .spa = spa, .tha = {}, .tpa = tpa}.emit(f.data() +
+                                                                                 wire::kEthHlen);
+    return f;
+}
+
+class Net final : public XmitOps, public Stack, public L3Outbound {
+  public:
+    XmitResult xmit(NetDevice&, Packet& pkt) override {
+        seen.insert("wire");
+        if (relay && !reflecting) {
+            reflecting = true;
+            auto back = Packet::borrow(pkt.data(), pkt.len());
+            back.dev = lower;
+            netif_receive_eth(back);
+            reflecting = false;
+        }
+        return XmitResult::sent;
+    }
+    DeliverResult deliver(NetDevice& dev, const Packet&) override {
+        seen.insert(dev.name());
+        return DeliverResult::delivered;
+    }
+    XmitResult outbound(IpvlanDev&, Packet&) override {
+        seen.insert("route");
+        return XmitResult::sent;
+    }
+    std::string take() {
+        std::string s;
+        for (const auto& n : seen) {
+            s += (s.empty() ? "" : ",") + n;
+        }
+        seen.clear();
+        return s.empty() ? "-" : s;
+    }
+    std::multiset<std::string> seen;
+    NetDevice* lower = nullptr;
+    bool relay = false;
+    bool reflecting = false;
+};
+
+class Topology {
+  public:
+    Topology(IpvlanMode mode, std::uint16_t flags, bool with_outbound = false) {
+        lower.filter().set_promisc(false);
+        net.lower = &lower;
+        for (const char* name : {"A", "B"}) {
+            std::string why;
+            auto c = IpvlanDev::newlink(lower, {.name = name, .mode = mode, .flags = flags}, &net,
+                                        pool, wq, &why);
+            EXPECT_TRUE(c) << why;
+            c->dev().filter().set_promisc(false);
+            kids.push_back(std::move(c));
+        }
+        EXPECT_TRUE(kids[0]->add_addr(IpAddr::v4(kIpA)));
+        EXPECT_TRUE(kids[1]->add_addr(IpAddr::v4(kIpB)));
+        if (with_outbound) {
+            kids[0]->port().set_outbound(&net);
+        }
+    }
+    std::string send(int child, const std::vector<std::uint8_t>& f) {
+        auto p = pool.alloc();
+        std::copy(f.begin(), f.end(), p->put(f.size()));
+        dev_queue_xmit(kids.at(child)->dev(), *p);
+        wq.run_pending();
+        return net.take();
+    }
+    std::string arrive(const std::vector<std::uint8_t>& f) {
+        auto p = Packet::borrow(f.data(), f.size());
+        p.dev = &lower;
+        netif_receive_eth(p);
+        wq.run_pending();
+        return net.take();
+    }
+
+    Net net;
+    PacketPool pool{2048, 2048};
+    WorkQueue wq;
+    NetDevice lower{"lower", kLower, &net, &net};
+    std::vector<std::unique_ptr<IpvlanDev>> kids;
+};
+
+struct L2Want {
+    std::uint16_t flags;
+    const char* a_to_b;
+    const char* a_to_lower;
+};
+
+TEST(IpvlanL2, DeliveryMatrixPerFlag) {
+    for (const L2Want& w : {L2Want{0, "B", "lower"}, L2Want{kIpvlanFlagPrivate, "-", "lower"},
+                            L2Want{kIpvlanFlagVepa, "wire", "wire"}}) {
+        SCOPED_TRACE(w.flags);
+        Topology t(IpvlanMode::l2, w.flags);
+        EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpB)), w.a_to_b);
+        EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpLower)), w.a_to_lower);
+        EXPECT_EQ(t.send(0, ipv4(kOutside, kLower, kIpA, kIpOut)), "wire");
+        // Group frames a child sends reach every sibling, whatever the flag.
+        EXPECT_EQ(t.send(0, arp(MacAddr::broadcast(), kLower, 1, kIpA, kIpB)), "B,wire");
+        EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "A");
+        EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpLower)), "lower");
+        EXPECT_EQ(t.arrive(arp(MacAddr::broadcast(), kOutside, 1, kIpOut, kIpA)), "A,B,lower");
+        EXPECT_EQ(t.arrive(arp(kLower, kOutside, 2, kIpOut, kIpA)), "A");
+        // Our own broadcast coming back from a relay is not external.
+        EXPECT_EQ(t.arrive(arp(MacAddr::broadcast(), kLower, 1, kIpA, kIpOut)), "lower");
+    }
+}
+
+TEST(IpvlanL2, PrivateDropIsCounted) {
+    Topology t(IpvlanMode::l2, kIpvlanFlagPrivate);
+    t.send(0, ipv4(kLower, kLower, kIpA, kIpB));
+    EXPECT_EQ(t.kids[0]->dev().counters().dropped(DropReason::tx_private), 1u);
+}
+
+TEST(IpvlanL3, LocalDeliveryPerFlagThenRoute) {
+    struct Want {
+        std::uint16_t flags;
+        const char* a_to_b;
+    };
+    for (const Want& w :
+         {Want{0, "B"}, Want{kIpvlanFlagPrivate, "-"}, Want{kIpvlanFlagVepa, "route"}}) {
+        SCOPED_TRACE(w.flags);
+        Topology t(IpvlanMode::l3, w.flags, true);
+        EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpB)), w.a_to_b);
+        EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpOut)), "route");
+        EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "A");
+        EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpLower)), "lower");
+        // In L3 an ARP request goes to the owner of its target address only.
+        EXPECT_EQ(t.arrive(arp(MacAddr::broadcast(), kOutside, 1, kIpOut, kIpB)), "B");
+        EXPECT_EQ(t.arrive(arp(MacAddr::broadcast(), kOutside, 1, kIpOut, kIpLower)), "lower");
+    }
+}
+
+TEST(IpvlanL3, WithoutAnIpLayerRoutingIsACountedDrop) {
+    Topology t(IpvlanMode::l3, 0);
+    EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpOut)), "-");
+    EXPECT_EQ(t.kids[0]->dev().counters().dropped(DropReason::tx_no_route), 1u);
+}
+
+TEST(IpvlanL3s, ReceivePassesToTheLowersStack) {
+    Topology t(IpvlanMode::l3s, 0, true);
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "lower");
+    EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpB)), "B");
+}
+
+TEST(Ipvlan, Ipv6UnicastAndDadSolicitationFindTheirOwner) {
+    Topology t(IpvlanMode::l3, 0);
+    const wire::Ipv6Addr a6{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    const wire::Ipv6Addr out6{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
+    ASSERT_TRUE(t.kids[0]->add_addr(IpAddr::v6of(a6)));
+    std::vector<std::uint8_t> f(wire::kEthHlen + wire::kIpv6Hlen + 8);
+    wire::EthernetRepr{kLower, kOutside, wire::kEthPIpv6, std::nullopt}.emit(f.data());
+    wire::Ipv6Repr{.src = out6, .dst = a6, .next_header = wire::kIpProtoUdp}.emit(
+        f.data() + wire::kEthHlen, 8);
+    EXPECT_EQ(t.arrive(f), "A");
+    // A DAD probe (from ::) for A's address is looked up by its target.
+    const wire::Ipv6Addr any{};
+    const wire::Ipv6Addr snm{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 1};
+    wire::NdRepr ns{
+        .type = wire::kNdNeighborSolicit, .flags = 0, .target = a6, .link_addr = std::nullopt};
+    std::vector<std::uint8_t> d(wire::kEthHlen + wire::kIpv6Hlen + ns.len());
+    wire::EthernetRepr{{{0x33, 0x33, 0xff, 0, 0, 1}}, kOutside, wire::kEthPIpv6, std::nullopt}.emit(
+        d.data());
+    wire::Ipv6Repr ip{
+        .src = any, .dst = snm, .next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+    ip.emit(d.data() + wire::kEthHlen, ns.len());
+    ns.emit(d.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
+    EXPECT_EQ(ipvlan_l3_addr(d, true), IpAddr::v6of(a6));
+}
+
+TEST(Ipvlan, AddressValidatorRefusesASiblingsAddress) {
+    Topology t(IpvlanMode::l2, 0);
+    EXPECT_FALSE(t.kids[1]->add_addr(IpAddr::v4(kIpA)));
+    EXPECT_TRUE(t.kids[0]->add_addr(IpAddr::v4(kIpA)));  // its own: fine
+    t.kids[0]->del_addr(IpAddr::v4(kIpA));
+    EXPECT_TRUE(t.kids[1]->add_addr(IpAddr::v4(kIpA)));
+    EXPECT_EQ(t.kids[1]->addr_count(), 2u);
+}
+
+TEST(Ipvlan, ChildrenCarryTheLowersMac) {
+    Topology t(IpvlanMode::l2, 0);
+    EXPECT_EQ(t.kids[0]->dev().mac(), kLower);
+    EXPECT_EQ(t.kids[1]->dev().mac(), kLower);
+}
+
+TEST(Ipvlan, LatestChildSetsThePortsModeAndFlags) {
+    Topology t(IpvlanMode::l2, 0);
+    std::string why;
+    auto c =
+        IpvlanDev::newlink(t.lower, {.name = "C", .mode = IpvlanMode::l3, .flags = kIpvlanFlagVepa},
+                           &t.net, t.pool, t.wq, &why);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(IpvlanPort::of(t.lower)->mode(), IpvlanMode::l3);
+    EXPECT_TRUE(IpvlanPort::of(t.lower)->is_vepa());
+}
+
+TEST(Ipvlan, OneKindOfUpperPerLower) {
+    Topology t(IpvlanMode::l2, 0);
+    std::string why;
+    const char* field = nullptr;
+    MacvlanConfig mc{.name = "M", .mac = kOutside, .mode = MacvlanMode::bridge};
+    EXPECT_FALSE(MacvlanDev::newlink(t.lower, mc, &t.net, t.pool, t.wq, &why, &field));
+    EXPECT_STREQ(field, "lower");
+    // Nothing stacks on an ipvlan either (IFF_NO_RX_HANDLER)...
+    EXPECT_FALSE(MacvlanDev::newlink(t.kids[0]->dev(), mc, &t.net, t.pool, t.wq, &why));
+    // ...but ipvlan on ipvlan goes on the real lower.
+    auto c = IpvlanDev::newlink(t.kids[0]->dev(), {.name = "C", .mode = IpvlanMode::l2}, &t.net,
+                                t.pool, t.wq, &why);
+    ASSERT_TRUE(c) << why;
+    EXPECT_EQ(c->dev().lower(), &t.lower);
+
+    NetDevice other{"other", {{0x52, 0x54, 0x00, 0x00, 0x00, 0x42}}, &t.net, &t.net};
+    auto m = MacvlanDev::newlink(other, mc, &t.net, t.pool, t.wq, &why);
+    ASSERT_TRUE(m) << why;
+    EXPECT_FALSE(IpvlanDev::newlink(other, {.name = "I"}, &t.net, t.pool, t.wq, &why, &field));
+    EXPECT_STREQ(field, "lower");
+}
+
+TEST(Ipvlan, MulticastBacklogIsBounded) {
+    Topology t(IpvlanMode::l2, 0);
+    auto f = arp(MacAddr::broadcast(), kOutside, 1, kIpOut, kIpA);
+    for (std::size_t i = 0; i < kIpvlanBacklogLimit + 3; ++i) {
+        auto p = Packet::borrow(f.data(), f.size());
+        p.dev = &t.lower;
+        netif_receive_eth(p);
+    }
+    EXPECT_EQ(IpvlanPort::of(t.lower)->backlog(), kIpvlanBacklogLimit);
+    EXPECT_EQ(t.lower.counters().dropped(DropReason::rx_bc_backlog_full), 3u);
+    t.wq.run_pending();
+    EXPECT_EQ(t.kids[1]->dev().counters().rx_packets, kIpvlanBacklogLimit);
+}
+
+TEST(Ipvlan, LastChildGivesTheRxHandlerBack) {
+    Topology t(IpvlanMode::l2, 0);
+    t.kids.clear();
+    EXPECT_EQ(t.lower.rx_handler(), nullptr);
+    EXPECT_EQ(IpvlanPort::of(t.lower), nullptr);
+}
+
+}  // namespace
+}  // namespace vnet
