@@ -140,6 +140,7 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     /* passthru takes the lower's MAC; reset must restore that one. */
     vnet_dev_get_mac(f->dev, f->mac);
     memcpy(m->mac.a, f->mac, ETH_ALEN);
+    vnet_dev_set_up(f->dev, false);  /* until its driver is ready */
     vnet_multi_add_child(lower->root, f);
     vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
 }

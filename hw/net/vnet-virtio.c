@@ -191,7 +191,7 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
     unsigned n = 0;
 
     if (!vnet_func_driver_ok(f)) {
-        return VNET_DELIVER_DROPPED;
+        return VNET_DELIVER_DOWN;
     }
     if (!vnet_queue_has_room(q, total)) {
         trace_vnet_rx_busy(f->name, q - f->vq, f->lossless);
@@ -353,7 +353,12 @@ static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
     VnetFunc *f = VNET_FUNC(vdev);
     bool ok = vdev->vm_running && (status & VIRTIO_CONFIG_S_DRIVER_OK);
 
-    vnet_dev_set_up(f->dev, ok);
+    /* A child is up when its driver is (ip link set ... up). The lower
+     * port stays up whatever function 0's driver does: function 0 is only
+     * the lower's own stack, and the children must work without it. */
+    if (f->root && f != VNET_FUNC(f->root)) {
+        vnet_dev_set_up(f->dev, ok);
+    }
     if (ok) {
         for (unsigned i = 0; i < f->queues; i++) {
             qemu_bh_schedule(f->vq[i].tx_bh);

@@ -46,6 +46,7 @@ enum class DeliverResult : std::uint8_t {
     delivered,
     busy,  // no room now: the caller may keep the packet and retry later
     dropped,
+    down,  // the stack is not running (its guest driver is not ready)
 };
 
 class Stack {

@@ -33,7 +33,8 @@ typedef enum VnetRxResult {
 typedef enum VnetDeliverResult {
     VNET_DELIVER_OK,
     VNET_DELIVER_BUSY,
-    VNET_DELIVER_DROPPED,
+    VNET_DELIVER_DROPPED, /* no room: counted as rx-no-buffer */
+    VNET_DELIVER_DOWN,    /* the function's driver is not running */
 } VnetDeliverResult;
 
 typedef struct VnetDevOps {

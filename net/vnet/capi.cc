@@ -54,6 +54,8 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
                 return vnet::DeliverResult::delivered;
             case VNET_DELIVER_BUSY:
                 return vnet::DeliverResult::busy;
+            case VNET_DELIVER_DOWN:
+                return vnet::DeliverResult::down;
             case VNET_DELIVER_DROPPED:
                 break;
         }

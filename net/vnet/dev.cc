@@ -81,6 +81,8 @@ RxResult netif_receive(Packet& pkt) {
             return RxResult::delivered;
         case DeliverResult::busy:
             return RxResult::busy;
+        case DeliverResult::down:
+            return drop(*dev, DropReason::rx_link_down);
         case DeliverResult::dropped:
             break;
     }

@@ -164,6 +164,12 @@ TEST_F(DevTest, BusyStackIsReportedNotCounted) {
     }
 }
 
+TEST_F(DevTest, StackDownIsCountedAsLinkDown) {
+    rec.deliver_result = DeliverResult::down;
+    EXPECT_EQ(receive(frame), RxResult::dropped);
+    EXPECT_EQ(lower.counters().dropped(DropReason::rx_link_down), 1u);
+}
+
 TEST_F(DevTest, PktTypeFollowsDestination) {
     PacketType seen{};
     lower.rx_handler_register(
