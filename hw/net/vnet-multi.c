@@ -26,7 +26,10 @@
 
 static bool vnet_multi_can_receive(NetClientState *nc)
 {
-    return vnet_func_rx_ready(VNET_FUNC(qemu_get_nic_opaque(nc)));
+    VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
+
+    /* With children, frames flow whatever function 0's ring holds. */
+    return !QLIST_EMPTY(&m->children) || vnet_func_rx_ready(VNET_FUNC(m));
 }
 
 static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,

@@ -194,8 +194,12 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
         return VNET_DELIVER_DOWN;
     }
     if (!vnet_queue_has_room(q, total)) {
-        trace_vnet_rx_busy(f->name, q - f->vq, f->lossless);
-        return f->lossless ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
+        /* Holding a frame back holds the whole uplink: only function 0
+         * without children may do it (see VnetFunc.lossless). */
+        bool hold = f->lossless && QLIST_EMPTY(&f->root->children);
+
+        trace_vnet_rx_busy(f->name, q - f->vq, hold);
+        return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
     }
     while (done < total) {
         VirtQueueElement *elem;
