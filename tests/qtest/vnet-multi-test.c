@@ -649,6 +649,28 @@ static void test_macvlan_uplink_to_child(void)
     stop_with_children(&f, &a, &b);
 }
 
+/* Function 0 with no RX buffers (its interface down, say) must not hold
+ * the uplink: a frame for it is dropped, the next one reaches child A. */
+static void test_macvlan_full_function0_does_not_stall(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64];
+    uint64_t bufa;
+    uint32_t head, len;
+    size_t n;
+
+    start_with_children(&f, &a, &b, "bridge");
+    bufa = guest_alloc(a.alloc, 2048);
+    head = post_rx(&a, 0, bufa, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);   /* for f0 */
+    sock_send(&f, frame, n);
+    memcpy(frame, mac_a, 6);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(a.qts, a.dev, rxq(&a, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    stop_with_children(&f, &a, &b);
+}
+
 /* Bridge children reach each other directly; the uplink sees only what
  * goes outside. */
 static void test_macvlan_bridge_child_to_child(void)
@@ -809,6 +831,8 @@ int main(int argc, char **argv)
                    test_macvlan_enumerates_with_own_mac);
     qtest_add_func("/vnet-multi/macvlan/uplink-to-child",
                    test_macvlan_uplink_to_child);
+    qtest_add_func("/vnet-multi/macvlan/full-function0-does-not-stall",
+                   test_macvlan_full_function0_does_not_stall);
     qtest_add_func("/vnet-multi/macvlan/bridge-child-to-child",
                    test_macvlan_bridge_child_to_child);
     qtest_add_func("/vnet-multi/macvlan/vepa-child-to-child-goes-out",
