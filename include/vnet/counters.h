@@ -26,6 +26,7 @@ enum class DropReason : std::uint8_t {
     fwd_dropped,         // dev_forward: target down or frame too long
     tx_private,          // ipvlan private flag: no traffic between siblings
     tx_no_route,         // ipvlan L3: no IP layer on the lower to route it
+    tx_addr_busy,        // ipvlan: source address owned by a sibling
     count_
 };
 

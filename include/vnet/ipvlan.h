@@ -152,6 +152,14 @@ class IpvlanDev final : public XmitOps {
     bool add_addr(const IpAddr& a);
     void del_addr(const IpAddr& a);
     std::size_t addr_count() const { return addrs_.size(); }
+    const std::vector<IpAddr>& addrs() const { return addrs_; }
+
+    // At the guest boundary the child's addresses are not configured on the
+    // device: with learning on, it takes the source addresses of what the
+    // child sends (ARP, ND, IP). Either way a frame whose source address a
+    // sibling owns is dropped and counted, as the validator would refuse it.
+    void set_learning(bool on) { learning_ = on; }
+    bool learning() const { return learning_; }
 
     XmitResult xmit(NetDevice& dev, Packet& pkt) override;
 
@@ -163,9 +171,12 @@ class IpvlanDev final : public XmitOps {
     XmitResult xmit_l3(Packet& pkt);
     void rcv_local(Packet& pkt);
 
+    bool source_allowed(const Packet& pkt);
+
     NetDevice dev_;
     std::shared_ptr<IpvlanPort> port_;
     std::vector<IpAddr> addrs_;
+    bool learning_ = false;
 };
 
 // ipvlan_get_L3_hdr + ipvlan_addr_lookup's choice of address: for ARP the

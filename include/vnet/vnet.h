@@ -68,7 +68,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 16
+#define VNET_DROP_REASONS 17
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -93,6 +93,26 @@ VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6]
                           VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
                           char* why, size_t why_len, const char** field);
 bool vnet_dev_is_macvlan(const VnetDev* dev);
+
+/* IPVLAN_MODE_* and the IPVLAN_F_* flags (0 is bridge). */
+typedef enum VnetIpvlanMode {
+    VNET_IPVLAN_L2 = 0,
+    VNET_IPVLAN_L3 = 1,
+    VNET_IPVLAN_L3S = 2,
+} VnetIpvlanMode;
+#define VNET_IPVLAN_F_PRIVATE 0x01
+#define VNET_IPVLAN_F_VEPA 0x02
+
+/* An ipvlan child of `lower` (ipvlan on ipvlan goes on the real lower); it
+ * carries the lower's MAC. NULL on refusal, as vnet_macvlan_new. */
+VnetDev* vnet_ipvlan_new(VnetDev* lower, const char* name, unsigned mtu, VnetIpvlanMode mode,
+                         uint16_t flags, const VnetDevOps* ops, void* opaque, char* why,
+                         size_t why_len, const char** field);
+bool vnet_dev_is_ipvlan(const VnetDev* dev);
+/* Gives the child an address (4 or 16 bytes); false if a sibling has it. */
+bool vnet_ipvlan_add_addr(VnetDev* dev, const uint8_t* addr, bool v6);
+/* Learn addresses from what the child sends (off when addresses are fixed). */
+void vnet_ipvlan_set_learning(VnetDev* dev, bool on);
 /* Source mode's MAC list; macs holds n 6-byte addresses. False if dev is
  * not a macvlan child. */
 bool vnet_macvlan_macaddr(VnetDev* dev, VnetMacaddrOp op, const uint8_t* macs, size_t n);

@@ -8,6 +8,7 @@
 
 #include "vnet/dev.h"
 #include "vnet/flow_hash.h"
+#include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
 #include "vnet/packet_pool.h"
 #include "vnet/vnet.h"
@@ -30,8 +31,12 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
         if (lower_dev) {
             return *lower_dev;
         }
-        return macvlan ? macvlan->dev() : *orphan;
+        if (macvlan) {
+            return macvlan->dev();
+        }
+        return ipvlan ? ipvlan->dev() : *orphan;
     }
+    bool is_child() const { return macvlan || ipvlan || orphan; }
 
     // The lower port's wire.
     vnet::XmitResult xmit(vnet::NetDevice&, vnet::Packet& pkt) override {
@@ -83,21 +88,31 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
     std::unique_ptr<vnet::WorkQueue> wq;
     std::unique_ptr<vnet::NetDevice> lower_dev;
     std::vector<VnetDev*> children;
-    // Macvlan child only:
+    // A child: one of these
     std::unique_ptr<vnet::MacvlanDev> macvlan;
+    std::unique_ptr<vnet::IpvlanDev> ipvlan;
     std::unique_ptr<vnet::NetDevice> orphan;  // stands in once the lower is gone
 };
 
 namespace {
 
 void orphan(VnetDev* child) {
-    const auto mac = child->macvlan->dev().mac();
-    child->orphan =
-        std::make_unique<vnet::NetDevice>(child->macvlan->dev().name(), mac, nullptr, child);
-    child->orphan->set_up(false);
-    child->orphan->set_carrier(false);
+    vnet::NetDevice& d = child->dev();
+    auto stand_in = std::make_unique<vnet::NetDevice>(d.name(), d.mac(), nullptr, child);
+    stand_in->set_up(false);
+    stand_in->set_carrier(false);
     child->macvlan.reset();
+    child->ipvlan.reset();
+    child->orphan = std::move(stand_in);
     child->root = child;
+}
+
+// What every child gets once created.
+VnetDev* adopt(VnetDev* root, std::unique_ptr<VnetDev> d) {
+    d->root = root;
+    d->dev().set_carrier_hook(&VnetDev::carrier_hook, d.get());
+    root->children.push_back(d.get());
+    return d.release();
 }
 
 }  // namespace
@@ -140,20 +155,57 @@ VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6]
         std::snprintf(why, why_len, "%s", reason.c_str());
         return nullptr;
     }
-    d->root = root;
-    d->macvlan->dev().set_carrier_hook(&VnetDev::carrier_hook, d.get());
-    root->children.push_back(d.get());
-    return d.release();
+    return adopt(root, std::move(d));
+}
+
+VnetDev* vnet_ipvlan_new(VnetDev* lower, const char* name, unsigned mtu, VnetIpvlanMode mode,
+                         uint16_t flags, const VnetDevOps* ops, void* opaque, char* why,
+                         size_t why_len, const char** field) {
+    VnetDev* root = lower->root;
+    *field = "lower";
+    if (!root->lower_dev) {
+        std::snprintf(why, why_len, "the lower device is gone");
+        return nullptr;
+    }
+    auto d = std::make_unique<VnetDev>(*ops, opaque);
+    vnet::IpvlanConfig cfg{
+        .name = name, .mode = static_cast<vnet::IpvlanMode>(mode), .flags = flags, .mtu = mtu};
+    std::string reason;
+    d->ipvlan = vnet::IpvlanDev::newlink(lower->dev(), cfg, d.get(), *root->pool, *root->wq,
+                                         &reason, field);
+    if (!d->ipvlan) {
+        std::snprintf(why, why_len, "%s", reason.c_str());
+        return nullptr;
+    }
+    return adopt(root, std::move(d));
+}
+
+bool vnet_dev_is_ipvlan(const VnetDev* d) { return d->ipvlan != nullptr; }
+
+bool vnet_ipvlan_add_addr(VnetDev* d, const uint8_t* addr, bool v6) {
+    if (!d->ipvlan) {
+        return false;
+    }
+    const auto a = v6 ? vnet::IpAddr::v6of(std::span<const uint8_t, 16>(addr, 16))
+                      : vnet::IpAddr::v4(std::span<const uint8_t, 4>(addr, 4));
+    return d->ipvlan->add_addr(a);
+}
+
+void vnet_ipvlan_set_learning(VnetDev* d, bool on) {
+    if (d->ipvlan) {
+        d->ipvlan->set_learning(on);
+    }
 }
 
 void vnet_dev_free(VnetDev* d) {
-    if (d->macvlan) {
+    if (d->is_child()) {
         std::erase(d->root->children, d);
     }
     for (VnetDev* child : d->children) {
         orphan(child);
     }
     d->macvlan.reset();
+    d->ipvlan.reset();
     delete d;
 }
 
@@ -256,6 +308,9 @@ bool vnet_dev_set_mac(VnetDev* d, const uint8_t mac[6]) {
     const auto m = vnet::MacAddr::from(mac);
     if (d->macvlan) {
         return d->macvlan->set_mac(m);
+    }
+    if (d->ipvlan || d->orphan) {
+        return m == d->dev().mac();  // an ipvlan keeps its lower's MAC
     }
     d->dev().set_mac(m);
     return true;

@@ -38,6 +38,8 @@ const char* drop_reason_name(DropReason r) {
             return "tx-private";
         case DropReason::tx_no_route:
             return "tx-no-route";
+        case DropReason::tx_addr_busy:
+            return "tx-addr-busy";
         case DropReason::count_:
             break;
     }

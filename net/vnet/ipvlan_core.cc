@@ -2,6 +2,8 @@
 // ipvlan datapath (drivers/net/ipvlan/ipvlan_core.c): ipvlan_get_L3_hdr and
 // ipvlan_addr_lookup, ipvlan_handle_frame in L2/L3/L3S, ipvlan_queue_xmit
 // in L2 and L3, and the multicast worker with its bounded backlog.
+#include <algorithm>
+
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
 #include "vnet/wire/arp.h"
@@ -217,8 +219,44 @@ XmitResult IpvlanDev::xmit_l3(Packet& pkt) {
     return port.outbound_->outbound(*this, pkt);
 }
 
+namespace {
+
+// Addresses that claim nothing: unspecified (DHCP, DAD), group addresses.
+bool claimable(const IpAddr& a) {
+    const auto& b = a.bytes;
+    if (!a.v6) {
+        const bool zero = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+        return !zero && b[0] < 224;
+    }
+    return b[0] != 0xff && !std::all_of(b.begin(), b.end(), [](auto x) { return x == 0; });
+}
+
+}  // namespace
+
+bool IpvlanDev::source_allowed(const Packet& pkt) {
+    auto src = ipvlan_l3_addr(pkt.bytes(), false);
+    if (!src || !claimable(*src)) {
+        return true;
+    }
+    IpvlanDev* owner = port_->addr_lookup(*src);
+    if (owner == this) {
+        return true;
+    }
+    if (owner) {
+        dev_.counters().drop(DropReason::tx_addr_busy);
+        return false;
+    }
+    if (learning_) {
+        add_addr(*src);  // control-path allocation, once per new address
+    }
+    return true;
+}
+
 // ipvlan_queue_xmit.
 XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
+    if (!source_allowed(pkt)) {
+        return XmitResult::dropped;
+    }
     return port_->mode() == IpvlanMode::l2 ? xmit_l2(pkt) : xmit_l3(pkt);
 }
 

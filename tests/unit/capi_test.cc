@@ -153,7 +153,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "tx-no-route");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "tx-addr-busy");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 
@@ -273,6 +273,49 @@ TEST_F(CapiMacvlanTest, FreeingTheLowerFirstOrphansChildren) {
     a = nullptr;
     vnet_dev_free(b);
     b = nullptr;
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CapiTest, IpvlanChildrenThroughTheAbi) {
+    Glue ga, gb;
+    char why[128] = "";
+    const char* field = nullptr;
+    VnetDev* a =
+        vnet_ipvlan_new(dev, "a", 1500, VNET_IPVLAN_L2, 0, &kOps, &ga, why, sizeof(why), &field);
+    VnetDev* b =
+        vnet_ipvlan_new(dev, "b", 1500, VNET_IPVLAN_L2, 0, &kOps, &gb, why, sizeof(why), &field);
+    ASSERT_TRUE(a && b) << why;
+    EXPECT_TRUE(vnet_dev_is_ipvlan(a));
+    std::uint8_t mac[6];
+    vnet_dev_get_mac(a, mac);
+    EXPECT_EQ(vnet::MacAddr::from(mac), vnet::test::kMacA);  // the lower's
+    EXPECT_FALSE(vnet_dev_set_mac(a, vnet::test::kMacB.bytes.data()));
+    const std::uint8_t ip_a[4] = {10, 0, 0, 1}, ip_b[4] = {10, 0, 0, 2};
+    EXPECT_TRUE(vnet_ipvlan_add_addr(a, ip_a, false));
+    EXPECT_FALSE(vnet_ipvlan_add_addr(b, ip_a, false));
+    vnet_ipvlan_set_learning(b, true);
+    // B announces 10.0.0.2 with a gratuitous ARP: learned, and A sees it.
+    auto garp = vnet::test::eth_frame(vnet::MacAddr::broadcast(), vnet::test::kMacA, 0x0806, 0);
+    const std::uint8_t arp[28] = {0,  1, 8, 0, 6, 4, 0, 1, 0x52, 0x54, 0,  0x12, 0x34, 0x56,
+                                  10, 0, 0, 2, 0, 0, 0, 0, 0,    0,    10, 0,    0,    2};
+    garp.insert(garp.end(), arp, arp + 28);
+    struct iovec iov = {garp.data(), garp.size()};
+    EXPECT_EQ(vnet_dev_transmit(b, &iov, 1, 0), VNET_XMIT_SENT);
+    vnet_dev_run_work(dev);
+    EXPECT_EQ(ga.guest.size(), 1u);
+    EXPECT_EQ(g.wire.size(), 1u);
+    EXPECT_FALSE(vnet_ipvlan_add_addr(a, ip_b, false));  // B has it now
+    // A macvlan cannot join a lower that has ipvlan children.
+    Glue gm;
+    EXPECT_EQ(vnet_macvlan_new(dev, "m", vnet::test::kMacC.bytes.data(), 1500, VNET_MACVLAN_BRIDGE,
+                               false, &kOps, &gm, why, sizeof(why), &field),
+              nullptr);
+    EXPECT_STREQ(field, "lower");
+    vnet_dev_free(b);
+    vnet_dev_free(a);
 }
 
 }  // namespace

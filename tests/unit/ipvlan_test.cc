@@ -278,3 +278,45 @@ TEST(Ipvlan, LastChildGivesTheRxHandlerBack) {
 
 }  // namespace
 }  // namespace vnet
+
+namespace vnet {
+namespace {
+
+TEST(IpvlanLearning, ChildTakesTheSourcesItSends) {
+    Topology t(IpvlanMode::l2, 0);
+    std::string why;
+    auto c = IpvlanDev::newlink(t.lower, {.name = "C", .mode = IpvlanMode::l2}, &t.net, t.pool,
+                                t.wq, &why);
+    ASSERT_TRUE(c);
+    c->set_learning(true);
+    c->dev().filter().set_promisc(false);
+    t.kids.push_back(std::move(c));
+    const wire::Ipv4Addr ip_c{10, 0, 0, 3};
+    // Before C has sent anything, its address is nobody's: up the lower.
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, ip_c)), "lower");
+    // A gratuitous ARP from C claims 10.0.0.3.
+    EXPECT_EQ(t.send(2, arp(MacAddr::broadcast(), kLower, 1, ip_c, ip_c)), "A,B,wire");
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, ip_c)), "C");
+    // Unspecified and group sources claim nothing.
+    t.send(2, ipv4(kOutside, kLower, {0, 0, 0, 0}, kIpOut));
+    EXPECT_EQ(t.kids[2]->addr_count(), 1u);
+}
+
+TEST(IpvlanLearning, ASiblingsAddressIsRefusedAndCounted) {
+    Topology t(IpvlanMode::l2, 0);
+    t.kids[1]->set_learning(true);
+    // B sends from A's address: dropped, not learned, counted.
+    EXPECT_EQ(t.send(1, ipv4(kOutside, kLower, kIpA, kIpOut)), "-");
+    EXPECT_EQ(t.kids[1]->dev().counters().dropped(DropReason::tx_addr_busy), 1u);
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "A");
+}
+
+TEST(IpvlanLearning, FixedAddressesAreNotExtended) {
+    Topology t(IpvlanMode::l2, 0);  // learning off: addresses as configured
+    const wire::Ipv4Addr other{10, 0, 0, 7};
+    EXPECT_EQ(t.send(0, ipv4(kOutside, kLower, other, kIpOut)), "wire");
+    EXPECT_EQ(t.kids[0]->addr_count(), 1u);
+}
+
+}  // namespace
+}  // namespace vnet
