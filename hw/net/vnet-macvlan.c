@@ -224,50 +224,14 @@ struct VnetMacvlanPCI {
     VnetMacvlan vdev;
 };
 
-/* The lower named by 'lower=', in the same slot, this one a function 1..7. */
-static VnetFunc *vnet_macvlan_find_lower(VirtIOPCIProxy *vpci, const char *id,
-                                         Error **errp)
-{
-    PCIDevice *pci = PCI_DEVICE(vpci);
-    Object *obj;
-    VnetFunc *lower;
-
-    if (!id) {
-        error_setg(errp, "vnet-macvlan: property 'lower' is required: the id "
-                   "of a vnet-multi or vnet-macvlan device");
-        return NULL;
-    }
-    obj = object_resolve_path_component(machine_get_container("peripheral"),
-                                        id);
-    lower = obj ? vnet_func_of_proxy(obj) : NULL;
-    if (!lower || !lower->dev || !lower->root) {
-        error_setg(errp, "vnet-macvlan: property 'lower': '%s' is not a "
-                   "vnet-multi or vnet-macvlan device defined before this one",
-                   id);
-        return NULL;
-    }
-    if (PCI_FUNC(pci->devfn) == 0) {
-        error_setg(errp, "vnet-macvlan: property 'addr': a child is function "
-                   "1..7 of its lower's slot, not function 0");
-        return NULL;
-    }
-    if (pci_get_bus(pci) != pci_get_bus(PCI_DEVICE(obj)) ||
-        PCI_SLOT(pci->devfn) != PCI_SLOT(PCI_DEVICE(obj)->devfn)) {
-        error_setg(errp, "vnet-macvlan: property 'addr': %02x.%x is not in "
-                   "the slot of its lower '%s' (%02x)", PCI_SLOT(pci->devfn),
-                   PCI_FUNC(pci->devfn), id, PCI_SLOT(PCI_DEVICE(obj)->devfn));
-        return NULL;
-    }
-    return lower;
-}
-
 static void vnet_macvlan_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
     VnetMacvlanPCI *p = VNET_MACVLAN_PCI(vpci_dev);
     VnetFunc *f = VNET_FUNC(&p->vdev);
     DeviceState *qdev = DEVICE(vpci_dev);
 
-    p->vdev.lower_func = vnet_macvlan_find_lower(vpci_dev, p->vdev.lower, errp);
+    p->vdev.lower_func = vnet_pci_find_lower(vpci_dev, p->vdev.lower,
+                                             "vnet-macvlan", errp);
     if (!p->vdev.lower_func) {
         return;
     }

@@ -17,6 +17,7 @@
 #include "hw/virtio/virtio-net.h"
 #include "hw/virtio/virtio-pci.h"
 #include "hw/virtio/virtio-bus.h"
+#include "hw/pci/pci.h"
 #include "qemu/main-loop.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
@@ -290,6 +291,44 @@ void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
     dc->desc = desc;
     device_class_set_props(dc, vnet_pci_properties);
     VIRTIO_PCI_CLASS(klass)->realize = realize;
+}
+
+/* The lower named by 'lower=', in the same slot, this one a function 1..7. */
+VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
+                              const char *type, Error **errp)
+{
+    PCIDevice *pci = PCI_DEVICE(vpci);
+    Object *obj;
+    VnetFunc *lower;
+
+    if (!id) {
+        error_setg(errp, "%s: property 'lower' is required: the id "
+                   "of a vnet-multi or vnet child device", type);
+        return NULL;
+    }
+    obj = object_resolve_path_component(machine_get_container("peripheral"),
+                                        id);
+    lower = obj ? vnet_func_of_proxy(obj) : NULL;
+    if (!lower || !lower->dev || !lower->root) {
+        error_setg(errp, "%s: property 'lower': '%s' is not a "
+                   "vnet-multi or vnet child device defined before this one",
+                   type, id);
+        return NULL;
+    }
+    if (PCI_FUNC(pci->devfn) == 0) {
+        error_setg(errp, "%s: property 'addr': a child is function "
+                   "1..7 of its lower's slot, not function 0", type);
+        return NULL;
+    }
+    if (pci_get_bus(pci) != pci_get_bus(PCI_DEVICE(obj)) ||
+        PCI_SLOT(pci->devfn) != PCI_SLOT(PCI_DEVICE(obj)->devfn)) {
+        error_setg(errp, "%s: property 'addr': %02x.%x is not in the slot "
+                   "of its lower '%s' (%02x)", type, PCI_SLOT(pci->devfn),
+                   PCI_FUNC(pci->devfn), id,
+                   PCI_SLOT(PCI_DEVICE(obj)->devfn));
+        return NULL;
+    }
+    return lower;
 }
 
 /* The function behind a vnet PCI device (function 0 or a child), or NULL. */

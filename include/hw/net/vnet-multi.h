@@ -11,6 +11,7 @@
 #define HW_NET_VNET_MULTI_H
 
 #include "hw/virtio/virtio.h"
+#include "net/eth.h"
 #include "net/net.h"
 #include "qom/object.h"
 #include "vnet/vnet.h"
@@ -113,6 +114,8 @@ void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
 void vnet_multi_add_child(VnetMulti *root, VnetFunc *child);
 void vnet_multi_del_child(VnetMulti *root, VnetFunc *child);
 VnetFunc *vnet_func_of_proxy(Object *obj);
+VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
+                              const char *type, Error **errp);
 
 #define TYPE_VNET_MACVLAN "vnet-macvlan-device"
 OBJECT_DECLARE_SIMPLE_TYPE(VnetMacvlan, VNET_MACVLAN)

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Guest side of test-macvlan-vs-kernel.sh (sourced; MODE is set): builds the
-# same macvlan topology twice in one guest, once from the kernel's macvlan
-# over a veth, once from vnet-multi's functions, runs one traffic matrix on
-# both and fails where they differ.
+# Guest side of test-macvlan-vs-kernel.sh and test-ipvlan-vs-kernel.sh
+# (sourced; KIND is macvlan or ipvlan, MODE the macvlan mode or the ipvlan
+# l2 flag): builds the same topology twice in one guest, once from the
+# kernel's own driver over a veth, once from vnet-multi's functions (at PCI
+# 05.0, 05.1, 05.2), runs one traffic matrix on both and fails where they
+# differ.
 #
 #   ${P}low  the lower's own stack   10.9.0.1   (veth end / function 0)
 #   ${P}1    child 1                 10.9.0.11  (kernel macvlan / vnet-macvlan)
@@ -15,6 +17,16 @@ MAC_C1=02:00:00:00:01:01
 MAC_C2=02:00:00:00:01:02
 MAC_OUT=02:00:00:00:00:99
 MAC_SWPORT=02:00:00:00:00:98
+
+if_by_pci() { # FUNCTION (05.1) -> interface name in the initial namespace
+    for d in /sys/class/net/*; do
+        case $(readlink -f "$d/device/..") in
+            */0000:00:$1) basename "$d"; return ;;
+        esac
+    done
+    echo "no interface at PCI 00:$1" >&2
+    return 1
+}
 
 if_by_mac() { # MAC -> interface name in the initial namespace
     for d in /sys/class/net/*; do
@@ -65,13 +77,15 @@ neigh() { # NS IP MAC
 
 statics() { # P
     c1mac=$MAC_C1
-    if [ "$MODE" = passthru ]; then c1mac=$MAC_LOW; fi
+    c2mac=$MAC_C2
+    if [ "$MODE" = passthru ] || [ "$KIND" = ipvlan ]; then c1mac=$MAC_LOW; fi
+    if [ "$KIND" = ipvlan ]; then c2mac=$MAC_LOW; fi
     for ns in "$1low" "$1out" $(children "$1"); do
         if [ "$ns" != "$1low" ]; then neigh "$ns" 10.9.0.1 $MAC_LOW; fi
         if [ "$ns" != "$1out" ]; then neigh "$ns" 10.9.0.99 $MAC_OUT; fi
         if [ "$ns" != "$1"1 ]; then neigh "$ns" 10.9.0.11 $c1mac; fi
         if [ "$MODE" != passthru ] && [ "$ns" != "$1"2 ]; then
-            neigh "$ns" 10.9.0.12 $MAC_C2
+            neigh "$ns" 10.9.0.12 $c2mac
         fi
     done
 }
@@ -126,7 +140,9 @@ kernel_topology() {
     i=1
     for mac in $MAC_C1 $MAC_C2; do
         [ "$MODE" = passthru ] && [ $i = 2 ] && break
-        if [ "$MODE" = passthru ]; then
+        if [ "$KIND" = ipvlan ]; then
+            ip -n klow link add link klowdev name k$i type ipvlan mode l2 "$MODE"
+        elif [ "$MODE" = passthru ]; then
             ip -n klow link add link klowdev name k$i type macvlan mode passthru
         else
             ip -n klow link add link klowdev name k$i address $mac type macvlan mode "$MODE" $extra
@@ -141,20 +157,29 @@ kernel_topology() {
         i=$((i + 1))
     done
     statics k
+    announce k
+}
+
+# Each child announces its address once (a gratuitous ARP), as hosts do
+# when they come up: vnet-multi's ipvlan learns addresses from what a child
+# sends; the kernel's knows them already.
+announce() { # P
+    for ns in $(children "$1"); do
+        dev=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
+        ip netns exec "$ns" arping -q -U -c 1 -I "$dev" "10.9.0.1${ns#$1}" || true
+    done
 }
 
 # ---- vnet-multi's functions (the QEMU command line made them) ----
 vnet_topology() {
     switch v "$(if_by_mac $MAC_SWPORT)"
-    nsif vlow "$(if_by_mac $MAC_LOW)" 10.9.0.1
-    if [ "$MODE" = passthru ]; then
-        # The passthru child has the lower's MAC too: the one not moved yet.
-        nsif v1 "$(if_by_mac $MAC_LOW)" 10.9.0.11
-    else
-        nsif v1 "$(if_by_mac $MAC_C1)" 10.9.0.11
-        nsif v2 "$(if_by_mac $MAC_C2)" 10.9.0.12
+    nsif vlow "$(if_by_pci 05.0)" 10.9.0.1
+    nsif v1 "$(if_by_pci 05.1)" 10.9.0.11
+    if [ "$MODE" != passthru ]; then
+        nsif v2 "$(if_by_pci 05.2)" 10.9.0.12
     fi
     statics v
+    announce v
 }
 
 kernel_topology
@@ -175,7 +200,7 @@ for hairpin in on off; do
     matrix k > /tmp/kernel.txt
     matrix v > /tmp/vnet.txt
     echo
-    echo "macvlan mode $MODE, relay hairpin $hairpin: Linux kernel macvlan vs vnet-multi"
+    echo "$KIND mode $MODE, relay hairpin $hairpin: Linux kernel $KIND vs vnet-multi"
     printf '%-34s %-12s %-12s\n' "traffic" "kernel" "vnet-multi"
     while IFS='=' read -r what k; do
         v=$(grep -F "$what=" /tmp/vnet.txt | head -1 | cut -d= -f2)

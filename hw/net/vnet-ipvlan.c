@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-ipvlan: an ipvlan child of a vnet-multi lower port (or of one of its
+ * macvlan children), as its own PCI function 1..7 in the lower's slot. It
+ * carries the lower's MAC; libvnet's ipvlan tells the children apart by IP
+ * address, as Linux's drivers/net/ipvlan does.
+ *
+ *   -device vnet-ipvlan,lower=nic0,addr=5.1,mode=l2[,flags=bridge|private|vepa]
+ *           [,addrs=IP,,IP...][,queues=N][,mtu=N]
+ *
+ * Without addrs= the child's addresses are learned from what it sends.
+ * Modes l3 and l3s need the embedded IP layer on the lower (ip=, gw=) and
+ * are refused until it exists.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/qdev-properties.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-pci.h"
+#include "migration/vmstate.h"
+#include "qemu/sockets.h"
+#include "hw/net/vnet-multi.h"
+
+#define TYPE_VNET_IPVLAN "vnet-ipvlan-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetIpvlan, VNET_IPVLAN)
+
+struct VnetIpvlan {
+    VnetFunc parent_obj;
+    char *lower;
+    char *mode;
+    char *flags;
+    char *addrs;          /* fixed addresses, comma-separated */
+    VnetFunc *lower_func; /* resolved by the PCI function's realize */
+};
+
+static bool vnet_ipvlan_parse(VnetIpvlan *v, VnetIpvlanMode *mode,
+                              uint16_t *flags, Error **errp)
+{
+    if (!strcmp(v->mode, "l2")) {
+        *mode = VNET_IPVLAN_L2;
+    } else if (!strcmp(v->mode, "l3") || !strcmp(v->mode, "l3s")) {
+        error_setg(errp, "vnet-ipvlan: property 'mode': %s needs the "
+                   "embedded IP layer on the lower (ip=, gw=), which is not "
+                   "implemented yet; use mode=l2", v->mode);
+        return false;
+    } else {
+        error_setg(errp, "vnet-ipvlan: property 'mode' must be l2, l3 or l3s "
+                   "(not '%s')", v->mode);
+        return false;
+    }
+    if (!strcmp(v->flags, "bridge")) {
+        *flags = 0;
+    } else if (!strcmp(v->flags, "private")) {
+        *flags = VNET_IPVLAN_F_PRIVATE;
+    } else if (!strcmp(v->flags, "vepa")) {
+        *flags = VNET_IPVLAN_F_VEPA;
+    } else {
+        error_setg(errp, "vnet-ipvlan: property 'flags' must be bridge, "
+                   "private or vepa (not '%s')", v->flags);
+        return false;
+    }
+    return true;
+}
+
+/* Gives the child the addresses of addrs=; false (errp set) on a bad one. */
+static bool vnet_ipvlan_add_addrs(VnetFunc *f, const char *list, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(list, ",", -1);
+
+    for (char **p = parts; *p; p++) {
+        uint8_t a[16];
+        bool v6 = strchr(*p, ':') != NULL;
+
+        if (!**p) {
+            continue;
+        }
+        if (inet_pton(v6 ? AF_INET6 : AF_INET, *p, a) != 1) {
+            error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' is not an "
+                       "IPv4 or IPv6 address", *p);
+            return false;
+        }
+        for (char **q = parts; q < p; q++) {
+            if (!strcmp(*q, *p)) {
+                error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' is "
+                           "given twice", *p);
+                return false;
+            }
+        }
+        if (!vnet_ipvlan_add_addr(f->dev, a, v6)) {
+            error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' belongs to "
+                       "another ipvlan child of this lower (EADDRINUSE)", *p);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void vnet_ipvlan_rx_refilled(VnetFunc *f)
+{
+    /* Frames for a child are never held back: nothing to flush. */
+}
+
+static void vnet_ipvlan_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
+{
+    vnet_dev_get_mac(f->dev, mac);  /* always the lower's */
+}
+
+static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
+{
+    VnetIpvlan *v = VNET_IPVLAN(dev);
+    VnetFunc *f = VNET_FUNC(dev);
+    VnetFunc *lower = v->lower_func;
+    VnetIpvlanMode mode;
+    uint16_t flags;
+    const char *field = NULL;
+    char why[160];
+
+    assert(lower && lower->root);
+    if (!vnet_ipvlan_parse(v, &mode, &flags, errp)) {
+        return;
+    }
+    if (!f->mtu) {
+        f->mtu = VNET_FUNC(lower->root)->mtu;
+    }
+    if (!vnet_func_check_props(f, "vnet-ipvlan", errp)) {
+        return;
+    }
+    vnet_func_init_queues(f);
+    f->dev = vnet_ipvlan_new(lower->dev, f->name, f->mtu, mode, flags,
+                             &vnet_func_child_ops, f, why, sizeof(why), &field);
+    if (!f->dev) {
+        error_setg(errp, "vnet-ipvlan: property '%s': %s", field, why);
+        vnet_func_cleanup_queues(f);
+        return;
+    }
+    if (v->addrs && !vnet_ipvlan_add_addrs(f, v->addrs, errp)) {
+        vnet_dev_free(f->dev);
+        f->dev = NULL;
+        vnet_func_cleanup_queues(f);
+        return;
+    }
+    vnet_ipvlan_set_learning(f->dev, !v->addrs);
+    vnet_dev_get_mac(f->dev, f->mac);
+    vnet_dev_set_up(f->dev, false);  /* until its driver is ready */
+    vnet_multi_add_child(lower->root, f);
+    vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
+}
+
+static void vnet_ipvlan_unrealize(DeviceState *dev)
+{
+    VnetFunc *f = VNET_FUNC(dev);
+
+    if (f->root) {
+        vnet_multi_del_child(f->root, f);
+    }
+    vnet_func_cleanup_queues(f);
+    vnet_dev_free(f->dev);
+    f->dev = NULL;
+}
+
+/* Migration comes with the stack's vmstate (see vnet-multi.c). */
+static const VMStateDescription vmstate_vnet_ipvlan = {
+    .name = "vnet-ipvlan",
+    .unmigratable = 1,
+};
+
+static const Property vnet_ipvlan_properties[] = {
+    DEFINE_PROP_STRING("lower", VnetIpvlan, lower),
+    DEFINE_PROP_STRING("mode", VnetIpvlan, mode),
+    DEFINE_PROP_STRING("flags", VnetIpvlan, flags),
+    DEFINE_PROP_STRING("addrs", VnetIpvlan, addrs),
+    DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
+    DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 0),
+};
+
+static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+    VnetFuncClass *fc = VNET_FUNC_CLASS(klass);
+
+    device_class_set_props(dc, vnet_ipvlan_properties);
+    object_class_property_set_description(klass, "lower",
+        "id of the vnet-multi (or vnet-macvlan, vnet-ipvlan) device below");
+    object_class_property_set_description(klass, "mode",
+        "l2, l3 or l3s (default l3, as 'ip link'; only l2 is implemented)");
+    object_class_property_set_description(klass, "flags",
+        "bridge, private or vepa (default bridge); the port's, as in Linux");
+    object_class_property_set_description(klass, "addrs",
+        "the child's IPv4/IPv6 addresses, comma-separated (',,' on the "
+        "command line); without it they are learned from what it sends");
+    object_class_property_set_description(klass, "queues",
+        "RX/TX queue pairs, 1..16 (default 1)");
+    object_class_property_set_description(klass, "mtu",
+        "MTU offered to the guest, 68..the lower's (default: the lower's)");
+    dc->vmsd = &vmstate_vnet_ipvlan;
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+    vdc->realize = vnet_ipvlan_realize;
+    vdc->unrealize = vnet_ipvlan_unrealize;
+    fc->rx_refilled = vnet_ipvlan_rx_refilled;
+    fc->conf_mac = vnet_ipvlan_conf_mac;
+}
+
+static void vnet_ipvlan_instance_init(Object *obj)
+{
+    VnetIpvlan *v = VNET_IPVLAN(obj);
+
+    v->mode = g_strdup("l3");
+    v->flags = g_strdup("bridge");
+}
+
+static const TypeInfo vnet_ipvlan_info = {
+    .name = TYPE_VNET_IPVLAN,
+    .parent = TYPE_VNET_FUNC,
+    .instance_size = sizeof(VnetIpvlan),
+    .instance_init = vnet_ipvlan_instance_init,
+    .class_init = vnet_ipvlan_class_init,
+};
+
+/* ---- the PCI function ---- */
+
+#define TYPE_VNET_IPVLAN_PCI "vnet-ipvlan-base"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetIpvlanPCI, VNET_IPVLAN_PCI)
+
+struct VnetIpvlanPCI {
+    VirtIOPCIProxy parent_obj;
+    VnetIpvlan vdev;
+};
+
+static void vnet_ipvlan_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
+{
+    VnetIpvlanPCI *p = VNET_IPVLAN_PCI(vpci_dev);
+    VnetFunc *f = VNET_FUNC(&p->vdev);
+    DeviceState *qdev = DEVICE(vpci_dev);
+
+    p->vdev.lower_func = vnet_pci_find_lower(vpci_dev, p->vdev.lower,
+                                             "vnet-ipvlan", errp);
+    if (!p->vdev.lower_func) {
+        return;
+    }
+    f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
+    vnet_pci_realize_func(vpci_dev, f, errp);
+}
+
+static void vnet_ipvlan_pci_class_init(ObjectClass *klass, void *data)
+{
+    vnet_pci_class_init_common(klass, "vnet-ipvlan: an ipvlan child of a "
+                               "vnet-multi lower, as its own PV NIC function",
+                               vnet_ipvlan_pci_realize);
+}
+
+static void vnet_ipvlan_pci_instance_init(Object *obj)
+{
+    VnetIpvlanPCI *p = VNET_IPVLAN_PCI(obj);
+
+    virtio_instance_init_common(obj, &p->vdev, sizeof(p->vdev),
+                                TYPE_VNET_IPVLAN);
+}
+
+static const VirtioPCIDeviceTypeInfo vnet_ipvlan_pci_info = {
+    .base_name = TYPE_VNET_IPVLAN_PCI,
+    .non_transitional_name = "vnet-ipvlan",
+    .instance_size = sizeof(VnetIpvlanPCI),
+    .instance_init = vnet_ipvlan_pci_instance_init,
+    .class_init = vnet_ipvlan_pci_class_init,
+};
+
+static void vnet_ipvlan_register_types(void)
+{
+    type_register_static(&vnet_ipvlan_info);
+    virtio_pci_types_register(&vnet_ipvlan_pci_info);
+}
+
+type_init(vnet_ipvlan_register_types)
