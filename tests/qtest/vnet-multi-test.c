@@ -746,6 +746,41 @@ static void test_macvlan_link_follows_uplink(void)
     stop_with_children(&f, &a, &b);
 }
 
+/* ---- vnet-ipvlan children ---- */
+
+/* ipvlan children carry the lower's MAC; a frame from the uplink goes to
+ * the child owning its destination IP (here fixed with addrs=). */
+static void test_ipvlan_delivers_by_address(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64], mac[6];
+    uint64_t bufb;
+    uint32_t head, idx, len;
+    size_t n;
+
+    fixture_start(&f, 1,
+                  " -device vnet-ipvlan,id=a,lower=nic0,addr=4.1,mode=l2,"
+                  "addrs=10.0.2.16"
+                  " -device vnet-ipvlan,id=b,lower=nic0,addr=4.2,mode=l2,"
+                  "addrs=10.0.2.17");
+    fixture_attach(&a, &f, 1, 1);
+    fixture_attach(&b, &f, 2, 1);
+    fixture_drive(&f, 0);
+    fixture_drive(&a, 0);
+    fixture_drive(&b, 0);
+    read_mac(&a, mac);
+    g_assert_cmpmem(mac, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    post_rx(&a, 0, guest_alloc(a.alloc, 2048), 2048);
+    bufb = guest_alloc(b.alloc, 2048);
+    head = post_rx(&b, 0, bufb, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a000211, 80, 40000);  /* to .17 */
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(b.qts, b.dev, rxq(&b, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    g_assert_false(qvirtqueue_get_buf(a.qts, rxq(&a, 0), &idx, &len));
+    stop_with_children(&f, &a, &b);
+}
+
 /* Start QEMU with `args`; it must exit non-zero naming `property`. */
 static void assert_refused(const char *args, const char *property)
 {
@@ -806,6 +841,29 @@ static void test_macvlan_bad_properties_refused(void)
                    "mode=source,macaddr=52:54", "macaddr");
 }
 
+static void test_ipvlan_bad_properties_refused(void)
+{
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1,mode=l4",
+                   "mode");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1", "mode");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1,mode=l2,"
+                   "flags=loud", "flags");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1,mode=l2,"
+                   "addrs=10.0.2.300", "addrs");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1,mode=l2,"
+                   "addrs=10.0.2.16,,10.0.2.16", "addrs");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1,mode=l2,"
+                   "addrs=fd00::1 -device vnet-ipvlan,lower=nic0,addr=4.2,"
+                   "mode=l2,addrs=fd00::1", "addrs");
+    /* One kind of upper per lower: a device holds one rx_handler. */
+    assert_refused(LOWER "-device vnet-macvlan,lower=nic0,addr=4.1 "
+                   "-device vnet-ipvlan,lower=nic0,addr=4.2,mode=l2", "lower");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=4.1,mode=l2 "
+                   "-device vnet-macvlan,lower=nic0,addr=4.2", "lower");
+    assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=5.1,mode=l2",
+                   "addr");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -843,5 +901,9 @@ int main(int argc, char **argv)
                    test_macvlan_link_follows_uplink);
     qtest_add_func("/vnet-multi/macvlan/bad-properties-refused",
                    test_macvlan_bad_properties_refused);
+    qtest_add_func("/vnet-multi/ipvlan/delivers-by-address",
+                   test_ipvlan_delivers_by_address);
+    qtest_add_func("/vnet-multi/ipvlan/bad-properties-refused",
+                   test_ipvlan_bad_properties_refused);
     return g_test_run();
 }
