@@ -10,23 +10,26 @@
 namespace vnet {
 
 enum class DropReason : std::uint8_t {
-    tx_runt,             // shorter than an Ethernet header
-    tx_oversize,         // longer than the device's MTU allows
-    tx_no_buffer,        // packet pool exhausted
-    tx_link_down,        // device or its carrier down
-    rx_runt,             // shorter than an Ethernet header
-    rx_link_down,        // device down
-    rx_filtered,         // destination not accepted by the RX filter
-    rx_exact_unclaimed,  // rx_handler said EXACT and nothing was bound to us
-    rx_nesting_limit,    // rx_handler chain deeper than kMaxNesting
-    rx_no_buffer,        // no room in the receiving function's ring
-    rx_upper_down,       // unicast for an upper device that is down
-    rx_bc_backlog_full,  // broadcast backlog at its bound (bc_queue_len)
-    rx_no_clone_buffer,  // packet pool exhausted copying for deferred work
-    fwd_dropped,         // dev_forward: target down or frame too long
-    tx_private,          // ipvlan private flag: no traffic between siblings
-    tx_no_route,         // ipvlan L3: no IP layer on the lower to route it
-    tx_addr_busy,        // ipvlan: source address owned by a sibling
+    tx_runt,              // shorter than an Ethernet header
+    tx_oversize,          // longer than the device's MTU allows
+    tx_no_buffer,         // packet pool exhausted
+    tx_link_down,         // device or its carrier down
+    rx_runt,              // shorter than an Ethernet header
+    rx_link_down,         // device down
+    rx_filtered,          // destination not accepted by the RX filter
+    rx_exact_unclaimed,   // rx_handler said EXACT and nothing was bound to us
+    rx_nesting_limit,     // rx_handler chain deeper than kMaxNesting
+    rx_no_buffer,         // no room in the receiving function's ring
+    rx_upper_down,        // unicast for an upper device that is down
+    rx_bc_backlog_full,   // broadcast backlog at its bound (bc_queue_len)
+    rx_no_clone_buffer,   // packet pool exhausted copying for deferred work
+    fwd_dropped,          // dev_forward: target down or frame too long
+    tx_private,           // ipvlan private flag: no traffic between siblings
+    tx_no_route,          // ipvlan L3: no IP layer on the lower to route it
+    tx_addr_busy,         // ipvlan: source address owned by a sibling
+    tx_neigh_queue_full,  // waiting for neighbour resolution: queue at its bound
+    tx_neigh_failed,      // neighbour resolution failed: queued packets dropped
+    tx_neigh_table_full,  // neighbour table at its bound
     count_
 };
 

@@ -40,6 +40,12 @@ const char* drop_reason_name(DropReason r) {
             return "tx-no-route";
         case DropReason::tx_addr_busy:
             return "tx-addr-busy";
+        case DropReason::tx_neigh_queue_full:
+            return "tx-neigh-queue-full";
+        case DropReason::tx_neigh_failed:
+            return "tx-neigh-failed";
+        case DropReason::tx_neigh_table_full:
+            return "tx-neigh-table-full";
         case DropReason::count_:
             break;
     }

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The neighbour table (see neighbour.h): resolution with a bounded queue,
+// retransmission, ageing.
+#include "vnet/neighbour.h"
+
+namespace vnet {
+
+void NeighTable::enqueue(Entry& e, PacketRef pkt) {
+    if (!pkt) {
+        return;
+    }
+    if (e.queued == kNeighQueueLen) {
+        // Linux drops the oldest (__neigh_event_send); so do we.
+        for (std::size_t i = 1; i < kNeighQueueLen; ++i) {
+            e.queue[i - 1] = std::move(e.queue[i]);
+        }
+        --e.queued;
+        counters_.drop(DropReason::tx_neigh_queue_full);
+    }
+    e.queue[e.queued++] = std::move(pkt);
+}
+
+void NeighTable::drop_queue(Entry& e, DropReason why) {
+    for (std::size_t i = 0; i < e.queued; ++i) {
+        e.queue[i].reset();
+        counters_.drop(why);
+    }
+    e.queued = 0;
+}
+
+std::optional<MacAddr> NeighTable::resolve(const IpAddr& ip, PacketRef& pkt) {
+    const std::uint64_t now = clock_.now_ms();
+    auto it = entries_.find(ip);
+    if (it == entries_.end()) {
+        if (entries_.size() >= kNeighMaxEntries) {
+            counters_.drop(DropReason::tx_neigh_table_full);
+            pkt.reset();
+            return std::nullopt;
+        }
+        it = entries_.emplace(ip, Entry{}).first;  // once per neighbour
+        Entry& e = it->second;
+        e.updated_ms = now;
+        e.probes = 1;
+        enqueue(e, std::move(pkt));
+        ops_.solicit(ip);
+        return std::nullopt;
+    }
+    Entry& e = it->second;
+    switch (e.state) {
+        case NeighState::reachable:
+            return e.mac;
+        case NeighState::stale:
+            // Use it, and ask again (NUD_STALE -> NUD_DELAY/PROBE).
+            e.state = NeighState::probe;
+            e.updated_ms = now;
+            e.probes = 1;
+            ops_.solicit(ip);
+            return e.mac;
+        case NeighState::probe:
+            return e.mac;
+        case NeighState::incomplete:
+            break;
+    }
+    enqueue(e, std::move(pkt));
+    return std::nullopt;
+}
+
+void NeighTable::confirm(const IpAddr& ip, const MacAddr& mac) {
+    auto it = entries_.find(ip);
+    if (it == entries_.end()) {
+        return;  // not asked for: Linux does not create entries from replies
+    }
+    Entry& e = it->second;
+    e.state = NeighState::reachable;
+    e.mac = mac;
+    e.updated_ms = clock_.now_ms();
+    e.probes = 0;
+    for (std::size_t i = 0; i < e.queued; ++i) {
+        ops_.transmit(*e.queue[i], mac);
+        e.queue[i].reset();
+    }
+    e.queued = 0;
+}
+
+void NeighTable::run_timers() {
+    const std::uint64_t now = clock_.now_ms();
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        Entry& e = it->second;
+        const std::uint64_t age = now - e.updated_ms;
+        bool forget = false;
+        switch (e.state) {
+            case NeighState::reachable:
+                if (age >= kNeighReachableMs) {
+                    e.state = NeighState::stale;
+                }
+                break;
+            case NeighState::stale:
+                break;
+            case NeighState::incomplete:
+            case NeighState::probe:
+                if (age >= kNeighRetransMs) {
+                    if (e.probes >= kNeighMaxProbes) {
+                        forget = true;
+                    } else {
+                        ++e.probes;
+                        e.updated_ms = now;
+                        ops_.solicit(it->first);
+                    }
+                }
+                break;
+        }
+        if (forget) {
+            drop_queue(e, DropReason::tx_neigh_failed);
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+std::optional<NeighState> NeighTable::state(const IpAddr& ip) const {
+    auto it = entries_.find(ip);
+    return it == entries_.end() ? std::nullopt : std::optional(it->second.state);
+}
+
+}  // namespace vnet
