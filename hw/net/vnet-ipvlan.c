@@ -97,11 +97,6 @@ static bool vnet_ipvlan_add_addrs(VnetFunc *f, const char *list, Error **errp)
     return true;
 }
 
-static void vnet_ipvlan_rx_refilled(VnetFunc *f)
-{
-    /* Frames for a child are never held back: nothing to flush. */
-}
-
 static void vnet_ipvlan_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     vnet_dev_get_mac(f->dev, mac);  /* always the lower's */
@@ -142,22 +137,7 @@ static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
         return;
     }
     vnet_ipvlan_set_learning(f->dev, !v->addrs);
-    vnet_dev_get_mac(f->dev, f->mac);
-    vnet_dev_set_up(f->dev, false);  /* until its driver is ready */
-    vnet_multi_add_child(lower->root, f);
-    vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
-}
-
-static void vnet_ipvlan_unrealize(DeviceState *dev)
-{
-    VnetFunc *f = VNET_FUNC(dev);
-
-    if (f->root) {
-        vnet_multi_del_child(f->root, f);
-    }
-    vnet_func_cleanup_queues(f);
-    vnet_dev_free(f->dev);
-    f->dev = NULL;
+    vnet_child_attach(f, lower);
 }
 
 /* Migration comes with the stack's vmstate (see vnet-multi.c). */
@@ -198,8 +178,8 @@ static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
     dc->vmsd = &vmstate_vnet_ipvlan;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_ipvlan_realize;
-    vdc->unrealize = vnet_ipvlan_unrealize;
-    fc->rx_refilled = vnet_ipvlan_rx_refilled;
+    vdc->unrealize = vnet_child_unrealize;
+    fc->rx_refilled = vnet_child_rx_refilled;
     fc->conf_mac = vnet_ipvlan_conf_mac;
 }
 
@@ -232,16 +212,9 @@ struct VnetIpvlanPCI {
 static void vnet_ipvlan_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
     VnetIpvlanPCI *p = VNET_IPVLAN_PCI(vpci_dev);
-    VnetFunc *f = VNET_FUNC(&p->vdev);
-    DeviceState *qdev = DEVICE(vpci_dev);
 
-    p->vdev.lower_func = vnet_pci_find_lower(vpci_dev, p->vdev.lower,
-                                             "vnet-ipvlan", errp);
-    if (!p->vdev.lower_func) {
-        return;
-    }
-    f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
-    vnet_pci_realize_func(vpci_dev, f, errp);
+    vnet_child_pci_realize(vpci_dev, VNET_FUNC(&p->vdev), p->vdev.lower,
+                           &p->vdev.lower_func, "vnet-ipvlan", errp);
 }
 
 static void vnet_ipvlan_pci_class_init(ObjectClass *klass, void *data)

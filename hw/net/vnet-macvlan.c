@@ -77,12 +77,6 @@ static uint8_t *vnet_macvlan_parse_macaddr(const char *s, size_t *n,
     return g_steal_pointer(&macs);
 }
 
-static void vnet_macvlan_rx_refilled(VnetFunc *f)
-{
-    /* Frames for a child are never held back (they are dropped and counted
-     * when its ring is full), so there is nothing to flush. */
-}
-
 static void vnet_macvlan_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     VnetMacvlan *m = VNET_MACVLAN(f);
@@ -137,24 +131,9 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     if (n_macs) {
         vnet_macvlan_macaddr(f->dev, VNET_MACADDR_SET, macs, n_macs);
     }
+    vnet_child_attach(f, lower);
     /* passthru takes the lower's MAC; reset must restore that one. */
-    vnet_dev_get_mac(f->dev, f->mac);
     memcpy(m->mac.a, f->mac, ETH_ALEN);
-    vnet_dev_set_up(f->dev, false);  /* until its driver is ready */
-    vnet_multi_add_child(lower->root, f);
-    vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
-}
-
-static void vnet_macvlan_unrealize(DeviceState *dev)
-{
-    VnetFunc *f = VNET_FUNC(dev);
-
-    if (f->root) {
-        vnet_multi_del_child(f->root, f);
-    }
-    vnet_func_cleanup_queues(f);
-    vnet_dev_free(f->dev);
-    f->dev = NULL;
 }
 
 /* Migration comes with the stack's vmstate (see vnet-multi.c). */
@@ -194,8 +173,8 @@ static void vnet_macvlan_class_init(ObjectClass *klass, void *data)
     dc->vmsd = &vmstate_vnet_macvlan;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_macvlan_realize;
-    vdc->unrealize = vnet_macvlan_unrealize;
-    fc->rx_refilled = vnet_macvlan_rx_refilled;
+    vdc->unrealize = vnet_child_unrealize;
+    fc->rx_refilled = vnet_child_rx_refilled;
     fc->conf_mac = vnet_macvlan_conf_mac;
 }
 
@@ -227,16 +206,9 @@ struct VnetMacvlanPCI {
 static void vnet_macvlan_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
     VnetMacvlanPCI *p = VNET_MACVLAN_PCI(vpci_dev);
-    VnetFunc *f = VNET_FUNC(&p->vdev);
-    DeviceState *qdev = DEVICE(vpci_dev);
 
-    p->vdev.lower_func = vnet_pci_find_lower(vpci_dev, p->vdev.lower,
-                                             "vnet-macvlan", errp);
-    if (!p->vdev.lower_func) {
-        return;
-    }
-    f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
-    vnet_pci_realize_func(vpci_dev, f, errp);
+    vnet_child_pci_realize(vpci_dev, VNET_FUNC(&p->vdev), p->vdev.lower,
+                           &p->vdev.lower_func, "vnet-macvlan", errp);
 }
 
 static void vnet_macvlan_pci_class_init(ObjectClass *klass, void *data)

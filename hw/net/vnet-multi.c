@@ -273,6 +273,51 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
     vnet_pci_realize_func(vpci_dev, f, errp);
 }
 
+/* ---- what the children (vnet-macvlan, vnet-ipvlan) share ---- */
+
+/* The end of a child's realize: its MAC, down until its driver is ready,
+ * registered with function 0, carrier as the lower's. */
+void vnet_child_attach(VnetFunc *f, VnetFunc *lower)
+{
+    vnet_dev_get_mac(f->dev, f->mac);
+    vnet_dev_set_up(f->dev, false);
+    vnet_multi_add_child(lower->root, f);
+    vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
+}
+
+void vnet_child_unrealize(DeviceState *dev)
+{
+    VnetFunc *f = VNET_FUNC(dev);
+
+    if (f->root) {
+        vnet_multi_del_child(f->root, f);
+    }
+    vnet_func_cleanup_queues(f);
+    vnet_dev_free(f->dev);
+    f->dev = NULL;
+}
+
+void vnet_child_rx_refilled(VnetFunc *f)
+{
+    /* Frames for a child are never held back (a full ring drops and
+     * counts), so there is nothing to flush. */
+}
+
+/* A child's PCI realize: find its lower, name it, realize the function. */
+void vnet_child_pci_realize(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
+                            const char *lower, VnetFunc **lower_func,
+                            const char *type, Error **errp)
+{
+    DeviceState *qdev = DEVICE(vpci_dev);
+
+    *lower_func = vnet_pci_find_lower(vpci_dev, lower, type, errp);
+    if (!*lower_func) {
+        return;
+    }
+    f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
+    vnet_pci_realize_func(vpci_dev, f, errp);
+}
+
 /* What every vnet PCI function shares: virtio-net's IDs, no option ROM,
  * the transport properties. */
 void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,

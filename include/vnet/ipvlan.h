@@ -167,6 +167,7 @@ class IpvlanDev final : public XmitOps {
     friend class IpvlanPort;
     IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
               std::shared_ptr<IpvlanPort> port);
+    std::optional<XmitResult> to_sibling(Packet& pkt);
     XmitResult xmit_l2(Packet& pkt);
     XmitResult xmit_l3(Packet& pkt);
     void rcv_local(Packet& pkt);

@@ -173,20 +173,29 @@ void IpvlanDev::rcv_local(Packet& pkt) {
     dev_forward(dev_, pkt);
 }
 
+// The sibling part of both xmit modes: if a sibling owns the destination,
+// hand it over (ipvlan_rcv_frame, local) or, with the private flag, drop.
+std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt) {
+    auto a = ipvlan_l3_addr(pkt.bytes(), true);
+    IpvlanDev* owner = a ? port_->addr_lookup(*a) : nullptr;
+    if (!owner) {
+        return std::nullopt;
+    }
+    if (port_->is_private()) {
+        dev_.counters().drop(DropReason::tx_private);
+        return XmitResult::dropped;
+    }
+    owner->rcv_local(pkt);
+    return XmitResult::sent;
+}
+
 XmitResult IpvlanDev::xmit_l2(Packet& pkt) {
     IpvlanPort& port = *port_;
     const MacAddr dst = MacAddr::from(pkt.data());
     if (!port.is_vepa() && dst == MacAddr::from(pkt.data() + kEthAlen)) {
         // To the shared MAC: a sibling or the lower itself.
-        if (auto a = ipvlan_l3_addr(pkt.bytes(), true)) {
-            if (IpvlanDev* owner = port.addr_lookup(*a)) {
-                if (port.is_private()) {
-                    dev_.counters().drop(DropReason::tx_private);
-                    return XmitResult::dropped;
-                }
-                owner->rcv_local(pkt);
-                return XmitResult::sent;
-            }
+        if (auto r = to_sibling(pkt)) {
+            return *r;
         }
         return dev_forward(port.lower(), pkt) == RxResult::dropped ? XmitResult::dropped
                                                                    : XmitResult::sent;
@@ -201,15 +210,8 @@ XmitResult IpvlanDev::xmit_l2(Packet& pkt) {
 XmitResult IpvlanDev::xmit_l3(Packet& pkt) {
     IpvlanPort& port = *port_;
     if (!port.is_vepa()) {
-        if (auto a = ipvlan_l3_addr(pkt.bytes(), true)) {
-            if (IpvlanDev* owner = port.addr_lookup(*a)) {
-                if (port.is_private()) {
-                    dev_.counters().drop(DropReason::tx_private);
-                    return XmitResult::dropped;
-                }
-                owner->rcv_local(pkt);
-                return XmitResult::sent;
-            }
+        if (auto r = to_sibling(pkt)) {
+            return *r;
         }
     }
     if (!port.outbound_) {

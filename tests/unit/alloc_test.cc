@@ -53,6 +53,22 @@ class CountingWindow {
     long allocs() const { return g_allocs.load(); }
 };
 
+// Runs `traffic` once to warm up, then kRounds times counting allocations;
+// returns them and how many deliveries the counted rounds made.
+constexpr int kRounds = 1000;
+
+template <typename Fn>
+std::pair<long, long> count_allocations(Sink& sink, Fn traffic) {
+    traffic();  // warm-up: the pool makes its buffers
+    const long before = sink.delivered;
+    CountingWindow w;
+    for (int i = 0; i < kRounds; ++i) {
+        traffic();
+    }
+    const long allocs = w.allocs();
+    return {allocs, sink.delivered - before};
+}
+
 TEST(NoAllocation, MacvlanFastPathAfterWarmUp) {
     Sink sink;
     PacketPool pool(2048, 64);
@@ -85,20 +101,11 @@ TEST(NoAllocation, MacvlanFastPathAfterWarmUp) {
         }
         wq.run_pending();
     };
-    traffic();  // warm-up: the pool makes its buffers
-    const long before = sink.delivered;
-    long allocs;
-    {
-        CountingWindow w;
-        for (int i = 0; i < 1000; ++i) {
-            traffic();
-        }
-        allocs = w.allocs();
-    }
+    const auto [allocs, delivered] = count_allocations(sink, traffic);
     EXPECT_EQ(allocs, 0);
     // And the traffic did flow: B, B's broadcast copy, A, and A, B, lower
     // for the outside broadcast: 6 deliveries a round.
-    EXPECT_EQ(sink.delivered - before, 6 * 1000);
+    EXPECT_EQ(delivered, 6 * kRounds);
 }
 
 TEST(NoAllocation, IpvlanL2FastPathAfterWarmUp) {
@@ -140,19 +147,10 @@ TEST(NoAllocation, IpvlanL2FastPathAfterWarmUp) {
         }
         wq.run_pending();
     };
-    traffic();
-    const long before = sink.delivered;
-    long allocs;
-    {
-        CountingWindow w;
-        for (int i = 0; i < 1000; ++i) {
-            traffic();
-        }
-        allocs = w.allocs();
-    }
+    const auto [allocs, delivered] = count_allocations(sink, traffic);
     EXPECT_EQ(allocs, 0);
     // B; A; and lower, A, B for the outside broadcast: 5 a round.
-    EXPECT_EQ(sink.delivered - before, 5 * 1000);
+    EXPECT_EQ(delivered, 5 * kRounds);
 }
 
 TEST(NoAllocation, CounterSeesAnAllocation) {

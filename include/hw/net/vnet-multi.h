@@ -116,6 +116,12 @@ void vnet_multi_del_child(VnetMulti *root, VnetFunc *child);
 VnetFunc *vnet_func_of_proxy(Object *obj);
 VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                               const char *type, Error **errp);
+void vnet_child_attach(VnetFunc *f, VnetFunc *lower);
+void vnet_child_unrealize(DeviceState *dev);
+void vnet_child_rx_refilled(VnetFunc *f);
+void vnet_child_pci_realize(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
+                            const char *lower, VnetFunc **lower_func,
+                            const char *type, Error **errp);
 
 #define TYPE_VNET_MACVLAN "vnet-macvlan-device"
 OBJECT_DECLARE_SIMPLE_TYPE(VnetMacvlan, VNET_MACVLAN)
