@@ -30,6 +30,7 @@ enum class DropReason : std::uint8_t {
     tx_neigh_queue_full,  // waiting for neighbour resolution: queue at its bound
     tx_neigh_failed,      // neighbour resolution failed: queued packets dropped
     tx_neigh_table_full,  // neighbour table at its bound
+    tx_l3_not_ip,         // ipvlan L3: group frame or not IPv4/IPv6 (Linux drops)
     count_
 };
 

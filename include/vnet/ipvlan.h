@@ -72,6 +72,9 @@ class IpvlanDev;
 class L3Outbound {
   public:
     virtual XmitResult outbound(IpvlanDev& from, Packet& pkt) = 0;
+    // Sees every frame arriving on the lower of an L3/L3S port first (the
+    // IP layer learns its neighbours from ARP and NA there).
+    virtual void snoop(const Packet& pkt) { (void)pkt; }
 
   protected:
     ~L3Outbound() = default;

@@ -68,7 +68,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 20
+#define VNET_DROP_REASONS 21
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;

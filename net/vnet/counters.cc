@@ -46,6 +46,8 @@ const char* drop_reason_name(DropReason r) {
             return "tx-neigh-failed";
         case DropReason::tx_neigh_table_full:
             return "tx-neigh-table-full";
+        case DropReason::tx_l3_not_ip:
+            return "tx-l3-not-ip";
         case DropReason::count_:
             break;
     }

@@ -58,6 +58,16 @@ std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool u
 
 namespace {
 
+bool is_nd(std::span<const std::uint8_t> frame) {
+    auto eth = wire::EthernetView::parse(frame);
+    auto ip = eth ? wire::Ipv6View::parse(eth->payload()) : std::nullopt;
+    if (!ip || ip->next_header() != wire::kIpProtoIcmpv6 || ip->payload().empty()) {
+        return false;
+    }
+    const std::uint8_t t = ip->payload()[0];
+    return t == wire::kNdNeighborSolicit || t == wire::kNdNeighborAdvert;
+}
+
 PacketType group_type(const Packet& pkt) {
     return MacAddr::from(pkt.data()).is_broadcast() ? PacketType::broadcast : PacketType::multicast;
 }
@@ -155,8 +165,14 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             }
             return port->handle_l3(pkt);
         case IpvlanMode::l3:
+            if (port->outbound_) {
+                port->outbound_->snoop(*pkt);
+            }
             return port->handle_l3(pkt);
         case IpvlanMode::l3s:
+            if (port->outbound_) {
+                port->outbound_->snoop(*pkt);
+            }
             // Linux hands l3s frames to the children at the IP layer
             // (l3mdev hooks), not here.
             return RxHandlerResult::pass;
@@ -209,7 +225,12 @@ XmitResult IpvlanDev::xmit_l2(Packet& pkt) {
 
 XmitResult IpvlanDev::xmit_l3(Packet& pkt) {
     IpvlanPort& port = *port_;
-    if (!port.is_vepa()) {
+    // Address resolution is the IP layer's to answer (the guest's
+    // interface is not NOARP as a Linux L3 ipvlan is), before any lookup.
+    const std::uint16_t type = wire::load_be16(pkt.data() + 12);
+    const bool resolution =
+        type == wire::kEthPArp || (type == wire::kEthPIpv6 && is_nd(pkt.bytes()));
+    if (!port.is_vepa() && !resolution) {
         if (auto r = to_sibling(pkt)) {
             return *r;
         }

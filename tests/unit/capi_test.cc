@@ -153,7 +153,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "tx-neigh-table-full");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "tx-l3-not-ip");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 

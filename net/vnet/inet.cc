@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The lower's embedded IP layer (see inet.h): ipvlan_process_outbound's
+// route and neighbour step, and the answers to an L3 child's ARP and
+// neighbour solicitations.
+#include "vnet/inet.h"
+
+#include <algorithm>
+
+#include "vnet/dev.h"
+#include "vnet/wire/arp.h"
+#include "vnet/wire/ethernet.h"
+#include "vnet/wire/icmpv6.h"
+#include "vnet/wire/ipv4.h"
+#include "vnet/wire/ipv6.h"
+
+namespace vnet {
+
+namespace {
+
+bool in_prefix(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, unsigned prefix) {
+    for (unsigned bit = 0; bit < prefix && bit < a.size() * 8; bit += 8) {
+        const unsigned n = std::min(8u, prefix - bit);
+        const std::uint8_t mask = static_cast<std::uint8_t>(0xff00 >> n);
+        if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The solicited-node multicast address of RFC 4291 §2.7.1 and its MAC.
+wire::Ipv6Addr solicited_node(const IpAddr& target) {
+    wire::Ipv6Addr a{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff};
+    std::copy(target.bytes.begin() + 13, target.bytes.begin() + 16, a.begin() + 13);
+    return a;
+}
+
+MacAddr ipv6_multicast_mac(const wire::Ipv6Addr& a) {
+    return MacAddr{{0x33, 0x33, a[12], a[13], a[14], a[15]}};
+}
+
+// A link-local address from the MAC (RFC 4291 appendix A), for neighbour
+// solicitations when the lower has no IPv6 address of its own.
+wire::Ipv6Addr link_local(const MacAddr& m) {
+    return {0xfe,       0x80,       0,
+            0,          0,          0,
+            0,          0,          static_cast<std::uint8_t>(m.bytes[0] ^ 2),
+            m.bytes[1], m.bytes[2], 0xff,
+            0xfe,       m.bytes[3], m.bytes[4],
+            m.bytes[5]};
+}
+
+std::optional<IpAddr> l3_dst(const wire::EthernetView& eth) {
+    if (eth.ethertype() == wire::kEthPIpv4) {
+        if (auto ip = wire::Ipv4View::parse(eth.payload())) {
+            return IpAddr::v4(ip->dst());
+        }
+    } else if (eth.ethertype() == wire::kEthPIpv6) {
+        if (auto ip = wire::Ipv6View::parse(eth.payload())) {
+            return IpAddr::v6of(ip->dst());
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+InetLayer::InetLayer(NetDevice& lower, PacketPool& pool, const Clock& clock, const InetConfig& cfg)
+    : lower_(lower), pool_(pool), cfg_(cfg), neigh_(clock, *this, lower.counters()) {}
+
+std::optional<IpAddr> InetLayer::next_hop(const IpAddr& dst) const {
+    if (!dst.v6) {
+        const std::span<const std::uint8_t> d(dst.bytes.data(), 4);
+        if (cfg_.ip4 && in_prefix(d, *cfg_.ip4, cfg_.prefix4)) {
+            return dst;
+        }
+        return cfg_.gw4 ? std::optional(IpAddr::v4(*cfg_.gw4)) : std::nullopt;
+    }
+    const bool link_local_dst = dst.bytes[0] == 0xfe && (dst.bytes[1] & 0xc0) == 0x80;
+    if (link_local_dst || (cfg_.ip6 && in_prefix(dst.bytes, *cfg_.ip6, cfg_.prefix6))) {
+        return dst;
+    }
+    return cfg_.gw6 ? std::optional(IpAddr::v6of(*cfg_.gw6)) : std::nullopt;
+}
+
+void InetLayer::solicit(const IpAddr& target) {
+    PacketRef p = pool_.alloc();
+    if (!p) {
+        lower_.counters().drop(DropReason::tx_no_buffer);
+        return;
+    }
+    if (!target.v6) {
+        std::uint8_t* f = p->put(wire::kEthHlen + wire::kArpLen);
+        wire::EthernetRepr{MacAddr::broadcast(), lower_.mac(), wire::kEthPArp, std::nullopt}.emit(
+            f);
+        wire::ArpRepr req{.op = wire::kArpOpRequest,
+                          .sha = lower_.mac(),
+                          .spa = cfg_.ip4.value_or(wire::Ipv4Addr{}),
+                          .tha = {},
+                          .tpa = {}};
+        std::copy(target.bytes.begin(), target.bytes.begin() + 4, req.tpa.begin());
+        req.emit(f + wire::kEthHlen);
+    } else {
+        wire::NdRepr ns{
+            .type = wire::kNdNeighborSolicit, .flags = 0, .target = {}, .link_addr = lower_.mac()};
+        std::copy(target.bytes.begin(), target.bytes.end(), ns.target.begin());
+        wire::Ipv6Repr ip{.src = cfg_.ip6.value_or(link_local(lower_.mac())),
+                          .dst = solicited_node(target),
+                          .next_header = wire::kIpProtoIcmpv6,
+                          .hop_limit = 255};
+        std::uint8_t* f = p->put(wire::kEthHlen + wire::kIpv6Hlen + ns.len());
+        wire::EthernetRepr{ipv6_multicast_mac(ip.dst), lower_.mac(), wire::kEthPIpv6, std::nullopt}
+            .emit(f);
+        ip.emit(f + wire::kEthHlen, ns.len());
+        ns.emit(f + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
+    }
+    dev_queue_xmit(lower_, *p);
+}
+
+void InetLayer::transmit(Packet& pkt, const MacAddr& mac) {
+    std::uint8_t* f = pkt.mutable_data();
+    std::copy(mac.bytes.begin(), mac.bytes.end(), f);
+    std::copy(lower_.mac().bytes.begin(), lower_.mac().bytes.end(), f + kEthAlen);
+    dev_queue_xmit(lower_, pkt);
+}
+
+// The device answers the child's own address resolution with the shared
+// MAC, whatever it asks for: everything it reaches goes through the lower.
+XmitResult InetLayer::answer_child(IpvlanDev& child, Packet& pkt) {
+    auto eth = wire::EthernetView::parse(pkt.bytes());
+    PacketRef r = pool_.alloc();
+    if (!r) {
+        child.dev().counters().drop(DropReason::tx_no_buffer);
+        return XmitResult::dropped;
+    }
+    const MacAddr us = lower_.mac();
+    if (eth->ethertype() == wire::kEthPArp) {
+        auto req = wire::ArpRepr::parse(eth->payload());
+        if (req->spa == req->tpa) {
+            return XmitResult::sent;  // a gratuitous announcement: nothing to answer
+        }
+        std::uint8_t* f = r->put(wire::kEthHlen + wire::kArpLen);
+        wire::EthernetRepr{req->sha, us, wire::kEthPArp, std::nullopt}.emit(f);
+        wire::ArpRepr{
+            .op = wire::kArpOpReply, .sha = us, .spa = req->tpa, .tha = req->sha, .tpa = req->spa}
+            .emit(f + wire::kEthHlen);
+    } else {
+        auto ip = wire::Ipv6View::parse(eth->payload());
+        auto ns = wire::NdRepr::parse(*ip);
+        const auto src = ip->src();
+        if (std::all_of(src.begin(), src.end(), [](auto b) { return b == 0; })) {
+            return XmitResult::sent;  // DAD: answering would refuse the address
+        }
+        wire::NdRepr na{.type = wire::kNdNeighborAdvert,
+                        .flags = wire::kNdFlagSolicited | wire::kNdFlagOverride,
+                        .target = ns->target,
+                        .link_addr = us};
+        wire::Ipv6Repr rip{
+            .src = ns->target, .dst = {}, .next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+        std::copy(src.begin(), src.end(), rip.dst.begin());
+        std::uint8_t* f = r->put(wire::kEthHlen + wire::kIpv6Hlen + na.len());
+        wire::EthernetRepr{eth->src(), us, wire::kEthPIpv6, std::nullopt}.emit(f);
+        rip.emit(f + wire::kEthHlen, na.len());
+        na.emit(f + wire::kEthHlen + wire::kIpv6Hlen, rip.src, rip.dst);
+    }
+    dev_forward(child.dev(), *r);
+    return XmitResult::sent;
+}
+
+XmitResult InetLayer::route(IpvlanDev& from, Packet& pkt) {
+    auto eth = wire::EthernetView::parse(pkt.bytes());
+    auto dst = l3_dst(*eth);
+    auto nh = dst ? next_hop(*dst) : std::nullopt;
+    if (!nh) {
+        from.dev().counters().drop(DropReason::tx_no_route);
+        return XmitResult::dropped;
+    }
+    PacketRef none(nullptr, PacketReturn{nullptr});
+    if (auto mac = neigh_.resolve(*nh, none)) {
+        transmit(pkt, *mac);
+        return XmitResult::sent;
+    }
+    if (!neigh_.state(*nh)) {
+        return XmitResult::dropped;  // table full, counted there
+    }
+    // Unresolved: a copy waits in the entry's bounded queue (the caller's
+    // packet is gone when this returns). Only here, not per packet.
+    PacketRef copy = pool_.clone(pkt);
+    if (!copy) {
+        lower_.counters().drop(DropReason::tx_no_buffer);
+        return XmitResult::dropped;
+    }
+    neigh_.resolve(*nh, copy);
+    return XmitResult::queued;
+}
+
+XmitResult InetLayer::outbound(IpvlanDev& from, Packet& pkt) {
+    auto eth = wire::EthernetView::parse(pkt.bytes());
+    if (!eth) {
+        from.dev().counters().drop(DropReason::tx_runt);
+        return XmitResult::dropped;
+    }
+    if (eth->ethertype() == wire::kEthPArp) {
+        auto arp = wire::ArpRepr::parse(eth->payload());
+        if (arp && arp->op == wire::kArpOpRequest) {
+            return answer_child(from, pkt);
+        }
+        if (arp && arp->op == wire::kArpOpReply) {
+            return dev_queue_xmit(lower_, pkt);  // the child answering the uplink
+        }
+    } else if (eth->ethertype() == wire::kEthPIpv6) {
+        if (auto ip = wire::Ipv6View::parse(eth->payload())) {
+            if (auto nd = wire::NdRepr::parse(*ip)) {
+                return nd->type == wire::kNdNeighborSolicit ? answer_child(from, pkt)
+                                                            : dev_queue_xmit(lower_, pkt);
+            }
+        }
+    }
+    const bool ip = eth->ethertype() == wire::kEthPIpv4 || eth->ethertype() == wire::kEthPIpv6;
+    if (!ip || eth->dst().is_multicast()) {
+        // ipvlan_process_outbound: "we dont care about multicast and
+        // broadcast traffic" in L3, nor about anything but IP.
+        from.dev().counters().drop(DropReason::tx_l3_not_ip);
+        return XmitResult::dropped;
+    }
+    return route(from, pkt);
+}
+
+void InetLayer::snoop(const Packet& pkt) {
+    auto eth = wire::EthernetView::parse(pkt.bytes());
+    if (!eth) {
+        return;
+    }
+    if (eth->ethertype() == wire::kEthPArp) {
+        if (auto arp = wire::ArpRepr::parse(eth->payload())) {
+            neigh_.confirm(IpAddr::v4(arp->spa), arp->sha);
+        }
+    } else if (eth->ethertype() == wire::kEthPIpv6) {
+        auto ip = wire::Ipv6View::parse(eth->payload());
+        auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
+        if (nd && nd->type == wire::kNdNeighborAdvert && nd->link_addr) {
+            neigh_.confirm(IpAddr::v6of(nd->target), *nd->link_addr);
+        }
+    }
+}
+
+}  // namespace vnet
