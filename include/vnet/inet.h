@@ -50,6 +50,7 @@ class InetLayer final : public L3Outbound, private NeighOps {
     void transmit(Packet& pkt, const MacAddr& mac) override;
     XmitResult answer_child(IpvlanDev& child, Packet& pkt);
     XmitResult route(IpvlanDev& from, Packet& pkt);
+    bool is_local(const IpAddr& a) const;
 
     NetDevice& lower_;
     PacketPool& pool_;

@@ -48,7 +48,19 @@ typedef struct VnetDevOps {
     /* Optional, lower port only: deferred work is pending; arrange a call
      * to vnet_dev_run_work() from the main loop. */
     void (*kick_work)(void* opaque);
+    /* Lower port with an IP layer only: milliseconds of the clock that
+     * ages neighbours (the guest's, so that it stops with the VM). */
+    uint64_t (*now_ms)(void* opaque);
 } VnetDevOps;
+
+/* The lower's embedded IP configuration (ip=, gw= on vnet-multi), which
+ * ipvlan L3/L3S children route through. */
+typedef struct VnetInetConfig {
+    bool has_ip4, has_gw4, has_ip6, has_gw6;
+    uint8_t ip4[4], gw4[4];
+    uint8_t ip6[16], gw6[16];
+    unsigned prefix4, prefix6;
+} VnetInetConfig;
 
 /* enum macvlan_mode of Linux's if_link.h */
 typedef enum VnetMacvlanMode {
@@ -120,6 +132,13 @@ size_t vnet_macvlan_macaddr_count(const VnetDev* dev);
 
 /* Runs the deferred work (macvlan's broadcast worker) of dev's lower. */
 void vnet_dev_run_work(VnetDev* dev);
+
+/* Gives the lower port its IP layer (needs ops->now_ms); call before any
+ * ipvlan child is created. Its timers want vnet_dev_run_timers() about
+ * once a second. */
+void vnet_lower_set_inet(VnetDev* lower, const VnetInetConfig* cfg);
+bool vnet_dev_has_inet(const VnetDev* dev);
+void vnet_dev_run_timers(VnetDev* dev);
 
 /* Guest TX: the frame is iov[] after its first `skip` bytes (the virtio-net
  * header); it is copied once into a pooled buffer. */

@@ -8,6 +8,7 @@
 
 #include "vnet/dev.h"
 #include "vnet/flow_hash.h"
+#include "vnet/inet.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
 #include "vnet/packet_pool.h"
@@ -73,6 +74,13 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
             d->ops.carrier_changed(d->opaque, on);
         }
     }
+    // The glue's clock, for the IP layer's neighbour ageing.
+    struct OpsClock final : vnet::Clock {
+        explicit OpsClock(VnetDev* d) : dev(d) {}
+        std::uint64_t now_ms() const override { return dev->ops.now_ms(dev->opaque); }
+        VnetDev* dev;
+    };
+
     static void kick_hook(void* self) {
         auto* d = static_cast<VnetDev*>(self);
         if (d->ops.kick_work) {
@@ -88,6 +96,8 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
     std::unique_ptr<vnet::WorkQueue> wq;
     std::unique_ptr<vnet::NetDevice> lower_dev;
     std::vector<VnetDev*> children;
+    std::unique_ptr<OpsClock> clock;
+    std::unique_ptr<vnet::InetLayer> inet;
     // A child: one of these
     std::unique_ptr<vnet::MacvlanDev> macvlan;
     std::unique_ptr<vnet::IpvlanDev> ipvlan;
@@ -177,6 +187,8 @@ VnetDev* vnet_ipvlan_new(VnetDev* lower, const char* name, unsigned mtu, VnetIpv
         std::snprintf(why, why_len, "%s", reason.c_str());
         return nullptr;
     }
+    // L3/L3S route through the lower's IP layer (ipvlan_process_outbound).
+    d->ipvlan->port().set_outbound(root->inet.get());
     return adopt(root, std::move(d));
 }
 
@@ -242,6 +254,41 @@ bool vnet_macvlan_macaddr(VnetDev* d, VnetMacaddrOp op, const uint8_t* macs, siz
 
 size_t vnet_macvlan_macaddr_count(const VnetDev* d) {
     return d->macvlan ? d->macvlan->source_count() : 0;
+}
+
+void vnet_lower_set_inet(VnetDev* d, const VnetInetConfig* c) {
+    if (!d->lower_dev || !d->ops.now_ms) {
+        return;
+    }
+    vnet::InetConfig cfg;
+    if (c->has_ip4) {
+        cfg.ip4.emplace();
+        std::copy(c->ip4, c->ip4 + 4, cfg.ip4->begin());
+        cfg.prefix4 = c->prefix4;
+    }
+    if (c->has_gw4) {
+        cfg.gw4.emplace();
+        std::copy(c->gw4, c->gw4 + 4, cfg.gw4->begin());
+    }
+    if (c->has_ip6) {
+        cfg.ip6.emplace();
+        std::copy(c->ip6, c->ip6 + 16, cfg.ip6->begin());
+        cfg.prefix6 = c->prefix6;
+    }
+    if (c->has_gw6) {
+        cfg.gw6.emplace();
+        std::copy(c->gw6, c->gw6 + 16, cfg.gw6->begin());
+    }
+    d->clock = std::make_unique<VnetDev::OpsClock>(d);
+    d->inet = std::make_unique<vnet::InetLayer>(*d->lower_dev, *d->pool, *d->clock, cfg);
+}
+
+bool vnet_dev_has_inet(const VnetDev* d) { return d->root->inet != nullptr; }
+
+void vnet_dev_run_timers(VnetDev* d) {
+    if (d->root->inet) {
+        d->root->inet->run_timers();
+    }
 }
 
 void vnet_dev_run_work(VnetDev* d) {

@@ -167,9 +167,24 @@ XmitResult InetLayer::answer_child(IpvlanDev& child, Packet& pkt) {
     return XmitResult::sent;
 }
 
+bool InetLayer::is_local(const IpAddr& a) const {
+    if (!a.v6) {
+        return cfg_.ip4 && std::equal(cfg_.ip4->begin(), cfg_.ip4->end(), a.bytes.begin());
+    }
+    return (cfg_.ip6 && *cfg_.ip6 == a.bytes) || link_local(lower_.mac()) == a.bytes;
+}
+
 XmitResult InetLayer::route(IpvlanDev& from, Packet& pkt) {
     auto eth = wire::EthernetView::parse(pkt.bytes());
     auto dst = l3_dst(*eth);
+    if (dst && is_local(*dst)) {
+        // For the lower's own address: its stack (function 0) takes it, as
+        // ip_local_out in the lower's namespace would.
+        std::uint8_t* f = pkt.mutable_data();
+        std::copy(lower_.mac().bytes.begin(), lower_.mac().bytes.end(), f);
+        return dev_forward(lower_, pkt) == RxResult::dropped ? XmitResult::dropped
+                                                             : XmitResult::sent;
+    }
     auto nh = dst ? next_hop(*dst) : std::nullopt;
     if (!nh) {
         from.dev().counters().drop(DropReason::tx_no_route);
@@ -191,7 +206,9 @@ XmitResult InetLayer::route(IpvlanDev& from, Packet& pkt) {
         return XmitResult::dropped;
     }
     neigh_.resolve(*nh, copy);
-    return XmitResult::queued;
+    // Taken: it leaves when the neighbour answers. (XmitResult::queued
+    // would tell the glue to wait for its backend, which is not involved.)
+    return XmitResult::sent;
 }
 
 XmitResult InetLayer::outbound(IpvlanDev& from, Packet& pkt) {

@@ -170,12 +170,13 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             }
             return port->handle_l3(pkt);
         case IpvlanMode::l3s:
+            // Linux hands l3s frames to the child at the IP layer (the
+            // l3mdev hooks) rather than here; the child gets the same
+            // frames, only the lower's netfilter would see them first.
             if (port->outbound_) {
                 port->outbound_->snoop(*pkt);
             }
-            // Linux hands l3s frames to the children at the IP layer
-            // (l3mdev hooks), not here.
-            return RxHandlerResult::pass;
+            return port->handle_l3(pkt);
     }
     return RxHandlerResult::pass;
 }

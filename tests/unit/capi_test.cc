@@ -40,10 +40,15 @@ void glue_kick(void* opaque) { ++static_cast<Glue*>(opaque)->kicks; }
 
 void glue_carrier(void* opaque, bool on) { static_cast<Glue*>(opaque)->carrier.push_back(on); }
 
+std::uint64_t g_now_ms = 0;
+
+std::uint64_t glue_now(void*) { return g_now_ms; }
+
 const VnetDevOps kOps = {.xmit = glue_xmit,
                          .deliver = glue_deliver,
                          .carrier_changed = glue_carrier,
-                         .kick_work = glue_kick};
+                         .kick_work = glue_kick,
+                         .now_ms = glue_now};
 
 class CapiTest : public ::testing::Test {
   protected:
@@ -316,6 +321,44 @@ TEST_F(CapiTest, IpvlanChildrenThroughTheAbi) {
     EXPECT_STREQ(field, "lower");
     vnet_dev_free(b);
     vnet_dev_free(a);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CapiTest, IpvlanL3RoutesThroughTheLowersIpLayer) {
+    VnetInetConfig cfg{};
+    cfg.has_ip4 = cfg.has_gw4 = true;
+    const std::uint8_t ip[4] = {10, 0, 2, 15}, gw[4] = {10, 0, 2, 2};
+    std::copy(ip, ip + 4, cfg.ip4);
+    std::copy(gw, gw + 4, cfg.gw4);
+    cfg.prefix4 = 24;
+    EXPECT_FALSE(vnet_dev_has_inet(dev));
+    vnet_lower_set_inet(dev, &cfg);
+    EXPECT_TRUE(vnet_dev_has_inet(dev));
+    Glue gc;
+    char why[128] = "";
+    const char* field = nullptr;
+    VnetDev* c =
+        vnet_ipvlan_new(dev, "c", 1500, VNET_IPVLAN_L3, 0, &kOps, &gc, why, sizeof(why), &field);
+    ASSERT_TRUE(c) << why;
+    const std::uint8_t mine[4] = {10, 0, 2, 16};
+    vnet_ipvlan_add_addr(c, mine, false);
+    // An IPv4 packet for 8.8.8.8: the gateway is solicited on the wire.
+    auto f = vnet::test::ipv4_frame(0x0a000210, 0x08080808, 17, 1000, 53);
+    std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin());
+    std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin() + 6);
+    struct iovec iov = {f.data(), f.size()};
+    // Taken (it waits for the neighbour, not for the QEMU backend).
+    EXPECT_EQ(vnet_dev_transmit(c, &iov, 1, 0), VNET_XMIT_SENT);
+    ASSERT_EQ(g.wire.size(), 1u);
+    EXPECT_EQ(g.wire[0][12], 0x08);  // ARP
+    EXPECT_EQ(g.wire[0][13], 0x06);
+    g_now_ms += 1000;
+    vnet_dev_run_timers(c);
+    EXPECT_EQ(g.wire.size(), 2u);  // asked again
+    vnet_dev_free(c);
 }
 
 }  // namespace

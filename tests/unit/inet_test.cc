@@ -115,7 +115,7 @@ TEST_F(InetTest, GratuitousArpIsNotAnswered) {
 }
 
 TEST_F(InetTest, OffLinkGoesToTheGatewayOnceResolved) {
-    EXPECT_EQ(send(frame(kLower, wire::kEthPIpv4, ipv4(kChildIp, kInternet))), XmitResult::queued);
+    EXPECT_EQ(send(frame(kLower, wire::kEthPIpv4, ipv4(kChildIp, kInternet))), XmitResult::sent);
     ASSERT_EQ(rec.wire.size(), 1u);  // the ARP request for the gateway
     auto req = wire::ArpRepr::parse(wire::EthernetView::parse(rec.wire[0])->payload());
     ASSERT_TRUE(req);
@@ -140,6 +140,12 @@ TEST_F(InetTest, OnLinkIsResolvedDirectly) {
     auto req = wire::ArpRepr::parse(wire::EthernetView::parse(rec.wire.at(0))->payload());
     EXPECT_EQ(req->tpa, kOnLink);
     EXPECT_EQ(inet.next_hop(IpAddr::v4(kInternet)), IpAddr::v4(kGw));
+}
+
+TEST_F(InetTest, TheLowersOwnAddressIsLocal) {
+    EXPECT_EQ(send(frame(kLower, wire::kEthPIpv4, ipv4(kChildIp, kLowerIp))), XmitResult::sent);
+    EXPECT_TRUE(rec.wire.empty());
+    EXPECT_EQ(lower.counters().rx_packets, 1u);  // up the lower's own stack
 }
 
 TEST_F(InetTest, SiblingsAreReachedWithoutTheUplink) {
@@ -219,7 +225,7 @@ TEST_F(InetTest, Ipv6NeighbourSolicitationIsAnsweredAndRoutingUsesNd) {
     // Off-link IPv6 goes via gw6, resolved with a neighbour solicitation.
     std::vector<std::uint8_t> pkt(wire::kIpv6Hlen + 8);
     wire::Ipv6Repr{.src = me6, .dst = far6, .next_header = wire::kIpProtoUdp}.emit(pkt.data(), 8);
-    EXPECT_EQ(send(frame(kLower, wire::kEthPIpv6, pkt)), XmitResult::queued);
+    EXPECT_EQ(send(frame(kLower, wire::kEthPIpv6, pkt)), XmitResult::sent);
     ASSERT_EQ(rec.wire.size(), 1u);
     auto sol = wire::NdRepr::parse(
         *wire::Ipv6View::parse(wire::EthernetView::parse(rec.wire[0])->payload()));

@@ -176,9 +176,9 @@ TEST(IpvlanL3, WithoutAnIpLayerRoutingIsACountedDrop) {
     EXPECT_EQ(t.kids[0]->dev().counters().dropped(DropReason::tx_no_route), 1u);
 }
 
-TEST(IpvlanL3s, ReceivePassesToTheLowersStack) {
+TEST(IpvlanL3s, ReceiveReachesTheChildAsInL3) {
     Topology t(IpvlanMode::l3s, 0, true);
-    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "lower");
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "A");
     EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpB)), "B");
 }
 
