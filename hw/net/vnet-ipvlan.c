@@ -9,8 +9,8 @@
  *           [,addrs=IP,,IP...][,queues=N][,mtu=N]
  *
  * Without addrs= the child's addresses are learned from what it sends.
- * Modes l3 and l3s need the embedded IP layer on the lower (ip=, gw=) and
- * are refused until it exists.
+ * Modes l3 and l3s route through the lower's IP layer (ip=, gw= on
+ * vnet-multi), which answers the child's ARP/ND with the shared MAC.
  */
 
 #include "qemu/osdep.h"
@@ -35,16 +35,20 @@ struct VnetIpvlan {
     VnetFunc *lower_func; /* resolved by the PCI function's realize */
 };
 
-static bool vnet_ipvlan_parse(VnetIpvlan *v, VnetIpvlanMode *mode,
-                              uint16_t *flags, Error **errp)
+static bool vnet_ipvlan_parse(VnetIpvlan *v, VnetFunc *lower,
+                              VnetIpvlanMode *mode, uint16_t *flags,
+                              Error **errp)
 {
     if (!strcmp(v->mode, "l2")) {
         *mode = VNET_IPVLAN_L2;
     } else if (!strcmp(v->mode, "l3") || !strcmp(v->mode, "l3s")) {
-        error_setg(errp, "vnet-ipvlan: property 'mode': %s needs the "
-                   "embedded IP layer on the lower (ip=, gw=), which is not "
-                   "implemented yet; use mode=l2", v->mode);
-        return false;
+        *mode = !strcmp(v->mode, "l3") ? VNET_IPVLAN_L3 : VNET_IPVLAN_L3S;
+        if (!vnet_dev_has_inet(lower->dev)) {
+            error_setg(errp, "vnet-ipvlan: property 'mode': %s routes "
+                       "through the lower's IP layer: give the vnet-multi "
+                       "device ip= (and gw=)", v->mode);
+            return false;
+        }
     } else {
         error_setg(errp, "vnet-ipvlan: property 'mode' must be l2, l3 or l3s "
                    "(not '%s')", v->mode);
@@ -113,7 +117,7 @@ static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
     char why[160];
 
     assert(lower && lower->root);
-    if (!vnet_ipvlan_parse(v, &mode, &flags, errp)) {
+    if (!vnet_ipvlan_parse(v, lower, &mode, &flags, errp)) {
         return;
     }
     if (!f->mtu) {
@@ -165,7 +169,8 @@ static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "lower",
         "id of the vnet-multi (or vnet-macvlan, vnet-ipvlan) device below");
     object_class_property_set_description(klass, "mode",
-        "l2, l3 or l3s (default l3, as 'ip link'; only l2 is implemented)");
+        "l2, l3 or l3s (default l3, as 'ip link'; l3/l3s need ip= on the "
+        "vnet-multi lower)");
     object_class_property_set_description(klass, "flags",
         "bridge, private or vepa (default bridge); the port's, as in Linux");
     object_class_property_set_description(klass, "addrs",

@@ -19,6 +19,9 @@
 #include "hw/virtio/virtio-bus.h"
 #include "hw/pci/pci.h"
 #include "qemu/main-loop.h"
+#include "qemu/cutils.h"
+#include "qemu/sockets.h"
+#include "qemu/timer.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
 #include "hw/net/vnet-multi.h"
@@ -104,11 +107,90 @@ static void vnet_multi_work_bh(void *opaque)
     vnet_dev_run_work(VNET_FUNC(opaque)->dev);
 }
 
+static uint64_t vnet_multi_now_ms(void *opaque)
+{
+    return qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
+}
+
+/* Neighbour retransmission and ageing work in seconds: a 1 s tick. */
+#define VNET_INET_TICK_MS 1000
+
+static void vnet_multi_inet_tick(void *opaque)
+{
+    VnetMulti *m = opaque;
+
+    vnet_dev_run_timers(VNET_FUNC(m)->dev);
+    timer_mod(m->inet_timer,
+              qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + VNET_INET_TICK_MS);
+}
+
+/* ip=ADDR/LEN[,ADDR/LEN] and gw=ADDR[,ADDR]: one IPv4 and one IPv6 each. */
+static bool vnet_multi_parse_inet(VnetMulti *m, VnetInetConfig *cfg,
+                                  Error **errp)
+{
+    g_auto(GStrv) ips = g_strsplit(m->ip ? m->ip : "", ",", -1);
+    g_auto(GStrv) gws = g_strsplit(m->gw ? m->gw : "", ",", -1);
+
+    memset(cfg, 0, sizeof(*cfg));
+    for (char **p = ips; *p; p++) {
+        g_auto(GStrv) parts = g_strsplit(*p, "/", 2);
+        bool v6 = strchr(*p, ':') != NULL;
+        unsigned long len;
+
+        if (!**p) {
+            continue;
+        }
+        if (!parts[1] || qemu_strtoul(parts[1], NULL, 10, &len) ||
+            len > (v6 ? 128 : 32) ||
+            inet_pton(v6 ? AF_INET6 : AF_INET, parts[0],
+                      v6 ? cfg->ip6 : cfg->ip4) != 1 ||
+            (v6 ? cfg->has_ip6 : cfg->has_ip4)) {
+            error_setg(errp, "vnet-multi: property 'ip': '%s' is not one "
+                       "IPv4 or one IPv6 address with its prefix length "
+                       "(10.0.2.15/24, fd00::15/64)", *p);
+            return false;
+        }
+        if (v6) {
+            cfg->has_ip6 = true;
+            cfg->prefix6 = len;
+        } else {
+            cfg->has_ip4 = true;
+            cfg->prefix4 = len;
+        }
+    }
+    for (char **p = gws; *p; p++) {
+        bool v6 = strchr(*p, ':') != NULL;
+
+        if (!**p) {
+            continue;
+        }
+        if (inet_pton(v6 ? AF_INET6 : AF_INET, *p,
+                      v6 ? cfg->gw6 : cfg->gw4) != 1 ||
+            (v6 ? cfg->has_gw6 : cfg->has_gw4)) {
+            error_setg(errp, "vnet-multi: property 'gw': '%s' is not one "
+                       "IPv4 or one IPv6 gateway address", *p);
+            return false;
+        }
+        if (v6) {
+            cfg->has_gw6 = true;
+        } else {
+            cfg->has_gw4 = true;
+        }
+    }
+    if ((cfg->has_gw4 && !cfg->has_ip4) || (cfg->has_gw6 && !cfg->has_ip6)) {
+        error_setg(errp, "vnet-multi: property 'gw' needs an address of its "
+                   "family in 'ip'");
+        return false;
+    }
+    return true;
+}
+
 static const VnetDevOps vnet_multi_ops = {
     .xmit = vnet_multi_xmit,
     .deliver = vnet_multi_deliver,
     .carrier_changed = vnet_multi_carrier_changed,
     .kick_work = vnet_multi_kick_work,
+    .now_ms = vnet_multi_now_ms,
 };
 
 /* ---- children (vnet-macvlan) on this lower ---- */
@@ -144,8 +226,10 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     VnetMulti *m = VNET_MULTI(dev);
     VnetFunc *f = VNET_FUNC(dev);
     NetClientState *nc;
+    VnetInetConfig inet;
 
-    if (!vnet_func_check_props(f, "vnet-multi", errp)) {
+    if (!vnet_func_check_props(f, "vnet-multi", errp) ||
+        !vnet_multi_parse_inet(m, &inet, errp)) {
         return;
     }
     qemu_macaddr_default_if_unset(&m->nic_conf.macaddr);
@@ -167,6 +251,12 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     f->name = nc->name;
     f->dev = vnet_lower_new(nc->name, f->mac, f->mtu, &vnet_multi_ops, m);
     vnet_dev_set_carrier(f->dev, !nc->link_down);
+    if (inet.has_ip4 || inet.has_ip6) {
+        vnet_lower_set_inet(f->dev, &inet);
+        m->inet_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vnet_multi_inet_tick, m);
+        timer_mod(m->inet_timer,
+                  qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + VNET_INET_TICK_MS);
+    }
 }
 
 static void vnet_multi_unrealize(DeviceState *dev)
@@ -181,6 +271,10 @@ static void vnet_multi_unrealize(DeviceState *dev)
         vnet_multi_del_child(m, child);
     }
     qemu_bh_delete(m->work_bh);
+    if (m->inet_timer) {
+        timer_free(m->inet_timer);
+        m->inet_timer = NULL;
+    }
     qemu_del_nic(m->nic);
     vnet_func_cleanup_queues(f);
     vnet_dev_free(f->dev);
@@ -201,6 +295,8 @@ static const Property vnet_multi_properties[] = {
     DEFINE_NIC_PROPERTIES(VnetMulti, nic_conf),
     DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
     DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 1500),
+    DEFINE_PROP_STRING("ip", VnetMulti, ip),
+    DEFINE_PROP_STRING("gw", VnetMulti, gw),
 };
 
 static void vnet_multi_class_init(ObjectClass *klass, void *data)
@@ -216,6 +312,12 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "mtu",
         "MTU offered to the guest (VIRTIO_NET_F_MTU), 68..65535 "
         "(default 1500)");
+    object_class_property_set_description(klass, "ip",
+        "the lower's own IPv4 and/or IPv6 address with prefix length "
+        "(10.0.2.15/24,,fd00::15/64): its IP layer, which ipvlan l3/l3s "
+        "children route through");
+    object_class_property_set_description(klass, "gw",
+        "the IP layer's default gateways (10.0.2.2,,fd00::2)");
     dc->vmsd = &vmstate_vnet_multi;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_multi_realize;

@@ -98,6 +98,9 @@ struct VnetMulti {
     NICConf nic_conf;
     NICState *nic;
     QEMUBH *work_bh;                     /* runs libvnet's deferred work */
+    char *ip;                            /* ip=: the lower's addresses */
+    char *gw;                            /* gw=: its gateways */
+    QEMUTimer *inet_timer;               /* the IP layer's neighbour timers */
     QLIST_HEAD(, VnetFunc) children;     /* functions 1..7 on this lower */
     /* The PCI function's id and type, so QMP set_link and `info network`
      * name the device the user wrote, not its inner virtio object. */
