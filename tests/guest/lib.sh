@@ -29,19 +29,26 @@ SLIRP_UP="ip addr add 10.0.2.15/24 dev eth0
 ip link set eth0 up
 ip route add default via 10.0.2.2"
 
-# vs_kernel KIND "MODES" KIDS_FN: the differential tests' runner. For each
-# mode, one guest runs child-matrix.sh with vnet-multi at 05.0, the children
-# KIDS_FN MODE prints at 05.1/05.2, and the switch port NIC at 06.0; two
-# guests at a time (one per core). Prints every table; fails if any differs.
+# vs_kernel KIND "MODES" KIDS_FN [LOWER_FN]: the differential tests' runner.
+# For each mode, one guest runs child-matrix.sh with vnet-multi at 05.0
+# (plus the properties LOWER_FN MODE prints), the children KIDS_FN MODE
+# prints at 05.1/05.2, and the switch port NIC at 06.0; two guests at a
+# time (one per core). Prints every table; fails if any differs. The
+# guest script also gets the lines EXTRA_FN MODE prints, if EXTRA_FN is set.
 vs_kernel() {
-    local kind=$1 modes=$2 kids_fn=$3 rc=0 p1 p2 m
+    local kind=$1 modes=$2 kids_fn=$3 lower_fn=${4:-} rc=0 p1 p2 m
     _vs_one() {
-        local mode=$1
-        { echo "KIND=$kind MODE=$mode"; cat "$guest_dir/child-matrix.sh"; } > "$work/$mode.sh"
+        local mode=$1 lower=
+        if [ -n "$lower_fn" ]; then lower=$("$lower_fn" "$mode"); fi
+        {
+            echo "KIND=$kind MODE=$mode"
+            if [ -n "${EXTRA_FN:-}" ]; then "$EXTRA_FN" "$mode"; fi
+            cat "$guest_dir/child-matrix.sh"
+        } > "$work/$mode.sh"
         # shellcheck disable=SC2046
         "$run_guest" --timeout 240 "$work/$mode.sh" \
             -netdev hubport,id=up,hubid=1 -netdev hubport,id=swp,hubid=1 \
-            -device vnet-multi,id=low,netdev=up,addr=5.0,multifunction=on,mac=02:00:00:00:00:01 \
+            -device vnet-multi,id=low,netdev=up,addr=5.0,multifunction=on,mac=02:00:00:00:00:01$lower \
             $("$kids_fn" "$mode") \
             -device virtio-net-pci,netdev=swp,addr=6.0,mac=02:00:00:00:00:98,romfile= \
             > "$work/$mode.log" 2>&1
