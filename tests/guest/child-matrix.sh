@@ -36,16 +36,27 @@ if_by_mac() { # MAC -> interface name in the initial namespace
     return 1
 }
 
-# nsif NS IF IP: move IF into a fresh NS and give it IP.
+# IPv6 cells too for ipvlan (its issue asks for both families).
+V6=
+if [ "$KIND" = ipvlan ]; then V6=1; fi
+
+# v6of 10.9.0.X -> fd00:9::X
+v6of() { echo "fd00:9::${1##*.}"; }
+
+# nsif NS IF IP: move IF into a fresh NS and give it IP (and its IPv6).
 nsif() {
     ip netns add "$1" 2>/dev/null || true
     ip link set "$2" netns "$1"
     ip -n "$1" link set lo up
     ip -n "$1" addr add "$3/24" dev "$2"
+    if [ -n "$V6" ]; then
+        ip -n "$1" addr add "$(v6of "$3")/64" dev "$2" nodad
+    else
+        ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    fi
     ip -n "$1" link set "$2" up
     ip -n "$1" route add 224.0.0.0/4 dev "$2"
     ip netns exec "$1" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
-    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 }
 
 # switch P PORT: the outside: bridge ${P}sw with PORT (hairpin on) and a
@@ -63,6 +74,7 @@ switch() {
     for l in br0 "$2" swo; do ip -n "$1sw" link set "$l" up; done
     ip -n "$1out" link set lo up
     ip -n "$1out" addr add 10.9.0.99/24 dev o0
+    if [ -n "$V6" ]; then ip -n "$1out" addr add fd00:9::99/64 dev o0 nodad; fi
     ip -n "$1out" link set o0 up
     ip -n "$1out" route add 224.0.0.0/4 dev o0
     ip netns exec "$1out" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
@@ -73,6 +85,9 @@ switch() {
 neigh() { # NS IP MAC
     dev=$(ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
     ip -n "$1" neigh replace "$2" lladdr "$3" nud permanent dev "$dev"
+    if [ -n "$V6" ]; then
+        ip -n "$1" neigh replace "$(v6of "$2")" lladdr "$3" nud permanent dev "$dev"
+    fi
 }
 
 statics() { # P
@@ -91,6 +106,10 @@ statics() { # P
 }
 
 children() { if [ "$MODE" = passthru ]; then echo "$1"1; else echo "$1"1 "$1"2; fi; }
+
+ping6() { # NS IP -> yes/no
+    if ip netns exec "$1" ping -6 -c 1 -W 1 "$2" >/dev/null 2>&1; then echo yes; else echo no; fi
+}
 
 ping1() { # NS IP -> yes/no
     if ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; then echo yes; else echo no; fi
@@ -120,6 +139,13 @@ matrix() { # P -> "case=result" lines
     echo "c1->outside unicast=$(ping1 "$P"1 10.9.0.99)"
     echo "outside->c1 unicast=$(ping1 "$P"out 10.9.0.11)"
     echo "lower->c1 unicast=$(ping1 "$P"low 10.9.0.11)"
+    if [ -n "$V6" ]; then
+        if [ -n "$c2" ]; then echo "c1->c2 IPv6 unicast=$(ping6 "$P"1 fd00:9::12)"; fi
+        echo "c1->lower IPv6 unicast=$(ping6 "$P"1 fd00:9::1)"
+        echo "c1->outside IPv6 unicast=$(ping6 "$P"1 fd00:9::99)"
+        echo "outside->c1 IPv6 unicast=$(ping6 "$P"out fd00:9::11)"
+        echo "lower->c1 IPv6 unicast=$(ping6 "$P"low fd00:9::11)"
+    fi
     if [ -n "$c2" ]; then echo "c1->c2 broadcast ARP=$(arp1 "$P"1 10.9.0.12)"; fi
     echo "c1->lower broadcast ARP=$(arp1 "$P"1 10.9.0.1)"
     echo "c1->outside broadcast ARP=$(arp1 "$P"1 10.9.0.99)"
@@ -151,6 +177,7 @@ kernel_topology() {
             { ip netns add k$i; ip -n klow link set k$i netns k$i; }
         ip -n k$i link set lo up
         ip -n k$i addr add 10.9.0.1$i/24 dev k$i
+        if [ -n "$V6" ]; then ip -n k$i addr add fd00:9::1$i/64 dev k$i nodad; fi
         ip -n k$i link set k$i up
         ip -n k$i route add 224.0.0.0/4 dev k$i
         ip netns exec k$i sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
@@ -167,6 +194,9 @@ announce() { # P
     for ns in $(children "$1"); do
         dev=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
         ip netns exec "$ns" arping -q -U -c 1 -I "$dev" "10.9.0.1${ns#$1}" || true
+        if [ -n "$V6" ]; then
+            ip netns exec "$ns" ping -6 -c 1 -W 1 fd00:9::99 >/dev/null 2>&1 || true
+        fi
     done
 }
 

@@ -12,12 +12,12 @@ set -euo pipefail
 
 kids() {
     local mode=${1%-*} flag=${1#*-}
-    echo "-device vnet-ipvlan,lower=low,id=c1,addr=5.1,mode=$mode,flags=$flag,addrs=10.9.0.11" \
+    echo "-device vnet-ipvlan,lower=low,id=c1,addr=5.1,mode=$mode,flags=$flag,addrs=10.9.0.11,,fd00:9::11" \
          "-device vnet-ipvlan,lower=low,id=c2,addr=5.2,mode=$mode,flags=$flag"
 }
 
 lower() {
-    case $1 in l3*) echo ",ip=10.9.0.1/24" ;; esac
+    case $1 in l3*) echo ",ip=10.9.0.1/24,,fd00:9::1/64" ;; esac
 }
 
 # A Linux l3/l3s ipvlan is NOARP; the guest's interface of an L3 child is
