@@ -145,6 +145,57 @@ TEST(IpvlanL2, DeliveryMatrixPerFlag) {
     }
 }
 
+const wire::Ipv6Addr k6A{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
+const wire::Ipv6Addr k6B{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02};
+const wire::Ipv6Addr k6Lower{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x64};
+const wire::Ipv6Addr k6Out{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc8};
+
+std::vector<std::uint8_t> ipv6(const MacAddr& dmac, const MacAddr& smac, wire::Ipv6Addr src,
+                               wire::Ipv6Addr dst) {
+    std::vector<std::uint8_t> f(wire::kEthHlen + wire::kIpv6Hlen + 8);
+    wire::EthernetRepr{dmac, smac, wire::kEthPIpv6, std::nullopt}.emit(f.data());
+    wire::Ipv6Repr{.src = src, .dst = dst, .next_header = wire::kIpProtoUdp}.emit(
+        f.data() + wire::kEthHlen, 8);
+    return f;
+}
+
+// The IPv6 half of the matrices above, every mode and flag.
+TEST(Ipvlan, Ipv6DeliveryMatrixPerModeAndFlag) {
+    struct Want {
+        IpvlanMode mode;
+        std::uint16_t flags;
+        const char* a_to_b;
+        const char* a_to_lower;
+        const char* a_to_outside;
+    };
+    for (const Want& w : {Want{IpvlanMode::l2, 0, "B", "lower", "wire"},
+                          Want{IpvlanMode::l2, kIpvlanFlagPrivate, "-", "lower", "wire"},
+                          Want{IpvlanMode::l2, kIpvlanFlagVepa, "wire", "wire", "wire"},
+                          Want{IpvlanMode::l3, 0, "B", "route", "route"},
+                          Want{IpvlanMode::l3, kIpvlanFlagPrivate, "-", "route", "route"},
+                          Want{IpvlanMode::l3, kIpvlanFlagVepa, "route", "route", "route"},
+                          Want{IpvlanMode::l3s, 0, "B", "route", "route"}}) {
+        SCOPED_TRACE(std::string(ipvlan_mode_name(w.mode)) + " " + std::to_string(w.flags));
+        Topology t(w.mode, w.flags, true);
+        ASSERT_TRUE(t.kids[0]->add_addr(IpAddr::v6of(k6A)));
+        ASSERT_TRUE(t.kids[1]->add_addr(IpAddr::v6of(k6B)));
+        EXPECT_EQ(t.send(0, ipv6(kLower, kLower, k6A, k6B)), w.a_to_b);
+        EXPECT_EQ(t.send(0, ipv6(kLower, kLower, k6A, k6Lower)), w.a_to_lower);
+        EXPECT_EQ(t.send(0, ipv6(kOutside, kLower, k6A, k6Out)), w.a_to_outside);
+        EXPECT_EQ(t.arrive(ipv6(kLower, kOutside, k6Out, k6A)), "A");
+        EXPECT_EQ(t.arrive(ipv6(kLower, kOutside, k6Out, k6Lower)), "lower");
+        // A group frame from outside: in l2 every child and the lower;
+        // in l3 the lower only (no child owns a group address).
+        const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        const MacAddr all_nodes_mac{{0x33, 0x33, 0, 0, 0, 1}};
+        t.kids[0]->dev().filter().set_allmulti(true);
+        t.kids[1]->dev().filter().set_allmulti(true);
+        t.lower.filter().set_allmulti(true);
+        EXPECT_EQ(t.arrive(ipv6(all_nodes_mac, kOutside, k6Out, all_nodes)),
+                  w.mode == IpvlanMode::l2 ? "A,B,lower" : "lower");
+    }
+}
+
 TEST(IpvlanL2, PrivateDropIsCounted) {
     Topology t(IpvlanMode::l2, kIpvlanFlagPrivate);
     t.send(0, ipv4(kLower, kLower, kIpA, kIpB));
