@@ -862,6 +862,31 @@ static void test_ipvlan_bad_properties_refused(void)
                    "-device vnet-macvlan,lower=nic0,addr=4.2", "lower");
     assert_refused(LOWER "-device vnet-ipvlan,lower=nic0,addr=5.1,mode=l2",
                    "addr");
+    /* The lower's IP layer: ip= and gw= checked, l3 needs ip=. */
+    assert_refused("-device vnet-multi,ip=10.0.2.15", "ip");
+    assert_refused("-device vnet-multi,ip=10.0.2.15/33", "ip");
+    assert_refused("-device vnet-multi,ip=10.0.2.15/24,,10.0.2.16/24", "ip");
+    assert_refused("-device vnet-multi,ip=10.0.2.15/24,gw=10.0.2", "gw");
+    assert_refused("-device vnet-multi,ip=10.0.2.15/24,gw=fd00::1", "gw");
+}
+
+/* With ip= on the lower, l3 and l3s children start. */
+static void test_ipvlan_l3_needs_and_takes_ip(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t mac[6];
+
+    fixture_start(&f, 1, ",ip=10.0.2.15/24,,fd00::15/64,gw=10.0.2.2,,fd00::2"
+                  " -device vnet-ipvlan,id=a,lower=nic0,addr=4.1,mode=l3"
+                  " -device vnet-ipvlan,id=b,lower=nic0,addr=4.2,mode=l3s");
+    fixture_attach(&a, &f, 1, 1);
+    fixture_attach(&b, &f, 2, 1);
+    fixture_drive(&a, 0);
+    read_mac(&a, mac);
+    g_assert_cmpmem(mac, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    fixture_stop(&b);
+    fixture_stop(&a);
+    fixture_stop(&f);
 }
 
 int main(int argc, char **argv)
@@ -905,5 +930,7 @@ int main(int argc, char **argv)
                    test_ipvlan_delivers_by_address);
     qtest_add_func("/vnet-multi/ipvlan/bad-properties-refused",
                    test_ipvlan_bad_properties_refused);
+    qtest_add_func("/vnet-multi/ipvlan/l3-needs-and-takes-ip",
+                   test_ipvlan_l3_needs_and_takes_ip);
     return g_test_run();
 }
