@@ -3,9 +3,10 @@
 // network namespace in Linux (ipvlan_process_outbound: a route and a
 // neighbour), plus the guest-boundary rules of DESIGN.md: an L3 child's
 // guest interface is not NOARP, so its ARP requests and neighbour
-// solicitations are answered here with the shared MAC; its ARP replies and
-// neighbour advertisements (answering the uplink for its own address, as a
-// proxy_arp host would) go out as they are.
+// solicitations are answered here with the shared MAC; and, as a proxy_arp
+// host, the lower answers the uplink's ARP/NS for the L3 children's
+// addresses. A child's own ARP replies and advertisements go out as they
+// are.
 #pragma once
 
 #include <array>
@@ -34,8 +35,10 @@ class InetLayer final : public L3Outbound, private NeighOps {
 
     // ipvlan_process_outbound for a frame an L3 child sent.
     XmitResult outbound(IpvlanDev& from, Packet& pkt) override;
-    // Frames arriving on the lower: ARP and NA confirm neighbours.
-    void snoop(const Packet& pkt) override;
+    // Frames arriving on the lower: ARP and NA confirm neighbours; an ARP
+    // request or NS for an L3 child's address is answered here with the
+    // shared MAC, as a proxy_arp lower would (and consumed).
+    bool on_uplink(const Packet& pkt, const IpvlanPort& port) override;
 
     // Retransmission and ageing of the neighbour table.
     void run_timers() { neigh_.run_timers(); }

@@ -66,15 +66,17 @@ struct IpAddrHash {
 };
 
 class IpvlanDev;
+class IpvlanPort;
 
 // What ipvlan_process_outbound does in L3/L3S: route a packet a child sent
 // that is not for a sibling, through the lower's IP configuration.
 class L3Outbound {
   public:
     virtual XmitResult outbound(IpvlanDev& from, Packet& pkt) = 0;
-    // Sees every frame arriving on the lower of an L3/L3S port first (the
-    // IP layer learns its neighbours from ARP and NA there).
-    virtual void snoop(const Packet& pkt) { (void)pkt; }
+    // Sees every frame arriving on the lower of an L3/L3S port first: the
+    // IP layer learns its neighbours from ARP and NA there, and answers
+    // ARP/NS for the children's addresses itself (true: consumed).
+    virtual bool on_uplink(const Packet& pkt, const IpvlanPort& port) = 0;
 
   protected:
     ~L3Outbound() = default;

@@ -243,22 +243,77 @@ XmitResult InetLayer::outbound(IpvlanDev& from, Packet& pkt) {
     return route(from, pkt);
 }
 
-void InetLayer::snoop(const Packet& pkt) {
+bool InetLayer::on_uplink(const Packet& pkt, const IpvlanPort& port) {
     auto eth = wire::EthernetView::parse(pkt.bytes());
     if (!eth) {
-        return;
+        return false;
     }
+    const MacAddr us = lower_.mac();
     if (eth->ethertype() == wire::kEthPArp) {
-        if (auto arp = wire::ArpRepr::parse(eth->payload())) {
-            neigh_.confirm(IpAddr::v4(arp->spa), arp->sha);
+        auto arp = wire::ArpRepr::parse(eth->payload());
+        if (!arp) {
+            return false;
         }
-    } else if (eth->ethertype() == wire::kEthPIpv6) {
-        auto ip = wire::Ipv6View::parse(eth->payload());
-        auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
-        if (nd && nd->type == wire::kNdNeighborAdvert && nd->link_addr) {
+        neigh_.confirm(IpAddr::v4(arp->spa), arp->sha);
+        if (arp->op != wire::kArpOpRequest || arp->spa == arp->tpa ||
+            !port.addr_lookup(IpAddr::v4(arp->tpa))) {
+            return false;
+        }
+        PacketRef r = pool_.alloc();
+        if (!r) {
+            return false;
+        }
+        std::uint8_t* f = r->put(wire::kEthHlen + wire::kArpLen);
+        wire::EthernetRepr{arp->sha, us, wire::kEthPArp, std::nullopt}.emit(f);
+        wire::ArpRepr{
+            .op = wire::kArpOpReply, .sha = us, .spa = arp->tpa, .tha = arp->sha, .tpa = arp->spa}
+            .emit(f + wire::kEthHlen);
+        dev_queue_xmit(lower_, *r);
+        return true;
+    }
+    if (eth->ethertype() != wire::kEthPIpv6) {
+        return false;
+    }
+    auto ip = wire::Ipv6View::parse(eth->payload());
+    auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
+    if (!nd) {
+        return false;
+    }
+    if (nd->type == wire::kNdNeighborAdvert) {
+        if (nd->link_addr) {
             neigh_.confirm(IpAddr::v6of(nd->target), *nd->link_addr);
         }
+        return false;
     }
+    if (!port.addr_lookup(IpAddr::v6of(nd->target))) {
+        return false;
+    }
+    PacketRef r = pool_.alloc();
+    if (!r) {
+        return false;
+    }
+    // To the solicitor, or to all nodes for a DAD probe from ::.
+    const auto src = ip->src();
+    const bool dad = std::all_of(src.begin(), src.end(), [](auto b) { return b == 0; });
+    const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    wire::NdRepr na{.type = wire::kNdNeighborAdvert,
+                    .flags = static_cast<std::uint8_t>((dad ? 0 : wire::kNdFlagSolicited) |
+                                                       wire::kNdFlagOverride),
+                    .target = nd->target,
+                    .link_addr = us};
+    wire::Ipv6Repr rip{
+        .src = nd->target, .dst = all_nodes, .next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+    if (!dad) {
+        std::copy(src.begin(), src.end(), rip.dst.begin());
+    }
+    std::uint8_t* f = r->put(wire::kEthHlen + wire::kIpv6Hlen + na.len());
+    wire::EthernetRepr{dad ? ipv6_multicast_mac(all_nodes) : eth->src(), us, wire::kEthPIpv6,
+                       std::nullopt}
+        .emit(f);
+    rip.emit(f + wire::kEthHlen, na.len());
+    na.emit(f + wire::kEthHlen + wire::kIpv6Hlen, rip.src, rip.dst);
+    dev_queue_xmit(lower_, *r);
+    return true;
 }
 
 }  // namespace vnet

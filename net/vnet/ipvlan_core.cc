@@ -165,16 +165,16 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             }
             return port->handle_l3(pkt);
         case IpvlanMode::l3:
-            if (port->outbound_) {
-                port->outbound_->snoop(*pkt);
+            if (port->outbound_ && port->outbound_->on_uplink(*pkt, *port)) {
+                return RxHandlerResult::consumed;
             }
             return port->handle_l3(pkt);
         case IpvlanMode::l3s:
             // Linux hands l3s frames to the child at the IP layer (the
             // l3mdev hooks) rather than here; the child gets the same
             // frames, only the lower's netfilter would see them first.
-            if (port->outbound_) {
-                port->outbound_->snoop(*pkt);
+            if (port->outbound_ && port->outbound_->on_uplink(*pkt, *port)) {
+                return RxHandlerResult::consumed;
             }
             return port->handle_l3(pkt);
     }

@@ -177,10 +177,24 @@ TEST_F(InetTest, ChildsArpReplyGoesOutForItsAddress) {
     EXPECT_EQ(rec.wire.size(), 1u);
 }
 
-TEST_F(InetTest, UplinkArpForTheChildReachesOnlyTheChild) {
+// Like a proxy_arp host, the lower answers the uplink for its L3 children.
+TEST_F(InetTest, UplinkArpForAChildIsAnsweredByTheLower) {
     arrive(frame(MacAddr::broadcast(), wire::kEthPArp,
                  arp(wire::kArpOpRequest, kGwMac, kGw, kChildIp)));
-    EXPECT_EQ(rec.child.size(), 1u);
+    EXPECT_TRUE(rec.child.empty());
+    ASSERT_EQ(rec.wire.size(), 1u);
+    auto eth = wire::EthernetView::parse(rec.wire[0]);
+    EXPECT_EQ(eth->dst(), kGwMac);
+    auto reply = wire::ArpRepr::parse(eth->payload());
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->op, wire::kArpOpReply);
+    EXPECT_EQ(reply->sha, kLower);
+    EXPECT_EQ(reply->spa, kChildIp);
+    EXPECT_EQ(reply->tpa, kGw);
+    // Not for a child: up the lower's own path, unanswered here.
+    arrive(frame(MacAddr::broadcast(), wire::kEthPArp,
+                 arp(wire::kArpOpRequest, kGwMac, kGw, kOnLink)));
+    EXPECT_EQ(rec.wire.size(), 1u);
 }
 
 TEST_F(InetTest, UnansweredResolutionDropsTheQueueCounted) {
@@ -231,6 +245,28 @@ TEST_F(InetTest, Ipv6NeighbourSolicitationIsAnsweredAndRoutingUsesNd) {
         *wire::Ipv6View::parse(wire::EthernetView::parse(rec.wire[0])->payload()));
     ASSERT_TRUE(sol);
     EXPECT_EQ(sol->target, gw6);
+    // The router asks for the child on the uplink: the lower answers.
+    wire::NdRepr ask{
+        .type = wire::kNdNeighborSolicit, .flags = 0, .target = me6, .link_addr = kGwMac};
+    wire::Ipv6Repr aip{.src = gw6,
+                       .dst = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0x16},
+                       .next_header = wire::kIpProtoIcmpv6,
+                       .hop_limit = 255};
+    std::vector<std::uint8_t> q(wire::kEthHlen + wire::kIpv6Hlen + ask.len());
+    wire::EthernetRepr{{{0x33, 0x33, 0xff, 0, 0, 0x16}}, kGwMac, wire::kEthPIpv6, std::nullopt}
+        .emit(q.data());
+    aip.emit(q.data() + wire::kEthHlen, ask.len());
+    ask.emit(q.data() + wire::kEthHlen + wire::kIpv6Hlen, aip.src, aip.dst);
+    const std::size_t children_before = rec.child.size();
+    arrive(q);
+    ASSERT_EQ(rec.wire.size(), 2u);
+    auto answer = wire::NdRepr::parse(
+        *wire::Ipv6View::parse(wire::EthernetView::parse(rec.wire[1])->payload()));
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->type, wire::kNdNeighborAdvert);
+    EXPECT_EQ(answer->target, me6);
+    EXPECT_EQ(*answer->link_addr, kLower);
+    EXPECT_EQ(rec.child.size(), children_before);
 }
 
 }  // namespace

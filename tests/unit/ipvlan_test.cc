@@ -65,6 +65,7 @@ class Net final : public XmitOps, public Stack, public L3Outbound {
         seen.insert("route");
         return XmitResult::sent;
     }
+    bool on_uplink(const Packet&, const IpvlanPort&) override { return false; }
     std::string take() {
         std::string s;
         for (const auto& n : seen) {
