@@ -24,6 +24,15 @@ start_http() {
     HTTP_PORT=$(cat "$work/http.port")
 }
 
+# serve_blob: 1 MiB of random bytes over start_http as /blob; sets
+# BLOB_SUM to its SHA-256.
+serve_blob() {
+    mkdir -p "$work/www"
+    head -c 1048576 /dev/urandom > "$work/www/blob"
+    BLOB_SUM=$(sha256sum "$work/www/blob" | cut -d' ' -f1)
+    start_http "$work/www"
+}
+
 # The uplink most tests use: slirp, the guest at 10.0.2.15.
 SLIRP_UP="ip addr add 10.0.2.15/24 dev eth0
 ip link set eth0 up

@@ -5,10 +5,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$work/www"
-head -c 1048576 /dev/urandom > "$work/www/blob"
-sum=$(sha256sum "$work/www/blob" | cut -d' ' -f1)
-start_http "$work/www"
+serve_blob
+sum=$BLOB_SUM
 
 cat > "$work/script" <<EOS
 wait_for_if eth0
