@@ -68,6 +68,14 @@ struct IpAddrHash {
 class IpvlanDev;
 class IpvlanPort;
 
+// The addresses ipvlan_addr_lookup picks from a frame: for ARP the sender
+// and target protocol addresses, for IPv4/IPv6 source and destination,
+// for a neighbour solicitation from :: (DAD) its target as both.
+struct IpvlanL3Addrs {
+    IpAddr src;
+    IpAddr dst;
+};
+
 // What ipvlan_process_outbound does in L3/L3S: route a packet a child sent
 // that is not for a sibling, through the lower's IP configuration.
 class L3Outbound {
@@ -172,12 +180,13 @@ class IpvlanDev final : public XmitOps {
     friend class IpvlanPort;
     IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
               std::shared_ptr<IpvlanPort> port);
-    std::optional<XmitResult> to_sibling(Packet& pkt);
-    XmitResult xmit_l2(Packet& pkt);
-    XmitResult xmit_l3(Packet& pkt);
+    using L3 = std::optional<IpvlanL3Addrs>;
+    std::optional<XmitResult> to_sibling(Packet& pkt, const L3& l3);
+    XmitResult xmit_l2(Packet& pkt, const L3& l3);
+    XmitResult xmit_l3(Packet& pkt, const L3& l3);
     void rcv_local(Packet& pkt);
 
-    bool source_allowed(const Packet& pkt);
+    bool source_allowed(const L3& l3);
 
     NetDevice dev_;
     std::shared_ptr<IpvlanPort> port_;
@@ -185,9 +194,9 @@ class IpvlanDev final : public XmitOps {
     bool learning_ = false;
 };
 
-// ipvlan_get_L3_hdr + ipvlan_addr_lookup's choice of address: for ARP the
-// target (dest) or sender protocol address; for IPv4/IPv6 the destination
-// or source; for a neighbour solicitation from :: (DAD) its target.
+// ipvlan_get_L3_hdr + ipvlan_addr_lookup's choice of addresses, in one
+// parse; ipvlan_l3_addr takes one of them (use_dest: the destination).
+std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame);
 std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest);
 
 }  // namespace vnet

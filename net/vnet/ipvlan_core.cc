@@ -14,7 +14,7 @@
 
 namespace vnet {
 
-std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest) {
+std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame) {
     auto eth = wire::EthernetView::parse(frame);
     if (!eth) {
         return std::nullopt;
@@ -25,14 +25,14 @@ std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool u
             if (!arp) {
                 return std::nullopt;
             }
-            return IpAddr::v4(use_dest ? arp->tpa : arp->spa);
+            return IpvlanL3Addrs{IpAddr::v4(arp->spa), IpAddr::v4(arp->tpa)};
         }
         case wire::kEthPIpv4: {
             auto ip = wire::Ipv4View::parse(eth->payload());
             if (!ip) {
                 return std::nullopt;
             }
-            return IpAddr::v4(use_dest ? ip->dst() : ip->src());
+            return IpvlanL3Addrs{IpAddr::v4(ip->src()), IpAddr::v4(ip->dst())};
         }
         case wire::kEthPIpv6: {
             auto ip = wire::Ipv6View::parse(eth->payload());
@@ -46,14 +46,23 @@ std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool u
                 // by its target; other ICMPv6 from :: matches nothing.
                 auto p = ip->payload();
                 if (p.size() >= wire::kNdHlen && p[0] == wire::kNdNeighborSolicit) {
-                    return IpAddr::v6of(p.subspan<8, 16>());
+                    const auto target = IpAddr::v6of(p.subspan<8, 16>());
+                    return IpvlanL3Addrs{target, target};
                 }
                 return std::nullopt;
             }
-            return IpAddr::v6of(use_dest ? ip->dst() : ip->src());
+            return IpvlanL3Addrs{IpAddr::v6of(src), IpAddr::v6of(ip->dst())};
         }
     }
     return std::nullopt;
+}
+
+std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest) {
+    auto a = ipvlan_l3_addrs(frame);
+    if (!a) {
+        return std::nullopt;
+    }
+    return use_dest ? a->dst : a->src;
 }
 
 namespace {
@@ -192,9 +201,8 @@ void IpvlanDev::rcv_local(Packet& pkt) {
 
 // The sibling part of both xmit modes: if a sibling owns the destination,
 // hand it over (ipvlan_rcv_frame, local) or, with the private flag, drop.
-std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt) {
-    auto a = ipvlan_l3_addr(pkt.bytes(), true);
-    IpvlanDev* owner = a ? port_->addr_lookup(*a) : nullptr;
+std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt, const L3& l3) {
+    IpvlanDev* owner = l3 ? port_->addr_lookup(l3->dst) : nullptr;
     if (!owner) {
         return std::nullopt;
     }
@@ -206,12 +214,12 @@ std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt) {
     return XmitResult::sent;
 }
 
-XmitResult IpvlanDev::xmit_l2(Packet& pkt) {
+XmitResult IpvlanDev::xmit_l2(Packet& pkt, const L3& l3) {
     IpvlanPort& port = *port_;
     const MacAddr dst = MacAddr::from(pkt.data());
     if (!port.is_vepa() && dst == MacAddr::from(pkt.data() + kEthAlen)) {
         // To the shared MAC: a sibling or the lower itself.
-        if (auto r = to_sibling(pkt)) {
+        if (auto r = to_sibling(pkt, l3)) {
             return *r;
         }
         return dev_forward(port.lower(), pkt) == RxResult::dropped ? XmitResult::dropped
@@ -224,7 +232,7 @@ XmitResult IpvlanDev::xmit_l2(Packet& pkt) {
     return dev_queue_xmit(port.lower(), pkt);
 }
 
-XmitResult IpvlanDev::xmit_l3(Packet& pkt) {
+XmitResult IpvlanDev::xmit_l3(Packet& pkt, const L3& l3) {
     IpvlanPort& port = *port_;
     // Address resolution is the IP layer's to answer (the guest's
     // interface is not NOARP as a Linux L3 ipvlan is), before any lookup.
@@ -232,7 +240,7 @@ XmitResult IpvlanDev::xmit_l3(Packet& pkt) {
     const bool resolution =
         type == wire::kEthPArp || (type == wire::kEthPIpv6 && is_nd(pkt.bytes()));
     if (!port.is_vepa() && !resolution) {
-        if (auto r = to_sibling(pkt)) {
+        if (auto r = to_sibling(pkt, l3)) {
             return *r;
         }
     }
@@ -257,12 +265,11 @@ bool claimable(const IpAddr& a) {
 
 }  // namespace
 
-bool IpvlanDev::source_allowed(const Packet& pkt) {
-    auto src = ipvlan_l3_addr(pkt.bytes(), false);
-    if (!src || !claimable(*src)) {
+bool IpvlanDev::source_allowed(const L3& l3) {
+    if (!l3 || !claimable(l3->src)) {
         return true;
     }
-    IpvlanDev* owner = port_->addr_lookup(*src);
+    IpvlanDev* owner = port_->addr_lookup(l3->src);
     if (owner == this) {
         return true;
     }
@@ -271,17 +278,18 @@ bool IpvlanDev::source_allowed(const Packet& pkt) {
         return false;
     }
     if (learning_) {
-        add_addr(*src);  // control-path allocation, once per new address
+        add_addr(l3->src);  // control-path allocation, once per new address
     }
     return true;
 }
 
 // ipvlan_queue_xmit.
 XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
-    if (!source_allowed(pkt)) {
+    const L3 l3 = ipvlan_l3_addrs(pkt.bytes());  // parsed once for both checks
+    if (!source_allowed(l3)) {
         return XmitResult::dropped;
     }
-    return port_->mode() == IpvlanMode::l2 ? xmit_l2(pkt) : xmit_l3(pkt);
+    return port_->mode() == IpvlanMode::l2 ? xmit_l2(pkt, l3) : xmit_l3(pkt, l3);
 }
 
 }  // namespace vnet
