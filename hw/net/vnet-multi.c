@@ -236,7 +236,6 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     memcpy(f->mac, m->nic_conf.macaddr.a, ETH_ALEN);
 
     vnet_func_init_queues(f);
-    f->lossless = true;
     f->root = m;
     QLIST_INIT(&m->children);
     m->work_bh = qemu_bh_new_guarded(vnet_multi_work_bh, m,

@@ -27,6 +27,12 @@
 /* Smallest frame on the wire without FCS (IEEE 802.3 minimum less 4). */
 #define VNET_MIN_FRAME 60
 
+/* Function 0, the lower port's own function (its root is itself). */
+static bool vnet_func_is_lower(VnetFunc *f)
+{
+    return f->root && f == VNET_FUNC(f->root);
+}
+
 static bool vnet_func_driver_ok(VnetFunc *f)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
@@ -194,9 +200,11 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
         return VNET_DELIVER_DOWN;
     }
     if (!vnet_queue_has_room(q, total)) {
-        /* Holding a frame back holds the whole uplink: only function 0
-         * without children may do it (see VnetFunc.lossless). */
-        bool hold = f->lossless && QLIST_EMPTY(&f->root->children);
+        /* Function 0 holds a frame back (QEMU's net queue keeps it) while
+         * it has no children; otherwise holding it would stall the uplink
+         * for the others, so it is dropped and counted, as Linux's
+         * backlog drops. */
+        bool hold = vnet_func_is_lower(f) && QLIST_EMPTY(&f->root->children);
 
         trace_vnet_rx_busy(f->name, q - f->vq, hold);
         return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
@@ -360,7 +368,7 @@ static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
     /* A child is up when its driver is (ip link set ... up). The lower
      * port stays up whatever function 0's driver does: function 0 is only
      * the lower's own stack, and the children must work without it. */
-    if (f->root && f != VNET_FUNC(f->root)) {
+    if (f->root && !vnet_func_is_lower(f)) {
         vnet_dev_set_up(f->dev, ok);
     }
     if (ok) {

@@ -59,12 +59,8 @@ struct VnetFunc {
 
     VnetDev *dev;           /* the libvnet device behind this function */
     const char *name;       /* for traces and libvnet: the device's id */
-    /* Function 0 holds frames back when its ring is full (QEMU's net queue
-     * keeps them) as long as it has no children; otherwise frames for a
-     * full ring are dropped and counted, as Linux's backlog does, so that
-     * one function cannot stall the uplink for the others. */
-    bool lossless;
-    struct VnetMulti *root; /* the function 0 whose uplink this one uses */
+    struct VnetMulti *root; /* the function 0 whose uplink this one uses;
+                             * function 0 itself when root == this */
     QLIST_ENTRY(VnetFunc) sibling;
 };
 
