@@ -31,6 +31,19 @@ enum class DropReason : std::uint8_t {
     tx_neigh_failed,      // neighbour resolution failed: queued packets dropped
     tx_neigh_table_full,  // neighbour table at its bound
     tx_l3_not_ip,         // ipvlan L3: group frame or not IPv4/IPv6 (Linux drops)
+    vx_short,             // datagram shorter than the VXLAN header
+    vx_no_i_flag,         // VXLAN I flag clear (RFC 7348 requires it)
+    vx_unknown_vni,       // no vxlan netdev with this VNI on the socket
+    vx_reserved_bits,     // reserved header bits set (Linux drops)
+    vx_oversize,          // datagram or inner frame beyond the netdev's MTU
+    vx_truncated,         // inner frame cut inside its Ethernet or IP header
+    vx_own_mac,           // inner source MAC is our own (a loop or echo)
+    vx_bad_src_mac,       // inner source MAC multicast or zero (Linux drops)
+    vx_static_moved,      // source seen behind another remote than its static entry
+    vx_ecn,               // outer CE over a not-ECT inner packet (RFC 6040)
+    vx_no_fdb,            // no FDB entry and no default remote (L2 miss)
+    vx_send_failed,       // the host socket refused the datagram
+    vx_proxy_consumed,    // ARP/NS taken by proxy=on, answered or not (Linux consumes them)
     count_
 };
 

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vnet/ip_addr.h"
 #include "vnet/net_device.h"
 #include "vnet/packet_pool.h"
 #include "vnet/work.h"
@@ -35,35 +36,6 @@ inline constexpr std::uint16_t kIpvlanFlagVepa = 0x02;
 inline constexpr std::size_t kIpvlanBacklogLimit = 1000;
 
 const char* ipvlan_mode_name(IpvlanMode m);
-
-// An IPv4 or IPv6 address as ipvlan's address hash keys it.
-struct IpAddr {
-    std::array<std::uint8_t, 16> bytes{};
-    bool v6 = false;
-
-    static IpAddr v4(std::span<const std::uint8_t, 4> a) {
-        IpAddr r;
-        std::copy(a.begin(), a.end(), r.bytes.begin());
-        return r;
-    }
-    static IpAddr v6of(std::span<const std::uint8_t, 16> a) {
-        IpAddr r;
-        std::copy(a.begin(), a.end(), r.bytes.begin());
-        r.v6 = true;
-        return r;
-    }
-    friend bool operator==(const IpAddr&, const IpAddr&) = default;
-};
-
-struct IpAddrHash {
-    std::size_t operator()(const IpAddr& a) const noexcept {
-        std::uint64_t h = a.v6 ? 0x9E3779B97F4A7C15ull : 0;
-        for (auto b : a.bytes) {
-            h = (h ^ b) * 0x100000001B3ull;
-        }
-        return static_cast<std::size_t>(h);
-    }
-};
 
 class IpvlanDev;
 class IpvlanPort;

@@ -33,4 +33,15 @@ struct MacAddr {
     std::string to_string() const;
 };
 
+// For unordered containers keyed by MAC (macvlan's hash, VXLAN's FDB).
+struct MacHash {
+    std::size_t operator()(const MacAddr& m) const noexcept {
+        std::uint64_t v = 0;
+        for (auto b : m.bytes) {
+            v = (v << 8) | b;
+        }
+        return static_cast<std::size_t>(v * 0x9E3779B97F4A7C15ull >> 16);
+    }
+};
+
 }  // namespace vnet

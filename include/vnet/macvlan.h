@@ -39,16 +39,6 @@ const char* macvlan_mode_name(MacvlanMode m);
 // worker; beyond it they are dropped and counted on the lower.
 inline constexpr std::size_t kMacvlanBcQueueLen = 1000;
 
-struct MacHash {
-    std::size_t operator()(const MacAddr& m) const noexcept {
-        std::uint64_t v = 0;
-        for (auto b : m.bytes) {
-            v = (v << 8) | b;
-        }
-        return static_cast<std::size_t>(v * 0x9E3779B97F4A7C15ull >> 16);
-    }
-};
-
 class MacvlanDev;
 
 // struct macvlan_port: one per lower device that has macvlan children,

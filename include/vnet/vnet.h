@@ -80,7 +80,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 21
+#define VNET_DROP_REASONS 34
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -163,6 +163,105 @@ const char* vnet_drop_reason_name(unsigned reason);
 /* The RSS flow hash of a frame (0 for non-IP) and its queue among n. */
 uint32_t vnet_flow_hash(const uint8_t* frame, size_t len);
 unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues);
+
+/*
+ * VXLAN (-netdev vxlan). The glue owns the host sockets; a VnetVxsock is
+ * the demultiplexer of one of them, shared by every VnetVxlan on the same
+ * local address and port.
+ */
+typedef struct VnetVxlan VnetVxlan;
+typedef struct VnetVxsock VnetVxsock;
+
+typedef struct VnetIpAddr {
+    bool v6;
+    uint8_t b[16]; /* IPv4 in b[0..3] */
+} VnetIpAddr;
+
+typedef enum VnetVxlanDf {
+    VNET_VXLAN_DF_UNSET,
+    VNET_VXLAN_DF_SET,
+    VNET_VXLAN_DF_INHERIT,
+} VnetVxlanDf;
+
+typedef struct VnetVxlanConfig {
+    uint32_t vni;
+    VnetIpAddr local;
+    bool has_remote; /* remote= or group= */
+    VnetIpAddr remote;
+    uint16_t dst_port;
+    uint16_t port_min, port_max; /* both 0: the kernel's default range */
+    uint8_t ttl;                 /* 0: 1 to a group, else 64 */
+    uint8_t tos;
+    bool tos_inherit;
+    VnetVxlanDf df;
+    bool learning;
+    uint32_t ageing_s; /* 0: never */
+    uint32_t maxaddress;
+    bool proxy, l2miss, l3miss, udpcsum;
+    unsigned mtu;
+} VnetVxlanConfig;
+
+/* The outer header values of one datagram. */
+typedef struct VnetVxlanTx {
+    VnetIpAddr dst;
+    uint16_t dst_port;
+    uint16_t src_port;
+    uint8_t tos; /* ECN already encapsulated */
+    uint8_t ttl;
+    bool df;
+} VnetVxlanTx;
+
+typedef struct VnetVxlanOps {
+    /* One datagram: iov[0] is the VXLAN header, iov[1] the inner frame. */
+    bool (*send)(void* opaque, const VnetVxlanTx* tx, const struct iovec* iov, unsigned iovcnt);
+    /* An inner frame for the NIC; false if it could not take it. */
+    bool (*deliver)(void* opaque, const uint8_t* frame, size_t len);
+    void (*l2miss)(void* opaque, const uint8_t mac[6]);
+    void (*l3miss)(void* opaque, const VnetIpAddr* ip);
+    /* Milliseconds of the clock that ages the FDB. */
+    uint64_t (*now_ms)(void* opaque);
+} VnetVxlanOps;
+
+/* NULL if the configuration is refused: why[] says why, *field names the
+ * option at fault. */
+VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* cfg, const VnetVxlanOps* ops, void* opaque,
+                          char* why, size_t why_len, const char** field);
+void vnet_vxlan_free(VnetVxlan* vx);
+/* A frame from the NIC. */
+void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len);
+void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]);
+void vnet_vxlan_run_timers(VnetVxlan* vx);
+void vnet_vxlan_get_stats(const VnetVxlan* vx, VnetDevStats* stats);
+
+typedef enum VnetFdbResult {
+    VNET_FDB_OK,
+    VNET_FDB_EXISTS,
+    VNET_FDB_FULL,
+    VNET_FDB_NOT_FOUND,
+} VnetFdbResult;
+
+/* port 0: dstport; vni 0: the device's. append adds a remote to an entry. */
+VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
+                                 uint16_t port, uint32_t vni, bool append);
+/* ip NULL: the whole entry; else the one remote (port and vni as in add). */
+VnetFdbResult vnet_vxlan_fdb_del(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
+                                 uint16_t port, uint32_t vni);
+typedef void VnetFdbDumpFn(void* opaque, const uint8_t mac[6], const VnetIpAddr* ip, uint16_t port,
+                           uint32_t vni, bool is_static, uint64_t idle_ms);
+/* One call per remote of every entry. */
+void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque);
+size_t vnet_vxlan_fdb_size(const VnetVxlan* vx);
+
+VnetVxsock* vnet_vxsock_new(void);
+void vnet_vxsock_free(VnetVxsock* vs);
+/* False if the VNI is taken on this socket. */
+bool vnet_vxsock_add(VnetVxsock* vs, VnetVxlan* vx);
+void vnet_vxsock_remove(VnetVxsock* vs, VnetVxlan* vx);
+/* A received datagram's UDP payload (changed in place); truncated if it
+ * did not fit the buffer. */
+void vnet_vxsock_receive(VnetVxsock* vs, const VnetIpAddr* src, uint8_t outer_tos, uint8_t* payload,
+                         size_t len, bool truncated);
+void vnet_vxsock_get_stats(const VnetVxsock* vs, VnetDevStats* stats);
 
 #ifdef __cplusplus
 }

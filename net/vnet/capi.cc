@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "capi_stats.h"
 #include "vnet/dev.h"
 #include "vnet/flow_hash.h"
 #include "vnet/inet.h"
@@ -396,12 +397,7 @@ void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const u
 }
 
 void vnet_dev_get_stats(const VnetDev* d, VnetDevStats* s) {
-    const auto& c = const_cast<VnetDev*>(d)->dev().counters();
-    s->rx_packets = c.rx_packets;
-    s->rx_bytes = c.rx_bytes;
-    s->tx_packets = c.tx_packets;
-    s->tx_bytes = c.tx_bytes;
-    std::copy(c.drops.begin(), c.drops.end(), s->drops);
+    vnet_fill_stats(const_cast<VnetDev*>(d)->dev().counters(), s);
 }
 
 const char* vnet_drop_reason_name(unsigned reason) {

@@ -48,6 +48,32 @@ const char* drop_reason_name(DropReason r) {
             return "tx-neigh-table-full";
         case DropReason::tx_l3_not_ip:
             return "tx-l3-not-ip";
+        case DropReason::vx_short:
+            return "vxlan-short";
+        case DropReason::vx_no_i_flag:
+            return "vxlan-no-i-flag";
+        case DropReason::vx_unknown_vni:
+            return "vxlan-unknown-vni";
+        case DropReason::vx_reserved_bits:
+            return "vxlan-reserved-bits";
+        case DropReason::vx_oversize:
+            return "vxlan-oversize";
+        case DropReason::vx_truncated:
+            return "vxlan-truncated";
+        case DropReason::vx_own_mac:
+            return "vxlan-own-mac";
+        case DropReason::vx_bad_src_mac:
+            return "vxlan-bad-src-mac";
+        case DropReason::vx_static_moved:
+            return "vxlan-static-moved";
+        case DropReason::vx_ecn:
+            return "vxlan-ecn";
+        case DropReason::vx_no_fdb:
+            return "vxlan-no-fdb";
+        case DropReason::vx_send_failed:
+            return "vxlan-send-failed";
+        case DropReason::vx_proxy_consumed:
+            return "vxlan-proxy-consumed";
         case DropReason::count_:
             break;
     }

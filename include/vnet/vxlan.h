@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A VXLAN device (drivers/net/vxlan/vxlan_core.c, RFC 7348) whose inner side
+// is a NIC and whose outer side is a host UDP socket. libvnet decides; the
+// glue only moves datagrams:
+//   vxlan_validate          validate()
+//   vxlan_xmit/_xmit_one    VxlanDev::xmit -> VxlanOps::send per remote
+//   vxlan_rcv/vxlan_set_mac VxlanDev::rx (after VxlanSock demultiplexed it)
+//   vxlan_snoop             learning, migration, static entries kept
+//   arp_reduce/neigh_reduce the proxy (proxy=on)
+//   vxlan_fdb_miss/ip_miss  VxlanOps::l2miss / l3miss
+//   vxlan_cleanup           VxlanDev::run_timers
+// The outer IP and UDP headers are the host kernel's to build; libvnet
+// hands it the values that go in them (VxlanTx), and encapsulate_outer()
+// builds the same headers for tests and benchmarks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "vnet/clock.h"
+#include "vnet/counters.h"
+#include "vnet/ip_addr.h"
+#include "vnet/mac_addr.h"
+#include "vnet/vxlan_fdb.h"
+#include "vnet/wire/vxlan.h"
+
+namespace vnet {
+
+// IANA's port; Linux's own default is 8472 (it predates the assignment).
+inline constexpr std::uint16_t kVxlanDefaultPort = 4789;
+// inet_get_local_port_range's default, used when srcport= is not given.
+inline constexpr std::uint16_t kVxlanDefaultPortMin = 32768;
+inline constexpr std::uint16_t kVxlanDefaultPortMax = 61000;
+// The IPv4 and IPv6 hop limit when neither ttl= nor a multicast
+// destination says otherwise (sysctl ip_default_ttl).
+inline constexpr std::uint8_t kVxlanDefaultTtl = 64;
+// Neighbours learned for the proxy count as reachable this long.
+inline constexpr std::uint64_t kVxlanNeighReachableMs = 30000;
+
+enum class VxlanDf : std::uint8_t { unset, set, inherit };
+
+struct VxlanConfig {
+    std::uint32_t vni = 0;
+    IpAddr local;
+    std::optional<IpAddr> remote;  // remote= or group=: the default entry
+    std::uint16_t dst_port = kVxlanDefaultPort;
+    // Source ports are drawn from [port_min, port_max); both 0 means the
+    // kernel's default range (Linux's srcport semantics, upper end out).
+    std::uint16_t port_min = 0;
+    std::uint16_t port_max = 0;
+    std::uint8_t ttl = 0;  // 0: 1 to a multicast group, else 64
+    std::uint8_t tos = 0;
+    bool tos_inherit = false;
+    VxlanDf df = VxlanDf::unset;
+    bool learning = true;
+    std::uint32_t ageing_s = 300;  // 0: learned entries never age
+    std::uint32_t maxaddress = 0;  // 0: no limit
+    bool proxy = false;
+    bool l2miss = false;
+    bool l3miss = false;
+    bool udpcsum = false;
+    unsigned mtu = 1500;  // the largest inner IP packet either way
+};
+
+struct VxlanConfigError {
+    const char* field;
+    std::string why;
+};
+
+// vxlan_validate and vxlan_config_validate's refusals.
+std::optional<VxlanConfigError> validate(const VxlanConfig& cfg);
+
+// What the glue puts in the outer headers of one datagram.
+struct VxlanTx {
+    VxlanRemote dst;
+    std::uint16_t src_port = 0;
+    std::uint8_t tos = 0;  // ECN bits already encapsulated
+    std::uint8_t ttl = 0;
+    bool df = false;
+};
+
+class VxlanOps {
+  public:
+    // One datagram: `hdr` (the VXLAN header) then `frame`. False if the
+    // host refused it.
+    virtual bool send(const VxlanTx& tx, std::span<const std::uint8_t> hdr,
+                      std::span<const std::uint8_t> frame) = 0;
+    // An inner frame for the NIC. False if it could not take it.
+    virtual bool deliver(std::span<const std::uint8_t> frame) = 0;
+    virtual void l2miss(const MacAddr&) {}
+    virtual void l3miss(const IpAddr&) {}
+
+  protected:
+    ~VxlanOps() = default;
+};
+
+class VxlanDev {
+  public:
+    // cfg must have passed validate().
+    VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock);
+
+    // A frame from the NIC.
+    void xmit(std::span<const std::uint8_t> frame);
+    // A datagram's payload after its VXLAN header, whose VNI is ours; the
+    // outer source address and TOS as received. The frame may be changed
+    // in place (ECN).
+    void rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner);
+    // Ageing (vxlan_cleanup); call about once a second.
+    void run_timers();
+
+    // The NIC's address: frames coming back with it as source are loops.
+    void set_own_mac(const MacAddr& m) { own_mac_ = m; }
+    // The source port udp_flow_src_port would pick for this frame.
+    std::uint16_t src_port_for(std::span<const std::uint8_t> frame) const;
+
+    const VxlanConfig& config() const { return cfg_; }
+    VxlanFdb& fdb() { return fdb_; }
+    const VxlanFdb& fdb() const { return fdb_; }
+    DeviceCounters& counters() { return counters_; }
+    const DeviceCounters& counters() const { return counters_; }
+    // `bridge fdb add/append` with the device's defaults filled in: port 0
+    // means dstport, VNI 0 the device's.
+    FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append);
+    // A neighbour entry for the proxy, as `ip neigh add` would make one.
+    void neigh_add(const IpAddr& ip, const MacAddr& mac);
+    std::size_t neigh_count() const { return neigh_.size(); }
+
+  private:
+    struct Neigh {
+        MacAddr mac;
+        std::uint64_t confirmed_ms;
+    };
+
+    void xmit_one(const VxlanRemote& r, std::span<const std::uint8_t> frame);
+    bool proxy_reply(std::span<const std::uint8_t> frame);
+    bool snoop(const IpAddr& src, const MacAddr& mac);
+    void snoop_neigh(std::span<const std::uint8_t> frame);
+    const MacAddr* neigh_lookup(const IpAddr& ip) const;
+
+    VxlanConfig cfg_;
+    VxlanOps& ops_;
+    const Clock& clock_;
+    VxlanFdb fdb_;
+    MacAddr own_mac_{};
+    DeviceCounters counters_;
+    std::unordered_map<IpAddr, Neigh, IpAddrHash> neigh_;
+    std::uint64_t next_age_ms_ = 0;
+    // Room for a proxy reply (Ethernet + IPv6 + NA with its option).
+    std::array<std::uint8_t, 96> reply_{};
+};
+
+// Builds the whole outer packet (IPv4 or IPv6, UDP, VXLAN, inner frame)
+// the way the kernel's udp_tunnel_xmit_skb would, for tests and benchmarks.
+// Returns its length, or 0 if `out` is too small.
+struct OuterIds {  // the fields the kernel fills from its own counters or hash
+    std::uint16_t ip_id = 0;
+    std::uint32_t flow_label = 0;
+};
+std::size_t encapsulate_outer(const VxlanConfig& cfg, const VxlanTx& tx,
+                              std::span<const std::uint8_t> frame, const OuterIds& ids,
+                              std::span<std::uint8_t> out);
+
+}  // namespace vnet

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// VXLAN's forwarding database (struct vxlan_fdb, struct vxlan_rdst): an
+// inner MAC maps to one or more remotes {IP, UDP port, VNI}. The all-zeros
+// MAC holds the default remotes that broadcast, multicast and unknown
+// unicast go to (head-end replication). Static entries never migrate and
+// never age; learned ones do both. maxaddress bounds the entry count, every
+// entry counting, as Linux's addrcnt does.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+#include <vector>
+
+#include "vnet/ip_addr.h"
+#include "vnet/mac_addr.h"
+
+namespace vnet {
+
+struct VxlanRemote {
+    IpAddr ip;
+    std::uint16_t port = 0;
+    std::uint32_t vni = 0;
+    friend bool operator==(const VxlanRemote&, const VxlanRemote&) = default;
+};
+
+struct FdbEntry {
+    std::vector<VxlanRemote> remotes;  // never empty while in the table
+    bool is_static = false;            // NUD_PERMANENT: added, not learned
+    std::uint64_t updated_ms = 0;      // created or moved
+    std::uint64_t used_ms = 0;         // last looked up, either direction
+};
+
+enum class FdbResult : std::uint8_t { added, appended, exists, full, not_found, removed };
+
+class VxlanFdb {
+  public:
+    explicit VxlanFdb(std::uint32_t maxaddress) : max_(maxaddress) {}
+
+    // vxlan_find_mac: the lookup also marks the entry used (it keeps
+    // learned entries alive).
+    FdbEntry* find(const MacAddr& mac, std::uint64_t now_ms);
+    const FdbEntry* peek(const MacAddr& mac) const;
+
+    // `bridge fdb add` (replace = false: a new MAC only) and `append`
+    // (another remote on an existing entry). Entries added this way are
+    // static.
+    FdbResult add(const MacAddr& mac, const VxlanRemote& r, bool append, std::uint64_t now_ms);
+    // Learning (NUD_REACHABLE); refused when maxaddress is reached.
+    FdbResult learn(const MacAddr& mac, const VxlanRemote& r, std::uint64_t now_ms);
+    // Without a remote the whole entry goes; with one, only that remote
+    // (the entry too once it has none left).
+    FdbResult del(const MacAddr& mac, const VxlanRemote* r);
+
+    // vxlan_cleanup: removes learned entries unused for ageing_ms and
+    // returns how many; `gone` sees each before it is erased.
+    std::size_t age(std::uint64_t now_ms, std::uint64_t ageing_ms,
+                    const std::function<void(const MacAddr&, const FdbEntry&)>& gone = {});
+    void flush_learned();
+
+    std::size_t size() const { return map_.size(); }
+    std::uint32_t maxaddress() const { return max_; }
+    template <typename F>
+    void for_each(F&& f) const {
+        for (const auto& [mac, e] : map_) {
+            f(mac, e);
+        }
+    }
+
+  private:
+    bool full() const { return max_ != 0 && map_.size() >= max_; }
+
+    std::uint32_t max_;
+    std::unordered_map<MacAddr, FdbEntry, MacHash> map_;
+};
+
+}  // namespace vnet

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The VXLAN header (RFC 7348 §5): 8 bytes after the outer UDP header, an
+// I flag saying the VNI is valid, the 24-bit VNI, everything else reserved.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "vnet/wire/bytes.h"
+
+namespace vnet::wire {
+
+inline constexpr std::size_t kVxlanHlen = 8;
+inline constexpr std::uint32_t kVxlanFlagI = 0x08000000;  // in the first word
+inline constexpr std::uint32_t kVxlanVniMax = 0xffffff;
+
+struct VxlanHeader {
+    std::uint32_t flags = kVxlanFlagI;  // first word as on the wire
+    std::uint32_t vni = 0;
+    std::uint8_t reserved_low = 0;  // the byte after the VNI
+
+    static std::optional<VxlanHeader> parse(std::span<const std::uint8_t> p) {
+        if (p.size() < kVxlanHlen) {
+            return std::nullopt;
+        }
+        const std::uint32_t w1 = load_be32(p.data() + 4);
+        return VxlanHeader{load_be32(p.data()), w1 >> 8, static_cast<std::uint8_t>(w1 & 0xff)};
+    }
+    bool has_vni() const { return (flags & kVxlanFlagI) != 0; }
+    // Linux refuses any other bit unless an extension (GBP, GPE) claims it.
+    bool reserved_clear() const { return (flags & ~kVxlanFlagI) == 0 && reserved_low == 0; }
+    void emit(std::uint8_t* p) const {
+        store_be32(p, flags);
+        store_be32(p + 4, (vni << 8) | reserved_low);
+    }
+};
+
+}  // namespace vnet::wire

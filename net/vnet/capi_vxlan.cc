@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The VXLAN half of the C ABI (include/vnet/vnet.h): adapts the glue's
+// callbacks to VxlanOps and Clock.
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "capi_stats.h"
+#include "vnet/vnet.h"
+#include "vnet/vxlan.h"
+#include "vnet/vxlan_sock.h"
+
+namespace {
+
+vnet::IpAddr to_ip(const VnetIpAddr& a) {
+    vnet::IpAddr r;
+    r.v6 = a.v6;
+    std::memcpy(r.bytes.data(), a.b, a.v6 ? 16 : 4);
+    return r;
+}
+
+VnetIpAddr from_ip(const vnet::IpAddr& a) {
+    VnetIpAddr r{};
+    r.v6 = a.v6;
+    std::memcpy(r.b, a.bytes.data(), 16);
+    return r;
+}
+
+VnetFdbResult to_c(vnet::FdbResult r) {
+    switch (r) {
+        case vnet::FdbResult::exists:
+            return VNET_FDB_EXISTS;
+        case vnet::FdbResult::full:
+            return VNET_FDB_FULL;
+        case vnet::FdbResult::not_found:
+            return VNET_FDB_NOT_FOUND;
+        default:
+            return VNET_FDB_OK;
+    }
+}
+
+}  // namespace
+
+struct VnetVxlan final : vnet::VxlanOps, vnet::Clock {
+    VnetVxlan(const VnetVxlanOps& o, void* op) : ops(o), opaque(op) {}
+
+    bool send(const vnet::VxlanTx& tx, std::span<const std::uint8_t> hdr,
+              std::span<const std::uint8_t> frame) override {
+        VnetVxlanTx t{from_ip(tx.dst.ip), tx.dst.port, tx.src_port, tx.tos, tx.ttl, tx.df};
+        const struct iovec iov[2] = {{const_cast<std::uint8_t*>(hdr.data()), hdr.size()},
+                                     {const_cast<std::uint8_t*>(frame.data()), frame.size()}};
+        return ops.send(opaque, &t, iov, 2);
+    }
+    bool deliver(std::span<const std::uint8_t> frame) override {
+        return ops.deliver(opaque, frame.data(), frame.size());
+    }
+    void l2miss(const vnet::MacAddr& m) override {
+        if (ops.l2miss) {
+            ops.l2miss(opaque, m.bytes.data());
+        }
+    }
+    void l3miss(const vnet::IpAddr& a) override {
+        if (ops.l3miss) {
+            const VnetIpAddr c = from_ip(a);
+            ops.l3miss(opaque, &c);
+        }
+    }
+    std::uint64_t now_ms() const override { return ops.now_ms(opaque); }
+
+    VnetVxlanOps ops;
+    void* opaque;
+    std::unique_ptr<vnet::VxlanDev> dev;
+};
+
+struct VnetVxsock {
+    vnet::VxlanSock sock;
+};
+
+VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* c, const VnetVxlanOps* ops, void* opaque,
+                          char* why, size_t why_len, const char** field) {
+    vnet::VxlanConfig cfg;
+    cfg.vni = c->vni;
+    cfg.local = to_ip(c->local);
+    if (c->has_remote) {
+        cfg.remote = to_ip(c->remote);
+    }
+    cfg.dst_port = c->dst_port;
+    cfg.port_min = c->port_min;
+    cfg.port_max = c->port_max;
+    cfg.ttl = c->ttl;
+    cfg.tos = c->tos;
+    cfg.tos_inherit = c->tos_inherit;
+    cfg.df = static_cast<vnet::VxlanDf>(c->df);
+    cfg.learning = c->learning;
+    cfg.ageing_s = c->ageing_s;
+    cfg.maxaddress = c->maxaddress;
+    cfg.proxy = c->proxy;
+    cfg.l2miss = c->l2miss;
+    cfg.l3miss = c->l3miss;
+    cfg.udpcsum = c->udpcsum;
+    cfg.mtu = c->mtu;
+    if (auto err = vnet::validate(cfg)) {
+        std::snprintf(why, why_len, "%s", err->why.c_str());
+        *field = err->field;
+        return nullptr;
+    }
+    auto* vx = new VnetVxlan(*ops, opaque);
+    vx->dev = std::make_unique<vnet::VxlanDev>(cfg, *vx, *vx);
+    return vx;
+}
+
+void vnet_vxlan_free(VnetVxlan* vx) { delete vx; }
+
+void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len) {
+    vx->dev->xmit({frame, len});
+}
+
+void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]) {
+    vx->dev->set_own_mac(vnet::MacAddr::from(mac));
+}
+
+void vnet_vxlan_run_timers(VnetVxlan* vx) { vx->dev->run_timers(); }
+
+void vnet_vxlan_get_stats(const VnetVxlan* vx, VnetDevStats* s) {
+    vnet_fill_stats(vx->dev->counters(), s);
+}
+
+VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
+                                 uint16_t port, uint32_t vni, bool append) {
+    return to_c(vx->dev->fdb_add(vnet::MacAddr::from(mac), {to_ip(*ip), port, vni}, append));
+}
+
+VnetFdbResult vnet_vxlan_fdb_del(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
+                                 uint16_t port, uint32_t vni) {
+    const auto& cfg = vx->dev->config();
+    vnet::VxlanRemote r{ip ? to_ip(*ip) : vnet::IpAddr{}, port ? port : cfg.dst_port,
+                        vni ? vni : cfg.vni};
+    return to_c(vx->dev->fdb().del(vnet::MacAddr::from(mac), ip ? &r : nullptr));
+}
+
+void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque) {
+    const std::uint64_t now = vx->now_ms();
+    vx->dev->fdb().for_each([&](const vnet::MacAddr& mac, const vnet::FdbEntry& e) {
+        for (const auto& r : e.remotes) {
+            const VnetIpAddr ip = from_ip(r.ip);
+            fn(opaque, mac.bytes.data(), &ip, r.port, r.vni, e.is_static,
+               now > e.used_ms ? now - e.used_ms : 0);
+        }
+    });
+}
+
+size_t vnet_vxlan_fdb_size(const VnetVxlan* vx) { return vx->dev->fdb().size(); }
+
+VnetVxsock* vnet_vxsock_new(void) { return new VnetVxsock; }
+
+void vnet_vxsock_free(VnetVxsock* vs) { delete vs; }
+
+bool vnet_vxsock_add(VnetVxsock* vs, VnetVxlan* vx) { return vs->sock.add(*vx->dev); }
+
+void vnet_vxsock_remove(VnetVxsock* vs, VnetVxlan* vx) { vs->sock.remove(*vx->dev); }
+
+void vnet_vxsock_receive(VnetVxsock* vs, const VnetIpAddr* src, uint8_t outer_tos, uint8_t* payload,
+                         size_t len, bool truncated) {
+    vs->sock.rx(to_ip(*src), outer_tos, {payload, len}, truncated);
+}
+
+void vnet_vxsock_get_stats(const VnetVxsock* vs, VnetDevStats* s) {
+    vnet_fill_stats(vs->sock.counters(), s);
+}

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The VXLAN device: encapsulation to the FDB's remotes, decapsulation with
+// learning, the ARP/ND proxy and ageing. See vxlan.h for the map to Linux.
+#include "vnet/vxlan.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "vnet/flow_hash.h"
+#include "vnet/neigh_reply.h"
+#include "vnet/wire/arp.h"
+#include "vnet/wire/ecn.h"
+#include "vnet/wire/ethernet.h"
+#include "vnet/wire/icmpv6.h"
+#include "vnet/wire/ipv4.h"
+#include "vnet/wire/ipv6.h"
+#include "vnet/wire/udp.h"
+
+namespace vnet {
+
+namespace {
+
+// The outer headers Linux reserves room for (VXLAN_HEADROOM, VXLAN6_HEADROOM)
+// bound the inner MTU: IP_MAX_MTU minus them.
+constexpr unsigned kMinMtu = 68;
+constexpr unsigned kMaxMtu4 = 65535 - (20 + 8 + 8 + 14);
+constexpr unsigned kMaxMtu6 = 65535 - (40 + 8 + 8 + 14);
+
+}  // namespace
+
+std::optional<VxlanConfigError> validate(const VxlanConfig& cfg) {
+    if (cfg.vni > wire::kVxlanVniMax) {
+        return VxlanConfigError{"vni", "the VNI must be below 2^24 (16777216)"};
+    }
+    if (cfg.port_min > cfg.port_max) {
+        return VxlanConfigError{"srcport", "the low source port must not exceed the high one"};
+    }
+    if (cfg.local.is_multicast()) {
+        return VxlanConfigError{"local", "the local address must be unicast"};
+    }
+    if (cfg.remote && cfg.remote->v6 != cfg.local.v6) {
+        return VxlanConfigError{"remote", "the remote and local addresses must be of one family"};
+    }
+    const unsigned max_mtu = cfg.local.v6 ? kMaxMtu6 : kMaxMtu4;
+    if (cfg.mtu < kMinMtu || cfg.mtu > max_mtu) {
+        return VxlanConfigError{"mtu", "the MTU must be between 68 and " + std::to_string(max_mtu)};
+    }
+    if (cfg.dst_port == 0) {
+        return VxlanConfigError{"dstport", "the destination port must not be 0"};
+    }
+    return std::nullopt;
+}
+
+VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
+    : cfg_(cfg), ops_(ops), clock_(clock), fdb_(cfg.maxaddress) {
+    if (cfg_.remote) {
+        // The default entry: permanent, as vxlan_dev_configure makes it.
+        fdb_.add(MacAddr{}, VxlanRemote{*cfg_.remote, cfg_.dst_port, cfg_.vni}, false,
+                 clock_.now_ms());
+    }
+}
+
+FdbResult VxlanDev::fdb_add(const MacAddr& mac, VxlanRemote r, bool append) {
+    if (r.port == 0) {
+        r.port = cfg_.dst_port;
+    }
+    if (r.vni == 0) {
+        r.vni = cfg_.vni;
+    }
+    return fdb_.add(mac, r, append, clock_.now_ms());
+}
+
+// udp_flow_src_port: the flow hash, folded so the high half matters, scaled
+// into the range.
+std::uint16_t VxlanDev::src_port_for(std::span<const std::uint8_t> frame) const {
+    const auto& hasher = ToeplitzHasher::default_hasher();
+    std::uint32_t hash = hasher.hash_frame(frame).value;
+    if (hash == 0) {
+        // Not IP: the addresses and type, as Linux hashes the Ethernet header.
+        hash = hasher.hash(frame.first(std::min(frame.size(), wire::kEthHlen)));
+    }
+    hash ^= hash << 16;
+    std::uint32_t lo = cfg_.port_min;
+    std::uint32_t hi = cfg_.port_max;
+    if (lo >= hi) {
+        lo = kVxlanDefaultPortMin;
+        hi = kVxlanDefaultPortMax;
+    }
+    return static_cast<std::uint16_t>(((std::uint64_t{hash} * (hi - lo)) >> 32) + lo);
+}
+
+void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
+    auto eth = wire::EthernetView::parse(frame);
+    if (!eth) {
+        counters_.drop(DropReason::tx_runt);
+        return;
+    }
+    if (frame.size() > cfg_.mtu + eth->header_len()) {
+        counters_.drop(DropReason::tx_oversize);
+        return;
+    }
+    if (cfg_.proxy && proxy_reply(frame)) {
+        counters_.drop(DropReason::vx_proxy_consumed);
+        return;
+    }
+    const std::uint64_t now = clock_.now_ms();
+    const MacAddr dst = eth->dst();
+    FdbEntry* f = fdb_.find(dst, now);
+    if (!f) {
+        f = fdb_.find(MacAddr{}, now);
+    }
+    if (!f) {
+        if (cfg_.l2miss && !dst.is_multicast()) {
+            ops_.l2miss(dst);
+        }
+        counters_.drop(DropReason::vx_no_fdb);
+        return;
+    }
+    for (const VxlanRemote& r : f->remotes) {
+        xmit_one(r, frame);
+    }
+}
+
+void VxlanDev::xmit_one(const VxlanRemote& r, std::span<const std::uint8_t> frame) {
+    if (r.ip.is_any()) {
+        counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
+        return;
+    }
+    VxlanTx tx;
+    tx.dst = r;
+    if (tx.dst.port == 0) {
+        tx.dst.port = cfg_.dst_port;
+    }
+    tx.ttl = cfg_.ttl;
+    if (tx.ttl == 0) {
+        tx.ttl = r.ip.is_multicast() ? 1 : kVxlanDefaultTtl;
+    }
+    const std::uint8_t inner_ds = wire::frame_dsfield(frame);
+    tx.tos = wire::ecn_encapsulate(cfg_.tos_inherit ? inner_ds : cfg_.tos, inner_ds);
+    switch (cfg_.df) {
+        case VxlanDf::unset:
+            tx.df = false;
+            break;
+        case VxlanDf::set:
+            tx.df = true;
+            break;
+        case VxlanDf::inherit: {
+            const std::uint16_t type = wire::load_be16(frame.data() + 12);
+            tx.df = type == wire::kEthPIpv6 ||
+                    (type == wire::kEthPIpv4 && frame.size() > 20 && (frame[20] & 0x40) != 0);
+            break;
+        }
+    }
+    tx.src_port = src_port_for(frame);
+    std::array<std::uint8_t, wire::kVxlanHlen> hdr;
+    wire::VxlanHeader{wire::kVxlanFlagI, r.vni, 0}.emit(hdr.data());
+    if (!ops_.send(tx, hdr, frame)) {
+        counters_.drop(DropReason::vx_send_failed);
+        return;
+    }
+    counters_.tx_packets++;
+    counters_.tx_bytes += frame.size();
+}
+
+const MacAddr* VxlanDev::neigh_lookup(const IpAddr& ip) const {
+    auto it = neigh_.find(ip);
+    if (it == neigh_.end() || it->second.confirmed_ms + kVxlanNeighReachableMs <= clock_.now_ms()) {
+        return nullptr;  // absent or no longer NUD_CONNECTED
+    }
+    return &it->second.mac;
+}
+
+void VxlanDev::neigh_add(const IpAddr& ip, const MacAddr& mac) {
+    neigh_.insert_or_assign(ip, Neigh{mac, clock_.now_ms()});
+}
+
+// arp_reduce / neigh_reduce: every ARP frame and every NS is consumed; a
+// request for a neighbour we know is answered on its behalf.
+bool VxlanDev::proxy_reply(std::span<const std::uint8_t> frame) {
+    auto eth = wire::EthernetView::parse(frame);
+    std::optional<IpAddr> target;
+    std::size_t n = 0;
+    const MacAddr* ha = nullptr;
+    auto bridge_local = [&](const MacAddr& m) {
+        const FdbEntry* f = fdb_.find(m, clock_.now_ms());
+        return f && f->remotes.front().ip.is_any();
+    };
+    if (eth->ethertype() == wire::kEthPArp) {
+        auto arp = wire::ArpRepr::parse(eth->payload());
+        if (!arp || arp->op != wire::kArpOpRequest) {
+            return true;
+        }
+        target = IpAddr::v4(arp->tpa);
+        if (target->is_loopback() || target->is_multicast()) {
+            return true;
+        }
+        ha = neigh_lookup(*target);
+        if (ha && !bridge_local(*ha)) {
+            n = build_arp_reply(reply_.data(), *ha, arp->tpa, arp->sha, arp->spa);
+        }
+    } else if (eth->ethertype() == wire::kEthPIpv6) {
+        auto ip = wire::Ipv6View::parse(eth->payload());
+        if (!ip || ip->next_header() != wire::kIpProtoIcmpv6) {
+            return false;
+        }
+        auto p = ip->payload();
+        if (p.size() < wire::kNdHlen || p[0] != wire::kNdNeighborSolicit || p[1] != 0) {
+            return false;
+        }
+        wire::Ipv6Addr tgt;
+        std::copy(p.begin() + 8, p.begin() + 24, tgt.begin());
+        target = IpAddr::v6of(tgt);
+        if (IpAddr::v6of(ip->dst()).is_loopback() || target->is_multicast()) {
+            return true;
+        }
+        ha = neigh_lookup(*target);
+        if (ha && !bridge_local(*ha)) {
+            wire::Ipv6Addr dst;
+            std::copy(ip->src().begin(), ip->src().end(), dst.begin());
+            n = build_na(reply_.data(), *ha, tgt, eth->src(), dst,
+                         wire::kNdFlagSolicited | wire::kNdFlagOverride);
+        }
+    } else {
+        return false;
+    }
+    if (n) {
+        ops_.deliver({reply_.data(), n});
+    } else if (!ha && cfg_.l3miss) {
+        ops_.l3miss(*target);
+    }
+    return true;
+}
+
+// What a host stack on the overlay would put in its neighbour table.
+void VxlanDev::snoop_neigh(std::span<const std::uint8_t> frame) {
+    auto eth = wire::EthernetView::parse(frame);
+    if (eth->ethertype() == wire::kEthPArp) {
+        auto arp = wire::ArpRepr::parse(eth->payload());
+        const IpAddr spa = arp ? IpAddr::v4(arp->spa) : IpAddr{};
+        if (arp && !spa.is_any() && arp->sha.is_unicast()) {
+            neigh_add(spa, arp->sha);
+        }
+        return;
+    }
+    if (eth->ethertype() != wire::kEthPIpv6) {
+        return;
+    }
+    auto ip = wire::Ipv6View::parse(eth->payload());
+    auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
+    if (!nd || !nd->link_addr) {
+        return;
+    }
+    if (nd->type == wire::kNdNeighborAdvert) {
+        neigh_add(IpAddr::v6of(nd->target), *nd->link_addr);
+    } else if (!IpAddr::v6of(ip->src()).is_any()) {
+        neigh_add(IpAddr::v6of(ip->src()), *nd->link_addr);
+    }
+}
+
+// vxlan_snoop: true means drop the frame.
+bool VxlanDev::snoop(const IpAddr& src, const MacAddr& mac) {
+    if (mac.is_multicast() || mac.is_zero()) {
+        counters_.drop(DropReason::vx_bad_src_mac);
+        return true;
+    }
+    const std::uint64_t now = clock_.now_ms();
+    if (FdbEntry* f = fdb_.find(mac, now)) {
+        VxlanRemote& first = f->remotes.front();
+        if (first.ip == src) {
+            return false;
+        }
+        if (f->is_static) {
+            counters_.drop(DropReason::vx_static_moved);
+            return true;
+        }
+        first.ip = src;  // the MAC moved to another remote
+        f->updated_ms = now;
+        return false;
+    }
+    fdb_.learn(mac, VxlanRemote{src, cfg_.dst_port, cfg_.vni}, now);
+    return false;
+}
+
+void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner) {
+    auto eth = wire::EthernetView::parse(inner);
+    if (!eth) {
+        counters_.drop(DropReason::vx_truncated);
+        return;
+    }
+    if (inner.size() > cfg_.mtu + eth->header_len()) {
+        counters_.drop(DropReason::vx_oversize);
+        return;
+    }
+    const MacAddr smac = eth->src();
+    if (smac == own_mac_ && !own_mac_.is_zero()) {
+        counters_.drop(DropReason::vx_own_mac);
+        return;
+    }
+    if (cfg_.learning && snoop(src, smac)) {
+        return;
+    }
+    // pskb_inet_may_pull, then RFC 6040 on what is IP.
+    const std::uint16_t type = eth->ethertype();
+    const std::size_t l3 = eth->header_len();
+    const std::size_t need = type == wire::kEthPIpv4   ? wire::kIpv4MinHlen
+                             : type == wire::kEthPIpv6 ? wire::kIpv6Hlen
+                                                       : 0;
+    if (inner.size() - l3 < need) {
+        counters_.drop(DropReason::vx_truncated);
+        return;
+    }
+    if (need) {
+        switch (wire::ecn_decapsulate(outer_tos, wire::frame_dsfield(inner))) {
+            case wire::EcnDecap::drop:
+                counters_.drop(DropReason::vx_ecn);
+                return;
+            case wire::EcnDecap::set_ce:
+                wire::frame_set_ce(inner, l3);
+                break;
+            case wire::EcnDecap::keep:
+                break;
+        }
+    }
+    if (cfg_.proxy) {
+        snoop_neigh(inner);
+    }
+    if (!ops_.deliver(inner)) {
+        counters_.drop(DropReason::rx_no_buffer);
+        return;
+    }
+    counters_.rx_packets++;
+    counters_.rx_bytes += inner.size();
+}
+
+void VxlanDev::run_timers() {
+    const std::uint64_t now = clock_.now_ms();
+    if (cfg_.ageing_s != 0) {
+        fdb_.age(now, std::uint64_t{cfg_.ageing_s} * 1000);
+    }
+    std::erase_if(neigh_, [&](const auto& kv) {
+        return kv.second.confirmed_ms + kVxlanNeighReachableMs <= now;
+    });
+}
+
+std::size_t encapsulate_outer(const VxlanConfig& cfg, const VxlanTx& tx,
+                              std::span<const std::uint8_t> frame, const OuterIds& ids,
+                              std::span<std::uint8_t> out) {
+    const bool v6 = tx.dst.ip.v6;
+    const std::size_t iph = v6 ? wire::kIpv6Hlen : wire::kIpv4MinHlen;
+    const std::size_t udp_len = wire::kUdpHlen + wire::kVxlanHlen + frame.size();
+    if (out.size() < iph + udp_len) {
+        return 0;
+    }
+    std::uint8_t* udp = out.data() + iph;
+    wire::VxlanHeader{wire::kVxlanFlagI, tx.dst.vni, 0}.emit(udp + wire::kUdpHlen);
+    std::memcpy(udp + wire::kUdpHlen + wire::kVxlanHlen, frame.data(), frame.size());
+    const wire::UdpRepr u{tx.src_port, tx.dst.port};
+    if (cfg.udpcsum) {
+        u.emit(udp, udp_len - wire::kUdpHlen, cfg.local.span(), tx.dst.ip.span());
+    } else {
+        u.emit(udp, udp_len - wire::kUdpHlen);
+    }
+    if (v6) {
+        wire::Ipv6Repr ip{.next_header = wire::kIpProtoUdp,
+                          .hop_limit = tx.ttl,
+                          .traffic_class = tx.tos,
+                          .flow_label = ids.flow_label};
+        std::copy_n(cfg.local.bytes.begin(), 16, ip.src.begin());
+        std::copy_n(tx.dst.ip.bytes.begin(), 16, ip.dst.begin());
+        ip.emit(out.data(), udp_len);
+    } else {
+        wire::Ipv4Repr ip{.protocol = wire::kIpProtoUdp,
+                          .ttl = tx.ttl,
+                          .tos = tx.tos,
+                          .id = ids.ip_id,
+                          .dont_fragment = tx.df};
+        std::copy_n(cfg.local.bytes.begin(), 4, ip.src.begin());
+        std::copy_n(tx.dst.ip.bytes.begin(), 4, ip.dst.begin());
+        ip.emit(out.data(), udp_len);
+    }
+    return iph + udp_len;
+}
+
+}  // namespace vnet

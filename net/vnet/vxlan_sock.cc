@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// vxlan_rcv's first half: header checks and the VNI lookup.
+#include "vnet/vxlan_sock.h"
+
+namespace vnet {
+
+bool VxlanSock::add(VxlanDev& dev) { return devs_.try_emplace(dev.config().vni, &dev).second; }
+
+void VxlanSock::remove(VxlanDev& dev) {
+    auto it = devs_.find(dev.config().vni);
+    if (it != devs_.end() && it->second == &dev) {
+        devs_.erase(it);
+    }
+}
+
+void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> payload,
+                   bool truncated) {
+    auto h = wire::VxlanHeader::parse(payload);
+    if (!h) {
+        counters_.drop(DropReason::vx_short);
+        return;
+    }
+    if (!h->has_vni()) {
+        counters_.drop(DropReason::vx_no_i_flag);
+        return;
+    }
+    auto it = devs_.find(h->vni);
+    if (it == devs_.end()) {
+        counters_.drop(DropReason::vx_unknown_vni);
+        return;
+    }
+    VxlanDev& dev = *it->second;
+    if (!h->reserved_clear()) {
+        dev.counters().drop(DropReason::vx_reserved_bits);
+        return;
+    }
+    if (truncated) {
+        dev.counters().drop(DropReason::vx_oversize);
+        return;
+    }
+    counters_.rx_packets++;
+    counters_.rx_bytes += payload.size();
+    dev.rx(src, outer_tos, payload.subspan(wire::kVxlanHlen));
+}
+
+}  // namespace vnet

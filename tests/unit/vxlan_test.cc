@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// VXLAN against the Linux kernel's own packets (data/kernel_vxlan.h), and
+// its FDB, learning, ageing, proxy, misses and receive checks on a manual
+// clock.
+#include "vnet/vxlan.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "data/kernel_vxlan.h"
+#include "frames.h"
+#include "vnet/vxlan_sock.h"
+#include "vnet/wire/arp.h"
+#include "vnet/wire/checksum.h"
+#include "vnet/wire/ethernet.h"
+#include "vnet/wire/icmpv6.h"
+#include "vnet/wire/ipv4.h"
+
+namespace vnet {
+namespace {
+
+using test::kMacA;
+using test::kMacB;
+using test::kMacC;
+
+IpAddr ip4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+    const std::array<std::uint8_t, 4> v{a, b, c, d};
+    return IpAddr::v4(v);
+}
+
+IpAddr ip6(std::uint8_t last) {
+    std::array<std::uint8_t, 16> v{0x20, 0x01, 0x0d, 0xb8};
+    v[15] = last;
+    return IpAddr::v6of(v);
+}
+
+struct Sent {
+    VxlanTx tx;
+    std::vector<std::uint8_t> hdr, frame;
+};
+
+struct Recorder final : VxlanOps {
+    bool send(const VxlanTx& tx, std::span<const std::uint8_t> hdr,
+              std::span<const std::uint8_t> frame) override {
+        sent.push_back({tx, {hdr.begin(), hdr.end()}, {frame.begin(), frame.end()}});
+        return true;
+    }
+    bool deliver(std::span<const std::uint8_t> frame) override {
+        delivered.emplace_back(frame.begin(), frame.end());
+        return true;
+    }
+    void l2miss(const MacAddr& m) override { l2.push_back(m); }
+    void l3miss(const IpAddr& a) override { l3.push_back(a); }
+
+    std::vector<Sent> sent;
+    std::vector<std::vector<std::uint8_t>> delivered;
+    std::vector<MacAddr> l2;
+    std::vector<IpAddr> l3;
+};
+
+VxlanConfig base_config() {
+    VxlanConfig c;
+    c.vni = 42;
+    c.local = ip4(192, 0, 2, 1);
+    c.remote = ip4(192, 0, 2, 2);
+    return c;
+}
+
+struct VxlanTest : ::testing::Test {
+    ManualClock clock;
+    Recorder ops;
+};
+
+// --- against the kernel --------------------------------------------------
+
+struct KernelCase {
+    const std::uint8_t* pkt;
+    std::size_t len;
+    VxlanConfig cfg;
+};
+
+std::size_t outer_hlen(const std::uint8_t* pkt) {
+    return (pkt[0] >> 4) == 4 ? std::size_t{pkt[0] & 15u} * 4 : 40;
+}
+
+std::vector<KernelCase> kernel_cases() {
+    std::vector<KernelCase> v;
+    VxlanConfig c = base_config();
+    c.port_min = 49152;
+    c.port_max = 49153;
+    c.udpcsum = true;  // Linux's default
+    v.push_back({test::kVxlanIpv4Default, sizeof test::kVxlanIpv4Default, c});
+    c.vni = 44;
+    c.df = VxlanDf::set;
+    c.ttl = 5;
+    v.push_back({test::kVxlanIpv4CsumDfTtl, sizeof test::kVxlanIpv4CsumDfTtl, c});
+    c = base_config();
+    c.port_min = 49152;
+    c.port_max = 49153;
+    c.udpcsum = true;
+    c.vni = 43;
+    c.local = ip6(1);
+    c.remote = ip6(2);
+    c.tos_inherit = true;
+    c.ttl = 10;
+    v.push_back({test::kVxlanIpv6TosInherit, sizeof test::kVxlanIpv6TosInherit, c});
+    return v;
+}
+
+TEST_F(VxlanTest, EncapsulationIsByteExactWithTheKernel) {
+    for (const auto& k : kernel_cases()) {
+        SCOPED_TRACE(k.cfg.vni);
+        const std::size_t inner_off = outer_hlen(k.pkt) + 16;
+        std::span<const std::uint8_t> inner(k.pkt + inner_off, k.len - inner_off);
+        Recorder rec;
+        VxlanDev dev(k.cfg, rec, clock);
+        dev.xmit(inner);
+        ASSERT_EQ(rec.sent.size(), 1u);
+        EXPECT_EQ(rec.sent[0].tx.src_port, 49152);
+        // The IPv4 ID is the kernel's random pick; take it from the capture.
+        OuterIds ids;
+        if ((k.pkt[0] >> 4) == 4) {
+            ids.ip_id = static_cast<std::uint16_t>(k.pkt[4] << 8 | k.pkt[5]);
+        }
+        std::vector<std::uint8_t> out(k.len + 64);
+        const std::size_t n = encapsulate_outer(k.cfg, rec.sent[0].tx, rec.sent[0].frame, ids, out);
+        ASSERT_EQ(n, k.len);
+        EXPECT_TRUE(std::equal(out.begin(), out.begin() + n, k.pkt));
+        // The glue sends hdr + frame as the UDP payload: those bytes too.
+        std::vector<std::uint8_t> payload = rec.sent[0].hdr;
+        payload.insert(payload.end(), inner.begin(), inner.end());
+        EXPECT_TRUE(std::equal(payload.begin(), payload.end(), k.pkt + outer_hlen(k.pkt) + 8));
+    }
+}
+
+TEST_F(VxlanTest, DecapsulatesTheKernelPacketAndLearnsItsSender) {
+    for (const auto& k : kernel_cases()) {
+        SCOPED_TRACE(k.cfg.vni);
+        Recorder rec;
+        VxlanConfig cfg = k.cfg;
+        cfg.local = k.cfg.remote.value();  // we are the receiver
+        cfg.remote.reset();
+        VxlanDev dev(cfg, rec, clock);
+        VxlanSock sock;
+        ASSERT_TRUE(sock.add(dev));
+        const std::size_t h = outer_hlen(k.pkt);
+        std::vector<std::uint8_t> payload(k.pkt + h + 8, k.pkt + k.len);
+        const IpAddr src = k.cfg.local;
+        sock.rx(src, (k.pkt[0] >> 4) == 4 ? k.pkt[1] : 0xba, payload, false);
+        ASSERT_EQ(rec.delivered.size(), 1u);
+        EXPECT_TRUE(std::equal(rec.delivered[0].begin(), rec.delivered[0].end(), k.pkt + h + 16,
+                               k.pkt + k.len));
+        const auto* e = dev.fdb().peek(MacAddr::from(k.pkt + h + 16 + 6));
+        ASSERT_NE(e, nullptr);
+        EXPECT_FALSE(e->is_static);
+        EXPECT_EQ(e->remotes[0], (VxlanRemote{src, kVxlanDefaultPort, cfg.vni}));
+        EXPECT_EQ(dev.counters().rx_packets, 1u);
+    }
+}
+
+// --- FDB: learning, migration, static, ageing, maxaddress ---------------
+
+std::vector<std::uint8_t> payload_for(std::uint32_t vni, const std::vector<std::uint8_t>& frame) {
+    std::vector<std::uint8_t> p(wire::kVxlanHlen);
+    wire::VxlanHeader{wire::kVxlanFlagI, vni, 0}.emit(p.data());
+    p.insert(p.end(), frame.begin(), frame.end());
+    return p;
+}
+
+TEST_F(VxlanTest, LearnsMigratesAndKeepsStaticEntries) {
+    VxlanDev dev(base_config(), ops, clock);
+    VxlanSock sock;
+    sock.add(dev);
+    auto from = [&](const MacAddr& src, const IpAddr& ip) {
+        auto p = payload_for(42, test::eth_frame(kMacC, src, 0x88b5, 46));
+        sock.rx(ip, 0, p, false);
+    };
+    from(kMacA, ip4(192, 0, 2, 10));
+    ASSERT_NE(dev.fdb().peek(kMacA), nullptr);
+    EXPECT_EQ(dev.fdb().peek(kMacA)->remotes[0].ip, ip4(192, 0, 2, 10));
+    from(kMacA, ip4(192, 0, 2, 11));  // moved
+    EXPECT_EQ(dev.fdb().peek(kMacA)->remotes[0].ip, ip4(192, 0, 2, 11));
+    EXPECT_EQ(ops.delivered.size(), 2u);
+
+    ASSERT_EQ(dev.fdb_add(kMacB, {ip4(192, 0, 2, 20), 0, 0}, false), FdbResult::added);
+    from(kMacB, ip4(192, 0, 2, 21));  // a static entry never moves: dropped
+    EXPECT_EQ(dev.fdb().peek(kMacB)->remotes[0].ip, ip4(192, 0, 2, 20));
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_static_moved), 1u);
+    EXPECT_EQ(ops.delivered.size(), 2u);
+
+    // And what was learned is where unicast goes.
+    dev.xmit(test::eth_frame(kMacA, kMacC, 0x88b5, 46));
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 11));
+}
+
+TEST_F(VxlanTest, LearningOffLearnsNothing) {
+    VxlanConfig c = base_config();
+    c.learning = false;
+    VxlanDev dev(c, ops, clock);
+    auto f = test::eth_frame(kMacC, kMacA, 0x88b5, 46);
+    dev.rx(ip4(192, 0, 2, 10), 0, f);
+    EXPECT_EQ(dev.fdb().peek(kMacA), nullptr);
+    EXPECT_EQ(ops.delivered.size(), 1u);
+}
+
+TEST_F(VxlanTest, LearnedEntriesAgeStaticOnesDoNot) {
+    VxlanConfig c = base_config();
+    c.ageing_s = 300;
+    VxlanDev dev(c, ops, clock);
+    auto f = test::eth_frame(kMacC, kMacA, 0x88b5, 46);
+    dev.rx(ip4(192, 0, 2, 10), 0, f);
+    dev.fdb_add(kMacB, {ip4(192, 0, 2, 20), 0, 0}, false);
+    clock.advance_ms(299'000);
+    dev.run_timers();
+    EXPECT_NE(dev.fdb().peek(kMacA), nullptr);
+    // Sending to it counts as use (vxlan_find_mac), so it lives on.
+    dev.xmit(test::eth_frame(kMacA, kMacC, 0x88b5, 46));
+    clock.advance_ms(299'000);
+    dev.run_timers();
+    EXPECT_NE(dev.fdb().peek(kMacA), nullptr);
+    clock.advance_ms(1'000);
+    dev.run_timers();
+    EXPECT_EQ(dev.fdb().peek(kMacA), nullptr);
+    EXPECT_NE(dev.fdb().peek(kMacB), nullptr);
+    EXPECT_NE(dev.fdb().peek(MacAddr{}), nullptr);  // the default entry
+}
+
+TEST_F(VxlanTest, AgeingZeroNeverAges) {
+    VxlanConfig c = base_config();
+    c.ageing_s = 0;
+    VxlanDev dev(c, ops, clock);
+    auto f = test::eth_frame(kMacC, kMacA, 0x88b5, 46);
+    dev.rx(ip4(192, 0, 2, 10), 0, f);
+    clock.advance_ms(100'000'000);
+    dev.run_timers();
+    EXPECT_NE(dev.fdb().peek(kMacA), nullptr);
+}
+
+TEST_F(VxlanTest, MaxaddressBoundsTheTableButNotDelivery) {
+    VxlanConfig c = base_config();
+    c.maxaddress = 3;  // the default entry counts, as in Linux's addrcnt
+    VxlanDev dev(c, ops, clock);
+    for (std::uint8_t i = 1; i <= 4; ++i) {
+        MacAddr m{{0x02, 0, 0, 0, 0, i}};
+        auto f = test::eth_frame(kMacC, m, 0x88b5, 46);
+        dev.rx(ip4(192, 0, 2, i), 0, f);
+    }
+    EXPECT_EQ(dev.fdb().size(), 3u);
+    EXPECT_EQ(dev.fdb().peek(MacAddr{{0x02, 0, 0, 0, 0, 3}}), nullptr);
+    EXPECT_EQ(ops.delivered.size(), 4u);
+    EXPECT_EQ(dev.fdb_add(kMacB, {ip4(192, 0, 2, 9), 0, 0}, false), FdbResult::full);
+    // Once one ages out there is room again.
+    clock.advance_ms(300'000);
+    dev.run_timers();
+    EXPECT_EQ(dev.fdb().size(), 1u);
+    EXPECT_EQ(dev.fdb_add(kMacB, {ip4(192, 0, 2, 9), 0, 0}, false), FdbResult::added);
+}
+
+// --- transmit: replication, misses, source port, outer fields -------------
+
+TEST_F(VxlanTest, HeadEndReplicationToEveryDefaultRemote) {
+    VxlanDev dev(base_config(), ops, clock);
+    dev.fdb_add(MacAddr{}, {ip4(192, 0, 2, 3), 0, 0}, true);
+    dev.fdb_add(MacAddr{}, {ip4(192, 0, 2, 4), 4790, 77}, true);
+    dev.xmit(test::eth_frame(MacAddr::broadcast(), kMacA, 0x0806, 46));
+    ASSERT_EQ(ops.sent.size(), 3u);
+    EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 2));
+    EXPECT_EQ(ops.sent[1].tx.dst.ip, ip4(192, 0, 2, 3));
+    EXPECT_EQ(ops.sent[2].tx.dst, (VxlanRemote{ip4(192, 0, 2, 4), 4790, 77}));
+    EXPECT_EQ(ops.sent[2].hdr[6], 77);  // the remote's VNI in the header
+    // Unknown unicast floods the same way; a known MAC goes to one remote.
+    dev.xmit(test::eth_frame(kMacB, kMacA, 0x88b5, 46));
+    EXPECT_EQ(ops.sent.size(), 6u);
+    dev.fdb_add(kMacB, {ip4(192, 0, 2, 5), 0, 0}, false);
+    dev.xmit(test::eth_frame(kMacB, kMacA, 0x88b5, 46));
+    ASSERT_EQ(ops.sent.size(), 7u);
+    EXPECT_EQ(ops.sent[6].tx.dst.ip, ip4(192, 0, 2, 5));
+    EXPECT_EQ(dev.counters().tx_packets, 7u);
+}
+
+TEST_F(VxlanTest, L2MissWithoutDefaultRemote) {
+    VxlanConfig c = base_config();
+    c.remote.reset();
+    c.l2miss = true;
+    VxlanDev dev(c, ops, clock);
+    dev.xmit(test::eth_frame(kMacB, kMacA, 0x88b5, 46));
+    dev.xmit(test::eth_frame(MacAddr::broadcast(), kMacA, 0x88b5, 46));  // no event for group
+    ASSERT_EQ(ops.l2.size(), 1u);
+    EXPECT_EQ(ops.l2[0], kMacB);
+    EXPECT_TRUE(ops.sent.empty());
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_fdb), 2u);
+    c.l2miss = false;
+    VxlanDev quiet(c, ops, clock);
+    quiet.xmit(test::eth_frame(kMacB, kMacA, 0x88b5, 46));
+    EXPECT_EQ(ops.l2.size(), 1u);
+}
+
+TEST_F(VxlanTest, SourcePortFromTheFlowWithinTheRange) {
+    VxlanConfig c = base_config();
+    c.port_min = 5000;
+    c.port_max = 5010;
+    VxlanDev dev(c, ops, clock);
+    std::vector<std::uint16_t> ports;
+    for (std::uint16_t sp = 1000; sp < 1200; ++sp) {
+        auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 17, sp, 53);
+        const std::uint16_t p = dev.src_port_for(f);
+        EXPECT_GE(p, 5000);
+        EXPECT_LT(p, 5010);
+        EXPECT_EQ(p, dev.src_port_for(f));  // one flow, one port
+        ports.push_back(p);
+    }
+    std::sort(ports.begin(), ports.end());
+    EXPECT_GE(std::unique(ports.begin(), ports.end()) - ports.begin(), 8);
+    VxlanDev dflt(base_config(), ops, clock);
+    const std::uint16_t p = dflt.src_port_for(test::ipv4_frame(1, 2, 6, 3, 4));
+    EXPECT_GE(p, kVxlanDefaultPortMin);
+    EXPECT_LT(p, kVxlanDefaultPortMax);
+}
+
+TEST_F(VxlanTest, TtlTosDfAndEcnOnTheOuterHeader) {
+    VxlanConfig c = base_config();
+    c.tos = 0x20;
+    VxlanDev dev(c, ops, clock);
+    auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 17, 1, 2);
+    f[15] = 0x03;  // inner CE: the outer says ECT(0)
+    dev.xmit(f);
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(ops.sent[0].tx.tos, 0x22);
+    EXPECT_EQ(ops.sent[0].tx.ttl, 64);
+    EXPECT_FALSE(ops.sent[0].tx.df);
+    c.df = VxlanDf::inherit;
+    c.remote = ip4(239, 1, 1, 1);
+    VxlanDev inh(c, ops, clock);
+    inh.xmit(f);  // the inner has DF; a group gets TTL 1
+    EXPECT_TRUE(ops.sent[1].tx.df);
+    EXPECT_EQ(ops.sent[1].tx.ttl, 1);
+}
+
+// --- proxy ---------------------------------------------------------------
+
+std::vector<std::uint8_t> arp_frame(std::uint16_t op, const MacAddr& sha, const IpAddr& spa,
+                                    const IpAddr& tpa, const MacAddr& dst) {
+    auto f = test::eth_frame(dst, sha, wire::kEthPArp, 0);
+    f.resize(wire::kEthHlen + wire::kArpLen);
+    wire::ArpRepr a{.op = op, .sha = sha};
+    std::copy_n(spa.bytes.begin(), 4, a.spa.begin());
+    std::copy_n(tpa.bytes.begin(), 4, a.tpa.begin());
+    a.emit(f.data() + wire::kEthHlen);
+    return f;
+}
+
+TEST_F(VxlanTest, ProxyAnswersArpFromLearnedNeighboursAndReportsL3Miss) {
+    VxlanConfig c = base_config();
+    c.proxy = true;
+    c.l3miss = true;
+    VxlanDev dev(c, ops, clock);
+    // A remote host announces itself over the overlay.
+    auto ann = arp_frame(wire::kArpOpReply, kMacB, ip4(10, 0, 0, 2), ip4(10, 0, 0, 1), kMacA);
+    dev.rx(ip4(192, 0, 2, 2), 0, ann);
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    // Our NIC asks for it: answered locally, nothing crosses the overlay.
+    dev.xmit(arp_frame(wire::kArpOpRequest, kMacA, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2),
+                       MacAddr::broadcast()));
+    EXPECT_TRUE(ops.sent.empty());
+    ASSERT_EQ(ops.delivered.size(), 2u);
+    auto reply = wire::ArpRepr::parse(std::span(ops.delivered[1]).subspan(wire::kEthHlen));
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->op, wire::kArpOpReply);
+    EXPECT_EQ(reply->sha, kMacB);
+    EXPECT_EQ(IpAddr::v4(reply->spa), ip4(10, 0, 0, 2));
+    EXPECT_EQ(MacAddr::from(ops.delivered[1].data()), kMacA);
+    // Someone unknown: an L3 miss, still not sent.
+    dev.xmit(arp_frame(wire::kArpOpRequest, kMacA, ip4(10, 0, 0, 1), ip4(10, 0, 0, 3),
+                       MacAddr::broadcast()));
+    ASSERT_EQ(ops.l3.size(), 1u);
+    EXPECT_EQ(ops.l3[0], ip4(10, 0, 0, 3));
+    EXPECT_TRUE(ops.sent.empty());
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_proxy_consumed), 2u);
+    // The neighbour stops counting once no longer reachable.
+    clock.advance_ms(kVxlanNeighReachableMs);
+    dev.run_timers();
+    dev.xmit(arp_frame(wire::kArpOpRequest, kMacA, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2),
+                       MacAddr::broadcast()));
+    EXPECT_EQ(ops.l3.size(), 2u);
+}
+
+TEST_F(VxlanTest, ProxyAnswersNeighbourSolicitation) {
+    VxlanConfig c = base_config();
+    c.proxy = true;
+    VxlanDev dev(c, ops, clock);
+    const IpAddr target = ip6(2);
+    dev.neigh_add(target, kMacB);
+    // An NS from 2001:db8::1 for ::2, built with the NA builder's sibling.
+    std::vector<std::uint8_t> ns(wire::kEthHlen + wire::kIpv6Hlen + 32);
+    wire::EthernetRepr{MacAddr{{0x33, 0x33, 0xff, 0, 0, 2}}, kMacA, wire::kEthPIpv6, std::nullopt}
+        .emit(ns.data());
+    wire::NdRepr nd{.type = wire::kNdNeighborSolicit, .link_addr = kMacA};
+    std::copy(target.bytes.begin(), target.bytes.end(), nd.target.begin());
+    wire::Ipv6Repr ip{.next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+    ip.src = ip6(1).bytes;
+    ip.dst = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 2};
+    ip.emit(ns.data() + wire::kEthHlen, nd.len());
+    nd.emit(ns.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
+    dev.xmit(ns);
+    EXPECT_TRUE(ops.sent.empty());
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    auto v6 = wire::Ipv6View::parse(std::span(ops.delivered[0]).subspan(wire::kEthHlen));
+    ASSERT_TRUE(v6);
+    auto na = wire::NdRepr::parse(*v6);
+    ASSERT_TRUE(na);
+    EXPECT_EQ(na->type, wire::kNdNeighborAdvert);
+    EXPECT_EQ(na->link_addr, kMacB);
+}
+
+// --- receive checks --------------------------------------------------------
+
+TEST_F(VxlanTest, MalformedDatagramsAreDroppedAndCounted) {
+    VxlanDev dev(base_config(), ops, clock);
+    VxlanSock sock;
+    sock.add(dev);
+    auto good = payload_for(42, test::eth_frame(kMacC, kMacA, 0x88b5, 46));
+    auto rx = [&](std::vector<std::uint8_t> p, bool trunc = false) {
+        sock.rx(ip4(192, 0, 2, 2), 0, p, trunc);
+    };
+    rx({1, 2, 3});  // short
+    auto p = good;
+    p[0] = 0;  // I flag clear
+    rx(p);
+    rx(payload_for(43, test::eth_frame(kMacC, kMacA, 0x88b5, 46)));  // unknown VNI
+    p = good;
+    p[1] = 0x40;  // a reserved bit
+    rx(p);
+    rx(std::vector<std::uint8_t>(good.begin(), good.begin() + 8 + 10));     // inner cut short
+    rx(payload_for(42, test::eth_frame(kMacC, kMacA, 0x0800, 10)));         // IPv4 header cut
+    rx(payload_for(42, test::eth_frame(kMacC, kMacA, 0x88b5, 1600)));       // over the MTU
+    rx(good, true);                                                         // MSG_TRUNC
+    rx(payload_for(42, test::eth_frame(kMacC, test::kMcast, 0x88b5, 46)));  // group source
+    dev.set_own_mac(kMacA);
+    rx(good);  // our own frame come back
+    EXPECT_TRUE(ops.delivered.empty());
+    const auto& s = sock.counters();
+    EXPECT_EQ(s.dropped(DropReason::vx_short), 1u);
+    EXPECT_EQ(s.dropped(DropReason::vx_no_i_flag), 1u);
+    EXPECT_EQ(s.dropped(DropReason::vx_unknown_vni), 1u);
+    const auto& d = dev.counters();
+    EXPECT_EQ(d.dropped(DropReason::vx_reserved_bits), 1u);
+    EXPECT_EQ(d.dropped(DropReason::vx_truncated), 2u);
+    EXPECT_EQ(d.dropped(DropReason::vx_oversize), 2u);
+    EXPECT_EQ(d.dropped(DropReason::vx_bad_src_mac), 1u);
+    EXPECT_EQ(d.dropped(DropReason::vx_own_mac), 1u);
+    dev.set_own_mac(kMacB);
+    rx(good);  // and a good one still passes
+    EXPECT_EQ(ops.delivered.size(), 1u);
+}
+
+std::vector<std::uint8_t> ecn_frame(std::uint8_t ecn) {
+    auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 17, 1, 2);
+    f[15] = ecn;
+    f[24] = f[25] = 0;
+    const std::uint16_t c = wire::csum_fold(wire::csum_add(0, {f.data() + 14, 20}));
+    f[24] = static_cast<std::uint8_t>(c >> 8);
+    f[25] = static_cast<std::uint8_t>(c);
+    return f;
+}
+
+TEST_F(VxlanTest, EcnDecapsulationPerRfc6040) {
+    VxlanDev dev(base_config(), ops, clock);
+    auto not_ect = ecn_frame(0);
+    dev.rx(ip4(192, 0, 2, 2), 0x03, not_ect);  // CE over not-ECT: dropped
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_ecn), 1u);
+    auto ect = ecn_frame(0x02);
+    dev.rx(ip4(192, 0, 2, 2), 0x03, ect);  // CE over ECT(0): marked CE
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    EXPECT_EQ(ops.delivered[0][15] & 3, 3);
+    auto v4 = wire::Ipv4View::parse(std::span(ops.delivered[0]).subspan(14));
+    ASSERT_TRUE(v4);
+    EXPECT_TRUE(v4->checksum_ok());
+    auto plain = ecn_frame(0x02);
+    dev.rx(ip4(192, 0, 2, 2), 0x02, plain);  // ECT outer: unchanged
+    EXPECT_EQ(ops.delivered[1], ecn_frame(0x02));
+}
+
+// --- configuration and socket sharing ---------------------------------------
+
+TEST(VxlanConfigTest, ValidateRefusesWhatLinuxRefuses) {
+    VxlanConfig c = base_config();
+    EXPECT_FALSE(validate(c));
+    c.vni = 1u << 24;
+    ASSERT_TRUE(validate(c));
+    EXPECT_STREQ(validate(c)->field, "vni");
+    c = base_config();
+    c.port_min = 6000;
+    c.port_max = 5000;
+    EXPECT_STREQ(validate(c)->field, "srcport");
+    c = base_config();
+    c.remote = ip6(2);
+    EXPECT_STREQ(validate(c)->field, "remote");
+    c = base_config();
+    c.mtu = 67;
+    EXPECT_STREQ(validate(c)->field, "mtu");
+    c = base_config();
+    c.local = ip4(239, 0, 0, 1);
+    EXPECT_STREQ(validate(c)->field, "local");
+}
+
+TEST_F(VxlanTest, OneSocketManyVnis) {
+    Recorder other;
+    VxlanConfig c = base_config();
+    VxlanDev a(c, ops, clock);
+    c.vni = 7;
+    VxlanDev b(c, other, clock);
+    VxlanDev dup(c, other, clock);
+    VxlanSock sock;
+    EXPECT_TRUE(sock.add(a));
+    EXPECT_TRUE(sock.add(b));
+    EXPECT_FALSE(sock.add(dup));
+    auto p = payload_for(7, test::eth_frame(kMacC, kMacA, 0x88b5, 46));
+    sock.rx(ip4(192, 0, 2, 2), 0, p, false);
+    EXPECT_TRUE(ops.delivered.empty());
+    EXPECT_EQ(other.delivered.size(), 1u);
+    sock.remove(b);
+    sock.rx(ip4(192, 0, 2, 2), 0, p, false);
+    EXPECT_EQ(sock.counters().dropped(DropReason::vx_unknown_vni), 1u);
+}
+
+}  // namespace
+}  // namespace vnet
