@@ -1,0 +1,786 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * -netdev vxlan: VXLAN (RFC 7348) over host UDP sockets in QEMU's main
+ * loop. libvnet makes every decision (FDB, learning, proxy, misses, the
+ * outer header values); this file owns the sockets, the timer and QMP.
+ */
+
+#include "qemu/osdep.h"
+
+#include <netinet/udp.h>
+
+#include "clients.h"
+#include "net/net.h"
+#include "net/util.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-vxlan.h"
+#include "qapi/qapi-events-vxlan.h"
+#include "qemu/error-report.h"
+#include "qemu/main-loop.h"
+#include "qemu/queue.h"
+#include "qemu/sockets.h"
+#include "qemu/timer.h"
+#include "vnet/vnet.h"
+
+#ifndef UDP_NO_CHECK6_TX
+#define UDP_NO_CHECK6_TX 101
+#define UDP_NO_CHECK6_RX 102
+#endif
+
+/* Datagrams read per wakeup before the main loop gets a turn. */
+#define VXLAN_READ_BURST 64
+/* The largest UDP payload; one more byte makes MSG_TRUNC visible. */
+#define VXLAN_BUF_SIZE 65536
+/* Sockets bound to flow source ports, per shared socket. */
+#define VXLAN_SRC_SOCKS 64
+
+typedef struct VxlanSrcSock {
+    uint16_t port;
+    int fd;  /* -1: free slot; the shared socket's fd when bind failed */
+    int df;  /* the IP_MTU_DISCOVER state last set: -1 unknown, 0, 1 */
+} VxlanSrcSock;
+
+typedef struct VxlanState VxlanState;
+
+/* One host socket per (address, port): the struct vxlan_sock of Linux. */
+typedef struct VxlanSocket {
+    VnetIpAddr bind_addr;
+    uint16_t port;
+    bool udpcsum;
+    int fd;
+    int df;
+    int refs;
+    int blocked; /* members whose NIC queue is full */
+    VnetVxsock *demux;
+    uint8_t *buf;
+    VxlanSrcSock src[VXLAN_SRC_SOCKS];
+    QTAILQ_ENTRY(VxlanSocket) next;
+} VxlanSocket;
+
+struct VxlanState {
+    NetClientState nc;
+    VnetVxlan *vx;
+    VxlanSocket *sock;
+    QEMUTimer *timer;
+    VnetVxlanConfig cfg;
+    bool blocked;
+    bool own_mac_known;
+    QTAILQ_ENTRY(VxlanState) next;
+};
+
+static QTAILQ_HEAD(, VxlanSocket) vxlan_sockets =
+    QTAILQ_HEAD_INITIALIZER(vxlan_sockets);
+static QTAILQ_HEAD(, VxlanState) vxlan_netdevs =
+    QTAILQ_HEAD_INITIALIZER(vxlan_netdevs);
+
+static socklen_t vxlan_sockaddr(const VnetIpAddr *a, uint16_t port,
+                                struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (a->v6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(port);
+        memcpy(&s6->sin6_addr, a->b, 16);
+        return sizeof(*s6);
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons(port);
+        memcpy(&s4->sin_addr, a->b, 4);
+        return sizeof(*s4);
+    }
+}
+
+static bool vxlan_parse_ip(const char *s, VnetIpAddr *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (inet_pton(AF_INET, s, a->b) == 1) {
+        return true;
+    }
+    a->v6 = true;
+    return inet_pton(AF_INET6, s, a->b) == 1;
+}
+
+static char *vxlan_ip_str(const VnetIpAddr *a)
+{
+    char buf[INET6_ADDRSTRLEN];
+
+    inet_ntop(a->v6 ? AF_INET6 : AF_INET, a->b, buf, sizeof(buf));
+    return g_strdup(buf);
+}
+
+static void vxlan_set_df(int fd, int *state, bool df)
+{
+    int v = df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+
+    if (*state != df) {
+        setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+        *state = df;
+    }
+}
+
+static int vxlan_open(const VnetIpAddr *addr, uint16_t port, bool udpcsum,
+                      Error **errp)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = vxlan_sockaddr(addr, port, &ss);
+    int fd = qemu_socket(addr->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+    int one = 1, off = !udpcsum;
+
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "vxlan: cannot create a UDP socket");
+        return -1;
+    }
+    if (addr->v6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof(one));
+        setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_TX, &off, sizeof(off));
+        setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &off, sizeof(off));
+    } else {
+        setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
+        setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &off, sizeof(off));
+    }
+    if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+        error_setg_errno(errp, errno, "vxlan: cannot bind UDP port %u", port);
+        close(fd);
+        return -1;
+    }
+    qemu_socket_set_nonblock(fd);
+    return fd;
+}
+
+/*
+ * Each flow leaves from its own source port (udp_flow_src_port), so the
+ * datagram goes out of a socket bound to that port; they are opened on
+ * first use. A port the host will not give us falls back to the shared
+ * socket's.
+ */
+static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
+{
+    static VxlanSrcSock shared;
+    unsigned i, h = port % VXLAN_SRC_SOCKS;
+
+    for (i = 0; i < VXLAN_SRC_SOCKS; i++) {
+        VxlanSrcSock *s = &so->src[(h + i) % VXLAN_SRC_SOCKS];
+
+        if (s->fd >= 0 && s->port == port) {
+            return s;
+        }
+        if (s->fd < 0) {
+            int tiny = 1;
+
+            s->port = port;
+            s->df = -1;
+            s->fd = vxlan_open(&so->bind_addr, port, so->udpcsum, NULL);
+            if (s->fd < 0) {
+                s->fd = so->fd;
+            } else {
+                /* It only sends: keep what arrives on it small. */
+                setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
+            }
+            return s;
+        }
+    }
+    shared = (VxlanSrcSock){ so->port, so->fd, so->df };
+    return &shared;
+}
+
+static bool vxlan_send(void *opaque, const VnetVxlanTx *tx,
+                       const struct iovec *iov, unsigned iovcnt)
+{
+    VxlanState *s = opaque;
+    VxlanSocket *so = s->sock;
+    VxlanSrcSock *src = vxlan_src_sock(so, tx->src_port);
+    struct sockaddr_storage ss;
+    union {
+        char buf[CMSG_SPACE(sizeof(int)) * 2];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {
+        .msg_name = &ss,
+        .msg_namelen = vxlan_sockaddr(&tx->dst, tx->dst_port, &ss),
+        .msg_iov = (struct iovec *)iov,
+        .msg_iovlen = iovcnt,
+        .msg_control = ctl.buf,
+        .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    int tos = tx->tos, ttl = tx->ttl;
+
+    memset(ctl.buf, 0, sizeof(ctl.buf));
+    c->cmsg_level = tx->dst.v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    c->cmsg_type = tx->dst.v6 ? IPV6_TCLASS : IP_TOS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &tos, sizeof(int));
+    c = CMSG_NXTHDR(&msg, c);
+    c->cmsg_level = tx->dst.v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    c->cmsg_type = tx->dst.v6 ? IPV6_HOPLIMIT : IP_TTL;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &ttl, sizeof(int));
+    if (!tx->dst.v6) {
+        vxlan_set_df(src->fd, src->fd == so->fd ? &so->df : &src->df, tx->df);
+    }
+    return sendmsg(src->fd, &msg, MSG_DONTWAIT) >= 0;
+}
+
+static void vxlan_sync_own_mac(VxlanState *s)
+{
+    NICState *nic;
+
+    if (s->own_mac_known || !s->nc.peer ||
+        s->nc.peer->info->type != NET_CLIENT_DRIVER_NIC) {
+        return;
+    }
+    nic = qemu_get_nic(s->nc.peer);
+    vnet_vxlan_set_own_mac(s->vx, nic->conf->macaddr.a);
+    s->own_mac_known = true;
+}
+
+static void vxlan_read(void *opaque);
+
+static void vxlan_read_poll(VxlanSocket *so)
+{
+    qemu_set_fd_handler(so->fd, so->blocked ? NULL : vxlan_read, NULL, so);
+}
+
+static void vxlan_sent(NetClientState *nc, ssize_t len)
+{
+    VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
+
+    if (s->blocked) {
+        s->blocked = false;
+        s->sock->blocked--;
+        vxlan_read_poll(s->sock);
+    }
+}
+
+static bool vxlan_deliver(void *opaque, const uint8_t *frame, size_t len)
+{
+    VxlanState *s = opaque;
+
+    if (!s->nc.peer || !qemu_can_send_packet(&s->nc)) {
+        if (s->nc.peer && s->nc.peer->link_down) {
+            return false;
+        }
+    }
+    vxlan_sync_own_mac(s);
+    if (qemu_send_packet_async(&s->nc, frame, len, vxlan_sent) == 0 &&
+        !s->blocked) {
+        /* Queued: read no more until the NIC has room again. */
+        s->blocked = true;
+        s->sock->blocked++;
+    }
+    return true;
+}
+
+static void vxlan_read(void *opaque)
+{
+    VxlanSocket *so = opaque;
+    int i;
+
+    for (i = 0; i < VXLAN_READ_BURST && !so->blocked; i++) {
+        struct sockaddr_storage from;
+        union {
+            char buf[CMSG_SPACE(sizeof(int))];
+            struct cmsghdr align;
+        } ctl;
+        struct iovec iov = { so->buf, VXLAN_BUF_SIZE };
+        struct msghdr msg = {
+            .msg_name = &from, .msg_namelen = sizeof(from),
+            .msg_iov = &iov, .msg_iovlen = 1,
+            .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+        };
+        struct cmsghdr *c;
+        VnetIpAddr src = { 0 };
+        uint8_t tos = 0;
+        ssize_t n = recvmsg(so->fd, &msg, MSG_DONTWAIT);
+
+        if (n < 0) {
+            break;
+        }
+        for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+                tos = *CMSG_DATA(c);
+            } else if (c->cmsg_level == IPPROTO_IPV6 &&
+                       c->cmsg_type == IPV6_TCLASS) {
+                int tc;
+                memcpy(&tc, CMSG_DATA(c), sizeof(tc));
+                tos = tc;
+            }
+        }
+        if (from.ss_family == AF_INET6) {
+            src.v6 = true;
+            memcpy(src.b, &((struct sockaddr_in6 *)&from)->sin6_addr, 16);
+        } else {
+            memcpy(src.b, &((struct sockaddr_in *)&from)->sin_addr, 4);
+        }
+        vnet_vxsock_receive(so->demux, &src, tos, so->buf, n,
+                            msg.msg_flags & MSG_TRUNC);
+    }
+    vxlan_read_poll(so);
+}
+
+static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
+                                     bool udpcsum, Error **errp)
+{
+    VxlanSocket *so;
+    int i;
+
+    QTAILQ_FOREACH(so, &vxlan_sockets, next) {
+        if (so->port == port && !memcmp(&so->bind_addr, addr, sizeof(*addr))) {
+            if (so->udpcsum != udpcsum) {
+                error_setg(errp, "vxlan: 'udpcsum' must match the other "
+                           "netdevs on this address and port");
+                return NULL;
+            }
+            so->refs++;
+            return so;
+        }
+    }
+    so = g_new0(VxlanSocket, 1);
+    so->fd = vxlan_open(addr, port, udpcsum, errp);
+    if (so->fd < 0) {
+        g_free(so);
+        return NULL;
+    }
+    so->bind_addr = *addr;
+    so->port = port;
+    so->udpcsum = udpcsum;
+    so->df = -1;
+    so->refs = 1;
+    so->demux = vnet_vxsock_new();
+    so->buf = g_malloc(VXLAN_BUF_SIZE);
+    for (i = 0; i < VXLAN_SRC_SOCKS; i++) {
+        so->src[i].fd = -1;
+    }
+    QTAILQ_INSERT_TAIL(&vxlan_sockets, so, next);
+    vxlan_read_poll(so);
+    return so;
+}
+
+static void vxlan_socket_put(VxlanSocket *so)
+{
+    int i;
+
+    if (--so->refs) {
+        return;
+    }
+    qemu_set_fd_handler(so->fd, NULL, NULL, NULL);
+    for (i = 0; i < VXLAN_SRC_SOCKS; i++) {
+        if (so->src[i].fd >= 0 && so->src[i].fd != so->fd) {
+            close(so->src[i].fd);
+        }
+    }
+    close(so->fd);
+    vnet_vxsock_free(so->demux);
+    g_free(so->buf);
+    QTAILQ_REMOVE(&vxlan_sockets, so, next);
+    g_free(so);
+}
+
+static void vxlan_l2miss(void *opaque, const uint8_t mac[6])
+{
+    VxlanState *s = opaque;
+    g_autofree char *m = qemu_mac_strdup_printf(mac);
+
+    qapi_event_send_vxlan_l2miss(s->nc.name, m);
+}
+
+static void vxlan_l3miss(void *opaque, const VnetIpAddr *ip)
+{
+    VxlanState *s = opaque;
+    g_autofree char *a = vxlan_ip_str(ip);
+
+    qapi_event_send_vxlan_l3miss(s->nc.name, a);
+}
+
+static uint64_t vxlan_now_ms(void *opaque)
+{
+    return qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
+}
+
+static const VnetVxlanOps vxlan_ops = {
+    .send = vxlan_send,
+    .deliver = vxlan_deliver,
+    .l2miss = vxlan_l2miss,
+    .l3miss = vxlan_l3miss,
+    .now_ms = vxlan_now_ms,
+};
+
+static void vxlan_timer(void *opaque)
+{
+    VxlanState *s = opaque;
+
+    vnet_vxlan_run_timers(s->vx);
+    timer_mod(s->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
+}
+
+static ssize_t vxlan_receive(NetClientState *nc, const uint8_t *buf,
+                             size_t size)
+{
+    VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
+
+    vxlan_sync_own_mac(s);
+    vnet_vxlan_xmit(s->vx, buf, size);
+    return size;
+}
+
+static void vxlan_cleanup(NetClientState *nc)
+{
+    VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
+
+    if (!s->vx) {
+        return;
+    }
+    timer_free(s->timer);
+    if (s->blocked) {
+        s->sock->blocked--;
+    }
+    vnet_vxsock_remove(s->sock->demux, s->vx);
+    vxlan_socket_put(s->sock);
+    vnet_vxlan_free(s->vx);
+    s->vx = NULL;
+    QTAILQ_REMOVE(&vxlan_netdevs, s, next);
+}
+
+static NetClientInfo net_vxlan_info = {
+    .type = NET_CLIENT_DRIVER_VXLAN,
+    .size = sizeof(VxlanState),
+    .receive = vxlan_receive,
+    .cleanup = vxlan_cleanup,
+};
+
+static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
+                       const VnetIpAddr *local, Error **errp)
+{
+    int r;
+
+    if (group->v6) {
+        struct ipv6_mreq m = { 0 };
+        memcpy(&m.ipv6mr_multiaddr, group->b, 16);
+        r = setsockopt(so->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m));
+    } else {
+        struct ip_mreq m = { 0 };
+        memcpy(&m.imr_multiaddr, group->b, 4);
+        memcpy(&m.imr_interface, local->b, 4);
+        r = setsockopt(so->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m));
+        if (r == 0) {
+            setsockopt(so->fd, IPPROTO_IP, IP_MULTICAST_IF, &m.imr_interface,
+                       sizeof(m.imr_interface));
+        }
+    }
+    if (r < 0 && errno != EADDRINUSE) {
+        error_setg_errno(errp, errno, "vxlan: cannot join 'group'");
+        return false;
+    }
+    return true;
+}
+
+/* Options as QAPI gave them, to libvnet's config; refusals name the option. */
+static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
+                         Error **errp)
+{
+    memset(c, 0, sizeof(*c));
+    c->vni = o->vni;
+    if (!vxlan_parse_ip(o->local, &c->local)) {
+        error_setg(errp, "vxlan: 'local' must be an IPv4 or IPv6 address, "
+                   "not '%s'", o->local);
+        return false;
+    }
+    if (o->remote && o->group) {
+        error_setg(errp, "vxlan: 'remote' and 'group' exclude each other");
+        return false;
+    }
+    if (o->remote) {
+        if (!vxlan_parse_ip(o->remote, &c->remote) ||
+            (c->remote.v6 ? c->remote.b[0] == 0xff
+                          : (c->remote.b[0] & 0xf0) == 0xe0)) {
+            error_setg(errp, "vxlan: 'remote' must be a unicast IPv4 or IPv6 "
+                       "address (use 'group' for multicast), not '%s'",
+                       o->remote);
+            return false;
+        }
+        c->has_remote = true;
+    }
+    if (o->group) {
+        if (!vxlan_parse_ip(o->group, &c->remote) ||
+            (c->remote.v6 ? c->remote.b[0] != 0xff
+                          : (c->remote.b[0] & 0xf0) != 0xe0)) {
+            error_setg(errp, "vxlan: 'group' must be a multicast address, "
+                       "not '%s'", o->group);
+            return false;
+        }
+        if (c->remote.v6 != c->local.v6) {
+            error_setg(errp, "vxlan: 'group' and 'local' must be of one "
+                       "address family");
+            return false;
+        }
+        c->has_remote = true;
+    }
+    c->dst_port = o->has_dstport ? o->dstport : 4789;
+    if (o->srcport) {
+        unsigned lo, hi;
+        char end;
+
+        if (sscanf(o->srcport, "%u-%u%c", &lo, &hi, &end) != 2 ||
+            lo > 65535 || hi > 65535) {
+            error_setg(errp, "vxlan: 'srcport' must be MIN-MAX, two ports "
+                       "from 0 to 65535, not '%s'", o->srcport);
+            return false;
+        }
+        c->port_min = lo;
+        c->port_max = hi;
+    }
+    c->ttl = o->has_ttl ? o->ttl : 0;
+    if (o->tos) {
+        char *end;
+        unsigned long v;
+
+        if (!strcmp(o->tos, "inherit")) {
+            c->tos_inherit = true;
+        } else {
+            errno = 0;
+            v = strtoul(o->tos, &end, 0);
+            if (errno || *end || end == o->tos || v > 255) {
+                error_setg(errp, "vxlan: 'tos' must be 0 to 255 or 'inherit', "
+                           "not '%s'", o->tos);
+                return false;
+            }
+            c->tos = v;
+        }
+    }
+    c->df = o->has_df ? (VnetVxlanDf)o->df : VNET_VXLAN_DF_UNSET;
+    c->learning = o->has_learning ? o->learning : true;
+    c->ageing_s = o->has_ageing ? o->ageing : 300;
+    c->maxaddress = o->has_maxaddress ? o->maxaddress : 0;
+    c->proxy = o->has_proxy && o->proxy;
+    c->l2miss = o->has_l2miss && o->l2miss;
+    c->l3miss = o->has_l3miss && o->l3miss;
+    c->udpcsum = o->has_udpcsum ? o->udpcsum : true;
+    c->mtu = o->has_mtu ? o->mtu : 1500;
+    return true;
+}
+
+int net_init_vxlan(const Netdev *netdev, const char *name,
+                   NetClientState *peer, Error **errp)
+{
+    const NetdevVxlanOptions *o = &netdev->u.vxlan;
+    VnetVxlanConfig cfg;
+    VnetVxlan *vx;
+    VxlanSocket *so;
+    VxlanState *s;
+    NetClientState *nc;
+    VnetIpAddr bind_addr;
+    g_autofree char *local = NULL, *remote = NULL;
+    char why[128];
+    const char *field = NULL;
+
+    if (!vxlan_config(o, &cfg, errp)) {
+        return -1;
+    }
+    /* Created with no sink yet: the callbacks are bound below. */
+    vx = vnet_vxlan_new(&cfg, &vxlan_ops, NULL, why, sizeof(why), &field);
+    if (!vx) {
+        error_setg(errp, "vxlan: '%s': %s", field, why);
+        return -1;
+    }
+    vnet_vxlan_free(vx);
+    /*
+     * With a group, the socket takes the wildcard address so that the
+     * group's datagrams reach it, as Linux's vxlan socket does.
+     */
+    bind_addr = cfg.local;
+    if (o->group) {
+        memset(bind_addr.b, 0, sizeof(bind_addr.b));
+    }
+    so = vxlan_socket_get(&bind_addr, cfg.dst_port, cfg.udpcsum, errp);
+    if (!so) {
+        return -1;
+    }
+    if (o->group && !vxlan_join(so, &cfg.remote, &cfg.local, errp)) {
+        vxlan_socket_put(so);
+        return -1;
+    }
+    nc = qemu_new_net_client(&net_vxlan_info, peer, "vxlan", name);
+    s = DO_UPCAST(VxlanState, nc, nc);
+    s->cfg = cfg;
+    s->sock = so;
+    s->vx = vnet_vxlan_new(&cfg, &vxlan_ops, s, why, sizeof(why), &field);
+    if (!vnet_vxsock_add(so->demux, s->vx)) {
+        error_setg(errp, "vxlan: 'vni' %u is already used on this address "
+                   "and port", cfg.vni);
+        vnet_vxlan_free(s->vx);
+        s->vx = NULL;
+        vxlan_socket_put(so);
+        qemu_del_net_client(nc);
+        return -1;
+    }
+    QTAILQ_INSERT_TAIL(&vxlan_netdevs, s, next);
+    s->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vxlan_timer, s);
+    timer_mod(s->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
+    local = vxlan_ip_str(&cfg.local);
+    remote = cfg.has_remote ? vxlan_ip_str(&cfg.remote) : g_strdup("none");
+    qemu_set_info_str(nc, "vxlan vni=%u local=%s remote=%s dstport=%u",
+                      cfg.vni, local, remote, cfg.dst_port);
+    return 0;
+}
+
+/* QMP */
+
+static VxlanState *vxlan_find(const char *id, Error **errp)
+{
+    VxlanState *s;
+
+    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
+        if (!strcmp(s->nc.name, id)) {
+            return s;
+        }
+    }
+    error_setg(errp, "'%s' is not a vxlan netdev", id);
+    return NULL;
+}
+
+typedef struct VxlanDumpCtx {
+    VxlanState *s;
+    VxlanFdbEntryList **tail;
+} VxlanDumpCtx;
+
+static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
+                           const VnetIpAddr *ip, uint16_t port, uint32_t vni,
+                           bool is_static, uint64_t idle_ms)
+{
+    VxlanDumpCtx *ctx = opaque;
+    VxlanFdbEntry *e = g_new0(VxlanFdbEntry, 1);
+
+    e->netdev = g_strdup(ctx->s->nc.name);
+    e->mac = qemu_mac_strdup_printf(mac);
+    e->remote = vxlan_ip_str(ip);
+    e->port = port;
+    e->vni = vni;
+    e->permanent = is_static;
+    e->idle_ms = idle_ms;
+    QAPI_LIST_APPEND(ctx->tail, e);
+}
+
+VxlanFdbEntryList *qmp_query_vxlan_fdb(const char *netdev, Error **errp)
+{
+    VxlanFdbEntryList *head = NULL;
+    VxlanDumpCtx ctx = { .tail = &head };
+    VxlanState *s;
+
+    if (netdev && !vxlan_find(netdev, errp)) {
+        return NULL;
+    }
+    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
+        if (!netdev || !strcmp(netdev, s->nc.name)) {
+            ctx.s = s;
+            vnet_vxlan_fdb_dump(s->vx, vxlan_dump_one, &ctx);
+        }
+    }
+    return head;
+}
+
+static bool vxlan_fdb_args(const char *mac, const char *remote, VxlanState *s,
+                           uint8_t m[6], VnetIpAddr *ip, Error **errp)
+{
+    if (net_parse_macaddr(m, mac) < 0) {
+        error_setg(errp, "'mac' must be a MAC address, not '%s'", mac);
+        return false;
+    }
+    if (remote && (!vxlan_parse_ip(remote, ip) || ip->v6 != s->cfg.local.v6)) {
+        error_setg(errp, "'remote' must be an address of the netdev's "
+                   "family, not '%s'", remote);
+        return false;
+    }
+    return true;
+}
+
+void qmp_vxlan_fdb_add(const char *netdev, const char *mac, const char *remote,
+                       bool has_port, uint16_t port, bool has_vni,
+                       uint32_t vni, bool has_append, bool append,
+                       Error **errp)
+{
+    VxlanState *s = vxlan_find(netdev, errp);
+    uint8_t m[6];
+    VnetIpAddr ip;
+
+    if (!s || !vxlan_fdb_args(mac, remote, s, m, &ip, errp)) {
+        return;
+    }
+    if (has_vni && vni > 0xffffff) {
+        error_setg(errp, "'vni' must be below 2^24");
+        return;
+    }
+    switch (vnet_vxlan_fdb_add(s->vx, m, &ip, has_port ? port : 0,
+                               has_vni ? vni : 0, has_append && append)) {
+    case VNET_FDB_EXISTS:
+        error_setg(errp, "%s already has that remote", mac);
+        break;
+    case VNET_FDB_FULL:
+        error_setg(errp, "the FDB of '%s' is full (maxaddress)", netdev);
+        break;
+    default:
+        break;
+    }
+}
+
+void qmp_vxlan_fdb_del(const char *netdev, const char *mac, const char *remote,
+                       bool has_port, uint16_t port, bool has_vni,
+                       uint32_t vni, Error **errp)
+{
+    VxlanState *s = vxlan_find(netdev, errp);
+    uint8_t m[6];
+    VnetIpAddr ip;
+
+    if (!s || !vxlan_fdb_args(mac, remote, s, m, &ip, errp)) {
+        return;
+    }
+    if (vnet_vxlan_fdb_del(s->vx, m, remote ? &ip : NULL, has_port ? port : 0,
+                           has_vni ? vni : 0) == VNET_FDB_NOT_FOUND) {
+        error_setg(errp, "no such FDB entry on '%s'", netdev);
+    }
+}
+
+static VxlanDropCountList *vxlan_drops(const VnetDevStats *st)
+{
+    VxlanDropCountList *head = NULL, **tail = &head;
+    unsigned i;
+
+    for (i = 0; i < VNET_DROP_REASONS; i++) {
+        if (st->drops[i]) {
+            VxlanDropCount *d = g_new0(VxlanDropCount, 1);
+            d->reason = g_strdup(vnet_drop_reason_name(i));
+            d->count = st->drops[i];
+            QAPI_LIST_APPEND(tail, d);
+        }
+    }
+    return head;
+}
+
+VxlanInfoList *qmp_query_vxlan(Error **errp)
+{
+    VxlanInfoList *head = NULL, **tail = &head;
+    VxlanState *s;
+
+    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
+        VxlanInfo *info = g_new0(VxlanInfo, 1);
+        VnetDevStats st, sst;
+
+        vnet_vxlan_get_stats(s->vx, &st);
+        vnet_vxsock_get_stats(s->sock->demux, &sst);
+        info->netdev = g_strdup(s->nc.name);
+        info->vni = s->cfg.vni;
+        info->local = vxlan_ip_str(&s->cfg.local);
+        info->dstport = s->cfg.dst_port;
+        info->fdb_entries = vnet_vxlan_fdb_size(s->vx);
+        info->rx_packets = st.rx_packets;
+        info->rx_bytes = st.rx_bytes;
+        info->tx_packets = st.tx_packets;
+        info->tx_bytes = st.tx_bytes;
+        info->drops = vxlan_drops(&st);
+        info->socket_drops = vxlan_drops(&sst);
+        QAPI_LIST_APPEND(tail, info);
+    }
+    return head;
+}
