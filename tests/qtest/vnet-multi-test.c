@@ -12,6 +12,8 @@
 #include "qemu/iov.h"
 #include "hw/pci/pci_regs.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
 #include "libqos/malloc-pc.h"
 #include "libqos/pci-pc.h"
 #include "libqos/virtio.h"
@@ -50,23 +52,31 @@ static void fixture_open(Fixture *f, int func)
     qvirtio_start_device(f->dev);
 }
 
-static void fixture_start(Fixture *f, unsigned queues, const char *extra)
+/* QEMU with vnet-multi on the netdev `netdev` (whose id is "up"). */
+static void fixture_boot(Fixture *f, unsigned queues, const char *netdev,
+                         const char *extra)
 {
-    int sv[2];
-
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
     f->queues = queues;
-    f->qts = qtest_initf("-M pc -nodefaults "
-                         "-netdev socket,id=up,fd=%d "
+    f->qts = qtest_initf("-M pc -nodefaults %s "
                          "-device vnet-multi,id=nic0,netdev=up,addr=%d.0,"
                          "multifunction=on,mac=" MAC ",queues=%u%s",
-                         sv[1], SLOT, queues, extra ? extra : "");
-    close(sv[1]);
-    f->sock = sv[0];
+                         netdev, SLOT, queues, extra ? extra : "");
     f->alloc = &f->alloc_store;
     pc_alloc_init(f->alloc, f->qts, 0);
     f->bus = qpci_new_pc(f->qts, f->alloc);
     fixture_open(f, 0);
+}
+
+static void fixture_start(Fixture *f, unsigned queues, const char *extra)
+{
+    int sv[2];
+    g_autofree char *netdev = NULL;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    netdev = g_strdup_printf("-netdev socket,id=up,fd=%d", sv[1]);
+    fixture_boot(f, queues, netdev, extra);
+    close(sv[1]);
+    f->sock = sv[0];
 }
 
 /* Function `func` of the same slot, on the parent's QEMU and socket. */
@@ -105,7 +115,9 @@ static void fixture_stop(Fixture *f)
     }
     qpci_free_pc(f->bus);
     alloc_destroy(f->alloc);
-    close(f->sock);
+    if (f->sock >= 0) {
+        close(f->sock);
+    }
     qtest_quit(f->qts);
 }
 
@@ -889,6 +901,154 @@ static void test_ipvlan_l3_needs_and_takes_ip(void)
     fixture_stop(&f);
 }
 
+
+/* ---- -netdev vxlan ---- */
+
+/* A UDP socket on 127.0.0.1 at a port of the kernel's choosing. */
+static int udp_bound(uint16_t *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct timeval tv = { .tv_sec = 30 };
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static void tx_frame(Fixture *f, const uint8_t *frame, size_t n)
+{
+    uint64_t buf = guest_alloc(f->alloc, HDR_LEN + n);
+    uint32_t head;
+
+    qtest_memset(f->qts, buf, 0, HDR_LEN);
+    qtest_memwrite(f->qts, buf + HDR_LEN, frame, n);
+    head = qvirtqueue_add(f->qts, txq(f, 0), buf, HDR_LEN + n, false, false);
+    qvirtqueue_kick(f->qts, f->dev, txq(f, 0), head);
+    qvirtio_wait_used_elem(f->qts, f->dev, txq(f, 0), head, NULL, TIMEOUT_US);
+}
+
+/* The FDB entry for `mac` in query-vxlan-fdb, or NULL; unref the list. */
+static QDict *fdb_find(QTestState *qts, const char *mac, QDict **resp)
+{
+    QListEntry *e;
+
+    *resp = qtest_qmp(qts, "{'execute': 'query-vxlan-fdb',"
+                      " 'arguments': {'netdev': 'up'}}");
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(*resp, "return"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        if (!strcmp(qdict_get_str(d, "mac"), mac)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static void test_vxlan_qmp_fdb_and_traffic(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], dgram[128], got[128];
+    uint16_t port, peer_port;
+    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
+    struct sockaddr_in to = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    g_autofree char *netdev = NULL;
+    QDict *resp, *ev, *e;
+    uint64_t buf;
+    uint32_t head, len;
+    size_t n;
+
+    close(probe); /* its port is free for the netdev */
+    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
+                             "dstport=%u,l2miss=on", port);
+    fixture_boot(&f, 1, netdev, NULL);
+    fixture_drive(&f, 0);
+    g_assert_null(fdb_find(f.qts, "00:00:00:00:00:00", &resp));
+    qobject_unref(resp);
+
+    /* No entry and no default remote: dropped, and an L2 miss event. */
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    tx_frame(&f, frame, n);
+    ev = qtest_qmp_eventwait_ref(f.qts, "VXLAN_L2MISS");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "mac"), ==,
+                    MAC);
+    qobject_unref(ev);
+
+    /* A default remote at our socket: the frame arrives encapsulated. */
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00', "
+                             "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-fdb-add', "
+                     "'arguments': {'netdev': 'up', "
+                     "'mac': '00:00:00:00:00:00', "
+                     "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+    g_assert_true(qdict_haskey(resp, "error"));
+    qobject_unref(resp);
+    tx_frame(&f, frame, n);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpint(got[0], ==, 0x08);                 /* I flag */
+    g_assert_cmpint(ldl_be_p(got + 4), ==, 7 << 8);    /* VNI 7 */
+    g_assert_cmpmem(got + 8, n, frame, n);
+
+    /* A datagram from the peer reaches the ring; its sender is learned. */
+    buf = guest_alloc(f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memset(dgram, 0, 8);
+    dgram[0] = 0x08;
+    stl_be_p(dgram + 4, 7 << 8);
+    memcpy(dgram + 8, frame, n);
+    to.sin_port = htons(port);
+    g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 8 + n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    qtest_memread(f.qts, buf + HDR_LEN, got, n);
+    g_assert_cmpmem(got, n, frame, n);
+    e = fdb_find(f.qts, "52:55:0a:00:02:02", &resp);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(qdict_get_str(e, "remote"), ==, "127.0.0.1");
+    g_assert_false(qdict_get_bool(e, "permanent"));
+    qobject_unref(resp);
+
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-del', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00'}}");
+    g_assert_null(fdb_find(f.qts, "00:00:00:00:00:00", &resp));
+    qobject_unref(resp);
+    close(peer);
+    fixture_stop(&f);
+}
+
+#define VX "-netdev vxlan,id=v,local=127.0.0.1,"
+
+static void test_vxlan_bad_options_refused(void)
+{
+    assert_refused(VX "vni=16777216,remote=127.0.0.2", "vni");
+    assert_refused(VX "vni=1,srcport=5000-4000", "srcport");
+    assert_refused(VX "vni=1,srcport=5000", "srcport");
+    assert_refused(VX "vni=1,remote=::1", "remote");
+    assert_refused(VX "vni=1,remote=239.1.1.1", "remote");
+    assert_refused(VX "vni=1,group=10.0.0.1", "group");
+    assert_refused(VX "vni=1,tos=300", "tos");
+    assert_refused(VX "vni=1,ttl=256", "ttl");
+    assert_refused(VX "vni=1,mtu=40", "mtu");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=nowhere", "local");
+    /* Two netdevs on one address and port must differ in VNI. */
+    assert_refused(VX "vni=1,dstport=47891 "
+                   "-netdev vxlan,id=w,local=127.0.0.1,vni=1,dstport=47891",
+                   "vni");
+    assert_refused(VX "vni=1,dstport=47891 "
+                   "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47891,"
+                   "udpcsum=off", "udpcsum");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -930,6 +1090,10 @@ int main(int argc, char **argv)
                    test_ipvlan_delivers_by_address);
     qtest_add_func("/vnet-multi/ipvlan/bad-properties-refused",
                    test_ipvlan_bad_properties_refused);
+    qtest_add_func("/vnet-multi/vxlan/qmp-fdb-and-traffic",
+                   test_vxlan_qmp_fdb_and_traffic);
+    qtest_add_func("/vnet-multi/vxlan/bad-options-refused",
+                   test_vxlan_bad_options_refused);
     qtest_add_func("/vnet-multi/ipvlan/l3-needs-and-takes-ip",
                    test_ipvlan_l3_needs_and_takes_ip);
     return g_test_run();

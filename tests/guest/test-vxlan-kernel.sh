@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Interop with the Linux kernel's vxlan: a vxlan device in a host network
+# namespace, reached over a veth, and a guest on -netdev vxlan ping each
+# other; the kernel's `bridge fdb show` lists the guest's MAC as learned
+# and our query-vxlan-fdb lists the kernel side's. Needs root on the host.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ns=vnetkx-$$
+hv=vkx$$
+_kx_cleanup() {
+    ip netns del "$ns" 2>/dev/null || true
+    ip link del "$hv" 2>/dev/null || true
+    _cleanup
+}
+trap _kx_cleanup EXIT
+
+ip netns add "$ns"
+ip link add "$hv" type veth peer name vk netns "$ns"
+ip addr add 198.18.42.1/24 dev "$hv"
+ip link set "$hv" up
+ip -n "$ns" addr add 198.18.42.2/24 dev vk
+ip -n "$ns" link set vk up
+# veth would hand the kernel's inner TCP checksums to our socket unfilled,
+# leaving them to a NIC offload that is not there.
+ip netns exec "$ns" ethtool -K vk tx off > /dev/null
+ip -n "$ns" link set lo up
+ip -n "$ns" link add vx0 address 02:00:00:00:0c:02 type vxlan id 42 dstport 4789 \
+    local 198.18.42.2 remote 198.18.42.1
+ip -n "$ns" addr add 10.98.0.2/24 dev vx0
+ip -n "$ns" link set vx0 up
+
+cat > "$work/script" <<'EOS'
+wait_for_if eth0
+ip addr add 10.98.0.1/24 dev eth0
+ip link set eth0 up
+for i in $(seq 60); do ping -c 1 -W 1 10.98.0.2 > /dev/null 2>&1 && break; done
+ping -c 5 -W 2 10.98.0.2
+echo GUEST-PINGED-KERNEL
+# Up until the host has pinged us and read both FDBs.
+timeout 120 nc -l -p 5003 > /dev/null || true
+EOS
+qmp=$work/qmp
+"$run_guest" --timeout 200 "$work/script" \
+    -netdev vxlan,id=vx,vni=42,local=198.18.42.1,remote=198.18.42.2 \
+    -device vnet-multi,netdev=vx,mac=02:00:00:00:0c:01 \
+    -qmp unix:"$qmp",server=on,wait=off > "$work/guest.log" 2>&1 & gpid=$!
+
+rc=0
+for _ in $(seq 400); do
+    grep -q GUEST-PINGED-KERNEL "$work/guest.log" && break
+    kill -0 $gpid 2>/dev/null || break
+    sleep 0.5
+done
+grep "packets transmitted" "$work/guest.log" || true
+grep -q GUEST-PINGED-KERNEL "$work/guest.log" || { echo "guest could not ping the kernel"; rc=1; }
+
+# The kernel side pings the guest (ICMP echo from a raw socket: the host
+# has no ping binary).
+ip netns exec "$ns" python3 - <<'EOP' || rc=1
+import os, socket, struct, sys, time
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.settimeout(2)
+ok = 0
+for seq in range(1, 6):
+    body = struct.pack("!BBHHH", 8, 0, 0, os.getpid() & 0xffff, seq) + b"vnet" * 8
+    body = body[:2] + struct.pack("!H", csum(body)) + body[4:]
+    s.sendto(body, ("10.98.0.1", 0))
+    end = time.time() + 2
+    while time.time() < end:
+        try:
+            r = s.recv(2048)
+        except socket.timeout:
+            break
+        icmp = r[(r[0] & 15) * 4:]
+        if icmp[0] == 0 and struct.unpack("!H", icmp[6:8])[0] == seq:
+            ok += 1
+            break
+print("kernel -> guest: 5 echo requests, %d replies" % ok)
+sys.exit(0 if ok == 5 else 1)
+EOP
+
+echo "kernel: bridge fdb show dev vx0:"
+ip netns exec "$ns" bridge fdb show dev vx0 | tee "$work/kfdb"
+if grep "^02:00:00:00:0c:01 dst 198.18.42.1" "$work/kfdb" | grep -qv permanent; then
+    echo "kernel learned the guest's MAC behind 198.18.42.1"
+else
+    echo "kernel FDB lacks a learned entry for the guest's MAC"; rc=1
+fi
+python3 "$guest_dir/qmp.py" "$qmp" query-vxlan-fdb '{"netdev": "vx"}' > "$work/qfdb" || rc=1
+echo "query-vxlan-fdb: $(cat "$work/qfdb")"
+python3 - "$work/qfdb" <<'EOP' || rc=1
+import json, sys
+fdb = json.load(open(sys.argv[1]))
+hit = [e for e in fdb if e["mac"] == "02:00:00:00:0c:02"]
+ok = len(hit) == 1 and hit[0]["remote"] == "198.18.42.2" and not hit[0]["permanent"]
+print("we learned the kernel's MAC behind 198.18.42.2" if ok else "no learned entry for the kernel's MAC")
+sys.exit(0 if ok else 1)
+EOP
+
+ip netns exec "$ns" python3 -c \
+    'import socket; socket.create_connection(("10.98.0.1", 5003), timeout=5).close()' || true
+wait $gpid || { echo "guest failed"; tail -20 "$work/guest.log"; rc=1; }
+exit $rc
