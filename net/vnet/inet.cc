@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "vnet/dev.h"
+#include "vnet/neigh_reply.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/icmpv6.h"
@@ -139,11 +140,7 @@ XmitResult InetLayer::answer_child(IpvlanDev& child, Packet& pkt) {
         if (req->spa == req->tpa) {
             return XmitResult::sent;  // a gratuitous announcement: nothing to answer
         }
-        std::uint8_t* f = r->put(wire::kEthHlen + wire::kArpLen);
-        wire::EthernetRepr{req->sha, us, wire::kEthPArp, std::nullopt}.emit(f);
-        wire::ArpRepr{
-            .op = wire::kArpOpReply, .sha = us, .spa = req->tpa, .tha = req->sha, .tpa = req->spa}
-            .emit(f + wire::kEthHlen);
+        build_arp_reply(r->put(kArpReplyLen), us, req->tpa, req->sha, req->spa);
     } else {
         auto ip = wire::Ipv6View::parse(eth->payload());
         auto ns = wire::NdRepr::parse(*ip);
@@ -151,17 +148,10 @@ XmitResult InetLayer::answer_child(IpvlanDev& child, Packet& pkt) {
         if (std::all_of(src.begin(), src.end(), [](auto b) { return b == 0; })) {
             return XmitResult::sent;  // DAD: answering would refuse the address
         }
-        wire::NdRepr na{.type = wire::kNdNeighborAdvert,
-                        .flags = wire::kNdFlagSolicited | wire::kNdFlagOverride,
-                        .target = ns->target,
-                        .link_addr = us};
-        wire::Ipv6Repr rip{
-            .src = ns->target, .dst = {}, .next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
-        std::copy(src.begin(), src.end(), rip.dst.begin());
-        std::uint8_t* f = r->put(wire::kEthHlen + wire::kIpv6Hlen + na.len());
-        wire::EthernetRepr{eth->src(), us, wire::kEthPIpv6, std::nullopt}.emit(f);
-        rip.emit(f + wire::kEthHlen, na.len());
-        na.emit(f + wire::kEthHlen + wire::kIpv6Hlen, rip.src, rip.dst);
+        wire::Ipv6Addr dst;
+        std::copy(src.begin(), src.end(), dst.begin());
+        build_na(r->put(kNaReplyLen), us, ns->target, eth->src(), dst,
+                 wire::kNdFlagSolicited | wire::kNdFlagOverride);
     }
     dev_forward(child.dev(), *r);
     return XmitResult::sent;
@@ -263,11 +253,7 @@ bool InetLayer::on_uplink(const Packet& pkt, const IpvlanPort& port) {
         if (!r) {
             return false;
         }
-        std::uint8_t* f = r->put(wire::kEthHlen + wire::kArpLen);
-        wire::EthernetRepr{arp->sha, us, wire::kEthPArp, std::nullopt}.emit(f);
-        wire::ArpRepr{
-            .op = wire::kArpOpReply, .sha = us, .spa = arp->tpa, .tha = arp->sha, .tpa = arp->spa}
-            .emit(f + wire::kEthHlen);
+        build_arp_reply(r->put(kArpReplyLen), us, arp->tpa, arp->sha, arp->spa);
         dev_queue_xmit(lower_, *r);
         return true;
     }
@@ -296,22 +282,13 @@ bool InetLayer::on_uplink(const Packet& pkt, const IpvlanPort& port) {
     const auto src = ip->src();
     const bool dad = std::all_of(src.begin(), src.end(), [](auto b) { return b == 0; });
     const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    wire::NdRepr na{.type = wire::kNdNeighborAdvert,
-                    .flags = static_cast<std::uint8_t>((dad ? 0 : wire::kNdFlagSolicited) |
-                                                       wire::kNdFlagOverride),
-                    .target = nd->target,
-                    .link_addr = us};
-    wire::Ipv6Repr rip{
-        .src = nd->target, .dst = all_nodes, .next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+    wire::Ipv6Addr dst = all_nodes;
     if (!dad) {
-        std::copy(src.begin(), src.end(), rip.dst.begin());
+        std::copy(src.begin(), src.end(), dst.begin());
     }
-    std::uint8_t* f = r->put(wire::kEthHlen + wire::kIpv6Hlen + na.len());
-    wire::EthernetRepr{dad ? ipv6_multicast_mac(all_nodes) : eth->src(), us, wire::kEthPIpv6,
-                       std::nullopt}
-        .emit(f);
-    rip.emit(f + wire::kEthHlen, na.len());
-    na.emit(f + wire::kEthHlen + wire::kIpv6Hlen, rip.src, rip.dst);
+    build_na(r->put(kNaReplyLen), us, nd->target, dad ? ipv6_multicast_mac(all_nodes) : eth->src(),
+             dst,
+             static_cast<std::uint8_t>((dad ? 0 : wire::kNdFlagSolicited) | wire::kNdFlagOverride));
     dev_queue_xmit(lower_, *r);
     return true;
 }
