@@ -51,6 +51,8 @@ typedef struct VxlanSocket {
     int df;
     int refs;
     int blocked; /* members whose NIC queue is full */
+    bool has_mcast_if;
+    struct in_addr mcast_if; /* IPv4 groups: the interface of `local` */
     VnetVxsock *demux;
     uint8_t *buf;
     VxlanSrcSock src[VXLAN_SRC_SOCKS];
@@ -178,6 +180,10 @@ static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
             } else {
                 /* It only sends: keep what arrives on it small. */
                 setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
+                if (so->has_mcast_if) {
+                    setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_IF,
+                               &so->mcast_if, sizeof(so->mcast_if));
+                }
             }
             return s;
         }
@@ -259,10 +265,8 @@ static bool vxlan_deliver(void *opaque, const uint8_t *frame, size_t len)
 {
     VxlanState *s = opaque;
 
-    if (!s->nc.peer || !qemu_can_send_packet(&s->nc)) {
-        if (s->nc.peer && s->nc.peer->link_down) {
-            return false;
-        }
+    if (!s->nc.peer || s->nc.peer->link_down) {
+        return false;
     }
     vxlan_sync_own_mac(s);
     if (qemu_send_packet_async(&s->nc, frame, len, vxlan_sent) == 0 &&
@@ -454,7 +458,7 @@ static NetClientInfo net_vxlan_info = {
 static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
                        const VnetIpAddr *local, Error **errp)
 {
-    int r;
+    int r, err;
 
     if (group->v6) {
         struct ipv6_mreq m = { 0 };
@@ -465,14 +469,19 @@ static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
         memcpy(&m.imr_multiaddr, group->b, 4);
         memcpy(&m.imr_interface, local->b, 4);
         r = setsockopt(so->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m));
-        if (r == 0) {
-            setsockopt(so->fd, IPPROTO_IP, IP_MULTICAST_IF, &m.imr_interface,
-                       sizeof(m.imr_interface));
-        }
+        so->mcast_if = m.imr_interface;
     }
-    if (r < 0 && errno != EADDRINUSE) {
-        error_setg_errno(errp, errno, "vxlan: cannot join 'group'");
+    err = r < 0 ? errno : 0;
+    /* EADDRINUSE: another netdev on this socket joined it already. */
+    if (err && err != EADDRINUSE) {
+        error_setg_errno(errp, err, "vxlan: cannot join 'group'");
         return false;
+    }
+    if (!group->v6) {
+        /* Send to the group out of the interface that holds `local`. */
+        so->has_mcast_if = true;
+        setsockopt(so->fd, IPPROTO_IP, IP_MULTICAST_IF, &so->mcast_if,
+                   sizeof(so->mcast_if));
     }
     return true;
 }
@@ -567,7 +576,6 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
 {
     const NetdevVxlanOptions *o = &netdev->u.vxlan;
     VnetVxlanConfig cfg;
-    VnetVxlan *vx;
     VxlanSocket *so;
     VxlanState *s;
     NetClientState *nc;
@@ -579,13 +587,10 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     if (!vxlan_config(o, &cfg, errp)) {
         return -1;
     }
-    /* Created with no sink yet: the callbacks are bound below. */
-    vx = vnet_vxlan_new(&cfg, &vxlan_ops, NULL, why, sizeof(why), &field);
-    if (!vx) {
+    if (!vnet_vxlan_validate(&cfg, why, sizeof(why), &field)) {
         error_setg(errp, "vxlan: '%s': %s", field, why);
         return -1;
     }
-    vnet_vxlan_free(vx);
     /*
      * With a group, the socket takes the wildcard address so that the
      * group's datagrams reach it, as Linux's vxlan socket does.
@@ -606,7 +611,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     s = DO_UPCAST(VxlanState, nc, nc);
     s->cfg = cfg;
     s->sock = so;
-    s->vx = vnet_vxlan_new(&cfg, &vxlan_ops, s, why, sizeof(why), &field);
+    s->vx = vnet_vxlan_new(&cfg, &vxlan_ops, s);
     if (!vnet_vxsock_add(so->demux, s->vx)) {
         error_setg(errp, "vxlan: 'vni' %u is already used on this address "
                    "and port", cfg.vni);

@@ -214,7 +214,8 @@ typedef struct VnetVxlanTx {
 typedef struct VnetVxlanOps {
     /* One datagram: iov[0] is the VXLAN header, iov[1] the inner frame. */
     bool (*send)(void* opaque, const VnetVxlanTx* tx, const struct iovec* iov, unsigned iovcnt);
-    /* An inner frame for the NIC; false if it could not take it. */
+    /* An inner frame for the NIC; false if there is none or its link is
+     * down. */
     bool (*deliver)(void* opaque, const uint8_t* frame, size_t len);
     void (*l2miss)(void* opaque, const uint8_t mac[6]);
     void (*l3miss)(void* opaque, const VnetIpAddr* ip);
@@ -222,10 +223,11 @@ typedef struct VnetVxlanOps {
     uint64_t (*now_ms)(void* opaque);
 } VnetVxlanOps;
 
-/* NULL if the configuration is refused: why[] says why, *field names the
- * option at fault. */
-VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* cfg, const VnetVxlanOps* ops, void* opaque,
-                          char* why, size_t why_len, const char** field);
+/* vxlan_validate: false if the configuration is refused; why[] says why,
+ * *field names the option at fault. */
+bool vnet_vxlan_validate(const VnetVxlanConfig* cfg, char* why, size_t why_len, const char** field);
+/* NULL unless the configuration passes vnet_vxlan_validate. */
+VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* cfg, const VnetVxlanOps* ops, void* opaque);
 void vnet_vxlan_free(VnetVxlan* vx);
 /* A frame from the NIC. */
 void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len);

@@ -89,7 +89,8 @@ class VxlanOps {
     // host refused it.
     virtual bool send(const VxlanTx& tx, std::span<const std::uint8_t> hdr,
                       std::span<const std::uint8_t> frame) = 0;
-    // An inner frame for the NIC. False if it could not take it.
+    // An inner frame for the NIC. False if there is none or its link is
+    // down (a full NIC queue is the glue's to wait on, not a drop).
     virtual bool deliver(std::span<const std::uint8_t> frame) = 0;
     virtual void l2miss(const MacAddr&) {}
     virtual void l3miss(const IpAddr&) {}

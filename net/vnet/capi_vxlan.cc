@@ -76,8 +76,9 @@ struct VnetVxsock {
     vnet::VxlanSock sock;
 };
 
-VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* c, const VnetVxlanOps* ops, void* opaque,
-                          char* why, size_t why_len, const char** field) {
+namespace {
+
+vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
     vnet::VxlanConfig cfg;
     cfg.vni = c->vni;
     cfg.local = to_ip(c->local);
@@ -99,9 +100,23 @@ VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* c, const VnetVxlanOps* ops, voi
     cfg.l3miss = c->l3miss;
     cfg.udpcsum = c->udpcsum;
     cfg.mtu = c->mtu;
-    if (auto err = vnet::validate(cfg)) {
+    return cfg;
+}
+
+}  // namespace
+
+bool vnet_vxlan_validate(const VnetVxlanConfig* c, char* why, size_t why_len, const char** field) {
+    if (auto err = vnet::validate(to_config(c))) {
         std::snprintf(why, why_len, "%s", err->why.c_str());
         *field = err->field;
+        return false;
+    }
+    return true;
+}
+
+VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* c, const VnetVxlanOps* ops, void* opaque) {
+    const vnet::VxlanConfig cfg = to_config(c);
+    if (vnet::validate(cfg)) {
         return nullptr;
     }
     auto* vx = new VnetVxlan(*ops, opaque);

@@ -325,7 +325,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
         snoop_neigh(inner);
     }
     if (!ops_.deliver(inner)) {
-        counters_.drop(DropReason::rx_no_buffer);
+        counters_.drop(DropReason::rx_link_down);
         return;
     }
     counters_.rx_packets++;

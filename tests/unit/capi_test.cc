@@ -362,3 +362,109 @@ TEST_F(CapiTest, IpvlanL3RoutesThroughTheLowersIpLayer) {
 }
 
 }  // namespace
+
+// --- VXLAN through the C ABI ----------------------------------------------
+
+namespace {
+
+struct VxSink {
+    std::vector<std::vector<uint8_t>> sent, delivered;
+    std::vector<VnetVxlanTx> tx;
+    bool up = true;
+};
+
+VnetVxlanConfig vx_config() {
+    VnetVxlanConfig c{};
+    c.vni = 42;
+    c.local = VnetIpAddr{false, {127, 0, 0, 1}};
+    c.dst_port = 4789;
+    c.learning = true;
+    c.ageing_s = 300;
+    c.udpcsum = true;
+    c.mtu = 1500;
+    return c;
+}
+
+const VnetVxlanOps kVxOps = {
+    .send =
+        [](void* o, const VnetVxlanTx* tx, const struct iovec* iov, unsigned n) {
+            auto* s = static_cast<VxSink*>(o);
+            std::vector<uint8_t> d;
+            for (unsigned i = 0; i < n; ++i) {
+                auto* b = static_cast<const uint8_t*>(iov[i].iov_base);
+                d.insert(d.end(), b, b + iov[i].iov_len);
+            }
+            s->sent.push_back(d);
+            s->tx.push_back(*tx);
+            return true;
+        },
+    .deliver =
+        [](void* o, const uint8_t* f, size_t len) {
+            auto* s = static_cast<VxSink*>(o);
+            s->delivered.emplace_back(f, f + len);
+            return s->up;
+        },
+    .l2miss = nullptr,
+    .l3miss = nullptr,
+    .now_ms = [](void*) -> uint64_t { return 0; },
+};
+
+}  // namespace
+
+TEST(CapiVxlanTest, ValidateNamesTheOption) {
+    VnetVxlanConfig c = vx_config();
+    char why[128];
+    const char* field = nullptr;
+    EXPECT_TRUE(vnet_vxlan_validate(&c, why, sizeof why, &field));
+    c.vni = 1u << 24;
+    EXPECT_FALSE(vnet_vxlan_validate(&c, why, sizeof why, &field));
+    EXPECT_STREQ(field, "vni");
+    VxSink sink;
+    EXPECT_EQ(vnet_vxlan_new(&c, &kVxOps, &sink), nullptr);
+}
+
+TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
+    VnetVxlanConfig c = vx_config();
+    VxSink sink;
+    VnetVxlan* vx = vnet_vxlan_new(&c, &kVxOps, &sink);
+    VnetVxsock* vs = vnet_vxsock_new();
+    ASSERT_TRUE(vnet_vxsock_add(vs, vx));
+    const uint8_t zero[6] = {};
+    const VnetIpAddr peer{false, {127, 0, 0, 2}};
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, false), VNET_FDB_OK);
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, true), VNET_FDB_EXISTS);
+    auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), vnet::test::kMacA, 0x88b5, 46);
+    vnet_vxlan_xmit(vx, f.data(), f.size());
+    ASSERT_EQ(sink.sent.size(), 1u);
+    EXPECT_EQ(sink.tx[0].dst_port, 4789);
+    EXPECT_EQ(sink.tx[0].dst.b[3], 2);
+    EXPECT_EQ(sink.sent[0].size(), 8 + f.size());
+
+    // Receive what we sent, as if from the peer: the sender is learned.
+    std::vector<uint8_t> d = sink.sent[0];
+    vnet_vxsock_receive(vs, &peer, 0, d.data(), d.size(), false);
+    ASSERT_EQ(sink.delivered.size(), 1u);
+    size_t entries = 0;
+    vnet_vxlan_fdb_dump(
+        vx,
+        [](void* o, const uint8_t*, const VnetIpAddr*, uint16_t, uint32_t, bool, uint64_t) {
+            ++*static_cast<size_t*>(o);
+        },
+        &entries);
+    EXPECT_EQ(entries, 2u);
+    EXPECT_EQ(vnet_vxlan_fdb_size(vx), 2u);
+    EXPECT_EQ(vnet_vxlan_fdb_del(vx, zero, nullptr, 0, 0), VNET_FDB_OK);
+    EXPECT_EQ(vnet_vxlan_fdb_del(vx, zero, nullptr, 0, 0), VNET_FDB_NOT_FOUND);
+
+    // With the NIC's link down the frame is dropped and counted.
+    sink.up = false;
+    vnet_vxsock_receive(vs, &peer, 0, d.data(), d.size(), false);
+    VnetDevStats st;
+    vnet_vxlan_get_stats(vx, &st);
+    EXPECT_EQ(st.rx_packets, 1u);
+    EXPECT_EQ(st.tx_packets, 1u);
+    EXPECT_EQ(st.drops[static_cast<unsigned>(vnet::DropReason::rx_link_down)], 1u);
+    vnet_vxsock_remove(vs, vx);
+    vnet_vxsock_free(vs);
+    vnet_vxlan_free(vx);
+}
