@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The macvlan and ipvlan fast paths allocate nothing per packet: global operator new
+// The macvlan, ipvlan and VXLAN fast paths allocate nothing per packet: global operator new
 // is replaced by one that counts while a test window is open; after a
 // warm-up (pool buffers made on first need), traffic in every direction
 // must leave the count at zero.
@@ -13,6 +13,8 @@
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
+#include "vnet/vxlan.h"
+#include "vnet/vxlan_sock.h"
 
 namespace {
 std::atomic<bool> g_counting{false};
@@ -151,6 +153,48 @@ TEST(NoAllocation, IpvlanL2FastPathAfterWarmUp) {
     EXPECT_EQ(allocs, 0);
     // B; A; and lower, A, B for the outside broadcast: 5 a round.
     EXPECT_EQ(delivered, 5 * kRounds);
+}
+
+TEST(NoAllocation, VxlanEncapAndDecapAfterWarmUp) {
+    struct VxSink final : VxlanOps {
+        bool send(const VxlanTx&, std::span<const std::uint8_t>,
+                  std::span<const std::uint8_t>) override {
+            ++sent;
+            return true;
+        }
+        bool deliver(std::span<const std::uint8_t>) override {
+            ++delivered;
+            return true;
+        }
+        long sent = 0, delivered = 0;
+    } ops;
+    ManualClock clock;
+    VxlanConfig cfg;
+    cfg.vni = 42;
+    const std::array<std::uint8_t, 4> local{10, 0, 0, 1}, remote{10, 0, 0, 2};
+    cfg.local = IpAddr::v4(local);
+    cfg.remote = IpAddr::v4(remote);
+    VxlanDev dev(cfg, ops, clock);
+    VxlanSock sock;
+    sock.add(dev);
+    auto out = test::ipv4_frame(0x0a000001, 0x0a000002, 17, 1000, 53);
+    auto bcast = test::eth_frame(MacAddr::broadcast(), test::kMacA, 0x0806, 28);
+    std::vector<std::uint8_t> in(wire::kVxlanHlen);
+    wire::VxlanHeader{wire::kVxlanFlagI, 42, 0}.emit(in.data());
+    const auto inner = test::ipv4_frame(0x0a000002, 0x0a000001, 17, 53, 1000);
+    in.insert(in.end(), inner.begin(), inner.end());
+    std::vector<std::uint8_t> buf(in.size());
+    Sink unused;
+    auto traffic = [&] {
+        dev.xmit(out);  // a learned unicast destination after warm-up
+        dev.xmit(bcast);
+        std::copy(in.begin(), in.end(), buf.begin());
+        sock.rx(IpAddr::v4(remote), 0, buf, false);  // learning refreshes
+    };
+    const auto [allocs, none] = count_allocations(unused, traffic);
+    EXPECT_EQ(allocs, 0);
+    EXPECT_EQ(ops.sent, 2 * (kRounds + 1));
+    EXPECT_EQ(ops.delivered, kRounds + 1);
 }
 
 TEST(NoAllocation, CounterSeesAnAllocation) {
