@@ -38,8 +38,11 @@ inline constexpr std::uint16_t kVxlanDefaultPortMax = 61000;
 // The IPv4 and IPv6 hop limit when neither ttl= nor a multicast
 // destination says otherwise (sysctl ip_default_ttl).
 inline constexpr std::uint8_t kVxlanDefaultTtl = 64;
-// Neighbours learned for the proxy count as reachable this long.
+// Neighbours learned for the proxy count as reachable this long, and at
+// most this many are kept (an ARP flood from the overlay must not grow the
+// table without end).
 inline constexpr std::uint64_t kVxlanNeighReachableMs = 30000;
+inline constexpr std::size_t kVxlanNeighMax = 4096;
 
 enum class VxlanDf : std::uint8_t { unset, set, inherit };
 
@@ -126,7 +129,8 @@ class VxlanDev {
     // `bridge fdb add/append` with the device's defaults filled in: port 0
     // means dstport, VNI 0 the device's.
     FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append);
-    // A neighbour entry for the proxy, as `ip neigh add` would make one.
+    // A neighbour entry for the proxy, as `ip neigh add` would make one
+    // (ignored when kVxlanNeighMax are held).
     void neigh_add(const IpAddr& ip, const MacAddr& mac);
     std::size_t neigh_count() const { return neigh_.size(); }
 

@@ -171,7 +171,12 @@ const MacAddr* VxlanDev::neigh_lookup(const IpAddr& ip) const {
 }
 
 void VxlanDev::neigh_add(const IpAddr& ip, const MacAddr& mac) {
-    neigh_.insert_or_assign(ip, Neigh{mac, clock_.now_ms()});
+    auto it = neigh_.find(ip);
+    if (it != neigh_.end()) {
+        it->second = Neigh{mac, clock_.now_ms()};
+    } else if (neigh_.size() < kVxlanNeighMax) {
+        neigh_.emplace(ip, Neigh{mac, clock_.now_ms()});
+    }
 }
 
 // arp_reduce / neigh_reduce: every ARP frame and every NS is consumed; a

@@ -415,6 +415,18 @@ TEST_F(VxlanTest, ProxyAnswersNeighbourSolicitation) {
     EXPECT_EQ(na->link_addr, kMacB);
 }
 
+TEST_F(VxlanTest, ProxyNeighbourTableIsBounded) {
+    VxlanConfig c = base_config();
+    c.proxy = true;
+    VxlanDev dev(c, ops, clock);
+    for (std::uint32_t i = 0; i < kVxlanNeighMax + 100; ++i) {
+        dev.neigh_add(ip4(10, static_cast<std::uint8_t>(i >> 16), static_cast<std::uint8_t>(i >> 8),
+                          static_cast<std::uint8_t>(i)),
+                      kMacB);
+    }
+    EXPECT_EQ(dev.neigh_count(), kVxlanNeighMax);
+}
+
 // --- receive checks --------------------------------------------------------
 
 TEST_F(VxlanTest, MalformedDatagramsAreDroppedAndCounted) {
