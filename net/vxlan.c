@@ -438,10 +438,12 @@ static void vxlan_cleanup(NetClientState *nc)
         return;
     }
     timer_free(s->timer);
-    if (s->blocked) {
-        s->sock->blocked--;
-    }
     vnet_vxsock_remove(s->sock->demux, s->vx);
+    if (s->blocked) {
+        /* The others on the socket may read again. */
+        s->sock->blocked--;
+        vxlan_read_poll(s->sock);
+    }
     vxlan_socket_put(s->sock);
     vnet_vxlan_free(s->vx);
     s->vx = NULL;
