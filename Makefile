@@ -11,7 +11,7 @@ QEMU := $(B)/qemu-system-x86_64
 # Must match --firmwarepath in scripts/configure-qemu.
 FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-.PHONY: all deps fetch qemu vnet vnet-asan guest-image check demo clean distclean
+.PHONY: all deps fetch qemu vnet vnet-asan guest-image check bench demo clean distclean
 
 all: qemu vnet guest-image
 
@@ -53,11 +53,18 @@ guest-image: deps
 check: all vnet-asan
 	@scripts/check
 
+# libvnet's micro-benchmarks, optimised; see docs/performance.md.
+bench: fetch
+	@test -f $(B)/vnet-bench/build.ninja || \
+	    $(MESON) setup $(B)/vnet-bench . --buildtype=release > /dev/null
+	ninja -C $(B)/vnet-bench tests/bench/vnet-bench
+	$(B)/vnet-bench/tests/bench/vnet-bench
+
 demo: qemu guest-image
 	@scripts/demo
 
 clean:
-	rm -rf $(B)/qemu-build $(B)/vnet $(B)/vnet-asan $(B)/guest $(QEMU)
+	rm -rf $(B)/qemu-build $(B)/vnet $(B)/vnet-asan $(B)/vnet-bench $(B)/guest $(QEMU)
 
 distclean:
 	rm -rf $(B) config.mak
