@@ -11,7 +11,7 @@ QEMU := $(B)/qemu-system-x86_64
 # Must match --firmwarepath in scripts/configure-qemu.
 FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-.PHONY: all deps fetch qemu vnet vnet-asan guest-image check bench demo clean distclean
+.PHONY: all deps fetch qemu vnet vnet-asan vnet-fuzz guest-image check bench fuzz demo clean distclean
 
 all: qemu vnet guest-image
 
@@ -47,10 +47,23 @@ vnet-asan: fetch
 	        -Dcpp_args=-fno-sanitize-recover=all > /dev/null
 	ninja -C $(B)/vnet-asan
 
+# libvnet's libFuzzer targets: clang, ASan+UBSan over the whole library.
+vnet-fuzz: fetch
+	@test -f $(B)/vnet-fuzz/build.ninja || \
+	    CXX=clang++ $(MESON) setup $(B)/vnet-fuzz . -Dfuzz=true \
+	        -Db_sanitize=address,undefined -Db_lundef=false \
+	        -Dcpp_args=-fsanitize=fuzzer-no-link > /dev/null
+	ninja -C $(B)/vnet-fuzz tests/fuzz/fuzz-parsers tests/fuzz/fuzz-stack tests/fuzz/fuzz-vxlan
+
+# Each fuzz target for FUZZ_SECONDS (make check runs a short pass).
+FUZZ_SECONDS ?= 300
+fuzz: vnet-fuzz
+	@scripts/fuzz $(FUZZ_SECONDS)
+
 guest-image: deps
 	@tests/guest/build-image
 
-check: all vnet-asan
+check: all vnet-asan vnet-fuzz
 	@scripts/check
 
 # libvnet's micro-benchmarks, optimised; see docs/performance.md.
@@ -64,7 +77,7 @@ demo: qemu guest-image
 	@scripts/demo
 
 clean:
-	rm -rf $(B)/qemu-build $(B)/vnet $(B)/vnet-asan $(B)/vnet-bench $(B)/guest $(QEMU)
+	rm -rf $(B)/qemu-build $(B)/vnet $(B)/vnet-asan $(B)/vnet-bench $(B)/vnet-fuzz $(B)/guest $(QEMU)
 
 distclean:
 	rm -rf $(B) config.mak
