@@ -26,6 +26,7 @@
 #include "vnet/ip_addr.h"
 #include "vnet/mac_addr.h"
 #include "vnet/vxlan_fdb.h"
+#include "vnet/wire/ethernet.h"
 #include "vnet/wire/vxlan.h"
 
 namespace vnet {
@@ -140,10 +141,11 @@ class VxlanDev {
         std::uint64_t confirmed_ms;
     };
 
-    void xmit_one(const VxlanRemote& r, std::span<const std::uint8_t> frame);
-    bool proxy_reply(std::span<const std::uint8_t> frame);
+    VxlanTx outer_for(const wire::EthernetView& eth, std::span<const std::uint8_t> frame) const;
+    void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame);
+    bool proxy_reply(const wire::EthernetView& eth);
     bool snoop(const IpAddr& src, const MacAddr& mac);
-    void snoop_neigh(std::span<const std::uint8_t> frame);
+    void snoop_neigh(const wire::EthernetView& eth);
     const MacAddr* neigh_lookup(const IpAddr& ip) const;
 
     VxlanConfig cfg_;

@@ -99,7 +99,7 @@ void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
         counters_.drop(DropReason::tx_oversize);
         return;
     }
-    if (cfg_.proxy && proxy_reply(frame)) {
+    if (cfg_.proxy && proxy_reply(*eth)) {
         counters_.drop(DropReason::vx_proxy_consumed);
         return;
     }
@@ -116,26 +116,18 @@ void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
         counters_.drop(DropReason::vx_no_fdb);
         return;
     }
+    // What depends on the frame alone is worked out once for every remote.
+    const VxlanTx outer = outer_for(*eth, frame);
     for (const VxlanRemote& r : f->remotes) {
-        xmit_one(r, frame);
+        xmit_one(r, outer, frame);
     }
 }
 
-void VxlanDev::xmit_one(const VxlanRemote& r, std::span<const std::uint8_t> frame) {
-    if (r.ip.is_any()) {
-        counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
-        return;
-    }
+// The outer values that come from the frame: TOS with ECN, DF, source port.
+VxlanTx VxlanDev::outer_for(const wire::EthernetView& eth,
+                            std::span<const std::uint8_t> frame) const {
     VxlanTx tx;
-    tx.dst = r;
-    if (tx.dst.port == 0) {
-        tx.dst.port = cfg_.dst_port;
-    }
-    tx.ttl = cfg_.ttl;
-    if (tx.ttl == 0) {
-        tx.ttl = r.ip.is_multicast() ? 1 : kVxlanDefaultTtl;
-    }
-    const std::uint8_t inner_ds = wire::frame_dsfield(frame);
+    const std::uint8_t inner_ds = wire::dsfield(eth);
     tx.tos = wire::ecn_encapsulate(cfg_.tos_inherit ? inner_ds : cfg_.tos, inner_ds);
     switch (cfg_.df) {
         case VxlanDf::unset:
@@ -152,6 +144,23 @@ void VxlanDev::xmit_one(const VxlanRemote& r, std::span<const std::uint8_t> fram
         }
     }
     tx.src_port = src_port_for(frame);
+    return tx;
+}
+
+// The rest per remote: where to, and the TTL a group wants.
+void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame) {
+    if (r.ip.is_any()) {
+        counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
+        return;
+    }
+    tx.dst = r;
+    if (tx.dst.port == 0) {
+        tx.dst.port = cfg_.dst_port;
+    }
+    tx.ttl = cfg_.ttl;
+    if (tx.ttl == 0) {
+        tx.ttl = r.ip.is_multicast() ? 1 : kVxlanDefaultTtl;
+    }
     std::array<std::uint8_t, wire::kVxlanHlen> hdr;
     wire::VxlanHeader{wire::kVxlanFlagI, r.vni, 0}.emit(hdr.data());
     if (!ops_.send(tx, hdr, frame)) {
@@ -181,8 +190,7 @@ void VxlanDev::neigh_add(const IpAddr& ip, const MacAddr& mac) {
 
 // arp_reduce / neigh_reduce: every ARP frame and every NS is consumed; a
 // request for a neighbour we know is answered on its behalf.
-bool VxlanDev::proxy_reply(std::span<const std::uint8_t> frame) {
-    auto eth = wire::EthernetView::parse(frame);
+bool VxlanDev::proxy_reply(const wire::EthernetView& eth) {
     std::optional<IpAddr> target;
     std::size_t n = 0;
     const MacAddr* ha = nullptr;
@@ -190,8 +198,8 @@ bool VxlanDev::proxy_reply(std::span<const std::uint8_t> frame) {
         const FdbEntry* f = fdb_.find(m, clock_.now_ms());
         return f && f->remotes.front().ip.is_any();
     };
-    if (eth->ethertype() == wire::kEthPArp) {
-        auto arp = wire::ArpRepr::parse(eth->payload());
+    if (eth.ethertype() == wire::kEthPArp) {
+        auto arp = wire::ArpRepr::parse(eth.payload());
         if (!arp || arp->op != wire::kArpOpRequest) {
             return true;
         }
@@ -203,8 +211,8 @@ bool VxlanDev::proxy_reply(std::span<const std::uint8_t> frame) {
         if (ha && !bridge_local(*ha)) {
             n = build_arp_reply(reply_.data(), *ha, arp->tpa, arp->sha, arp->spa);
         }
-    } else if (eth->ethertype() == wire::kEthPIpv6) {
-        auto ip = wire::Ipv6View::parse(eth->payload());
+    } else if (eth.ethertype() == wire::kEthPIpv6) {
+        auto ip = wire::Ipv6View::parse(eth.payload());
         if (!ip || ip->next_header() != wire::kIpProtoIcmpv6) {
             return false;
         }
@@ -222,7 +230,7 @@ bool VxlanDev::proxy_reply(std::span<const std::uint8_t> frame) {
         if (ha && !bridge_local(*ha)) {
             wire::Ipv6Addr dst;
             std::copy(ip->src().begin(), ip->src().end(), dst.begin());
-            n = build_na(reply_.data(), *ha, tgt, eth->src(), dst,
+            n = build_na(reply_.data(), *ha, tgt, eth.src(), dst,
                          wire::kNdFlagSolicited | wire::kNdFlagOverride);
         }
     } else {
@@ -237,20 +245,19 @@ bool VxlanDev::proxy_reply(std::span<const std::uint8_t> frame) {
 }
 
 // What a host stack on the overlay would put in its neighbour table.
-void VxlanDev::snoop_neigh(std::span<const std::uint8_t> frame) {
-    auto eth = wire::EthernetView::parse(frame);
-    if (eth->ethertype() == wire::kEthPArp) {
-        auto arp = wire::ArpRepr::parse(eth->payload());
+void VxlanDev::snoop_neigh(const wire::EthernetView& eth) {
+    if (eth.ethertype() == wire::kEthPArp) {
+        auto arp = wire::ArpRepr::parse(eth.payload());
         const IpAddr spa = arp ? IpAddr::v4(arp->spa) : IpAddr{};
         if (arp && !spa.is_any() && arp->sha.is_unicast()) {
             neigh_add(spa, arp->sha);
         }
         return;
     }
-    if (eth->ethertype() != wire::kEthPIpv6) {
+    if (eth.ethertype() != wire::kEthPIpv6) {
         return;
     }
-    auto ip = wire::Ipv6View::parse(eth->payload());
+    auto ip = wire::Ipv6View::parse(eth.payload());
     auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
     if (!nd || !nd->link_addr) {
         return;
@@ -315,7 +322,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
         return;
     }
     if (need) {
-        switch (wire::ecn_decapsulate(outer_tos, wire::frame_dsfield(inner))) {
+        switch (wire::ecn_decapsulate(outer_tos, wire::dsfield(*eth))) {
             case wire::EcnDecap::drop:
                 counters_.drop(DropReason::vx_ecn);
                 return;
@@ -327,7 +334,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
         }
     }
     if (cfg_.proxy) {
-        snoop_neigh(inner);
+        snoop_neigh(*eth);
     }
     if (!ops_.deliver(inner)) {
         counters_.drop(DropReason::rx_link_down);

@@ -36,21 +36,22 @@ inline EcnDecap ecn_decapsulate(std::uint8_t outer_tos, std::uint8_t inner_dsfie
     return outer_ce ? EcnDecap::set_ce : EcnDecap::keep;
 }
 
-// The DS field (TOS / traffic class) of the IP packet in an Ethernet frame,
-// 0 for anything else (ip_tunnel_get_dsfield).
-inline std::uint8_t frame_dsfield(std::span<const std::uint8_t> frame) {
-    auto eth = EthernetView::parse(frame);
-    if (!eth) {
-        return 0;
-    }
-    auto p = eth->payload();
-    if (eth->ethertype() == kEthPIpv4 && p.size() >= kIpv4MinHlen && (p[0] >> 4) == 4) {
+// The DS field (TOS / traffic class) of the IP packet behind a parsed
+// Ethernet header, 0 for anything else (ip_tunnel_get_dsfield).
+inline std::uint8_t dsfield(const EthernetView& eth) {
+    auto p = eth.payload();
+    if (eth.ethertype() == kEthPIpv4 && p.size() >= kIpv4MinHlen && (p[0] >> 4) == 4) {
         return p[1];
     }
-    if (eth->ethertype() == kEthPIpv6 && p.size() >= kIpv6Hlen && (p[0] >> 4) == 6) {
+    if (eth.ethertype() == kEthPIpv6 && p.size() >= kIpv6Hlen && (p[0] >> 4) == 6) {
         return static_cast<std::uint8_t>((load_be16(p.data()) >> 4) & 0xff);
     }
     return 0;
+}
+
+inline std::uint8_t frame_dsfield(std::span<const std::uint8_t> frame) {
+    auto eth = EthernetView::parse(frame);
+    return eth ? dsfield(*eth) : 0;
 }
 
 // Marks the frame's IP packet CE in place (IP_ECN_set_ce / IP6_ECN_set_ce),
