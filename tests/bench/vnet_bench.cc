@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "frames.h"
+#include "sinks.h"
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
@@ -23,15 +24,6 @@
 
 namespace vnet {
 namespace {
-
-struct Sink final : XmitOps, Stack {
-    XmitResult xmit(NetDevice&, Packet&) override { return XmitResult::sent; }
-    DeliverResult deliver(NetDevice&, const Packet&) override {
-        ++delivered;
-        return DeliverResult::delivered;
-    }
-    long delivered = 0;
-};
 
 // Names built without operator+ on std::string, which GCC 12 at -O2
 // misreads (-Wrestrict).
@@ -47,36 +39,51 @@ MacAddr child_mac(std::size_t i) {
 
 const MacAddr kOutside{{0x52, 0x55, 0, 0, 0, 1}};
 
-void report(benchmark::State& st, const Sink& sink) {
+// Frames per second, and an error if fewer than one per iteration got
+// through (`done` counts them).
+void report(benchmark::State& st, long done) {
     st.counters["frames/s"] =
         benchmark::Counter(static_cast<double>(st.iterations()), benchmark::Counter::kIsRate);
-    if (sink.delivered < static_cast<long>(st.iterations())) {
-        st.SkipWithError("frames were not delivered");
+    if (done < static_cast<long>(st.iterations())) {
+        st.SkipWithError("frames did not get through");
     }
 }
 
-// A unicast frame from the uplink for the last of N macvlan children.
-void BM_MacvlanUplinkToChild(benchmark::State& st) {
-    const auto mode = static_cast<MacvlanMode>(st.range(0));
-    const auto n = static_cast<std::size_t>(st.range(1));
-    Sink sink;
-    PacketPool pool(2048, 64);
+// A lower port on a counting sink, for children to hang on.
+struct Lower {
+    test::CountingSink sink;
+    PacketPool pool{2048, 64};
     WorkQueue wq;
-    NetDevice lower("lower", test::kMacC, &sink, &sink);
-    std::vector<std::unique_ptr<MacvlanDev>> kids;
-    std::string why;
-    for (std::size_t i = 0; i < n; ++i) {
-        kids.push_back(
-            MacvlanDev::newlink(lower, {.name = name('m', i), .mac = child_mac(i), .mode = mode},
-                                &sink, pool, wq, &why));
+    NetDevice dev{"lower", test::kMacC, &sink, &sink};
+
+    std::vector<std::unique_ptr<MacvlanDev>> macvlans(std::size_t n, MacvlanMode mode) {
+        std::vector<std::unique_ptr<MacvlanDev>> kids;
+        std::string why;
+        for (std::size_t i = 0; i < n; ++i) {
+            kids.push_back(
+                MacvlanDev::newlink(dev, {.name = name('m', i), .mac = child_mac(i), .mode = mode},
+                                    &sink, pool, wq, &why));
+        }
+        return kids;
     }
-    auto f = test::eth_frame(child_mac(n - 1), kOutside, 0x0800, 100);
-    for (auto _ : st) {
+    // A frame arriving on the uplink.
+    void receive(const std::vector<std::uint8_t>& f) {
         auto p = Packet::borrow(f.data(), f.size());
-        p.dev = &lower;
+        p.dev = &dev;
         netif_receive_eth(p);
     }
-    report(st, sink);
+};
+
+// A unicast frame from the uplink for the last of N macvlan children.
+void BM_MacvlanUplinkToChild(benchmark::State& st) {
+    const auto n = static_cast<std::size_t>(st.range(1));
+    Lower l;
+    auto kids = l.macvlans(n, static_cast<MacvlanMode>(st.range(0)));
+    auto f = test::eth_frame(child_mac(n - 1), kOutside, 0x0800, 100);
+    for (auto _ : st) {
+        l.receive(f);
+    }
+    report(st, l.sink.delivered);
 }
 BENCHMARK(BM_MacvlanUplinkToChild)
     ->ArgNames({"mode", "children"})
@@ -87,24 +94,15 @@ BENCHMARK(BM_MacvlanUplinkToChild)
 // Bridge mode, the first child to the last: dev_forward without the uplink.
 void BM_MacvlanBridgeChildToChild(benchmark::State& st) {
     const auto n = static_cast<std::size_t>(st.range(0));
-    Sink sink;
-    PacketPool pool(2048, 64);
-    WorkQueue wq;
-    NetDevice lower("lower", test::kMacC, &sink, &sink);
-    std::vector<std::unique_ptr<MacvlanDev>> kids;
-    std::string why;
-    for (std::size_t i = 0; i < n; ++i) {
-        kids.push_back(MacvlanDev::newlink(
-            lower, {.name = name('m', i), .mac = child_mac(i), .mode = MacvlanMode::bridge}, &sink,
-            pool, wq, &why));
-    }
+    Lower l;
+    auto kids = l.macvlans(n, MacvlanMode::bridge);
     auto f = test::eth_frame(child_mac(n - 1), child_mac(0), 0x0800, 100);
     for (auto _ : st) {
-        auto p = pool.alloc();
+        auto p = l.pool.alloc();
         std::copy(f.begin(), f.end(), p->put(f.size()));
         dev_queue_xmit(kids[0]->dev(), *p);
     }
-    report(st, sink);
+    report(st, l.sink.delivered);
 }
 BENCHMARK(BM_MacvlanBridgeChildToChild)->ArgName("children")->Arg(2)->Arg(3)->Arg(7);
 
@@ -122,25 +120,20 @@ std::vector<std::uint8_t> ipv4_to(const MacAddr& dst, const MacAddr& src,
 void BM_IpvlanUplinkToChild(benchmark::State& st) {
     const auto mode = static_cast<IpvlanMode>(st.range(0));
     const auto n = static_cast<std::size_t>(st.range(1));
-    Sink sink;
-    PacketPool pool(2048, 64);
-    WorkQueue wq;
-    NetDevice lower("lower", test::kMacC, &sink, &sink);
+    Lower l;
     std::vector<std::unique_ptr<IpvlanDev>> kids;
     std::string why;
     for (std::size_t i = 0; i < n; ++i) {
-        kids.push_back(
-            IpvlanDev::newlink(lower, {.name = name('i', i), .mode = mode}, &sink, pool, wq, &why));
+        kids.push_back(IpvlanDev::newlink(l.dev, {.name = name('i', i), .mode = mode}, &l.sink,
+                                          l.pool, l.wq, &why));
         const std::array<std::uint8_t, 4> a{10, 0, 0, static_cast<std::uint8_t>(i + 1)};
         kids.back()->add_addr(IpAddr::v4(a));
     }
     auto f = ipv4_to(test::kMacC, kOutside, {10, 0, 0, static_cast<std::uint8_t>(n)});
     for (auto _ : st) {
-        auto p = Packet::borrow(f.data(), f.size());
-        p.dev = &lower;
-        netif_receive_eth(p);
+        l.receive(f);
     }
-    report(st, sink);
+    report(st, l.sink.delivered);
 }
 BENCHMARK(BM_IpvlanUplinkToChild)
     ->ArgNames({"mode", "children"})
@@ -182,47 +175,37 @@ void BM_FdbLookup(benchmark::State& st) {
 }
 BENCHMARK(BM_FdbLookup)->ArgName("entries")->Arg(10)->Arg(1000)->Arg(100000);
 
-struct NullVxlanOps final : VxlanOps {
-    bool send(const VxlanTx&, std::span<const std::uint8_t>,
-              std::span<const std::uint8_t>) override {
-        ++sent;
-        return true;
-    }
-    bool deliver(std::span<const std::uint8_t>) override {
-        ++delivered;
-        return true;
-    }
-    long sent = 0, delivered = 0;
-};
+// A VXLAN device whose FDB holds N learned entries, on counting ops.
+struct VxlanWithFdb {
+    ManualClock clock;
+    test::CountingVxlanOps ops;
+    VxlanDev dev;
 
-VxlanConfig bench_config() {
-    VxlanConfig c;
-    c.vni = 42;
-    c.local = nth_ip(1);
-    c.remote = nth_ip(2);
-    return c;
-}
+    static VxlanConfig config() {
+        VxlanConfig c;
+        c.vni = 42;
+        c.local = nth_ip(1);
+        c.remote = nth_ip(2);
+        return c;
+    }
+    explicit VxlanWithFdb(std::uint32_t n) : dev(config(), ops, clock) {
+        for (std::uint32_t i = 0; i < n; ++i) {
+            dev.fdb().learn(nth_mac(i), {nth_ip(i), 4789, 42}, 0);
+        }
+    }
+};
 
 // Encapsulation of a unicast frame to a learned MAC, the FDB holding N.
 void BM_VxlanEncap(benchmark::State& st) {
     const auto n = static_cast<std::uint32_t>(st.range(0));
-    ManualClock clock;
-    NullVxlanOps ops;
-    VxlanDev dev(bench_config(), ops, clock);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        dev.fdb().learn(nth_mac(i), {nth_ip(i), 4789, 42}, 0);
-    }
+    VxlanWithFdb v(n);
     auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 17, 1000, 53);
     const MacAddr dst = nth_mac(n / 2);
     std::copy(dst.bytes.begin(), dst.bytes.end(), f.begin());
     for (auto _ : st) {
-        dev.xmit(f);
+        v.dev.xmit(f);
     }
-    st.counters["frames/s"] =
-        benchmark::Counter(static_cast<double>(st.iterations()), benchmark::Counter::kIsRate);
-    if (ops.sent < static_cast<long>(st.iterations())) {
-        st.SkipWithError("frames were not sent");
-    }
+    report(st, v.ops.sent);
 }
 BENCHMARK(BM_VxlanEncap)->ArgName("entries")->Arg(10)->Arg(1000)->Arg(100000);
 
@@ -230,14 +213,9 @@ BENCHMARK(BM_VxlanEncap)->ArgName("entries")->Arg(10)->Arg(1000)->Arg(100000);
 // (the learning check refreshes it), the FDB holding N.
 void BM_VxlanDecap(benchmark::State& st) {
     const auto n = static_cast<std::uint32_t>(st.range(0));
-    ManualClock clock;
-    NullVxlanOps ops;
-    VxlanDev dev(bench_config(), ops, clock);
+    VxlanWithFdb v(n);
     VxlanSock sock;
-    sock.add(dev);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        dev.fdb().learn(nth_mac(i), {nth_ip(i), 4789, 42}, 0);
-    }
+    sock.add(v.dev);
     const std::uint32_t who = n / 2;
     std::vector<std::uint8_t> d(wire::kVxlanHlen);
     wire::VxlanHeader{wire::kVxlanFlagI, 42, 0}.emit(d.data());
@@ -249,11 +227,7 @@ void BM_VxlanDecap(benchmark::State& st) {
     for (auto _ : st) {
         sock.rx(from, 0, d, false);
     }
-    st.counters["frames/s"] =
-        benchmark::Counter(static_cast<double>(st.iterations()), benchmark::Counter::kIsRate);
-    if (ops.delivered < static_cast<long>(st.iterations())) {
-        st.SkipWithError("frames were not delivered");
-    }
+    report(st, v.ops.delivered);
 }
 BENCHMARK(BM_VxlanDecap)->ArgName("entries")->Arg(10)->Arg(1000)->Arg(100000);
 

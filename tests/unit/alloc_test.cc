@@ -10,6 +10,7 @@
 #include <new>
 
 #include "frames.h"
+#include "sinks.h"
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
@@ -36,14 +37,7 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 namespace vnet {
 namespace {
 
-struct Sink final : XmitOps, Stack {
-    XmitResult xmit(NetDevice&, Packet&) override { return XmitResult::sent; }
-    DeliverResult deliver(NetDevice&, const Packet&) override {
-        ++delivered;
-        return DeliverResult::delivered;
-    }
-    long delivered = 0;
-};
+using Sink = test::CountingSink;
 
 class CountingWindow {
   public:
@@ -156,18 +150,7 @@ TEST(NoAllocation, IpvlanL2FastPathAfterWarmUp) {
 }
 
 TEST(NoAllocation, VxlanEncapAndDecapAfterWarmUp) {
-    struct VxSink final : VxlanOps {
-        bool send(const VxlanTx&, std::span<const std::uint8_t>,
-                  std::span<const std::uint8_t>) override {
-            ++sent;
-            return true;
-        }
-        bool deliver(std::span<const std::uint8_t>) override {
-            ++delivered;
-            return true;
-        }
-        long sent = 0, delivered = 0;
-    } ops;
+    test::CountingVxlanOps ops;
     ManualClock clock;
     VxlanConfig cfg;
     cfg.vni = 42;
