@@ -9,17 +9,12 @@ Frames are read on B's veth with an AF_PACKET socket and printed as a C++
 header. Run as root on a Linux host; the output is
 tests/unit/data/kernel_frames.h. Cleans up after itself.
 """
-import socket
-import subprocess
 import sys
-import time
+
+from capture_lib import c_header, capture, sh
 
 A, B = "capa", "capb"
 MAC_A, MAC_B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
-
-
-def sh(*cmd, check=True):
-    subprocess.run(cmd, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def setup():
@@ -42,20 +37,20 @@ def setup():
 def main():
     setup()
     try:
-        cap = subprocess.Popen(
-            ["ip", "netns", "exec", B, sys.executable, "-c", CAPTURE],
-            stdout=subprocess.PIPE, text=True)
-        time.sleep(0.5)
         send = ("import socket\n"
                 "for fam, dst in ((socket.AF_INET, '192.0.2.2'), (socket.AF_INET6, '2001:db8::2')):\n"
                 "    s = socket.socket(fam, socket.SOCK_DGRAM)\n"
                 "    s.sendto(b'vnet-multi', (dst, 4789)); s.close()\n")
-        sh("ip", "netns", "exec", A, sys.executable, "-c", send)
-        out, _ = cap.communicate(timeout=10)
-        print(out, end="")
+        frames = capture(B, CAPTURE, [(A, send)])
     finally:
         for ns in (A, B):
             sh("ip", "netns", "del", ns, check=False)
+    sys.stdout.write(c_header(
+        ["Frames sent by the Linux kernel, captured by capture-frames.py: veth",
+         "02:00:00:00:00:0a -> :0b, 192.0.2.1 -> .2, 2001:db8::1 -> ::2,",
+         "UDP to port 4789, payload \"vnet-multi\"."],
+        ("kArpRequest", "kIpv4Udp", "kIcmpv6NeighborSolicit", "kIcmpv6NeighborAdvert",
+         "kIpv6Udp"), frames))
 
 
 CAPTURE = r'''
@@ -85,22 +80,8 @@ while time.time() < end and len(want) < 5:
         want.setdefault("kIcmpv6NeighborSolicit", f)
     elif et == b"\x86\xdd" and f[20] == 17:
         want.setdefault("kIpv6Udp", f)
-print("// SPDX-License-Identifier: GPL-2.0-or-later")
-print("// Frames sent by the Linux kernel, captured by capture-frames.py: veth")
-print("// 02:00:00:00:00:0a -> :0b, 192.0.2.1 -> .2, 2001:db8::1 -> ::2,")
-print("// UDP to port 4789, payload \"vnet-multi\".")
-print("#pragma once\n\n#include <cstdint>\n\nnamespace vnet::test {")
-for name in ("kArpRequest", "kIpv4Udp", "kIcmpv6NeighborSolicit", "kIcmpv6NeighborAdvert",
-             "kIpv6Udp"):
-    f = want.get(name)
-    if f is None:
-        print("// missing: " + name)
-        continue
-    print("\ninline constexpr std::uint8_t %s[] = {" % name)
-    for i in range(0, len(f), 12):
-        print("    " + ", ".join("0x%02x" % b for b in f[i:i + 12]) + ",")
-    print("};")
-print("\n}  // namespace vnet::test")
+for name, f in want.items():
+    print(name, f.hex())
 '''
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ a one-port srcport range so the flow-hash source port is fixed, and A has
 IPv6 auto flow labels off; the IPv4 ID stays the kernel's. Run as root;
 cleans up after itself.
 """
-import subprocess
 import sys
-import time
+
+from capture_lib import c_header, capture, sh
 
 A, B = "vxcapa", "vxcapb"
 # name, vxlan options, inner IP of A, inner IP of the static neighbour,
@@ -25,10 +25,6 @@ DEVICES = (
      "10.43.0.1", "10.43.0.2", 0xba),
 )
 COMMON = "dstport 4789 srcport 49152 49153 nolearning"
-
-
-def sh(*cmd, check=True):
-    subprocess.run(cmd, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def setup():
@@ -58,20 +54,20 @@ def setup():
 def main():
     setup()
     try:
-        cap = subprocess.Popen(["ip", "netns", "exec", B, sys.executable, "-c", CAPTURE],
-                               stdout=subprocess.PIPE, text=True)
-        time.sleep(0.5)
-        for _, _, _, peer, tos in DEVICES:
-            send = ("import socket\n"
-                    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-                    "s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, %d)\n"
-                    "s.sendto(b'vnet-multi vxlan', ('%s', 7)); s.close()\n" % (tos, peer))
-            sh("ip", "netns", "exec", A, sys.executable, "-c", send)
-        out, _ = cap.communicate(timeout=10)
-        print(out, end="")
+        sends = [(A, "import socket\n"
+                     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                     "s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, %d)\n"
+                     "s.sendto(b'vnet-multi vxlan', ('%s', 7)); s.close()\n" % (tos, peer))
+                 for _, _, _, peer, tos in DEVICES]
+        frames = capture(B, CAPTURE, sends)
     finally:
         for ns in (A, B):
             sh("ip", "netns", "del", ns, check=False)
+    sys.stdout.write(c_header(
+        ["Outer IP packets built by the Linux kernel's vxlan driver, captured by",
+         "capture-vxlan.py: 192.0.2.1 -> .2 and 2001:db8::1 -> ::2, dstport 4789,",
+         "srcport 49152 49153, inner UDP \"vnet-multi vxlan\" to port 7."],
+        [d[0] for d in DEVICES], frames))
 
 
 CAPTURE = r'''
@@ -99,21 +95,8 @@ while time.time() < end and len(want) < len(VNIS):
     vni = int.from_bytes(udp[12:15], "big")
     if vni in VNIS and udp[28:30] == b"\x08\x00":  # the inner IPv4 datagram
         want.setdefault(VNIS[vni], ip)
-print("// SPDX-License-Identifier: GPL-2.0-or-later")
-print("// Outer IP packets built by the Linux kernel's vxlan driver, captured by")
-print("// capture-vxlan.py: 192.0.2.1 -> .2 and 2001:db8::1 -> ::2, dstport 4789,")
-print("// srcport 49152 49153, inner UDP \"vnet-multi vxlan\" to port 7.")
-print("#pragma once\n\n#include <cstdint>\n\nnamespace vnet::test {")
-for name in VNIS.values():
-    f = want.get(name)
-    if f is None:
-        print("// missing: " + name)
-        continue
-    print("\ninline constexpr std::uint8_t %s[] = {" % name)
-    for i in range(0, len(f), 12):
-        print("    " + ", ".join("0x%02x" % b for b in f[i:i + 12]) + ",")
-    print("};")
-print("\n}  // namespace vnet::test")
+for name, f in want.items():
+    print(name, f.hex())
 '''
 
 if __name__ == "__main__":
