@@ -921,18 +921,6 @@ static int udp_bound(uint16_t *port)
     return fd;
 }
 
-static void tx_frame(Fixture *f, const uint8_t *frame, size_t n)
-{
-    uint64_t buf = guest_alloc(f->alloc, HDR_LEN + n);
-    uint32_t head;
-
-    qtest_memset(f->qts, buf, 0, HDR_LEN);
-    qtest_memwrite(f->qts, buf + HDR_LEN, frame, n);
-    head = qvirtqueue_add(f->qts, txq(f, 0), buf, HDR_LEN + n, false, false);
-    qvirtqueue_kick(f->qts, f->dev, txq(f, 0), head);
-    qvirtio_wait_used_elem(f->qts, f->dev, txq(f, 0), head, NULL, TIMEOUT_US);
-}
-
 /* The FDB entry for `mac` in query-vxlan-fdb, or NULL; unref the list. */
 static QDict *fdb_find(QTestState *qts, const char *mac, QDict **resp)
 {
@@ -973,7 +961,7 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
 
     /* No entry and no default remote: dropped, and an L2 miss event. */
     n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
-    tx_frame(&f, frame, n);
+    send_from(&f, frame, n);
     ev = qtest_qmp_eventwait_ref(f.qts, "VXLAN_L2MISS");
     g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "mac"), ==,
                     MAC);
@@ -990,7 +978,7 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
                      "'remote': '127.0.0.1', 'port': %u}}", peer_port);
     g_assert_true(qdict_haskey(resp, "error"));
     qobject_unref(resp);
-    tx_frame(&f, frame, n);
+    send_from(&f, frame, n);
     g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
     g_assert_cmpint(got[0], ==, 0x08);                 /* I flag */
     g_assert_cmpint(ldl_be_p(got + 4), ==, 7 << 8);    /* VNI 7 */
