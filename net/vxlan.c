@@ -104,6 +104,12 @@ static bool vxlan_parse_ip(const char *s, VnetIpAddr *a)
     return inet_pton(AF_INET6, s, a->b) == 1;
 }
 
+/* 224.0.0.0/4 or ff00::/8 */
+static bool vxlan_ip_is_multicast(const VnetIpAddr *a)
+{
+    return a->v6 ? a->b[0] == 0xff : (a->b[0] & 0xf0) == 0xe0;
+}
+
 static char *vxlan_ip_str(const VnetIpAddr *a)
 {
     char buf[INET6_ADDRSTRLEN];
@@ -505,8 +511,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
     }
     if (o->remote) {
         if (!vxlan_parse_ip(o->remote, &c->remote) ||
-            (c->remote.v6 ? c->remote.b[0] == 0xff
-                          : (c->remote.b[0] & 0xf0) == 0xe0)) {
+            vxlan_ip_is_multicast(&c->remote)) {
             error_setg(errp, "vxlan: 'remote' must be a unicast IPv4 or IPv6 "
                        "address (use 'group' for multicast), not '%s'",
                        o->remote);
@@ -516,8 +521,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
     }
     if (o->group) {
         if (!vxlan_parse_ip(o->group, &c->remote) ||
-            (c->remote.v6 ? c->remote.b[0] != 0xff
-                          : (c->remote.b[0] & 0xf0) != 0xe0)) {
+            !vxlan_ip_is_multicast(&c->remote)) {
             error_setg(errp, "vxlan: 'group' must be a multicast address, "
                        "not '%s'", o->group);
             return false;
