@@ -94,16 +94,6 @@ static socklen_t vxlan_sockaddr(const VnetIpAddr *a, uint16_t port,
     }
 }
 
-static bool vxlan_parse_ip(const char *s, VnetIpAddr *a)
-{
-    memset(a, 0, sizeof(*a));
-    if (inet_pton(AF_INET, s, a->b) == 1) {
-        return true;
-    }
-    a->v6 = true;
-    return inet_pton(AF_INET6, s, a->b) == 1;
-}
-
 /* 224.0.0.0/4 or ff00::/8 */
 static bool vxlan_ip_is_multicast(const VnetIpAddr *a)
 {
@@ -500,7 +490,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
 {
     memset(c, 0, sizeof(*c));
     c->vni = o->vni;
-    if (!vxlan_parse_ip(o->local, &c->local)) {
+    if (!vnet_ip_parse(o->local, &c->local)) {
         error_setg(errp, "vxlan: 'local' must be an IPv4 or IPv6 address, "
                    "not '%s'", o->local);
         return false;
@@ -510,7 +500,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
         return false;
     }
     if (o->remote) {
-        if (!vxlan_parse_ip(o->remote, &c->remote) ||
+        if (!vnet_ip_parse(o->remote, &c->remote) ||
             vxlan_ip_is_multicast(&c->remote)) {
             error_setg(errp, "vxlan: 'remote' must be a unicast IPv4 or IPv6 "
                        "address (use 'group' for multicast), not '%s'",
@@ -520,7 +510,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
         c->has_remote = true;
     }
     if (o->group) {
-        if (!vxlan_parse_ip(o->group, &c->remote) ||
+        if (!vnet_ip_parse(o->group, &c->remote) ||
             !vxlan_ip_is_multicast(&c->remote)) {
             error_setg(errp, "vxlan: 'group' must be a multicast address, "
                        "not '%s'", o->group);
@@ -699,7 +689,7 @@ static bool vxlan_fdb_args(const char *mac, const char *remote, VxlanState *s,
         error_setg(errp, "'mac' must be a MAC address, not '%s'", mac);
         return false;
     }
-    if (remote && (!vxlan_parse_ip(remote, ip) || ip->v6 != s->cfg.local.v6)) {
+    if (remote && (!vnet_ip_parse(remote, ip) || ip->v6 != s->cfg.local.v6)) {
         error_setg(errp, "'remote' must be an address of the netdev's "
                    "family, not '%s'", remote);
         return false;

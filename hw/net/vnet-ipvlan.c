@@ -74,13 +74,12 @@ static bool vnet_ipvlan_add_addrs(VnetFunc *f, const char *list, Error **errp)
     g_auto(GStrv) parts = g_strsplit(list, ",", -1);
 
     for (char **p = parts; *p; p++) {
-        uint8_t a[16];
-        bool v6 = strchr(*p, ':') != NULL;
+        VnetIpAddr a;
 
         if (!**p) {
             continue;
         }
-        if (inet_pton(v6 ? AF_INET6 : AF_INET, *p, a) != 1) {
+        if (!vnet_ip_parse(*p, &a)) {
             error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' is not an "
                        "IPv4 or IPv6 address", *p);
             return false;
@@ -92,7 +91,7 @@ static bool vnet_ipvlan_add_addrs(VnetFunc *f, const char *list, Error **errp)
                 return false;
             }
         }
-        if (!vnet_ipvlan_add_addr(f->dev, a, v6)) {
+        if (!vnet_ipvlan_add_addr(f->dev, a.b, a.v6)) {
             error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' belongs to "
                        "another ipvlan child of this lower (EADDRINUSE)", *p);
             return false;

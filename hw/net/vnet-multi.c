@@ -134,46 +134,46 @@ static bool vnet_multi_parse_inet(VnetMulti *m, VnetInetConfig *cfg,
     memset(cfg, 0, sizeof(*cfg));
     for (char **p = ips; *p; p++) {
         g_auto(GStrv) parts = g_strsplit(*p, "/", 2);
-        bool v6 = strchr(*p, ':') != NULL;
+        VnetIpAddr a;
         unsigned long len;
 
         if (!**p) {
             continue;
         }
         if (!parts[1] || qemu_strtoul(parts[1], NULL, 10, &len) ||
-            len > (v6 ? 128 : 32) ||
-            inet_pton(v6 ? AF_INET6 : AF_INET, parts[0],
-                      v6 ? cfg->ip6 : cfg->ip4) != 1 ||
-            (v6 ? cfg->has_ip6 : cfg->has_ip4)) {
+            !vnet_ip_parse(parts[0], &a) || len > (a.v6 ? 128 : 32) ||
+            (a.v6 ? cfg->has_ip6 : cfg->has_ip4)) {
             error_setg(errp, "vnet-multi: property 'ip': '%s' is not one "
                        "IPv4 or one IPv6 address with its prefix length "
                        "(10.0.2.15/24, fd00::15/64)", *p);
             return false;
         }
-        if (v6) {
+        if (a.v6) {
+            memcpy(cfg->ip6, a.b, 16);
             cfg->has_ip6 = true;
             cfg->prefix6 = len;
         } else {
+            memcpy(cfg->ip4, a.b, 4);
             cfg->has_ip4 = true;
             cfg->prefix4 = len;
         }
     }
     for (char **p = gws; *p; p++) {
-        bool v6 = strchr(*p, ':') != NULL;
+        VnetIpAddr a;
 
         if (!**p) {
             continue;
         }
-        if (inet_pton(v6 ? AF_INET6 : AF_INET, *p,
-                      v6 ? cfg->gw6 : cfg->gw4) != 1 ||
-            (v6 ? cfg->has_gw6 : cfg->has_gw4)) {
+        if (!vnet_ip_parse(*p, &a) || (a.v6 ? cfg->has_gw6 : cfg->has_gw4)) {
             error_setg(errp, "vnet-multi: property 'gw': '%s' is not one "
                        "IPv4 or one IPv6 gateway address", *p);
             return false;
         }
-        if (v6) {
+        if (a.v6) {
+            memcpy(cfg->gw6, a.b, 16);
             cfg->has_gw6 = true;
         } else {
+            memcpy(cfg->gw4, a.b, 4);
             cfg->has_gw4 = true;
         }
     }

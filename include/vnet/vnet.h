@@ -177,6 +177,9 @@ typedef struct VnetIpAddr {
     uint8_t b[16]; /* IPv4 in b[0..3] */
 } VnetIpAddr;
 
+/* An IPv4 or IPv6 address in text (inet_pton's forms); false if neither. */
+bool vnet_ip_parse(const char* s, VnetIpAddr* out);
+
 typedef enum VnetVxlanDf {
     VNET_VXLAN_DF_UNSET,
     VNET_VXLAN_DF_SET,

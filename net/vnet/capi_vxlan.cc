@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The VXLAN half of the C ABI (include/vnet/vnet.h): adapts the glue's
 // callbacks to VxlanOps and Clock.
+#include <arpa/inet.h>
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -165,6 +167,15 @@ void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque) {
 }
 
 size_t vnet_vxlan_fdb_size(const VnetVxlan* vx) { return vx->dev->fdb().size(); }
+
+bool vnet_ip_parse(const char* s, VnetIpAddr* out) {
+    *out = VnetIpAddr{};
+    if (inet_pton(AF_INET, s, out->b) == 1) {
+        return true;
+    }
+    out->v6 = true;
+    return inet_pton(AF_INET6, s, out->b) == 1;
+}
 
 VnetVxsock* vnet_vxsock_new(void) { return new VnetVxsock; }
 

@@ -468,3 +468,18 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     vnet_vxsock_free(vs);
     vnet_vxlan_free(vx);
 }
+
+TEST(CapiIpParseTest, Ipv4Ipv6AndJunk) {
+    VnetIpAddr a;
+    ASSERT_TRUE(vnet_ip_parse("10.0.2.15", &a));
+    EXPECT_FALSE(a.v6);
+    EXPECT_EQ(a.b[0], 10);
+    EXPECT_EQ(a.b[3], 15);
+    ASSERT_TRUE(vnet_ip_parse("fd00::15", &a));
+    EXPECT_TRUE(a.v6);
+    EXPECT_EQ(a.b[0], 0xfd);
+    EXPECT_EQ(a.b[15], 0x15);
+    EXPECT_FALSE(vnet_ip_parse("10.0.2", &a));
+    EXPECT_FALSE(vnet_ip_parse("nowhere", &a));
+    EXPECT_FALSE(vnet_ip_parse("", &a));
+}
