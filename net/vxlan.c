@@ -10,6 +10,7 @@
 #include <netinet/udp.h>
 
 #include "clients.h"
+#include "net/vxlan.h"
 #include "net/net.h"
 #include "net/util.h"
 #include "qapi/error.h"
@@ -743,14 +744,14 @@ void qmp_vxlan_fdb_del(const char *netdev, const char *mac, const char *remote,
     }
 }
 
-static VxlanDropCountList *vxlan_drops(const VnetDevStats *st)
+VnetDropCountList *vnet_drop_counts(const VnetDevStats *st)
 {
-    VxlanDropCountList *head = NULL, **tail = &head;
+    VnetDropCountList *head = NULL, **tail = &head;
     unsigned i;
 
     for (i = 0; i < VNET_DROP_REASONS; i++) {
         if (st->drops[i]) {
-            VxlanDropCount *d = g_new0(VxlanDropCount, 1);
+            VnetDropCount *d = g_new0(VnetDropCount, 1);
             d->reason = g_strdup(vnet_drop_reason_name(i));
             d->count = st->drops[i];
             QAPI_LIST_APPEND(tail, d);
@@ -779,8 +780,8 @@ VxlanInfoList *qmp_query_vxlan(Error **errp)
         info->rx_bytes = st.rx_bytes;
         info->tx_packets = st.tx_packets;
         info->tx_bytes = st.tx_bytes;
-        info->drops = vxlan_drops(&st);
-        info->socket_drops = vxlan_drops(&sst);
+        info->drops = vnet_drop_counts(&st);
+        info->socket_drops = vnet_drop_counts(&sst);
         QAPI_LIST_APPEND(tail, info);
     }
     return head;

@@ -143,6 +143,27 @@ static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
     vnet_child_attach(f, lower);
 }
 
+static void vnet_ipvlan_addr_str(void *opaque, const uint8_t *addr, bool v6)
+{
+    strList ***tail = opaque;
+    char buf[INET6_ADDRSTRLEN];
+
+    inet_ntop(v6 ? AF_INET6 : AF_INET, addr, buf, sizeof(buf));
+    QAPI_LIST_APPEND(*tail, g_strdup(buf));
+}
+
+static void vnet_ipvlan_describe(VnetFunc *f, VnetFuncInfo *info)
+{
+    VnetIpvlan *v = VNET_IPVLAN(f);
+    strList **tail = &info->addresses;
+
+    info->kind = VNET_FUNC_KIND_IPVLAN;
+    info->mode = g_strdup(v->mode);
+    info->flags = g_strdup(v->flags);
+    info->lower = g_strdup(v->lower);
+    vnet_ipvlan_addrs(f->dev, vnet_ipvlan_addr_str, &tail);
+}
+
 /* Migration comes with the stack's vmstate (see vnet-multi.c). */
 static const VMStateDescription vmstate_vnet_ipvlan = {
     .name = "vnet-ipvlan",
@@ -185,6 +206,7 @@ static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
     vdc->unrealize = vnet_child_unrealize;
     fc->rx_refilled = vnet_child_rx_refilled;
     fc->conf_mac = vnet_ipvlan_conf_mac;
+    fc->describe = vnet_ipvlan_describe;
 }
 
 static void vnet_ipvlan_instance_init(Object *obj)

@@ -136,6 +136,15 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     memcpy(m->mac.a, f->mac, ETH_ALEN);
 }
 
+static void vnet_macvlan_describe(VnetFunc *f, VnetFuncInfo *info)
+{
+    VnetMacvlan *m = VNET_MACVLAN(f);
+
+    info->kind = VNET_FUNC_KIND_MACVLAN;
+    info->mode = g_strdup(m->mode);
+    info->lower = g_strdup(m->lower);
+}
+
 /* Migration comes with the stack's vmstate (see vnet-multi.c). */
 static const VMStateDescription vmstate_vnet_macvlan = {
     .name = "vnet-macvlan",
@@ -176,6 +185,7 @@ static void vnet_macvlan_class_init(ObjectClass *klass, void *data)
     vdc->unrealize = vnet_child_unrealize;
     fc->rx_refilled = vnet_child_rx_refilled;
     fc->conf_mac = vnet_macvlan_conf_mac;
+    fc->describe = vnet_macvlan_describe;
 }
 
 static void vnet_macvlan_instance_init(Object *obj)

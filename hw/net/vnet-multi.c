@@ -33,7 +33,7 @@ static bool vnet_multi_can_receive(NetClientState *nc)
     VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
 
     /* With children, frames flow whatever function 0's ring holds. */
-    return !QLIST_EMPTY(&m->children) || vnet_func_rx_ready(VNET_FUNC(m));
+    return !QTAILQ_EMPTY(&m->children) || vnet_func_rx_ready(VNET_FUNC(m));
 }
 
 static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,
@@ -68,7 +68,7 @@ static void vnet_multi_sent(NetClientState *nc, ssize_t len)
 
     /* Any function's frame may be the one the uplink held. */
     vnet_func_tx_done(VNET_FUNC(m));
-    QLIST_FOREACH(child, &m->children, sibling) {
+    QTAILQ_FOREACH(child, &m->children, sibling) {
         vnet_func_tx_done(child);
     }
 }
@@ -198,13 +198,13 @@ static const VnetDevOps vnet_multi_ops = {
 void vnet_multi_add_child(VnetMulti *root, VnetFunc *child)
 {
     child->root = root;
-    QLIST_INSERT_HEAD(&root->children, child, sibling);
+    QTAILQ_INSERT_TAIL(&root->children, child, sibling);
 }
 
 void vnet_multi_del_child(VnetMulti *root, VnetFunc *child)
 {
     if (child->root == root) {
-        QLIST_REMOVE(child, sibling);
+        QTAILQ_REMOVE(&root->children, child, sibling);
         child->root = NULL;
     }
 }
@@ -217,6 +217,20 @@ static void vnet_multi_rx_refilled(VnetFunc *f)
 static void vnet_multi_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     memcpy(mac, VNET_MULTI(f)->nic_conf.macaddr.a, ETH_ALEN);
+}
+
+static void vnet_multi_describe(VnetFunc *f, VnetFuncInfo *info)
+{
+    g_auto(GStrv) ips = g_strsplit(VNET_MULTI(f)->ip ? VNET_MULTI(f)->ip : "",
+                                   ",", -1);
+    strList **tail = &info->addresses;
+
+    info->kind = VNET_FUNC_KIND_LOWER;
+    for (char **p = ips; *p; p++) {
+        if (**p) {
+            QAPI_LIST_APPEND(tail, g_strdup(*p));
+        }
+    }
 }
 
 /* ---- the virtio device ---- */
@@ -237,7 +251,7 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
 
     vnet_func_init_queues(f);
     f->root = m;
-    QLIST_INIT(&m->children);
+    QTAILQ_INIT(&m->children);
     m->work_bh = qemu_bh_new_guarded(vnet_multi_work_bh, m,
                                      &dev->mem_reentrancy_guard);
     m->nic = qemu_new_nic(&vnet_multi_nic_info, &m->nic_conf,
@@ -256,6 +270,7 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
         timer_mod(m->inet_timer,
                   qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + VNET_INET_TICK_MS);
     }
+    vnet_info_register(m);
 }
 
 static void vnet_multi_unrealize(DeviceState *dev)
@@ -265,8 +280,9 @@ static void vnet_multi_unrealize(DeviceState *dev)
 
     VnetFunc *child, *next;
 
+    vnet_info_unregister(m);
     /* Children outliving their lower are left down (libvnet orphans them). */
-    QLIST_FOREACH_SAFE(child, &m->children, sibling, next) {
+    QTAILQ_FOREACH_SAFE(child, &m->children, sibling, next) {
         vnet_multi_del_child(m, child);
     }
     qemu_bh_delete(m->work_bh);
@@ -323,6 +339,7 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
     vdc->unrealize = vnet_multi_unrealize;
     fc->rx_refilled = vnet_multi_rx_refilled;
     fc->conf_mac = vnet_multi_conf_mac;
+    fc->describe = vnet_multi_describe;
 }
 
 static const TypeInfo vnet_multi_info = {

@@ -66,6 +66,7 @@ static int vnet_func_flush_tx(VnetQueue *q)
     while (n < VNET_TX_BURST) {
         VirtQueueElement *elem = virtqueue_pop(q->tx, sizeof(*elem));
         VnetXmitResult r;
+        size_t size;
 
         if (!elem) {
             break;
@@ -80,6 +81,9 @@ static int vnet_func_flush_tx(VnetQueue *q)
             break;
         }
         f->tx_current = q;
+        size = iov_size(elem->out_sg, elem->out_num);
+        q->tx_packets++;
+        q->tx_bytes += size > VNET_HDR_LEN ? size - VNET_HDR_LEN : 0;
         r = vnet_dev_transmit(f->dev, elem->out_sg, elem->out_num,
                               VNET_HDR_LEN);
         f->tx_current = NULL;
@@ -204,7 +208,7 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
          * it has no children; otherwise holding it would stall the uplink
          * for the others, so it is dropped and counted, as Linux's
          * backlog drops. */
-        bool hold = vnet_func_is_lower(f) && QLIST_EMPTY(&f->root->children);
+        bool hold = vnet_func_is_lower(f) && QTAILQ_EMPTY(&f->root->children);
 
         trace_vnet_rx_busy(f->name, q - f->vq, hold);
         return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
@@ -253,6 +257,8 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
     }
     virtqueue_flush(q->rx, n);
     virtio_notify(vdev, q->rx);
+    q->rx_packets++;
+    q->rx_bytes += len;
     trace_vnet_rx_deliver(f->name, q - f->vq, len, n);
     return VNET_DELIVER_OK;
 

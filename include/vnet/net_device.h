@@ -77,11 +77,17 @@ class NetDevice {
     // drops, as Linux's dev_deactivate makes it).
     bool up() const { return up_; }
     void set_up(bool up) { up_ = up; }
-    bool carrier() const { return carrier_; }
-    // Also carries the state to every upper device, as
-    // netif_stacked_transfer_operstate does for macvlan and ipvlan.
+    // The carrier is the lower's (or the wire's) and not taken down by
+    // the user (QEMU's set_link on this device's own function).
+    bool carrier() const { return carrier_in_ && !link_down_; }
+    // What the wire or the lower says. Also carries the resulting state to
+    // every upper device, as netif_stacked_transfer_operstate does for
+    // macvlan and ipvlan.
     void set_carrier(bool on);
-    bool running() const { return up_ && carrier_; }
+    // The user's cable pull; the uppers follow as for a carrier loss.
+    void set_link_down(bool down);
+    bool link_down() const { return link_down_; }
+    bool running() const { return up_ && carrier(); }
     // Called when this device's carrier changes (the glue tells its guest).
     using CarrierHook = void (*)(void* opaque, bool on);
     void set_carrier_hook(CarrierHook hook, void* opaque) {
@@ -115,10 +121,13 @@ class NetDevice {
     Stack* stack() const { return stack_; }
 
   private:
+    void carrier_changed(bool was);
+
     std::string name_;
     unsigned mtu_ = kDefaultMtu;
     bool up_ = true;
-    bool carrier_ = true;
+    bool carrier_in_ = true;
+    bool link_down_ = false;
     RxFilter filter_;
     DeviceCounters counters_;
     bool no_rx_handler_ = false;

@@ -125,6 +125,10 @@ bool vnet_dev_is_ipvlan(const VnetDev* dev);
 bool vnet_ipvlan_add_addr(VnetDev* dev, const uint8_t* addr, bool v6);
 /* Learn addresses from what the child sends (off when addresses are fixed). */
 void vnet_ipvlan_set_learning(VnetDev* dev, bool on);
+/* Calls fn for each address the child owns (4 or 16 bytes), configured or
+ * learned; returns how many. */
+typedef void VnetAddrFn(void* opaque, const uint8_t* addr, bool v6);
+size_t vnet_ipvlan_addrs(const VnetDev* dev, VnetAddrFn* fn, void* opaque);
 /* Source mode's MAC list; macs holds n 6-byte addresses. False if dev is
  * not a macvlan child. */
 bool vnet_macvlan_macaddr(VnetDev* dev, VnetMacaddrOp op, const uint8_t* macs, size_t n);
@@ -153,6 +157,11 @@ void vnet_dev_get_mac(const VnetDev* dev, uint8_t mac[6]);
 bool vnet_dev_carrier(const VnetDev* dev);
 void vnet_dev_set_up(VnetDev* dev, bool up);
 void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
+/* The user pulled (or put back) this device's own cable: its carrier is off
+ * whatever its lower says, and its uppers follow. */
+void vnet_dev_set_link_down(VnetDev* dev, bool down);
+bool vnet_dev_is_up(const VnetDev* dev);
+unsigned vnet_dev_mtu(const VnetDev* dev);
 void vnet_dev_set_rx_mode(VnetDev* dev, bool promisc, bool allmulti);
 /* Tables of 6-byte addresses, n_uc and n_mc entries back to back. */
 void vnet_dev_set_mac_tables(VnetDev* dev, const uint8_t* uc, size_t n_uc, const uint8_t* mc,

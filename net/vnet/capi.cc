@@ -210,6 +210,16 @@ void vnet_ipvlan_set_learning(VnetDev* d, bool on) {
     }
 }
 
+size_t vnet_ipvlan_addrs(const VnetDev* d, VnetAddrFn* fn, void* opaque) {
+    if (!d->ipvlan) {
+        return 0;
+    }
+    for (const auto& a : d->ipvlan->addrs()) {
+        fn(opaque, a.bytes.data(), a.v6);
+    }
+    return d->ipvlan->addrs().size();
+}
+
 void vnet_dev_free(VnetDev* d) {
     if (d->is_child()) {
         std::erase(d->root->children, d);
@@ -374,6 +384,12 @@ bool vnet_dev_carrier(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().
 void vnet_dev_set_up(VnetDev* d, bool up) { d->dev().set_up(up); }
 
 void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev().set_carrier(carrier); }
+
+void vnet_dev_set_link_down(VnetDev* d, bool down) { d->dev().set_link_down(down); }
+
+bool vnet_dev_is_up(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().up(); }
+
+unsigned vnet_dev_mtu(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().mtu(); }
 
 void vnet_dev_set_rx_mode(VnetDev* d, bool promisc, bool allmulti) {
     d->dev().filter().set_promisc(promisc);

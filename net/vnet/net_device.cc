@@ -21,9 +21,20 @@ NetDevice::~NetDevice() {
 }
 
 void NetDevice::set_carrier(bool on) {
-    const bool changed = carrier_ != on;
-    carrier_ = on;
-    if (changed && carrier_hook_) {
+    const bool was = carrier();
+    carrier_in_ = on;
+    carrier_changed(was);
+}
+
+void NetDevice::set_link_down(bool down) {
+    const bool was = carrier();
+    link_down_ = down;
+    carrier_changed(was);
+}
+
+void NetDevice::carrier_changed(bool was) {
+    const bool on = carrier();
+    if (was != on && carrier_hook_) {
         carrier_hook_(carrier_hook_opaque_, on);
     }
     for (NetDevice* u : uppers_) {

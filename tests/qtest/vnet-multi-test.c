@@ -14,6 +14,7 @@
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include "qobject/qstring.h"
 #include "libqos/malloc-pc.h"
 #include "libqos/pci-pc.h"
 #include "libqos/virtio.h"
@@ -758,6 +759,177 @@ static void test_macvlan_link_follows_uplink(void)
     stop_with_children(&f, &a, &b);
 }
 
+/* ---- query-vnet, info vnet ---- */
+
+/* Function `i` of the first vnet-multi in query-vnet; unref *resp. */
+static QDict *vnet_func_info(QTestState *qts, int i, QDict **resp)
+{
+    QList *devs, *funcs;
+    QDict *dev;
+
+    *resp = qtest_qmp(qts, "{'execute': 'query-vnet'}");
+    devs = qdict_get_qlist(*resp, "return");
+    g_assert_cmpint(qlist_size(devs), ==, 1);
+    dev = qobject_to(QDict, qlist_peek(devs));
+    g_assert_cmpstr(qdict_get_str(dev, "id"), ==, "nic0");
+    g_assert_cmpstr(qdict_get_str(dev, "netdev"), ==, "up");
+    funcs = qdict_get_qlist(dev, "functions");
+    g_assert_cmpint(qlist_size(funcs), ==, 3);
+    for (const QListEntry *e = qlist_first(funcs); e; e = qlist_next(e), i--) {
+        if (!i) {
+            return qobject_to(QDict, qlist_entry_obj(e));
+        }
+    }
+    g_assert_not_reached();
+}
+
+/* The count of drop `reason` in a function's query-vnet entry. */
+static int64_t vnet_drops(QDict *fi, const char *reason)
+{
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(fi, "drops"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        if (!strcmp(qdict_get_str(d, "reason"), reason)) {
+            return qdict_get_int(d, "count");
+        }
+    }
+    return 0;
+}
+
+static QDict *vnet_queue_stats(QDict *fi, int q)
+{
+    QList *l = qdict_get_qlist(fi, "queue-stats");
+    const QListEntry *e = qlist_first(l);
+
+    while (q--) {
+        e = qlist_next(e);
+    }
+    return qobject_to(QDict, qlist_entry_obj(e));
+}
+
+/* query-vnet says what the command line configured: kinds, modes, PCI
+ * addresses, MACs, addresses, queues and links, function 0 first. */
+static void test_query_vnet_reports_config(void)
+{
+    Fixture f = {};
+    QDict *resp, *fi;
+    QList *addrs;
+
+    fixture_start(&f, 2, ",ip=10.0.2.15/24,,fd00::15/64,gw=10.0.2.2"
+                  " -device vnet-ipvlan,id=a,lower=nic0,addr=4.1,mode=l3,"
+                  "addrs=10.0.2.16"
+                  " -device vnet-ipvlan,id=b,lower=nic0,addr=4.3,mode=l2,"
+                  "flags=private,queues=3,mtu=1400");
+    fi = vnet_func_info(f.qts, 0, &resp);
+    g_assert_cmpstr(qdict_get_str(fi, "id"), ==, "nic0");
+    g_assert_cmpstr(qdict_get_str(fi, "kind"), ==, "lower");
+    g_assert_cmpstr(qdict_get_str(fi, "pci-addr"), ==, "04.0");
+    g_assert_cmpstr(qdict_get_str(fi, "mac"), ==, MAC);
+    g_assert_cmpint(qdict_get_int(fi, "queues"), ==, 2);
+    g_assert_cmpint(qdict_get_int(fi, "mtu"), ==, 1500);
+    g_assert_true(qdict_get_bool(fi, "link"));
+    g_assert_false(qdict_haskey(fi, "mode"));
+    addrs = qdict_get_qlist(fi, "addresses");
+    g_assert_cmpint(qlist_size(addrs), ==, 2);
+    g_assert_cmpstr(qstring_get_str(qobject_to(QString, qlist_peek(addrs))),
+                    ==, "10.0.2.15/24");
+    g_assert_cmpint(qlist_size(qdict_get_qlist(fi, "queue-stats")), ==, 2);
+    qobject_unref(resp);
+
+    fi = vnet_func_info(f.qts, 1, &resp);
+    g_assert_cmpstr(qdict_get_str(fi, "id"), ==, "a");
+    g_assert_cmpstr(qdict_get_str(fi, "kind"), ==, "ipvlan");
+    g_assert_cmpstr(qdict_get_str(fi, "mode"), ==, "l3");
+    g_assert_cmpstr(qdict_get_str(fi, "flags"), ==, "bridge");
+    g_assert_cmpstr(qdict_get_str(fi, "lower"), ==, "nic0");
+    g_assert_cmpstr(qdict_get_str(fi, "pci-addr"), ==, "04.1");
+    g_assert_cmpstr(qdict_get_str(fi, "mac"), ==, MAC);
+    addrs = qdict_get_qlist(fi, "addresses");
+    g_assert_cmpint(qlist_size(addrs), ==, 1);
+    g_assert_cmpstr(qstring_get_str(qobject_to(QString, qlist_peek(addrs))),
+                    ==, "10.0.2.16");
+    g_assert_false(qdict_get_bool(fi, "up"));   /* no driver yet */
+    qobject_unref(resp);
+
+    fi = vnet_func_info(f.qts, 2, &resp);
+    g_assert_cmpstr(qdict_get_str(fi, "id"), ==, "b");
+    g_assert_cmpstr(qdict_get_str(fi, "mode"), ==, "l2");
+    g_assert_cmpstr(qdict_get_str(fi, "flags"), ==, "private");
+    g_assert_cmpstr(qdict_get_str(fi, "pci-addr"), ==, "04.3");
+    g_assert_cmpint(qdict_get_int(fi, "queues"), ==, 3);
+    g_assert_cmpint(qdict_get_int(fi, "mtu"), ==, 1400);
+    g_assert_cmpint(qlist_size(qdict_get_qlist(fi, "addresses")), ==, 0);
+    qobject_unref(resp);
+    fixture_stop(&f);
+}
+
+/* Counters move as frames pass: a frame in from the uplink to child A,
+ * one out from A, one for B dropped for want of RX buffers; info vnet
+ * prints the same as a table. */
+static void test_query_vnet_counters_and_info(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64], got[64];
+    uint32_t head, len;
+    QDict *resp, *fi, *q;
+    g_autofree char *hmp = NULL;
+    size_t n;
+
+    start_with_children(&f, &a, &b, "bridge");
+    head = post_rx(&a, 0, guest_alloc(a.alloc, 2048), 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a000210, 80, 40000);
+    memcpy(frame, mac_a, 6);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(a.qts, a.dev, rxq(&a, 0), head, &len, TIMEOUT_US);
+    memcpy(frame, "\x52\x55\x0a\x00\x02\x02", 6);
+    memcpy(frame + 6, mac_a, 6);
+    send_from(&a, frame, n);
+    g_assert_cmpuint(sock_recv(&f, got, sizeof(got)), ==, n);
+    memcpy(frame, mac_b, 6);
+    sock_send(&f, frame, n);
+    /* B has no RX buffer: wait until its drop is counted. */
+    for (int i = 0; ; i++) {
+        fi = vnet_func_info(f.qts, 2, &resp);
+        if (vnet_drops(fi, "rx-no-buffer") || i == 1000) {
+            break;
+        }
+        qobject_unref(resp);
+        g_usleep(1000);
+    }
+    g_assert_cmpint(vnet_drops(fi, "rx-no-buffer"), ==, 1);
+    g_assert_cmpint(qdict_get_int(fi, "rx-packets"), ==, 0);
+    qobject_unref(resp);
+
+    fi = vnet_func_info(f.qts, 1, &resp);
+    g_assert_cmpstr(qdict_get_str(fi, "kind"), ==, "macvlan");
+    g_assert_cmpstr(qdict_get_str(fi, "mode"), ==, "bridge");
+    g_assert_cmpstr(qdict_get_str(fi, "mac"), ==, CHILD_A);
+    g_assert_true(qdict_get_bool(fi, "up"));
+    g_assert_true(qdict_get_bool(fi, "driver-ok"));
+    g_assert_cmpint(qdict_get_int(fi, "rx-packets"), ==, 1);
+    g_assert_cmpint(qdict_get_int(fi, "tx-packets"), ==, 1);
+    g_assert_cmpint(qdict_get_int(fi, "tx-bytes"), ==, n);
+    q = vnet_queue_stats(fi, 0);
+    g_assert_cmpint(qdict_get_int(q, "rx-packets"), ==, 1);
+    g_assert_cmpint(qdict_get_int(q, "rx-bytes"), ==, n);
+    g_assert_cmpint(qdict_get_int(q, "tx-packets"), ==, 1);
+    g_assert_cmpint(qdict_get_int(q, "tx-bytes"), ==, n);
+    g_assert_cmpint(qlist_size(qdict_get_qlist(fi, "drops")), ==, 0);
+    qobject_unref(resp);
+
+    hmp = qtest_hmp(f.qts, "info vnet");
+    g_assert_nonnull(strstr(hmp, "nic0: uplink up"));
+    g_assert_true(g_regex_match_simple(
+        "04\\.1 +a +macvlan +bridge +" CHILD_A " +up +up +1500 +1/1 +1 +1 +0",
+        hmp, 0, 0));
+    g_assert_true(g_regex_match_simple(
+        "04\\.2 +b +macvlan +bridge +" CHILD_B " +up +up +1500 +1/1 +0 +0 +1",
+        hmp, 0, 0));
+    g_assert_nonnull(strstr(hmp, "dropped rx-no-buffer: 1"));
+    stop_with_children(&f, &a, &b);
+}
+
 /* ---- vnet-ipvlan children ---- */
 
 /* ipvlan children carry the lower's MAC; a frame from the uplink goes to
@@ -1074,6 +1246,10 @@ int main(int argc, char **argv)
                    test_macvlan_link_follows_uplink);
     qtest_add_func("/vnet-multi/macvlan/bad-properties-refused",
                    test_macvlan_bad_properties_refused);
+    qtest_add_func("/vnet-multi/query-vnet/reports-config",
+                   test_query_vnet_reports_config);
+    qtest_add_func("/vnet-multi/query-vnet/counters-and-info",
+                   test_query_vnet_counters_and_info);
     qtest_add_func("/vnet-multi/ipvlan/delivers-by-address",
                    test_ipvlan_delivers_by_address);
     qtest_add_func("/vnet-multi/ipvlan/bad-properties-refused",

@@ -155,6 +155,38 @@ TEST_F(DevTest, CarrierHookSeesOnlyChanges) {
     upper.set_lower(nullptr);
 }
 
+// A pulled cable on the upper itself holds its carrier off while the lower
+// comes and goes; putting it back takes the lower's state again.
+TEST_F(DevTest, LinkDownOnAnUpperOutlastsTheLowersCarrier) {
+    upper.set_lower(&lower);
+    upper.set_link_down(true);
+    EXPECT_FALSE(upper.carrier());
+    lower.set_carrier(false);
+    lower.set_carrier(true);
+    EXPECT_FALSE(upper.carrier());
+    upper.set_link_down(false);
+    EXPECT_TRUE(upper.carrier());
+    lower.set_carrier(false);
+    upper.set_link_down(false);
+    EXPECT_FALSE(upper.carrier());
+    upper.set_lower(nullptr);
+}
+
+TEST_F(DevTest, LinkDownCarriesToTheUppersUppers) {
+    NetDevice top{"top", kMacB, &rec, &rec};
+    int calls = 0;
+    top.set_carrier_hook([](void* n, bool) { ++*static_cast<int*>(n); }, &calls);
+    upper.set_lower(&lower);
+    top.set_lower(&upper);
+    upper.set_link_down(true);
+    EXPECT_FALSE(top.carrier());
+    upper.set_link_down(false);
+    EXPECT_TRUE(top.carrier());
+    EXPECT_EQ(calls, 2);
+    top.set_lower(nullptr);
+    upper.set_lower(nullptr);
+}
+
 TEST_F(DevTest, BusyStackIsReportedNotCounted) {
     rec.deliver_result = DeliverResult::busy;
     EXPECT_EQ(receive(frame), RxResult::busy);

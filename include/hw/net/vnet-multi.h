@@ -13,6 +13,7 @@
 #include "hw/virtio/virtio.h"
 #include "net/eth.h"
 #include "net/net.h"
+#include "qapi/qapi-types-vnet.h"
 #include "qom/object.h"
 #include "vnet/vnet.h"
 
@@ -35,6 +36,8 @@ typedef struct VnetQueue {
     VnetFunc *func;
     /* The uplink queued a frame of ours: wait for its completion. */
     bool tx_waiting;
+    /* query-vnet's per-queue counters (bytes without the virtio header) */
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 } VnetQueue;
 
 struct VnetFunc {
@@ -61,7 +64,7 @@ struct VnetFunc {
     const char *name;       /* for traces and libvnet: the device's id */
     struct VnetMulti *root; /* the function 0 whose uplink this one uses;
                              * function 0 itself when root == this */
-    QLIST_ENTRY(VnetFunc) sibling;
+    QTAILQ_ENTRY(VnetFunc) sibling;
 };
 
 struct VnetFuncClass {
@@ -70,6 +73,8 @@ struct VnetFuncClass {
     void (*rx_refilled)(VnetFunc *f);
     /* The MAC the device was configured with (reset restores it). */
     void (*conf_mac)(VnetFunc *f, uint8_t mac[ETH_ALEN]);
+    /* query-vnet: kind, mode, flags, lower and addresses. */
+    void (*describe)(VnetFunc *f, VnetFuncInfo *info);
 };
 
 /* vnet-virtio.c: the function's virtio device behaviour */
@@ -97,12 +102,17 @@ struct VnetMulti {
     char *ip;                            /* ip=: the lower's addresses */
     char *gw;                            /* gw=: its gateways */
     QEMUTimer *inet_timer;               /* the IP layer's neighbour timers */
-    QLIST_HEAD(, VnetFunc) children;     /* functions 1..7 on this lower */
+    QTAILQ_HEAD(, VnetFunc) children;    /* its children, in creation order */
     /* The PCI function's id and type, so QMP set_link and `info network`
      * name the device the user wrote, not its inner virtio object. */
     char *nc_name;
     char *nc_type;
+    QTAILQ_ENTRY(VnetMulti) next;        /* every vnet-multi, for query-vnet */
 };
+
+/* vnet-info.c: query-vnet and info vnet */
+void vnet_info_register(VnetMulti *m);
+void vnet_info_unregister(VnetMulti *m);
 
 /* vnet-multi.c: what the children need of function 0 */
 typedef struct VirtIOPCIProxy VirtIOPCIProxy;

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-multi introspection: QMP query-vnet and HMP info vnet.
+ *
+ * One walk over every vnet-multi device and the functions on its lower
+ * port builds the QMP answer; HMP prints that answer as a table, so the
+ * two never disagree.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-vnet.h"
+#include "qapi/qapi-types-vnet.h"
+#include "monitor/hmp.h"
+#include "monitor/monitor.h"
+#include "hw/pci/pci_device.h"
+#include "hw/qdev-core.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-net.h"
+#include "net/net.h"
+#include "net/vxlan.h"
+#include "hw/net/vnet-multi.h"
+
+static QTAILQ_HEAD(, VnetMulti) vnet_multi_all =
+    QTAILQ_HEAD_INITIALIZER(vnet_multi_all);
+
+void vnet_info_register(VnetMulti *m)
+{
+    QTAILQ_INSERT_TAIL(&vnet_multi_all, m, next);
+}
+
+void vnet_info_unregister(VnetMulti *m)
+{
+    QTAILQ_REMOVE(&vnet_multi_all, m, next);
+}
+
+/* The PCI function whose virtio bus holds f. */
+static PCIDevice *vnet_func_pci(VnetFunc *f)
+{
+    BusState *bus = qdev_get_parent_bus(DEVICE(f));
+
+    return bus ? (PCIDevice *)object_dynamic_cast(OBJECT(bus->parent),
+                                                  TYPE_PCI_DEVICE)
+               : NULL;
+}
+
+static VnetFuncInfo *vnet_func_query(VnetFunc *f)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+    VnetFuncInfo *info = g_new0(VnetFuncInfo, 1);
+    PCIDevice *pci = vnet_func_pci(f);
+    VnetQueueStatsList **qtail = &info->queue_stats;
+    VnetDevStats st;
+
+    VNET_FUNC_GET_CLASS(f)->describe(f, info);
+    info->id = g_strdup(f->name);
+    info->pci_addr = pci ? g_strdup_printf("%02x.%x", PCI_SLOT(pci->devfn),
+                                           PCI_FUNC(pci->devfn))
+                         : g_strdup("");
+    info->mac = qemu_mac_strdup_printf(f->mac);
+    info->mtu = f->mtu;
+    info->queues = f->queues;
+    info->active_queues = f->curr_pairs;
+    info->link = f->status & VIRTIO_NET_S_LINK_UP;
+    info->up = vnet_dev_is_up(f->dev);
+    info->driver_ok = vdev->status & VIRTIO_CONFIG_S_DRIVER_OK;
+    info->promisc = f->promisc;
+    info->allmulti = f->allmulti;
+
+    vnet_dev_get_stats(f->dev, &st);
+    info->rx_packets = st.rx_packets;
+    info->rx_bytes = st.rx_bytes;
+    info->tx_packets = st.tx_packets;
+    info->tx_bytes = st.tx_bytes;
+    info->drops = vnet_drop_counts(&st);
+    for (unsigned i = 0; i < f->queues; i++) {
+        VnetQueueStats *q = g_new0(VnetQueueStats, 1);
+
+        q->queue = i;
+        q->rx_packets = f->vq[i].rx_packets;
+        q->rx_bytes = f->vq[i].rx_bytes;
+        q->tx_packets = f->vq[i].tx_packets;
+        q->tx_bytes = f->vq[i].tx_bytes;
+        QAPI_LIST_APPEND(qtail, q);
+    }
+    return info;
+}
+
+VnetInfoList *qmp_query_vnet(Error **errp)
+{
+    VnetInfoList *head = NULL, **tail = &head;
+    VnetMulti *m;
+
+    QTAILQ_FOREACH(m, &vnet_multi_all, next) {
+        VnetInfo *info = g_new0(VnetInfo, 1);
+        VnetFuncInfoList **ftail = &info->functions;
+        NetClientState *peer = m->nic_conf.peers.ncs[0];
+        VnetFunc *child;
+
+        info->id = g_strdup(VNET_FUNC(m)->name);
+        if (peer) {
+            info->netdev = g_strdup(peer->name);
+        }
+        QAPI_LIST_APPEND(ftail, vnet_func_query(VNET_FUNC(m)));
+        QTAILQ_FOREACH(child, &m->children, sibling) {
+            QAPI_LIST_APPEND(ftail, vnet_func_query(child));
+        }
+        QAPI_LIST_APPEND(tail, info);
+    }
+    return head;
+}
+
+static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
+{
+    uint64_t drops = 0;
+
+    for (VnetDropCountList *d = fi->drops; d; d = d->next) {
+        drops += d->value->count;
+    }
+    monitor_printf(mon, "  %-5s %-12s %-8s %-8s %-17s %-4s %-4s %5u "
+                   "%2u/%-2u %10" PRIu64 " %10" PRIu64 " %8" PRIu64 "\n",
+                   fi->pci_addr, fi->id, VnetFuncKind_str(fi->kind),
+                   fi->mode ? fi->mode : "-", fi->mac,
+                   fi->link ? "up" : "down", fi->up ? "up" : "down", fi->mtu,
+                   fi->active_queues, fi->queues, fi->rx_packets,
+                   fi->tx_packets, drops);
+    if (fi->lower || fi->flags) {
+        monitor_printf(mon, "        lower %s%s%s\n",
+                       fi->lower ? fi->lower : "-",
+                       fi->flags ? ", flags " : "", fi->flags ? fi->flags : "");
+    }
+    if (fi->addresses) {
+        monitor_printf(mon, "        addresses");
+        for (strList *a = fi->addresses; a; a = a->next) {
+            monitor_printf(mon, " %s", a->value);
+        }
+        monitor_printf(mon, "\n");
+    }
+    for (VnetQueueStatsList *q = fi->queue_stats; q; q = q->next) {
+        monitor_printf(mon, "        queue %u: rx %" PRIu64 " (%" PRIu64
+                       " B) tx %" PRIu64 " (%" PRIu64 " B)\n",
+                       q->value->queue, q->value->rx_packets,
+                       q->value->rx_bytes, q->value->tx_packets,
+                       q->value->tx_bytes);
+    }
+    for (VnetDropCountList *d = fi->drops; d; d = d->next) {
+        monitor_printf(mon, "        dropped %s: %" PRIu64 "\n",
+                       d->value->reason, d->value->count);
+    }
+}
+
+void hmp_info_vnet(Monitor *mon, const QDict *qdict)
+{
+    g_autoptr(VnetInfoList) list = qmp_query_vnet(NULL);
+
+    if (!list) {
+        monitor_printf(mon, "No vnet-multi device\n");
+        return;
+    }
+    for (VnetInfoList *l = list; l; l = l->next) {
+        monitor_printf(mon, "%s: uplink %s\n", l->value->id,
+                       l->value->netdev ? l->value->netdev : "(none)");
+        monitor_printf(mon, "  %-5s %-12s %-8s %-8s %-17s %-4s %-4s %5s "
+                       "%5s %10s %10s %8s\n", "func", "id", "kind", "mode",
+                       "mac", "link", "dev", "mtu", "queue", "rx-packets",
+                       "tx-packets", "drops");
+        for (VnetFuncInfoList *f = l->value->functions; f; f = f->next) {
+            hmp_vnet_func(mon, f->value);
+        }
+    }
+}
