@@ -24,6 +24,7 @@
 #include "qemu/timer.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
+#include "system/system.h"
 #include "hw/net/vnet-multi.h"
 
 /* ---- uplink netdev ---- */
@@ -393,6 +394,42 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 
 /* ---- what the children (vnet-macvlan, vnet-ipvlan) share ---- */
 
+/* set_link on a child function: its own cable, under its lower's carrier. */
+static void vnet_child_link_status_changed(NetClientState *nc)
+{
+    VnetFunc *f = qemu_get_nic_opaque(nc);
+
+    vnet_dev_set_link_down(f->dev, nc->link_down);
+}
+
+static ssize_t vnet_child_nc_receive(NetClientState *nc, const uint8_t *buf,
+                                     size_t size)
+{
+    return size;  /* peerless: nothing sends to it */
+}
+
+static NetClientInfo vnet_child_nic_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .receive = vnet_child_nc_receive,
+    .link_status_changed = vnet_child_link_status_changed,
+};
+
+static void vnet_child_link_ready(Notifier *n, void *data)
+{
+    VnetFunc *f = container_of(n, VnetFunc, link_ready);
+    DeviceState *pci = DEVICE(f)->parent_bus->parent;
+
+    if (f->link_nic) {
+        return;
+    }
+    memcpy(f->link_conf.macaddr.a, f->mac, ETH_ALEN);
+    f->link_nic = qemu_new_nic(&vnet_child_nic_info, &f->link_conf,
+                               object_get_typename(OBJECT(pci)), pci->id,
+                               &DEVICE(f)->mem_reentrancy_guard, f);
+    qemu_format_nic_info_str(qemu_get_queue(f->link_nic), f->mac);
+}
+
 /* The end of a child's realize: its MAC, down until its driver is ready,
  * registered with function 0, carrier as the lower's. */
 void vnet_child_attach(VnetFunc *f, VnetFunc *lower)
@@ -401,11 +438,19 @@ void vnet_child_attach(VnetFunc *f, VnetFunc *lower)
     vnet_dev_set_up(f->dev, false);
     vnet_multi_add_child(lower->root, f);
     vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
+    f->link_ready.notify = vnet_child_link_ready;
+    qemu_add_machine_init_done_notifier(&f->link_ready);
 }
 
 void vnet_child_unrealize(DeviceState *dev)
 {
     VnetFunc *f = VNET_FUNC(dev);
+
+    qemu_remove_machine_init_done_notifier(&f->link_ready);
+    if (f->link_nic) {
+        qemu_del_nic(f->link_nic);
+        f->link_nic = NULL;
+    }
 
     if (f->root) {
         vnet_multi_del_child(f->root, f);
@@ -478,9 +523,17 @@ VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                    type, id);
         return NULL;
     }
+    if (DEVICE(vpci)->hotplugged) {
+        /* QEMU exposes no new function in a slot whose function 0 the
+         * guest already has: a child added at run time takes a hotplug
+         * slot of its own (a pcie-root-port on q35, say). */
+        return lower;
+    }
     if (PCI_FUNC(pci->devfn) == 0) {
         error_setg(errp, "%s: property 'addr': a child is function "
-                   "1..7 of its lower's slot, not function 0", type);
+                   "1..7 of its lower's slot, not function 0 (only a "
+                   "child added with device_add takes a slot of its own)",
+                   type);
         return NULL;
     }
     if (pci_get_bus(pci) != pci_get_bus(PCI_DEVICE(obj)) ||

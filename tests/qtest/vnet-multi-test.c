@@ -759,6 +759,30 @@ static void test_macvlan_link_follows_uplink(void)
     stop_with_children(&f, &a, &b);
 }
 
+/* set_link on a child is that function's own cable: the others keep
+ * theirs, and the lower coming back does not bring it up. */
+static void test_macvlan_set_link_on_child(void)
+{
+    Fixture f = {}, a = {}, b = {};
+
+    start_with_children(&f, &a, &b, "bridge");
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'a', 'up': false}}");
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 6), ==, 0);
+    g_assert_cmpint(qvirtio_config_readw(b.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'up', 'up': false}}");
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'up', 'up': true}}");
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 6), ==, 0);
+    g_assert_cmpint(qvirtio_config_readw(b.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'a', 'up': true}}");
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    stop_with_children(&f, &a, &b);
+}
+
 /* ---- query-vnet, info vnet ---- */
 
 /* Function `i` of the first vnet-multi in query-vnet; unref *resp. */
@@ -1244,6 +1268,8 @@ int main(int argc, char **argv)
                    test_macvlan_passthru_takes_lower_mac);
     qtest_add_func("/vnet-multi/macvlan/link-follows-uplink",
                    test_macvlan_link_follows_uplink);
+    qtest_add_func("/vnet-multi/macvlan/set-link-on-child",
+                   test_macvlan_set_link_on_child);
     qtest_add_func("/vnet-multi/macvlan/bad-properties-refused",
                    test_macvlan_bad_properties_refused);
     qtest_add_func("/vnet-multi/query-vnet/reports-config",

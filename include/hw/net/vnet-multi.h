@@ -65,6 +65,12 @@ struct VnetFunc {
     struct VnetMulti *root; /* the function 0 whose uplink this one uses;
                              * function 0 itself when root == this */
     QTAILQ_ENTRY(VnetFunc) sibling;
+    /* A child's own net client, peerless, so that set_link and `info
+     * network` find the function by its id; made once the machine is
+     * ready (a peerless NIC earlier would draw net_check_clients' warning). */
+    NICConf link_conf;
+    NICState *link_nic;
+    Notifier link_ready;
 };
 
 struct VnetFuncClass {
