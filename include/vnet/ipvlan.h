@@ -138,6 +138,11 @@ class IpvlanDev final : public XmitOps {
     void del_addr(const IpAddr& a);
     std::size_t addr_count() const { return addrs_.size(); }
     const std::vector<IpAddr>& addrs() const { return addrs_; }
+    // Migration (state_blob.h): the child's addresses, learned ones too.
+    void save(std::vector<std::uint8_t>& out) const;
+    // Adds what save() wrote (one owned by a sibling stays the
+    // sibling's). False, and nothing changed, if the bytes are malformed.
+    bool load(std::span<const std::uint8_t> in);
 
     // At the guest boundary the child's addresses are not configured on the
     // device: with learning on, it takes the source addresses of what the

@@ -10,7 +10,9 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <unordered_map>
+#include <vector>
 
 #include "vnet/clock.h"
 #include "vnet/counters.h"
@@ -59,7 +61,16 @@ class NeighTable {
     void run_timers();
 
     std::optional<NeighState> state(const IpAddr& ip) const;
+    std::optional<MacAddr> mac(const IpAddr& ip) const;
     std::size_t size() const { return entries_.size(); }
+
+    // Migration (state_blob.h): the resolved entries with their ages;
+    // unresolved ones (and their queued packets) resolve again.
+    void save(std::vector<std::uint8_t>& out) const;
+    // Adds what save() wrote for neighbours not known yet; a probing
+    // entry comes back STALE, so its next use probes again. False, and
+    // nothing changed, if the bytes are malformed.
+    bool load(std::span<const std::uint8_t> in);
 
   private:
     struct Entry {

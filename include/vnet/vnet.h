@@ -169,6 +169,15 @@ void vnet_dev_set_mac_tables(VnetDev* dev, const uint8_t* uc, size_t n_uc, const
 void vnet_dev_get_stats(const VnetDev* dev, VnetDevStats* stats);
 const char* vnet_drop_reason_name(unsigned reason);
 
+/* Migration: what the device learned at run time that the destination's
+ * configuration does not give back (the lower's neighbours; an ipvlan
+ * child's addresses, learned ones too; nothing for a macvlan). Returns a
+ * malloc()ed blob, NULL with *len 0 when there is nothing. */
+uint8_t* vnet_dev_state_save(const VnetDev* dev, size_t* len);
+/* Takes a blob of vnet_dev_state_save (len 0: nothing); false if it is
+ * malformed or of another kind of device, and then nothing changed. */
+bool vnet_dev_state_load(VnetDev* dev, const uint8_t* buf, size_t len);
+
 /* The RSS flow hash of a frame (0 for non-IP) and its queue among n. */
 uint32_t vnet_flow_hash(const uint8_t* frame, size_t len);
 unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues);
@@ -265,6 +274,10 @@ typedef void VnetFdbDumpFn(void* opaque, const uint8_t mac[6], const VnetIpAddr*
 /* One call per remote of every entry. */
 void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque);
 size_t vnet_vxlan_fdb_size(const VnetVxlan* vx);
+/* Migration of the FDB (all but the all-zeros entry, which is the host's
+ * remote=/group=), ages included; as vnet_dev_state_save/load. */
+uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len);
+bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len);
 
 VnetVxsock* vnet_vxsock_new(void);
 void vnet_vxsock_free(VnetVxsock* vs);

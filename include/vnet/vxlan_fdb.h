@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +61,14 @@ class VxlanFdb {
 
     std::size_t size() const { return map_.size(); }
     std::uint32_t maxaddress() const { return max_; }
+
+    // Migration (state_blob.h): every entry but the all-zeros one, which
+    // is the host's configuration (remote=, group=), with its ages.
+    void save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const;
+    // Takes what save() wrote: each entry replaces its MAC's, learned ones
+    // keep ageing from where they were; new MACs past maxaddress are left
+    // out. False, and nothing changed, if the bytes are malformed.
+    bool load(std::span<const std::uint8_t> in, std::uint64_t now_ms);
     template <typename F>
     void for_each(F&& f) const {
         for (const auto& [mac, e] : map_) {

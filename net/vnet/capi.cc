@@ -422,6 +422,30 @@ const char* vnet_drop_reason_name(unsigned reason) {
                : "unknown";
 }
 
+uint8_t* vnet_dev_state_save(const VnetDev* d, size_t* len) {
+    std::vector<uint8_t> v;
+    if (d->ipvlan) {
+        d->ipvlan->save(v);
+    } else if (d->lower_dev && d->inet) {
+        d->inet->neigh().save(v);
+    } else {
+        *len = 0;
+        return nullptr;
+    }
+    return vnet_state_blob(v, len);
+}
+
+bool vnet_dev_state_load(VnetDev* d, const uint8_t* buf, size_t len) {
+    if (len == 0) {
+        return true;
+    }
+    const std::span<const uint8_t> in(buf, len);
+    if (d->ipvlan) {
+        return d->ipvlan->load(in);
+    }
+    return d->lower_dev && d->inet && d->inet->neigh().load(in);
+}
+
 uint32_t vnet_flow_hash(const uint8_t* frame, size_t len) {
     return vnet::ToeplitzHasher::default_hasher().hash_frame({frame, len}).value;
 }

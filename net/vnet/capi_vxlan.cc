@@ -168,6 +168,16 @@ void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque) {
 
 size_t vnet_vxlan_fdb_size(const VnetVxlan* vx) { return vx->dev->fdb().size(); }
 
+uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len) {
+    std::vector<uint8_t> v;
+    vx->dev->fdb().save(v, vx->now_ms());
+    return vnet_state_blob(v, len);
+}
+
+bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len) {
+    return len == 0 || vx->dev->fdb().load({buf, len}, vx->now_ms());
+}
+
 bool vnet_ip_parse(const char* s, VnetIpAddr* out) {
     *out = VnetIpAddr{};
     if (inet_pton(AF_INET, s, out->b) == 1) {

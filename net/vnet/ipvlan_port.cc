@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "vnet/ipvlan.h"
+#include "vnet/state_blob.h"
 
 namespace vnet {
 
@@ -113,6 +114,35 @@ bool IpvlanDev::add_addr(const IpAddr& a) {
     }
     port_->addrs_.emplace(a, this);
     addrs_.push_back(a);
+    return true;
+}
+
+void IpvlanDev::save(std::vector<std::uint8_t>& out) const {
+    StateWriter w(out, StateKind::ipvlan_addrs);
+    w.u32(static_cast<std::uint32_t>(addrs_.size()));
+    for (const auto& a : addrs_) {
+        w.ip(a);
+    }
+}
+
+bool IpvlanDev::load(std::span<const std::uint8_t> in) {
+    constexpr std::size_t kAddrBytes = 17;
+    StateReader r(in, StateKind::ipvlan_addrs);
+    const std::uint32_t n = r.u32();
+    if (!r.ok() || n > r.remaining() / kAddrBytes) {
+        return false;
+    }
+    std::vector<IpAddr> got;  // control path: once per migration
+    got.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        got.push_back(r.ip());
+    }
+    if (!r.done()) {
+        return false;
+    }
+    for (const auto& a : got) {
+        add_addr(a);
+    }
     return true;
 }
 

@@ -3,6 +3,8 @@
 // retransmission, ageing.
 #include "vnet/neighbour.h"
 
+#include "vnet/state_blob.h"
+
 namespace vnet {
 
 void NeighTable::enqueue(Entry& e, PacketRef pkt) {
@@ -121,6 +123,84 @@ void NeighTable::run_timers() {
 std::optional<NeighState> NeighTable::state(const IpAddr& ip) const {
     auto it = entries_.find(ip);
     return it == entries_.end() ? std::nullopt : std::optional(it->second.state);
+}
+
+std::optional<MacAddr> NeighTable::mac(const IpAddr& ip) const {
+    auto it = entries_.find(ip);
+    if (it == entries_.end() || it->second.state == NeighState::incomplete) {
+        return std::nullopt;
+    }
+    return it->second.mac;
+}
+
+namespace {
+
+// An entry's bytes: IP (17), MAC, state, age.
+constexpr std::size_t kNeighEntryBytes = 17 + 6 + 1 + 8;
+
+}  // namespace
+
+void NeighTable::save(std::vector<std::uint8_t>& out) const {
+    StateWriter w(out, StateKind::neighbours);
+    const std::uint64_t now = clock_.now_ms();
+    std::uint32_t n = 0;
+    for (const auto& [ip, e] : entries_) {
+        n += e.state != NeighState::incomplete;
+    }
+    w.u32(n);
+    for (const auto& [ip, e] : entries_) {
+        if (e.state == NeighState::incomplete) {
+            continue;
+        }
+        w.ip(ip);
+        w.mac(e.mac);
+        w.u8(static_cast<std::uint8_t>(e.state));
+        w.u64(now > e.updated_ms ? now - e.updated_ms : 0);
+    }
+}
+
+bool NeighTable::load(std::span<const std::uint8_t> in) {
+    StateReader r(in, StateKind::neighbours);
+    const std::uint32_t n = r.u32();
+    if (!r.ok() || n > r.remaining() / kNeighEntryBytes) {
+        return false;
+    }
+    struct Saved {
+        IpAddr ip;
+        MacAddr mac;
+        NeighState state;
+        std::uint64_t age;
+    };
+    std::vector<Saved> got;  // control path: once per migration
+    got.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        Saved s;
+        s.ip = r.ip();
+        s.mac = r.mac();
+        const std::uint8_t st = r.u8();
+        s.age = r.u64();
+        if (!r.ok() || st == static_cast<std::uint8_t>(NeighState::incomplete) ||
+            st > static_cast<std::uint8_t>(NeighState::probe)) {
+            return false;
+        }
+        s.state = st == static_cast<std::uint8_t>(NeighState::reachable) ? NeighState::reachable
+                                                                         : NeighState::stale;
+        got.push_back(s);
+    }
+    if (!r.done()) {
+        return false;
+    }
+    const std::uint64_t now = clock_.now_ms();
+    for (const auto& s : got) {
+        if (entries_.size() >= kNeighMaxEntries || entries_.contains(s.ip)) {
+            continue;
+        }
+        Entry& e = entries_[s.ip];
+        e.state = s.state;
+        e.mac = s.mac;
+        e.updated_ms = now > s.age ? now - s.age : 0;
+    }
+    return true;
 }
 
 }  // namespace vnet

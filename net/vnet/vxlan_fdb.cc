@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "vnet/state_blob.h"
+
 namespace vnet {
 
 FdbEntry* VxlanFdb::find(const MacAddr& mac, std::uint64_t now_ms) {
@@ -97,6 +99,80 @@ std::size_t VxlanFdb::age(std::uint64_t now_ms, std::uint64_t ageing_ms,
 
 void VxlanFdb::flush_learned() {
     std::erase_if(map_, [](const auto& kv) { return !kv.second.is_static; });
+}
+
+namespace {
+
+// A remote's bytes in the blob: IP (17), port, VNI.
+constexpr std::size_t kRemoteBytes = 17 + 2 + 4;
+// An entry's least: MAC, static flag, two ages, remote count, one remote.
+constexpr std::size_t kEntryMinBytes = 6 + 1 + 8 + 8 + 2 + kRemoteBytes;
+
+std::uint64_t age_of(std::uint64_t now, std::uint64_t then) { return now > then ? now - then : 0; }
+std::uint64_t time_of(std::uint64_t now, std::uint64_t age) { return now > age ? now - age : 0; }
+
+}  // namespace
+
+void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const {
+    StateWriter w(out, StateKind::vxlan_fdb);
+    const MacAddr zero{};
+    w.u32(static_cast<std::uint32_t>(map_.size() - map_.count(zero)));
+    for (const auto& [mac, e] : map_) {
+        if (mac == zero) {
+            continue;
+        }
+        w.mac(mac);
+        w.u8(e.is_static);
+        w.u64(age_of(now_ms, e.updated_ms));
+        w.u64(age_of(now_ms, e.used_ms));
+        w.u16(static_cast<std::uint16_t>(e.remotes.size()));
+        for (const auto& r : e.remotes) {
+            w.ip(r.ip);
+            w.u16(r.port);
+            w.u32(r.vni);
+        }
+    }
+}
+
+bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
+    StateReader r(in, StateKind::vxlan_fdb);
+    const std::uint32_t n = r.u32();
+    if (!r.ok() || n > r.remaining() / kEntryMinBytes) {
+        return false;
+    }
+    std::vector<std::pair<MacAddr, FdbEntry>> got;  // control path: once per migration
+    got.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        FdbEntry e;
+        const MacAddr mac = r.mac();
+        const std::uint8_t is_static = r.u8();
+        e.is_static = is_static == 1;
+        e.updated_ms = time_of(now_ms, r.u64());
+        e.used_ms = time_of(now_ms, r.u64());
+        const std::uint16_t nr = r.u16();
+        if (!r.ok() || is_static > 1 || nr == 0 || nr > r.remaining() / kRemoteBytes ||
+            mac == MacAddr{}) {
+            return false;
+        }
+        for (std::uint16_t j = 0; j < nr; ++j) {
+            VxlanRemote rd;
+            rd.ip = r.ip();
+            rd.port = r.u16();
+            rd.vni = r.u32();
+            e.remotes.push_back(rd);
+        }
+        got.emplace_back(mac, std::move(e));
+    }
+    if (!r.done()) {
+        return false;
+    }
+    for (auto& [mac, e] : got) {
+        if (!map_.contains(mac) && full()) {
+            continue;
+        }
+        map_[mac] = std::move(e);
+    }
+    return true;
 }
 
 }  // namespace vnet

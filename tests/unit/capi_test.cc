@@ -327,6 +327,54 @@ TEST_F(CapiTest, IpvlanChildrenThroughTheAbi) {
 
 namespace {
 
+// Migration through the ABI: an ipvlan child's addresses (here one given,
+// one it claimed) land on the destination's child; one a sibling there
+// already owns stays the sibling's. A lower without an IP layer and a
+// macvlan child have nothing to carry.
+TEST_F(CapiTest, IpvlanAddressesMigrateThroughTheAbi) {
+    Glue ga, gd, ge;
+    char why[128] = "";
+    const char* field = nullptr;
+    VnetDev* a =
+        vnet_ipvlan_new(dev, "a", 1500, VNET_IPVLAN_L2, 0, &kOps, &ga, why, sizeof(why), &field);
+    ASSERT_TRUE(a) << why;
+    const std::uint8_t ip1[4] = {10, 0, 0, 1};
+    const std::uint8_t ip6[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6};
+    ASSERT_TRUE(vnet_ipvlan_add_addr(a, ip1, false));
+    ASSERT_TRUE(vnet_ipvlan_add_addr(a, ip6, true));
+    size_t len = 0;
+    uint8_t* blob = vnet_dev_state_save(a, &len);
+    ASSERT_NE(blob, nullptr);
+
+    Glue gl;
+    VnetDev* lower = vnet_lower_new("up1", vnet::test::kMacA.bytes.data(), 1500, &kOps, &gl);
+    VnetDev* d =
+        vnet_ipvlan_new(lower, "a", 1500, VNET_IPVLAN_L2, 0, &kOps, &gd, why, sizeof(why), &field);
+    VnetDev* e =
+        vnet_ipvlan_new(lower, "e", 1500, VNET_IPVLAN_L2, 0, &kOps, &ge, why, sizeof(why), &field);
+    ASSERT_TRUE(d && e) << why;
+    ASSERT_TRUE(vnet_ipvlan_add_addr(e, ip6, true));
+    EXPECT_FALSE(vnet_dev_state_load(d, blob, len - 1));
+    EXPECT_EQ(vnet_ipvlan_addrs(
+                  d, [](void*, const uint8_t*, bool) {}, nullptr),
+              0u);
+    EXPECT_TRUE(vnet_dev_state_load(d, blob, len));
+    EXPECT_EQ(vnet_ipvlan_addrs(
+                  d, [](void*, const uint8_t*, bool) {}, nullptr),
+              1u);
+    EXPECT_FALSE(vnet_ipvlan_add_addr(e, ip1, false));    // d has it now
+    EXPECT_FALSE(vnet_dev_state_load(lower, blob, len));  // not a lower's blob
+    std::free(blob);
+
+    EXPECT_EQ(vnet_dev_state_save(lower, &len), nullptr);
+    EXPECT_EQ(len, 0u);
+    EXPECT_TRUE(vnet_dev_state_load(lower, nullptr, 0));
+    vnet_dev_free(e);
+    vnet_dev_free(d);
+    vnet_dev_free(lower);
+    vnet_dev_free(a);
+}
+
 TEST_F(CapiTest, IpvlanL3RoutesThroughTheLowersIpLayer) {
     VnetInetConfig cfg{};
     cfg.has_ip4 = cfg.has_gw4 = true;
