@@ -21,6 +21,7 @@
 #include "qemu/queue.h"
 #include "qemu/sockets.h"
 #include "qemu/timer.h"
+#include "migration/vmstate.h"
 #include "vnet/vnet.h"
 
 #ifndef UDP_NO_CHECK6_TX
@@ -68,6 +69,12 @@ struct VxlanState {
     VnetVxlanConfig cfg;
     bool blocked;
     bool own_mac_known;
+    /* Migration: the FDB travels in a section named for the netdev, so
+     * the destination's netdev of the same id takes it. */
+    VMStateDescription vmsd;
+    char *vmsd_name;
+    uint8_t *fdb_blob;
+    uint32_t fdb_len;
     QTAILQ_ENTRY(VxlanState) next;
 };
 
@@ -442,10 +449,64 @@ static void vxlan_cleanup(NetClientState *nc)
         vxlan_read_poll(s->sock);
     }
     vxlan_socket_put(s->sock);
+    vmstate_unregister(NULL, &s->vmsd, s);
+    g_free(s->vmsd_name);
     vnet_vxlan_free(s->vx);
     s->vx = NULL;
     QTAILQ_REMOVE(&vxlan_netdevs, s, next);
 }
+
+/* ---- migration of the FDB ---- */
+
+static int vxlan_pre_save(void *opaque)
+{
+    VxlanState *s = opaque;
+    size_t len = 0;
+    uint8_t *blob = vnet_vxlan_state_save(s->vx, &len);
+
+    g_free(s->fdb_blob);
+    s->fdb_blob = blob ? g_memdup2(blob, len) : NULL;
+    s->fdb_len = blob ? len : 0;
+    free(blob);
+    return 0;
+}
+
+static int vxlan_post_save(void *opaque)
+{
+    VxlanState *s = opaque;
+
+    g_free(s->fdb_blob);
+    s->fdb_blob = NULL;
+    s->fdb_len = 0;
+    return 0;
+}
+
+static int vxlan_post_load(void *opaque, int version_id)
+{
+    VxlanState *s = opaque;
+    bool ok = vnet_vxlan_state_load(s->vx, s->fdb_blob, s->fdb_len);
+
+    vxlan_post_save(s);
+    if (!ok) {
+        error_report("vxlan '%s': the migrated FDB is malformed", s->nc.name);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_vxlan_fdb = {
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = vxlan_pre_save,
+    .post_save = vxlan_post_save,
+    .post_load = vxlan_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_EQUAL(cfg.vni, VxlanState, NULL),
+        VMSTATE_UINT32(fdb_len, VxlanState),
+        VMSTATE_VBUFFER_ALLOC_UINT32(fdb_blob, VxlanState, 1, NULL, fdb_len),
+        VMSTATE_END_OF_LIST()
+    },
+};
 
 static NetClientInfo net_vxlan_info = {
     .type = NET_CLIENT_DRIVER_VXLAN,
@@ -619,6 +680,10 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
         return -1;
     }
     QTAILQ_INSERT_TAIL(&vxlan_netdevs, s, next);
+    s->vmsd = vmstate_vxlan_fdb;
+    s->vmsd_name = g_strdup_printf("vxlan-fdb/%s", name);
+    s->vmsd.name = s->vmsd_name;
+    vmstate_register(NULL, 0, &s->vmsd, s);
     s->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vxlan_timer, s);
     timer_mod(s->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
     local = vxlan_ip_str(&cfg.local);

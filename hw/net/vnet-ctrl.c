@@ -86,6 +86,8 @@ static uint8_t vnet_ctrl_mac(VnetFunc *f, uint8_t cmd, const uint8_t *d,
         }
         f->uc_entries = n_uc;
         f->mc_entries = n_mc;
+        memcpy(f->uc_table, uc, MIN(n_uc, VNET_MAC_TABLE_KEPT) * ETH_ALEN);
+        memcpy(f->mc_table, mc, MIN(n_mc, VNET_MAC_TABLE_KEPT) * ETH_ALEN);
         vnet_dev_set_mac_tables(f->dev, uc, n_uc, mc, n_mc);
         return VIRTIO_NET_OK;
     }

@@ -164,12 +164,6 @@ static void vnet_ipvlan_describe(VnetFunc *f, VnetFuncInfo *info)
     vnet_ipvlan_addrs(f->dev, vnet_ipvlan_addr_str, &tail);
 }
 
-/* Migration comes with the stack's vmstate (see vnet-multi.c). */
-static const VMStateDescription vmstate_vnet_ipvlan = {
-    .name = "vnet-ipvlan",
-    .unmigratable = 1,
-};
-
 static const Property vnet_ipvlan_properties[] = {
     DEFINE_PROP_STRING("lower", VnetIpvlan, lower),
     DEFINE_PROP_STRING("mode", VnetIpvlan, mode),

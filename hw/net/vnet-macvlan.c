@@ -145,12 +145,6 @@ static void vnet_macvlan_describe(VnetFunc *f, VnetFuncInfo *info)
     info->lower = g_strdup(m->lower);
 }
 
-/* Migration comes with the stack's vmstate (see vnet-multi.c). */
-static const VMStateDescription vmstate_vnet_macvlan = {
-    .name = "vnet-macvlan",
-    .unmigratable = 1,
-};
-
 static const Property vnet_macvlan_properties[] = {
     DEFINE_PROP_STRING("lower", VnetMacvlan, lower),
     DEFINE_PROP_STRING("mode", VnetMacvlan, mode),

@@ -300,13 +300,6 @@ static void vnet_multi_unrealize(DeviceState *dev)
     m->nc_name = m->nc_type = NULL;
 }
 
-/* Migration of the stack's state comes with its vmstate; until then a
- * migration is refused rather than resumed with lost state. */
-static const VMStateDescription vmstate_vnet_multi = {
-    .name = "vnet-multi",
-    .unmigratable = 1,
-};
-
 static const Property vnet_multi_properties[] = {
     DEFINE_NIC_PROPERTIES(VnetMulti, nic_conf),
     DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),

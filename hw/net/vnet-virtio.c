@@ -429,6 +429,7 @@ static void vnet_func_class_init(ObjectClass *klass, void *data)
     vdc->get_config = vnet_func_get_config;
     vdc->reset = vnet_func_reset;
     vdc->set_status = vnet_func_set_status;
+    vdc->vmsd = &vmstate_vnet_func_device;
 }
 
 static const TypeInfo vnet_func_info = {

@@ -23,6 +23,10 @@
 #define VNET_RX_QUEUE_SIZE 256
 #define VNET_TX_QUEUE_SIZE 256
 #define VNET_CTRL_QUEUE_SIZE 64
+/* MAC table entries kept per table: libvnet's filter holds 64 and treats
+ * more as overflow, so the 65th only needs to exist (a migration keeps
+ * that much). */
+#define VNET_MAC_TABLE_KEPT 65
 /* Frames one TX bottom half sends before yielding to the main loop. */
 #define VNET_TX_BURST 256
 
@@ -55,12 +59,16 @@ struct VnetFunc {
     bool allmulti;
     uint32_t uc_entries;
     uint32_t mc_entries;
+    uint8_t uc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
+    uint8_t mc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
 
     VnetQueue vq[VNET_MAX_QUEUE_PAIRS];
     VirtQueue *ctrl_vq;
     VnetQueue *tx_current;  /* queue being drained, for xmit completion */
 
     VnetDev *dev;           /* the libvnet device behind this function */
+    uint8_t *state_blob;    /* its run-time state, during a migration */
+    uint32_t state_len;
     const char *name;       /* for traces and libvnet: the device's id */
     struct VnetMulti *root; /* the function 0 whose uplink this one uses;
                              * function 0 itself when root == this */
@@ -93,6 +101,12 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
 void vnet_func_tx_done(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
 extern const VnetDevOps vnet_func_child_ops;
+
+/* vnet-vmstate.c: live migration */
+extern const VMStateDescription vmstate_vnet_func_device;
+extern const VMStateDescription vmstate_vnet_multi;
+extern const VMStateDescription vmstate_vnet_macvlan;
+extern const VMStateDescription vmstate_vnet_ipvlan;
 
 /* vnet-ctrl.c: the control virtqueue */
 void vnet_func_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq);

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vnet-multi live migration: what each function carries besides the
+ * virtio core's rings and negotiated features (VMSTATE_VIRTIO_DEVICE):
+ * the guest-visible state the control queue set (MAC, RX mode, MAC
+ * tables, active queue pairs), the per-queue counters, and the run-time
+ * state of the function's libvnet device (the lower's neighbours, an
+ * ipvlan child's addresses) as a blob of libvnet's own format.
+ *
+ * The carrier is the destination's (its uplink may differ), so the link
+ * bit is recomputed, not loaded. Frames are never held across a save:
+ * TX elements are pushed as they are taken, RX ones as they are filled.
+ */
+
+#include "qemu/osdep.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-net.h"
+#include "migration/vmstate.h"
+#include "hw/net/vnet-multi.h"
+
+static int vnet_func_pre_save(void *opaque)
+{
+    VnetFunc *f = opaque;
+    size_t len = 0;
+    uint8_t *blob = vnet_dev_state_save(f->dev, &len);
+
+    g_free(f->state_blob);
+    f->state_blob = blob ? g_memdup2(blob, len) : NULL;
+    f->state_len = blob ? len : 0;
+    free(blob);
+    return 0;
+}
+
+static int vnet_func_post_save(void *opaque)
+{
+    VnetFunc *f = opaque;
+
+    g_free(f->state_blob);
+    f->state_blob = NULL;
+    f->state_len = 0;
+    return 0;
+}
+
+static int vnet_func_post_load(void *opaque, int version_id)
+{
+    VnetFunc *f = opaque;
+    bool ok;
+
+    if (f->curr_pairs < 1 || f->curr_pairs > f->queues) {
+        error_report("%s: migrated %u active queue pairs, device has %u",
+                     f->name, f->curr_pairs, f->queues);
+        return -EINVAL;
+    }
+    if (!vnet_dev_set_mac(f->dev, f->mac)) {
+        error_report("%s: migrated MAC is taken on this lower", f->name);
+        return -EINVAL;
+    }
+    vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
+    vnet_dev_set_mac_tables(f->dev, f->uc_table,
+                            MIN(f->uc_entries, VNET_MAC_TABLE_KEPT),
+                            f->mc_table,
+                            MIN(f->mc_entries, VNET_MAC_TABLE_KEPT));
+    ok = vnet_dev_state_load(f->dev, f->state_blob, f->state_len);
+    g_free(f->state_blob);
+    f->state_blob = NULL;
+    f->state_len = 0;
+    if (!ok) {
+        error_report("%s: migrated stack state is malformed", f->name);
+        return -EINVAL;
+    }
+    if (vnet_dev_carrier(f->dev)) {
+        f->status |= VIRTIO_NET_S_LINK_UP;
+    } else {
+        f->status &= ~VIRTIO_NET_S_LINK_UP;
+    }
+    return 0;
+}
+
+static const VMStateDescription vmstate_vnet_queue = {
+    .name = "vnet-func/queue",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(rx_packets, VnetQueue),
+        VMSTATE_UINT64(rx_bytes, VnetQueue),
+        VMSTATE_UINT64(tx_packets, VnetQueue),
+        VMSTATE_UINT64(tx_bytes, VnetQueue),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* The function's own state, saved by the virtio core after the rings. */
+const VMStateDescription vmstate_vnet_func_device = {
+    .name = "vnet-func/device",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .pre_save = vnet_func_pre_save,
+    .post_save = vnet_func_post_save,
+    .post_load = vnet_func_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_EQUAL(queues, VnetFunc, NULL),
+        VMSTATE_BUFFER(mac, VnetFunc),
+        VMSTATE_UINT16(status, VnetFunc),
+        VMSTATE_UINT16(curr_pairs, VnetFunc),
+        VMSTATE_BOOL(promisc, VnetFunc),
+        VMSTATE_BOOL(allmulti, VnetFunc),
+        VMSTATE_UINT32(uc_entries, VnetFunc),
+        VMSTATE_UINT32(mc_entries, VnetFunc),
+        VMSTATE_BUFFER(uc_table, VnetFunc),
+        VMSTATE_BUFFER(mc_table, VnetFunc),
+        VMSTATE_STRUCT_ARRAY(vq, VnetFunc, VNET_MAX_QUEUE_PAIRS, 1,
+                             vmstate_vnet_queue, VnetQueue),
+        VMSTATE_UINT32(state_len, VnetFunc),
+        VMSTATE_VBUFFER_ALLOC_UINT32(state_blob, VnetFunc, 1, NULL,
+                                     state_len),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* The device's section: the virtio core's state, which calls the above. */
+#define VNET_VMSTATE_OUTER(_var, _name)                                  \
+    const VMStateDescription _var = {                                    \
+        .name = _name,                                                   \
+        .version_id = 1,                                                 \
+        .minimum_version_id = 1,                                         \
+        .fields = (const VMStateField[]) {                               \
+            VMSTATE_VIRTIO_DEVICE,                                       \
+            VMSTATE_END_OF_LIST()                                        \
+        },                                                               \
+    }
+
+VNET_VMSTATE_OUTER(vmstate_vnet_multi, "vnet-multi");
+VNET_VMSTATE_OUTER(vmstate_vnet_macvlan, "vnet-macvlan");
+VNET_VMSTATE_OUTER(vmstate_vnet_ipvlan, "vnet-ipvlan");
