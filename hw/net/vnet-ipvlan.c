@@ -191,9 +191,9 @@ static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
         "the child's IPv4/IPv6 addresses, comma-separated (',,' on the "
         "command line); without it they are learned from what it sends");
     object_class_property_set_description(klass, "queues",
-        "RX/TX queue pairs, 1..16 (default 1)");
+        "RX/TX queue pairs, 1..16");
     object_class_property_set_description(klass, "mtu",
-        "MTU offered to the guest, 68..the lower's (default: the lower's)");
+        "MTU offered to the guest, 68..the lower's (0: the lower's)");
     dc->vmsd = &vmstate_vnet_ipvlan;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_ipvlan_realize;

@@ -166,13 +166,16 @@ static void vnet_macvlan_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "mode",
         "private, vepa, bridge, passthru or source (default vepa, as "
         "'ip link add ... type macvlan')");
+    object_class_property_set_description(klass, "mac",
+        "the child's own MAC (default: a generated one; passthru takes "
+        "the lower's)");
     object_class_property_set_description(klass, "macaddr",
         "mode=source: the source MACs to receive from, comma-separated "
         "(write ',,' between them on the command line)");
     object_class_property_set_description(klass, "queues",
-        "RX/TX queue pairs, 1..16 (default 1)");
+        "RX/TX queue pairs, 1..16");
     object_class_property_set_description(klass, "mtu",
-        "MTU offered to the guest, 68..the lower's (default: the lower's)");
+        "MTU offered to the guest, 68..the lower's (0: the lower's)");
     dc->vmsd = &vmstate_vnet_macvlan;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_macvlan_realize;

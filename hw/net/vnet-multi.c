@@ -316,11 +316,11 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
 
     device_class_set_props(dc, vnet_multi_properties);
     object_class_property_set_description(klass, "queues",
-        "RX/TX queue pairs, 1..16 (default 1); the guest picks how many "
-        "are active (ethtool -L)");
+        "RX/TX queue pairs, 1..16; the guest picks how many are active "
+        "(ethtool -L)");
     object_class_property_set_description(klass, "mtu",
-        "MTU offered to the guest (VIRTIO_NET_F_MTU), 68..65535 "
-        "(default 1500)");
+        "the lower's MTU, offered to the guest (VIRTIO_NET_F_MTU), "
+        "68..65535; the children's bound");
     object_class_property_set_description(klass, "ip",
         "the lower's own IPv4 and/or IPv6 address with prefix length "
         "(10.0.2.15/24,,fd00::15/64): its IP layer, which ipvlan l3/l3s "
@@ -491,6 +491,10 @@ void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     dc->desc = desc;
     device_class_set_props(dc, vnet_pci_properties);
+    object_class_property_set_description(klass, "vectors",
+        "MSI-X vectors (default: 2 per queue pair + 2, one each)");
+    object_class_property_set_description(klass, "ioeventfd",
+        "kick the rings through eventfds (default on)");
     VIRTIO_PCI_CLASS(klass)->realize = realize;
 }
 

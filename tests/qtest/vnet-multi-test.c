@@ -1009,6 +1009,42 @@ static void assert_refused(const char *args, const char *property)
     g_assert_nonnull(strstr(err, needle));
 }
 
+/* -device TYPE,help lists each of `props` with a description. */
+static void assert_help_describes(const char *type, const char *const *props)
+{
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = g_strdup_printf("%s -device %s,help", qemu, type);
+    g_autofree char *out = NULL;
+    int status;
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, &status, NULL));
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (const char *const *p = props; *p; p++) {
+        g_autofree char *pat = g_strdup_printf("(?m)^  %s=<[a-z0-9]+> +- "
+                                               "[A-Za-z]", *p);
+        if (!g_regex_match_simple(pat, out, 0, 0)) {
+            g_test_message("%s: no description of '%s' in:\n%s", type, *p,
+                           out);
+            g_assert_not_reached();
+        }
+    }
+}
+
+static void test_help_describes_every_property(void)
+{
+    static const char *const multi[] = {
+        "netdev", "mac", "queues", "mtu", "ip", "gw", "vectors", "ioeventfd",
+        NULL };
+    static const char *const macvlan[] = {
+        "lower", "mode", "mac", "macaddr", "queues", "mtu", "vectors", NULL };
+    static const char *const ipvlan[] = {
+        "lower", "mode", "flags", "addrs", "queues", "mtu", "vectors", NULL };
+
+    assert_help_describes("vnet-multi", multi);
+    assert_help_describes("vnet-macvlan", macvlan);
+    assert_help_describes("vnet-ipvlan", ipvlan);
+}
+
 static void test_bad_properties_refused(void)
 {
     assert_refused("-netdev user,id=up -device vnet-multi,netdev=up,queues=0",
@@ -1252,6 +1288,8 @@ int main(int argc, char **argv)
                    test_ctrl_mac_table_overflow);
     qtest_add_func("/vnet-multi/ctrl/mac-addr-set", test_ctrl_mac_addr_set);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
+    qtest_add_func("/vnet-multi/help-describes-every-property",
+                   test_help_describes_every_property);
     qtest_add_func("/vnet-multi/bad-properties-refused",
                    test_bad_properties_refused);
     qtest_add_func("/vnet-multi/macvlan/enumerates-with-own-mac",
