@@ -6,6 +6,9 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+
+#include "vnet/trace.h"
 
 namespace vnet {
 
@@ -51,15 +54,21 @@ inline constexpr std::size_t kDropReasons = static_cast<std::size_t>(DropReason:
 
 // Stable names: they appear in QMP, HMP and trace output.
 const char* drop_reason_name(DropReason r);
+const std::string& unnamed();
 
 struct DeviceCounters {
+    // The counting device's name, for the drop trace (null: "vnet").
+    const std::string* owner = nullptr;
     std::uint64_t rx_packets = 0;
     std::uint64_t rx_bytes = 0;
     std::uint64_t tx_packets = 0;
     std::uint64_t tx_bytes = 0;
     std::array<std::uint64_t, kDropReasons> drops{};
 
-    void drop(DropReason r) { ++drops[static_cast<std::size_t>(r)]; }
+    void drop(DropReason r) {
+        ++drops[static_cast<std::size_t>(r)];
+        trace(TraceKind::drop, owner ? *owner : unnamed(), drop_reason_name(r));
+    }
     std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
 };
 

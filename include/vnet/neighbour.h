@@ -85,6 +85,7 @@ class NeighTable {
     };
 
     void enqueue(Entry& e, PacketRef pkt);
+    void trace_state(const IpAddr& ip, const char* what) const;
     void drop_queue(Entry& e, DropReason why);
 
     const Clock& clock_;

@@ -26,6 +26,20 @@ enum class RxHandlerResult : std::uint8_t {
     pass,      // as if there were no handler: up this device's own stack
 };
 
+inline const char* rx_handler_result_name(RxHandlerResult r) {
+    switch (r) {
+        case RxHandlerResult::consumed:
+            return "consumed";
+        case RxHandlerResult::another:
+            return "another";
+        case RxHandlerResult::exact:
+            return "exact";
+        case RxHandlerResult::pass:
+            break;
+    }
+    return "pass";
+}
+
 // The handler may replace the packet (the kernel's struct sk_buff **pskb).
 using RxHandler = RxHandlerResult (*)(Packet*& pkt, void* data);
 

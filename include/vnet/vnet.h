@@ -198,6 +198,23 @@ typedef struct VnetIpAddr {
 /* An IPv4 or IPv6 address in text (inet_pton's forms); false if neither. */
 bool vnet_ip_parse(const char* s, VnetIpAddr* out);
 
+/* Tracing of datapath decisions, for QEMU's trace events: what an
+ * rx_handler returned ("consumed", "another", "exact", "pass"), the reason
+ * a frame was dropped (a drop reason's name), a neighbour's new state
+ * ("incomplete", "reachable", "stale", "probe", "failed"), an FDB entry
+ * learned, moved or aged out ("learn", "migrate", "age"). dev names the
+ * device, or the vxlan netdev; mac and ip are NULL where they do not
+ * apply. Process-wide; set once before frames flow (NULL: off). */
+typedef enum VnetTraceKind {
+    VNET_TRACE_RX_HANDLER,
+    VNET_TRACE_DROP,
+    VNET_TRACE_NEIGH,
+    VNET_TRACE_FDB,
+} VnetTraceKind;
+typedef void VnetTraceFn(VnetTraceKind kind, const char* dev, const char* what, const uint8_t* mac,
+                         const VnetIpAddr* ip);
+void vnet_set_trace(VnetTraceFn* fn);
+
 typedef enum VnetVxlanDf {
     VNET_VXLAN_DF_UNSET,
     VNET_VXLAN_DF_SET,
@@ -205,6 +222,7 @@ typedef enum VnetVxlanDf {
 } VnetVxlanDf;
 
 typedef struct VnetVxlanConfig {
+    const char* name; /* the netdev's id, for traces (NULL: "vxlan") */
     uint32_t vni;
     VnetIpAddr local;
     bool has_remote; /* remote= or group= */

@@ -48,6 +48,7 @@ inline constexpr std::size_t kVxlanNeighMax = 4096;
 enum class VxlanDf : std::uint8_t { unset, set, inherit };
 
 struct VxlanConfig {
+    std::string name = "vxlan";  // the netdev's id, for traces
     std::uint32_t vni = 0;
     IpAddr local;
     std::optional<IpAddr> remote;  // remote= or group=: the default entry

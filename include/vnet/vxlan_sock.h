@@ -30,8 +30,13 @@ class VxlanSock {
     const DeviceCounters& counters() const { return counters_; }
 
   private:
+    static const std::string& name() {
+        static const std::string n = "vxlan-socket";
+        return n;
+    }
+
     std::unordered_map<std::uint32_t, VxlanDev*> devs_;
-    DeviceCounters counters_;
+    DeviceCounters counters_{&name()};
 };
 
 }  // namespace vnet

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "capi_stats.h"
+#include "vnet/trace.h"
 #include "vnet/vnet.h"
 #include "vnet/vxlan.h"
 #include "vnet/vxlan_sock.h"
@@ -82,6 +83,9 @@ namespace {
 
 vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
     vnet::VxlanConfig cfg;
+    if (c->name) {
+        cfg.name = c->name;
+    }
     cfg.vni = c->vni;
     cfg.local = to_ip(c->local);
     if (c->has_remote) {
@@ -176,6 +180,28 @@ uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len) {
 
 bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len) {
     return len == 0 || vx->dev->fdb().load({buf, len}, vx->now_ms());
+}
+
+namespace {
+
+VnetTraceFn* g_trace_fn = nullptr;
+
+void trace_to_c(const vnet::TraceEvent& e) {
+    VnetIpAddr ip;
+    if (e.ip) {
+        ip = from_ip(*e.ip);
+    }
+    g_trace_fn(static_cast<VnetTraceKind>(e.kind), e.dev, e.what,
+               e.mac ? e.mac->bytes.data() : nullptr, e.ip ? &ip : nullptr);
+}
+
+}  // namespace
+
+static_assert(VNET_TRACE_FDB == static_cast<int>(vnet::TraceKind::fdb), "trace kinds out of step");
+
+void vnet_set_trace(VnetTraceFn* fn) {
+    g_trace_fn = fn;
+    vnet::set_trace_hook(fn ? trace_to_c : nullptr);
 }
 
 bool vnet_ip_parse(const char* s, VnetIpAddr* out) {

@@ -4,6 +4,11 @@
 
 namespace vnet {
 
+const std::string& unnamed() {
+    static const std::string name = "vnet";
+    return name;
+}
+
 const char* drop_reason_name(DropReason r) {
     switch (r) {
         case DropReason::tx_runt:

@@ -5,6 +5,7 @@
 // and dev_queue_xmit's checks in front of the driver's xmit.
 #include "vnet/dev.h"
 
+#include "vnet/trace.h"
 #include "vnet/wire/ethernet.h"
 
 namespace vnet {
@@ -56,6 +57,7 @@ RxResult netif_receive(Packet& pkt) {
             return drop(*dev, DropReason::rx_nesting_limit);
         }
         const RxHandlerResult r = handler(p, dev->rx_handler_data());
+        trace(TraceKind::rx_handler, dev->name(), rx_handler_result_name(r));
         if (r == RxHandlerResult::consumed) {
             return RxResult::consumed;
         }

@@ -7,6 +7,10 @@
 
 namespace vnet {
 
+void NeighTable::trace_state(const IpAddr& ip, const char* what) const {
+    trace(TraceKind::neigh, counters_.owner ? *counters_.owner : unnamed(), what, nullptr, &ip);
+}
+
 void NeighTable::enqueue(Entry& e, PacketRef pkt) {
     if (!pkt) {
         return;
@@ -44,6 +48,7 @@ std::optional<MacAddr> NeighTable::resolve(const IpAddr& ip, PacketRef& pkt) {
         e.updated_ms = now;
         e.probes = 1;
         enqueue(e, std::move(pkt));
+        trace_state(ip, "incomplete");
         ops_.solicit(ip);
         return std::nullopt;
     }
@@ -56,6 +61,7 @@ std::optional<MacAddr> NeighTable::resolve(const IpAddr& ip, PacketRef& pkt) {
             e.state = NeighState::probe;
             e.updated_ms = now;
             e.probes = 1;
+            trace_state(ip, "probe");
             ops_.solicit(ip);
             return e.mac;
         case NeighState::probe:
@@ -77,6 +83,7 @@ void NeighTable::confirm(const IpAddr& ip, const MacAddr& mac) {
     e.mac = mac;
     e.updated_ms = clock_.now_ms();
     e.probes = 0;
+    trace_state(ip, "reachable");
     for (std::size_t i = 0; i < e.queued; ++i) {
         ops_.transmit(*e.queue[i], mac);
         e.queue[i].reset();
@@ -94,6 +101,7 @@ void NeighTable::run_timers() {
             case NeighState::reachable:
                 if (age >= kNeighReachableMs) {
                     e.state = NeighState::stale;
+                    trace_state(it->first, "stale");
                 }
                 break;
             case NeighState::stale:
@@ -112,6 +120,7 @@ void NeighTable::run_timers() {
                 break;
         }
         if (forget) {
+            trace_state(it->first, "failed");
             drop_queue(e, DropReason::tx_neigh_failed);
             it = entries_.erase(it);
         } else {

@@ -11,6 +11,7 @@ namespace vnet {
 NetDevice::NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack* stack)
     : name_(std::move(name)), xmit_(xmit), stack_(stack) {
     filter_.set_mac(mac);
+    counters_.owner = &name_;
 }
 
 NetDevice::~NetDevice() {

@@ -8,6 +8,7 @@
 
 #include "vnet/flow_hash.h"
 #include "vnet/neigh_reply.h"
+#include "vnet/trace.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ecn.h"
 #include "vnet/wire/ethernet.h"
@@ -53,6 +54,7 @@ std::optional<VxlanConfigError> validate(const VxlanConfig& cfg) {
 
 VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
     : cfg_(cfg), ops_(ops), clock_(clock), fdb_(cfg.maxaddress) {
+    counters_.owner = &cfg_.name;
     if (cfg_.remote) {
         // The default entry: permanent, as vxlan_dev_configure makes it.
         fdb_.add(MacAddr{}, VxlanRemote{*cfg_.remote, cfg_.dst_port, cfg_.vni}, false,
@@ -287,9 +289,12 @@ bool VxlanDev::snoop(const IpAddr& src, const MacAddr& mac) {
         }
         first.ip = src;  // the MAC moved to another remote
         f->updated_ms = now;
+        trace(TraceKind::fdb, cfg_.name, "migrate", &mac, &src);
         return false;
     }
-    fdb_.learn(mac, VxlanRemote{src, cfg_.dst_port, cfg_.vni}, now);
+    if (fdb_.learn(mac, VxlanRemote{src, cfg_.dst_port, cfg_.vni}, now) == FdbResult::added) {
+        trace(TraceKind::fdb, cfg_.name, "learn", &mac, &src);
+    }
     return false;
 }
 
@@ -347,7 +352,10 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
 void VxlanDev::run_timers() {
     const std::uint64_t now = clock_.now_ms();
     if (cfg_.ageing_s != 0) {
-        fdb_.age(now, std::uint64_t{cfg_.ageing_s} * 1000);
+        fdb_.age(now, std::uint64_t{cfg_.ageing_s} * 1000,
+                 [this](const MacAddr& mac, const FdbEntry& e) {
+                     trace(TraceKind::fdb, cfg_.name, "age", &mac, &e.remotes.front().ip);
+                 });
     }
     std::erase_if(neigh_, [&](const auto& kv) {
         return kv.second.confirmed_ms + kVxlanNeighReachableMs <= now;

@@ -785,8 +785,9 @@ static void test_macvlan_set_link_on_child(void)
 
 /* ---- query-vnet, info vnet ---- */
 
-/* Function `i` of the first vnet-multi in query-vnet; unref *resp. */
-static QDict *vnet_func_info(QTestState *qts, int i, QDict **resp)
+/* Function `i` of the first vnet-multi in query-vnet, which must have
+ * `nfuncs` functions; unref *resp. */
+static QDict *vnet_func_info(QTestState *qts, int i, int nfuncs, QDict **resp)
 {
     QList *devs, *funcs;
     QDict *dev;
@@ -798,7 +799,7 @@ static QDict *vnet_func_info(QTestState *qts, int i, QDict **resp)
     g_assert_cmpstr(qdict_get_str(dev, "id"), ==, "nic0");
     g_assert_cmpstr(qdict_get_str(dev, "netdev"), ==, "up");
     funcs = qdict_get_qlist(dev, "functions");
-    g_assert_cmpint(qlist_size(funcs), ==, 3);
+    g_assert_cmpint(qlist_size(funcs), ==, nfuncs);
     for (const QListEntry *e = qlist_first(funcs); e; e = qlist_next(e), i--) {
         if (!i) {
             return qobject_to(QDict, qlist_entry_obj(e));
@@ -845,7 +846,7 @@ static void test_query_vnet_reports_config(void)
                   "addrs=10.0.2.16"
                   " -device vnet-ipvlan,id=b,lower=nic0,addr=4.3,mode=l2,"
                   "flags=private,queues=3,mtu=1400");
-    fi = vnet_func_info(f.qts, 0, &resp);
+    fi = vnet_func_info(f.qts, 0, 3, &resp);
     g_assert_cmpstr(qdict_get_str(fi, "id"), ==, "nic0");
     g_assert_cmpstr(qdict_get_str(fi, "kind"), ==, "lower");
     g_assert_cmpstr(qdict_get_str(fi, "pci-addr"), ==, "04.0");
@@ -861,7 +862,7 @@ static void test_query_vnet_reports_config(void)
     g_assert_cmpint(qlist_size(qdict_get_qlist(fi, "queue-stats")), ==, 2);
     qobject_unref(resp);
 
-    fi = vnet_func_info(f.qts, 1, &resp);
+    fi = vnet_func_info(f.qts, 1, 3, &resp);
     g_assert_cmpstr(qdict_get_str(fi, "id"), ==, "a");
     g_assert_cmpstr(qdict_get_str(fi, "kind"), ==, "ipvlan");
     g_assert_cmpstr(qdict_get_str(fi, "mode"), ==, "l3");
@@ -876,7 +877,7 @@ static void test_query_vnet_reports_config(void)
     g_assert_false(qdict_get_bool(fi, "up"));   /* no driver yet */
     qobject_unref(resp);
 
-    fi = vnet_func_info(f.qts, 2, &resp);
+    fi = vnet_func_info(f.qts, 2, 3, &resp);
     g_assert_cmpstr(qdict_get_str(fi, "id"), ==, "b");
     g_assert_cmpstr(qdict_get_str(fi, "mode"), ==, "l2");
     g_assert_cmpstr(qdict_get_str(fi, "flags"), ==, "private");
@@ -914,7 +915,7 @@ static void test_query_vnet_counters_and_info(void)
     sock_send(&f, frame, n);
     /* B has no RX buffer: wait until its drop is counted. */
     for (int i = 0; ; i++) {
-        fi = vnet_func_info(f.qts, 2, &resp);
+        fi = vnet_func_info(f.qts, 2, 3, &resp);
         if (vnet_drops(fi, "rx-no-buffer") || i == 1000) {
             break;
         }
@@ -925,7 +926,7 @@ static void test_query_vnet_counters_and_info(void)
     g_assert_cmpint(qdict_get_int(fi, "rx-packets"), ==, 0);
     qobject_unref(resp);
 
-    fi = vnet_func_info(f.qts, 1, &resp);
+    fi = vnet_func_info(f.qts, 1, 3, &resp);
     g_assert_cmpstr(qdict_get_str(fi, "kind"), ==, "macvlan");
     g_assert_cmpstr(qdict_get_str(fi, "mode"), ==, "bridge");
     g_assert_cmpstr(qdict_get_str(fi, "mac"), ==, CHILD_A);
@@ -952,6 +953,50 @@ static void test_query_vnet_counters_and_info(void)
         hmp, 0, 0));
     g_assert_nonnull(strstr(hmp, "dropped rx-no-buffer: 1"));
     stop_with_children(&f, &a, &b);
+}
+
+/* libvnet's decisions reach QEMU's trace events: the lower's rx_handler
+ * handing a frame to child A, and a runt dropped under its reason. */
+static void test_datapath_trace_events(void)
+{
+    Fixture f = {}, a = {};
+    g_autofree char *log = g_strdup_printf("%s/vnet-trace-%d.log",
+                                           g_get_tmp_dir(), getpid());
+    g_autofree char *extra = g_strdup_printf(
+        " -device vnet-macvlan,id=a,lower=nic0,addr=%d.1,mode=bridge,mac="
+        CHILD_A " -trace vnet_rx_handler -trace vnet_drop -D %s", SLOT, log);
+    g_autofree char *text = NULL;
+    uint8_t frame[64] = {};
+    uint32_t head, len;
+    size_t n;
+
+    fixture_start(&f, 1, extra);
+    fixture_attach(&a, &f, 1, 1);
+    fixture_drive(&f, 0);
+    fixture_drive(&a, 0);
+    head = post_rx(&a, 0, guest_alloc(a.alloc, 2048), 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a000210, 80, 40000);
+    memcpy(frame, mac_a, 6);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(a.qts, a.dev, rxq(&a, 0), head, &len, TIMEOUT_US);
+    sock_send(&f, frame, 10);     /* a runt */
+    for (int i = 0; ; i++) {
+        QDict *resp, *fi = vnet_func_info(f.qts, 0, 2, &resp);
+        bool seen = vnet_drops(fi, "rx-runt") == 1;
+
+        qobject_unref(resp);
+        if (seen) {
+            break;
+        }
+        g_assert_cmpint(i, <, 1000);
+        g_usleep(1000);
+    }
+    fixture_stop(&a);
+    fixture_stop(&f);
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    unlink(log);
+    g_assert_nonnull(strstr(text, "vnet_rx_handler nic0: rx_handler another"));
+    g_assert_nonnull(strstr(text, "vnet_drop nic0: dropped, rx-runt"));
 }
 
 /* ---- vnet-ipvlan children ---- */
@@ -1314,6 +1359,8 @@ int main(int argc, char **argv)
                    test_query_vnet_reports_config);
     qtest_add_func("/vnet-multi/query-vnet/counters-and-info",
                    test_query_vnet_counters_and_info);
+    qtest_add_func("/vnet-multi/trace/datapath-events",
+                   test_datapath_trace_events);
     qtest_add_func("/vnet-multi/ipvlan/delivers-by-address",
                    test_ipvlan_delivers_by_address);
     qtest_add_func("/vnet-multi/ipvlan/bad-properties-refused",

@@ -223,6 +223,38 @@ TEST_F(CapiMacvlanTest, UplinkFrameForAChildReachesIt) {
     EXPECT_TRUE(g.guest.empty());
 }
 
+struct Traced {
+    VnetTraceKind kind;
+    std::string dev, what;
+    bool has_mac, has_ip;
+};
+std::vector<Traced> g_traced;
+
+void record_trace(VnetTraceKind kind, const char* dev, const char* what, const uint8_t* mac,
+                  const VnetIpAddr* ip) {
+    g_traced.push_back({kind, dev, what, mac != nullptr, ip != nullptr});
+}
+
+// The trace hook sees the lower's rx_handler pick the child ("another")
+// and a runt dropped under its reason, each with the deciding device.
+TEST_F(CapiMacvlanTest, TraceHookSeesRxHandlerResultsAndDrops) {
+    g_traced.clear();
+    vnet_set_trace(record_trace);
+    auto f = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    const uint8_t runt[10] = {};
+    EXPECT_EQ(vnet_dev_receive(dev, runt, sizeof(runt)), VNET_RX_DROPPED);
+    vnet_set_trace(nullptr);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    ASSERT_EQ(g_traced.size(), 2u);
+    EXPECT_EQ(g_traced[0].kind, VNET_TRACE_RX_HANDLER);
+    EXPECT_EQ(g_traced[0].dev, "up0");
+    EXPECT_EQ(g_traced[0].what, "another");
+    EXPECT_EQ(g_traced[1].kind, VNET_TRACE_DROP);
+    EXPECT_EQ(g_traced[1].dev, "up0");
+    EXPECT_EQ(g_traced[1].what, "rx-runt");
+}
+
 TEST_F(CapiMacvlanTest, BroadcastWorkIsKickedThenRun) {
     const vnet::MacAddr outside{{0x52, 0x55, 0, 0, 0, 1}};
     auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), outside, 0x0806, 28);
@@ -423,6 +455,7 @@ struct VxSink {
 
 VnetVxlanConfig vx_config() {
     VnetVxlanConfig c{};
+    c.name = "vx0";
     c.vni = 42;
     c.local = VnetIpAddr{false, {127, 0, 0, 1}};
     c.dst_port = 4789;
@@ -488,10 +521,19 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     EXPECT_EQ(sink.tx[0].dst.b[3], 2);
     EXPECT_EQ(sink.sent[0].size(), 8 + f.size());
 
-    // Receive what we sent, as if from the peer: the sender is learned.
+    // Receive what we sent, as if from the peer: the sender is learned,
+    // and the trace hook sees it with its MAC and remote.
     std::vector<uint8_t> d = sink.sent[0];
+    g_traced.clear();
+    vnet_set_trace(record_trace);
     vnet_vxsock_receive(vs, &peer, 0, d.data(), d.size(), false);
+    vnet_set_trace(nullptr);
     ASSERT_EQ(sink.delivered.size(), 1u);
+    ASSERT_EQ(g_traced.size(), 1u);
+    EXPECT_EQ(g_traced[0].kind, VNET_TRACE_FDB);
+    EXPECT_EQ(g_traced[0].dev, "vx0");
+    EXPECT_EQ(g_traced[0].what, "learn");
+    EXPECT_TRUE(g_traced[0].has_mac && g_traced[0].has_ip);
     size_t entries = 0;
     vnet_vxlan_fdb_dump(
         vx,

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
+
+#include "vnet/trace.h"
 
 namespace vnet {
 namespace {
@@ -55,6 +58,31 @@ TEST_F(NeighTest, FirstUseSolicitsAndQueuesThenConfirmSends) {
     EXPECT_EQ(ops.solicits, 1);
     p.reset();
     EXPECT_EQ(pool.in_use(), 0u);
+}
+
+std::vector<std::string> g_neigh_states;
+
+// Each state change reaches the trace hook, named, with the neighbour.
+TEST_F(NeighTest, StateChangesAreTraced) {
+    g_neigh_states.clear();
+    set_trace_hook([](const TraceEvent& e) {
+        if (e.kind == TraceKind::neigh && e.ip && *e.ip == kGw) {
+            g_neigh_states.emplace_back(e.what);
+        }
+    });
+    EXPECT_FALSE(table.resolve(kGw, p = packet(1)));
+    table.confirm(kGw, kGwMac);
+    clock.advance_ms(kNeighReachableMs);
+    table.run_timers();
+    EXPECT_EQ(table.resolve(kGw, p = packet(2)), kGwMac);
+    p.reset();
+    for (unsigned i = 0; i <= kNeighMaxProbes; ++i) {
+        clock.advance_ms(kNeighRetransMs);
+        table.run_timers();
+    }
+    set_trace_hook(nullptr);
+    EXPECT_EQ(g_neigh_states,
+              (std::vector<std::string>{"incomplete", "reachable", "stale", "probe", "failed"}));
 }
 
 TEST_F(NeighTest, QueueIsBoundedAndDropsTheOldest) {
