@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vnet-multi introspection: QMP query-vnet and HMP info vnet.
+ * vnet-multi management: QMP query-vnet and vnet-set-mtu, HMP info vnet.
  *
  * One walk over every vnet-multi device and the functions on its lower
  * port builds the QMP answer; HMP prints that answer as a table, so the
@@ -17,6 +17,7 @@
 #include "hw/qdev-core.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
+#include "hw/boards.h"
 #include "net/net.h"
 #include "net/vxlan.h"
 #include "hw/net/vnet-multi.h"
@@ -146,6 +147,23 @@ static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
     for (VnetDropCountList *d = fi->drops; d; d = d->next) {
         monitor_printf(mon, "        dropped %s: %" PRIu64 "\n",
                        d->value->reason, d->value->count);
+    }
+}
+
+void qmp_vnet_set_mtu(const char *id, uint16_t mtu, Error **errp)
+{
+    Object *obj = object_resolve_path_component(
+        machine_get_container("peripheral"), id);
+    VnetFunc *f = obj ? vnet_func_of_proxy(obj) : NULL;
+    char why[160];
+
+    if (!f || !f->dev) {
+        error_setg(errp, "'%s' is not a vnet-multi, vnet-macvlan or "
+                   "vnet-ipvlan device", id);
+        return;
+    }
+    if (!vnet_dev_set_mtu(f->dev, mtu, why, sizeof(why))) {
+        error_setg(errp, "%s: 'mtu': %s", id, why);
     }
 }
 

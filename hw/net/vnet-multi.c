@@ -192,6 +192,7 @@ static const VnetDevOps vnet_multi_ops = {
     .carrier_changed = vnet_multi_carrier_changed,
     .kick_work = vnet_multi_kick_work,
     .now_ms = vnet_multi_now_ms,
+    .mtu_changed = vnet_func_mtu_changed,
 };
 
 /* ---- children (vnet-macvlan) on this lower ---- */

@@ -288,9 +288,23 @@ static void vnet_func_child_carrier(void *opaque, bool on)
     vnet_func_link_changed(VNET_FUNC(opaque), on);
 }
 
+/* libvnet changed the function's MTU (vnet-set-mtu here or below). */
+void vnet_func_mtu_changed(void *opaque, unsigned mtu)
+{
+    VnetFunc *f = VNET_FUNC(opaque);
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+
+    f->mtu = mtu;
+    trace_vnet_mtu(f->name, mtu);
+    if (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) {
+        virtio_notify_config(vdev);
+    }
+}
+
 const VnetDevOps vnet_func_child_ops = {
     .deliver = vnet_func_child_deliver,
     .carrier_changed = vnet_func_child_carrier,
+    .mtu_changed = vnet_func_mtu_changed,
 };
 
 /* ---- virtio device ---- */

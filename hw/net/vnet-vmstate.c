@@ -44,11 +44,18 @@ static int vnet_func_post_save(void *opaque)
 static int vnet_func_post_load(void *opaque, int version_id)
 {
     VnetFunc *f = opaque;
+    char why[160];
     bool ok;
 
     if (f->curr_pairs < 1 || f->curr_pairs > f->queues) {
         error_report("%s: migrated %u active queue pairs, device has %u",
                      f->name, f->curr_pairs, f->queues);
+        return -EINVAL;
+    }
+    /* The lower loads before its children, so a child's own MTU is set
+     * after the lower's has been carried up to it. */
+    if (!vnet_dev_set_mtu(f->dev, f->mtu, why, sizeof(why))) {
+        error_report("%s: migrated MTU: %s", f->name, why);
         return -EINVAL;
     }
     if (!vnet_dev_set_mac(f->dev, f->mac)) {
@@ -100,6 +107,7 @@ const VMStateDescription vmstate_vnet_func_device = {
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32_EQUAL(queues, VnetFunc, NULL),
         VMSTATE_BUFFER(mac, VnetFunc),
+        VMSTATE_UINT16(mtu, VnetFunc),
         VMSTATE_UINT16(status, VnetFunc),
         VMSTATE_UINT16(curr_pairs, VnetFunc),
         VMSTATE_BOOL(promisc, VnetFunc),

@@ -51,6 +51,9 @@ typedef struct VnetDevOps {
     /* Lower port with an IP layer only: milliseconds of the clock that
      * ages neighbours (the guest's, so that it stops with the VM). */
     uint64_t (*now_ms)(void* opaque);
+    /* Optional: the device's MTU changed (vnet_dev_set_mtu, here or on a
+     * device below). */
+    void (*mtu_changed)(void* opaque, unsigned mtu);
 } VnetDevOps;
 
 /* The lower's embedded IP configuration (ip=, gw= on vnet-multi), which
@@ -162,6 +165,12 @@ void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
 void vnet_dev_set_link_down(VnetDev* dev, bool down);
 bool vnet_dev_is_up(const VnetDev* dev);
 unsigned vnet_dev_mtu(const VnetDev* dev);
+/* `ip link set DEV mtu N`: a lower takes 68..the MTU it was created with
+ * (its buffers' size); a child 68..its lower's MTU (macvlan_change_mtu's
+ * rule). The change reaches the uppers as Linux's NETDEV_CHANGEMTU does:
+ * a macvlan above the new MTU comes down to it, an ipvlan takes it
+ * whatever it was. False, with the reason in why[], if refused. */
+bool vnet_dev_set_mtu(VnetDev* dev, unsigned mtu, char* why, size_t why_len);
 void vnet_dev_set_rx_mode(VnetDev* dev, bool promisc, bool allmulti);
 /* Tables of 6-byte addresses, n_uc and n_mc entries back to back. */
 void vnet_dev_set_mac_tables(VnetDev* dev, const uint8_t* uc, size_t n_uc, const uint8_t* mc,

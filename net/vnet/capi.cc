@@ -96,6 +96,7 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
     std::unique_ptr<vnet::PacketPool> pool;
     std::unique_ptr<vnet::WorkQueue> wq;
     std::unique_ptr<vnet::NetDevice> lower_dev;
+    unsigned max_mtu = 0;  // what the pool's buffers were sized for
     std::vector<VnetDev*> children;
     std::unique_ptr<OpsClock> clock;
     std::unique_ptr<vnet::InetLayer> inet;
@@ -116,6 +117,25 @@ void orphan(VnetDev* child) {
     child->ipvlan.reset();
     child->orphan = std::move(stand_in);
     child->root = child;
+}
+
+// NETDEV_CHANGEMTU of `lower`, for its uppers (macvlan_device_event,
+// ipvlan_device_event), and for theirs in turn.
+void mtu_notify(VnetDev* d) {
+    if (d->ops.mtu_changed) {
+        d->ops.mtu_changed(d->opaque, d->dev().mtu());
+    }
+    const unsigned mtu = d->dev().mtu();
+    for (VnetDev* c : d->root->children) {
+        if (c->dev().lower() != &d->dev() || c->orphan) {
+            continue;
+        }
+        const bool follow = c->ipvlan ? c->dev().mtu() != mtu : c->dev().mtu() > mtu;
+        if (follow) {
+            c->dev().set_mtu(mtu);
+            mtu_notify(c);
+        }
+    }
 }
 
 // What every child gets once created.
@@ -140,6 +160,7 @@ VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, co
     d->wq->set_kick(&VnetDev::kick_hook, d);
     d->lower_dev = std::make_unique<vnet::NetDevice>(name, vnet::MacAddr::from(mac), d, d);
     d->lower_dev->set_mtu(mtu);
+    d->max_mtu = mtu;
     d->lower_dev->set_carrier_hook(&VnetDev::carrier_hook, d);
     return d;
 }
@@ -386,6 +407,23 @@ void vnet_dev_set_up(VnetDev* d, bool up) { d->dev().set_up(up); }
 void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev().set_carrier(carrier); }
 
 void vnet_dev_set_link_down(VnetDev* d, bool down) { d->dev().set_link_down(down); }
+
+bool vnet_dev_set_mtu(VnetDev* d, unsigned mtu, char* why, size_t why_len) {
+    constexpr unsigned kMinMtu = 68;  // IPv4's minimum, RFC 791
+    const vnet::NetDevice* lower = d->dev().lower();
+    const unsigned max = d->lower_dev ? d->max_mtu : lower ? lower->mtu() : 0;
+    if (mtu < kMinMtu || mtu > max) {
+        std::snprintf(why, why_len, "%u is outside %u..%u (%s)", mtu, kMinMtu, max,
+                      d->lower_dev ? "the MTU it was created with"
+                                   : "a child's MTU is at most its lower's");
+        return false;
+    }
+    if (d->dev().mtu() != mtu) {
+        d->dev().set_mtu(mtu);
+        mtu_notify(d);
+    }
+    return true;
+}
 
 bool vnet_dev_is_up(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().up(); }
 

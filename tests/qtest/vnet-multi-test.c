@@ -999,6 +999,60 @@ static void test_datapath_trace_events(void)
     g_assert_nonnull(strstr(text, "vnet_drop nic0: dropped, rx-runt"));
 }
 
+/* vnet-set-mtu on the lower: a macvlan child above the new MTU comes
+ * down to it (config space too), one below stays; a child may not go
+ * above its lower, a lower not above its mtu= property. */
+static void test_set_mtu_bounds_children(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    QDict *resp;
+    uint8_t frame[1500] = {};
+
+    fixture_start(&f, 1,
+                  " -device vnet-macvlan,id=a,lower=nic0,addr=4.1,mode=bridge,"
+                  "mac=" CHILD_A
+                  " -device vnet-macvlan,id=b,lower=nic0,addr=4.2,mode=bridge,"
+                  "mac=" CHILD_B ",mtu=1300");
+    fixture_attach(&a, &f, 1, 1);
+    fixture_attach(&b, &f, 2, 1);
+    fixture_drive(&f, 0);
+    fixture_drive(&a, 0);
+    fixture_drive(&b, 0);
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 10), ==, 1500);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vnet-set-mtu', 'arguments':"
+                             " {'id': 'nic0', 'mtu': 1400}}");
+    g_assert_cmpint(qvirtio_config_readw(f.dev, 10), ==, 1400);
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 10), ==, 1400);
+    g_assert_cmpint(qvirtio_config_readw(b.dev, 10), ==, 1300);
+    g_assert_cmpint(qdict_get_int(vnet_func_info(f.qts, 1, 3, &resp), "mtu"),
+                    ==, 1400);
+    qobject_unref(resp);
+
+    resp = qtest_qmp(f.qts, "{'execute': 'vnet-set-mtu', 'arguments':"
+                     " {'id': 'a', 'mtu': 1401}}");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), "'mtu'"));
+    qobject_unref(resp);
+    resp = qtest_qmp(f.qts, "{'execute': 'vnet-set-mtu', 'arguments':"
+                     " {'id': 'nic0', 'mtu': 1501}}");
+    g_assert_true(qdict_haskey(resp, "error"));
+    qobject_unref(resp);
+    resp = qtest_qmp(f.qts, "{'execute': 'vnet-set-mtu', 'arguments':"
+                     " {'id': 'nope', 'mtu': 1400}}");
+    g_assert_true(qdict_haskey(resp, "error"));
+    qobject_unref(resp);
+
+    /* A's frame over its new MTU is refused on the way out. */
+    memcpy(frame, "\x52\x55\x0a\x00\x02\x02", 6);
+    memcpy(frame + 6, mac_a, 6);
+    frame[12] = 0x08;
+    send_from(&a, frame, 14 + 1405);
+    g_assert_cmpint(vnet_drops(vnet_func_info(f.qts, 1, 3, &resp),
+                               "tx-oversize"), ==, 1);
+    qobject_unref(resp);
+    stop_with_children(&f, &a, &b);
+}
+
 /* ---- vnet-ipvlan children ---- */
 
 /* ipvlan children carry the lower's MAC; a frame from the uplink goes to
@@ -1359,6 +1413,8 @@ int main(int argc, char **argv)
                    test_query_vnet_reports_config);
     qtest_add_func("/vnet-multi/query-vnet/counters-and-info",
                    test_query_vnet_counters_and_info);
+    qtest_add_func("/vnet-multi/macvlan/set-mtu-bounds-children",
+                   test_set_mtu_bounds_children);
     qtest_add_func("/vnet-multi/trace/datapath-events",
                    test_datapath_trace_events);
     qtest_add_func("/vnet-multi/ipvlan/delivers-by-address",

@@ -19,6 +19,7 @@ struct Glue {
     VnetDeliverResult deliver_result = VNET_DELIVER_OK;
     int kicks = 0;
     std::vector<bool> carrier;
+    std::vector<unsigned> mtus;
 };
 
 VnetXmitResult glue_xmit(void* opaque, const uint8_t* f, size_t len) {
@@ -40,6 +41,8 @@ void glue_kick(void* opaque) { ++static_cast<Glue*>(opaque)->kicks; }
 
 void glue_carrier(void* opaque, bool on) { static_cast<Glue*>(opaque)->carrier.push_back(on); }
 
+void glue_mtu(void* opaque, unsigned mtu) { static_cast<Glue*>(opaque)->mtus.push_back(mtu); }
+
 std::uint64_t g_now_ms = 0;
 
 std::uint64_t glue_now(void*) { return g_now_ms; }
@@ -48,7 +51,8 @@ const VnetDevOps kOps = {.xmit = glue_xmit,
                          .deliver = glue_deliver,
                          .carrier_changed = glue_carrier,
                          .kick_work = glue_kick,
-                         .now_ms = glue_now};
+                         .now_ms = glue_now,
+                         .mtu_changed = glue_mtu};
 
 class CapiTest : public ::testing::Test {
   protected:
@@ -255,6 +259,35 @@ TEST_F(CapiMacvlanTest, TraceHookSeesRxHandlerResultsAndDrops) {
     EXPECT_EQ(g_traced[1].what, "rx-runt");
 }
 
+// NETDEV_CHANGEMTU as macvlan_device_event has it: a child above the
+// lower's new MTU comes down to it, one below stays; raising the lower
+// leaves them. A child may not exceed its lower; a lower not the MTU its
+// buffers were made for.
+TEST_F(CapiMacvlanTest, LowerMtuBoundsTheChildrenAsMacvlanDoes) {
+    char why[128] = "";
+    ASSERT_TRUE(vnet_dev_set_mtu(b, 1300, why, sizeof(why))) << why;
+    EXPECT_EQ(gb.mtus, std::vector<unsigned>{1300});
+    ASSERT_TRUE(vnet_dev_set_mtu(dev, 1400, why, sizeof(why))) << why;
+    EXPECT_EQ(vnet_dev_mtu(a), 1400u);
+    EXPECT_EQ(vnet_dev_mtu(b), 1300u);
+    EXPECT_EQ(ga.mtus, std::vector<unsigned>{1400});
+    EXPECT_EQ(gb.mtus, std::vector<unsigned>{1300});
+    EXPECT_EQ(g.mtus, std::vector<unsigned>{1400});
+    ASSERT_TRUE(vnet_dev_set_mtu(dev, 1500, why, sizeof(why)));
+    EXPECT_EQ(vnet_dev_mtu(a), 1400u);
+    EXPECT_FALSE(vnet_dev_set_mtu(dev, 1501, why, sizeof(why)));
+    EXPECT_NE(std::string(why).find("1501"), std::string::npos) << why;
+    EXPECT_FALSE(vnet_dev_set_mtu(a, 67, why, sizeof(why)));
+    ASSERT_TRUE(vnet_dev_set_mtu(dev, 1450, why, sizeof(why)));
+    EXPECT_FALSE(vnet_dev_set_mtu(a, 1451, why, sizeof(why)));
+    EXPECT_TRUE(vnet_dev_set_mtu(a, 1450, why, sizeof(why)));
+    // A frame over the child's MTU (plus Ethernet and VLAN headers) is
+    // refused on the way out.
+    auto big = vnet::test::eth_frame(vnet::test::kMacA, vnet::test::kMacB, 0x0800, 1455);
+    struct iovec iov = {big.data(), big.size()};
+    EXPECT_EQ(vnet_dev_transmit(a, &iov, 1, 0), VNET_XMIT_DROPPED);
+}
+
 TEST_F(CapiMacvlanTest, BroadcastWorkIsKickedThenRun) {
     const vnet::MacAddr outside{{0x52, 0x55, 0, 0, 0, 1}};
     auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), outside, 0x0806, 28);
@@ -404,6 +437,23 @@ TEST_F(CapiTest, IpvlanAddressesMigrateThroughTheAbi) {
     vnet_dev_free(e);
     vnet_dev_free(d);
     vnet_dev_free(lower);
+    vnet_dev_free(a);
+}
+
+// ipvlan_adjust_mtu: an ipvlan child takes its lower's MTU, down or up.
+TEST_F(CapiTest, IpvlanChildrenTakeTheLowersMtu) {
+    Glue ga;
+    char why[128] = "";
+    const char* field = nullptr;
+    VnetDev* a =
+        vnet_ipvlan_new(dev, "a", 1500, VNET_IPVLAN_L2, 0, &kOps, &ga, why, sizeof(why), &field);
+    ASSERT_TRUE(a) << why;
+    ASSERT_TRUE(vnet_dev_set_mtu(a, 1200, why, sizeof(why)));
+    ASSERT_TRUE(vnet_dev_set_mtu(dev, 1400, why, sizeof(why)));
+    EXPECT_EQ(vnet_dev_mtu(a), 1400u);
+    ASSERT_TRUE(vnet_dev_set_mtu(dev, 1500, why, sizeof(why)));
+    EXPECT_EQ(vnet_dev_mtu(a), 1500u);
+    EXPECT_EQ(ga.mtus, (std::vector<unsigned>{1200, 1400, 1500}));
     vnet_dev_free(a);
 }
 

@@ -100,6 +100,7 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
                                     size_t len, uint32_t hash);
 void vnet_func_tx_done(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
+void vnet_func_mtu_changed(void *opaque, unsigned mtu);
 extern const VnetDevOps vnet_func_child_ops;
 
 /* vnet-vmstate.c: live migration */
