@@ -413,9 +413,9 @@ bool vnet_dev_set_mtu(VnetDev* d, unsigned mtu, char* why, size_t why_len) {
     const vnet::NetDevice* lower = d->dev().lower();
     const unsigned max = d->lower_dev ? d->max_mtu : lower ? lower->mtu() : 0;
     if (mtu < kMinMtu || mtu > max) {
-        std::snprintf(why, why_len, "%u is outside %u..%u (%s)", mtu, kMinMtu, max,
-                      d->lower_dev ? "the MTU it was created with"
-                                   : "a child's MTU is at most its lower's");
+        std::snprintf(
+            why, why_len, "%u is outside %u..%u (%s)", mtu, kMinMtu, max,
+            d->lower_dev ? "the MTU it was created with" : "a child's MTU is at most its lower's");
         return false;
     }
     if (d->dev().mtu() != mtu) {
