@@ -10,7 +10,7 @@
 #include <netinet/udp.h>
 
 #include "clients.h"
-#include "net/vxlan.h"
+#include "net/vnet-common.h"
 #include "net/net.h"
 #include "net/util.h"
 #include "qapi/error.h"
@@ -73,8 +73,7 @@ struct VxlanState {
      * the destination's netdev of the same id takes it. */
     VMStateDescription vmsd;
     char *vmsd_name;
-    uint8_t *fdb_blob;
-    uint32_t fdb_len;
+    VnetStateBuf fdb;
     QTAILQ_ENTRY(VxlanState) next;
 };
 
@@ -458,35 +457,45 @@ static void vxlan_cleanup(NetClientState *nc)
 
 /* ---- migration of the FDB ---- */
 
+void vnet_state_buf_take(VnetStateBuf *buf, uint8_t *blob, size_t len)
+{
+    vnet_state_buf_clear(buf);
+    if (blob) {
+        buf->data = g_memdup2(blob, len);
+        buf->len = len;
+    }
+    free(blob);
+}
+
+void vnet_state_buf_clear(VnetStateBuf *buf)
+{
+    g_free(buf->data);
+    buf->data = NULL;
+    buf->len = 0;
+}
+
 static int vxlan_pre_save(void *opaque)
 {
     VxlanState *s = opaque;
     size_t len = 0;
     uint8_t *blob = vnet_vxlan_state_save(s->vx, &len);
 
-    g_free(s->fdb_blob);
-    s->fdb_blob = blob ? g_memdup2(blob, len) : NULL;
-    s->fdb_len = blob ? len : 0;
-    free(blob);
+    vnet_state_buf_take(&s->fdb, blob, len);
     return 0;
 }
 
 static int vxlan_post_save(void *opaque)
 {
-    VxlanState *s = opaque;
-
-    g_free(s->fdb_blob);
-    s->fdb_blob = NULL;
-    s->fdb_len = 0;
+    vnet_state_buf_clear(&((VxlanState *)opaque)->fdb);
     return 0;
 }
 
 static int vxlan_post_load(void *opaque, int version_id)
 {
     VxlanState *s = opaque;
-    bool ok = vnet_vxlan_state_load(s->vx, s->fdb_blob, s->fdb_len);
+    bool ok = vnet_vxlan_state_load(s->vx, s->fdb.data, s->fdb.len);
 
-    vxlan_post_save(s);
+    vnet_state_buf_clear(&s->fdb);
     if (!ok) {
         error_report("vxlan '%s': the migrated FDB is malformed", s->nc.name);
         return -EINVAL;
@@ -502,8 +511,7 @@ static const VMStateDescription vmstate_vxlan_fdb = {
     .post_load = vxlan_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32_EQUAL(cfg.vni, VxlanState, NULL),
-        VMSTATE_UINT32(fdb_len, VxlanState),
-        VMSTATE_VBUFFER_ALLOC_UINT32(fdb_blob, VxlanState, 1, NULL, fdb_len),
+        VMSTATE_VNET_STATE_BUF(fdb, VxlanState),
         VMSTATE_END_OF_LIST()
     },
 };

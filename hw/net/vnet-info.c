@@ -19,7 +19,7 @@
 #include "hw/virtio/virtio-net.h"
 #include "hw/boards.h"
 #include "net/net.h"
-#include "net/vxlan.h"
+#include "net/vnet-common.h"
 #include "hw/net/vnet-multi.h"
 
 static QTAILQ_HEAD(, VnetMulti) vnet_multi_all =

@@ -16,6 +16,7 @@
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
 #include "migration/vmstate.h"
+#include "net/vnet-common.h"
 #include "hw/net/vnet-multi.h"
 
 static int vnet_func_pre_save(void *opaque)
@@ -24,20 +25,13 @@ static int vnet_func_pre_save(void *opaque)
     size_t len = 0;
     uint8_t *blob = vnet_dev_state_save(f->dev, &len);
 
-    g_free(f->state_blob);
-    f->state_blob = blob ? g_memdup2(blob, len) : NULL;
-    f->state_len = blob ? len : 0;
-    free(blob);
+    vnet_state_buf_take(&f->state, blob, len);
     return 0;
 }
 
 static int vnet_func_post_save(void *opaque)
 {
-    VnetFunc *f = opaque;
-
-    g_free(f->state_blob);
-    f->state_blob = NULL;
-    f->state_len = 0;
+    vnet_state_buf_clear(&VNET_FUNC(opaque)->state);
     return 0;
 }
 
@@ -67,10 +61,8 @@ static int vnet_func_post_load(void *opaque, int version_id)
                             MIN(f->uc_entries, VNET_MAC_TABLE_KEPT),
                             f->mc_table,
                             MIN(f->mc_entries, VNET_MAC_TABLE_KEPT));
-    ok = vnet_dev_state_load(f->dev, f->state_blob, f->state_len);
-    g_free(f->state_blob);
-    f->state_blob = NULL;
-    f->state_len = 0;
+    ok = vnet_dev_state_load(f->dev, f->state.data, f->state.len);
+    vnet_state_buf_clear(&f->state);
     if (!ok) {
         error_report("%s: migrated stack state is malformed", f->name);
         return -EINVAL;
@@ -118,9 +110,7 @@ const VMStateDescription vmstate_vnet_func_device = {
         VMSTATE_BUFFER(mc_table, VnetFunc),
         VMSTATE_STRUCT_ARRAY(vq, VnetFunc, VNET_MAX_QUEUE_PAIRS, 1,
                              vmstate_vnet_queue, VnetQueue),
-        VMSTATE_UINT32(state_len, VnetFunc),
-        VMSTATE_VBUFFER_ALLOC_UINT32(state_blob, VnetFunc, 1, NULL,
-                                     state_len),
+        VMSTATE_VNET_STATE_BUF(state, VnetFunc),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -13,6 +13,7 @@
 #include "hw/virtio/virtio.h"
 #include "net/eth.h"
 #include "net/net.h"
+#include "net/vnet-common.h"
 #include "qapi/qapi-types-vnet.h"
 #include "qom/object.h"
 #include "vnet/vnet.h"
@@ -67,8 +68,7 @@ struct VnetFunc {
     VnetQueue *tx_current;  /* queue being drained, for xmit completion */
 
     VnetDev *dev;           /* the libvnet device behind this function */
-    uint8_t *state_blob;    /* its run-time state, during a migration */
-    uint32_t state_len;
+    VnetStateBuf state;     /* its run-time state, during a migration */
     const char *name;       /* for traces and libvnet: the device's id */
     struct VnetMulti *root; /* the function 0 whose uplink this one uses;
                              * function 0 itself when root == this */
