@@ -11,7 +11,7 @@ QEMU := $(B)/qemu-system-x86_64
 # Must match --firmwarepath in scripts/configure-qemu.
 FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-.PHONY: all deps fetch qemu vnet vnet-asan vnet-fuzz guest-image check bench fuzz demo clean distclean
+.PHONY: all deps fetch qemu vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench fuzz demo clean distclean
 
 all: qemu vnet guest-image
 
@@ -67,11 +67,18 @@ check: all vnet-asan vnet-fuzz
 	@scripts/check
 
 # libvnet's micro-benchmarks, optimised; see docs/performance.md.
-bench: fetch
+bench: bench-micro device-bench
+
+bench-micro: fetch
 	@test -f $(B)/vnet-bench/build.ninja || \
 	    $(MESON) setup $(B)/vnet-bench . --buildtype=release > /dev/null
 	ninja -C $(B)/vnet-bench tests/bench/vnet-bench
 	$(B)/vnet-bench/tests/bench/vnet-bench
+
+# Guests under TCG with kernel pktgen, vnet-multi beside stock devices
+# (about 10 minutes; DEVICE_BENCH_ARGS=--count 20000 for a quick look).
+device-bench: qemu guest-image
+	@tests/bench/device-bench $(DEVICE_BENCH_ARGS)
 
 demo: qemu guest-image
 	@scripts/demo
