@@ -53,7 +53,8 @@ vnet-fuzz: fetch
 	    CXX=clang++ $(MESON) setup $(B)/vnet-fuzz . -Dfuzz=true \
 	        -Db_sanitize=address,undefined -Db_lundef=false \
 	        -Dcpp_args=-fsanitize=fuzzer-no-link > /dev/null
-	ninja -C $(B)/vnet-fuzz tests/fuzz/fuzz-parsers tests/fuzz/fuzz-stack tests/fuzz/fuzz-vxlan
+	ninja -C $(B)/vnet-fuzz tests/fuzz/fuzz-parsers tests/fuzz/fuzz-stack tests/fuzz/fuzz-vxlan \
+	    tests/fuzz/fuzz-state
 
 # Each fuzz target for FUZZ_SECONDS (make check runs a short pass).
 FUZZ_SECONDS ?= 300
