@@ -296,7 +296,9 @@ void vnet_func_mtu_changed(void *opaque, unsigned mtu)
 
     f->mtu = mtu;
     trace_vnet_mtu(f->name, mtu);
-    if (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) {
+    /* Not while a migration loads (the VM is stopped): the guest reads the
+     * field when it binds anyway. */
+    if (vnet_func_driver_ok(f)) {
         virtio_notify_config(vdev);
     }
 }
