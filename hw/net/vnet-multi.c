@@ -3,9 +3,10 @@
  * vnet-multi: function 0, the lower port.
  *
  * Its wire is the -netdev uplink; the guest's function 0 stands for the
- * lower device's own host stack, so frames no rx_handler claims (today:
- * every frame, as no children exist yet) land on its RX rings, and its
- * TX goes to the uplink as the lower's own dev_queue_xmit would.
+ * lower device's own host stack, so frames no child's rx_handler claims
+ * land on its RX rings, and its TX goes to the uplink as the lower's own
+ * dev_queue_xmit would. This file also holds what the children share
+ * (finding their lower, their own net client for set_link).
  *
  *   -netdev user,id=up -device vnet-multi,netdev=up[,queues=N][,mac=...]
  */
@@ -195,7 +196,7 @@ static const VnetDevOps vnet_multi_ops = {
     .mtu_changed = vnet_func_mtu_changed,
 };
 
-/* ---- children (vnet-macvlan) on this lower ---- */
+/* ---- children (vnet-macvlan, vnet-ipvlan) on this lower ---- */
 
 void vnet_multi_add_child(VnetMulti *root, VnetFunc *child)
 {
