@@ -67,7 +67,9 @@ struct DeviceCounters {
 
     void drop(DropReason r) {
         ++drops[static_cast<std::size_t>(r)];
-        trace(TraceKind::drop, owner ? *owner : unnamed(), drop_reason_name(r));
+        if (tracing()) [[unlikely]] {
+            trace(TraceKind::drop, owner ? *owner : unnamed(), drop_reason_name(r));
+        }
     }
     std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
 };

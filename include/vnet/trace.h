@@ -33,9 +33,14 @@ namespace detail {
 extern TraceHook trace_hook;
 }
 
+// For a call site whose arguments cost something to work out (a name
+// looked up per frame): test this first, so they are not worked out
+// while nothing is traced.
+inline bool tracing() { return detail::trace_hook != nullptr; }
+
 inline void trace(TraceKind kind, const std::string& dev, const char* what,
                   const MacAddr* mac = nullptr, const IpAddr* ip = nullptr) {
-    if (detail::trace_hook) [[unlikely]] {
+    if (tracing()) [[unlikely]] {
         detail::trace_hook(TraceEvent{kind, dev.c_str(), what, mac, ip});
     }
 }

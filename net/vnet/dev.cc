@@ -57,7 +57,9 @@ RxResult netif_receive(Packet& pkt) {
             return drop(*dev, DropReason::rx_nesting_limit);
         }
         const RxHandlerResult r = handler(p, dev->rx_handler_data());
-        trace(TraceKind::rx_handler, dev->name(), rx_handler_result_name(r));
+        if (tracing()) [[unlikely]] {
+            trace(TraceKind::rx_handler, dev->name(), rx_handler_result_name(r));
+        }
         if (r == RxHandlerResult::consumed) {
             return RxResult::consumed;
         }
