@@ -107,7 +107,7 @@ static bool vxlan_ip_is_multicast(const VnetIpAddr *a)
     return a->v6 ? a->b[0] == 0xff : (a->b[0] & 0xf0) == 0xe0;
 }
 
-static char *vxlan_ip_str(const VnetIpAddr *a)
+char *vnet_ip_strdup(const VnetIpAddr *a)
 {
     char buf[INET6_ADDRSTRLEN];
 
@@ -397,7 +397,7 @@ static void vxlan_l2miss(void *opaque, const uint8_t mac[6])
 static void vxlan_l3miss(void *opaque, const VnetIpAddr *ip)
 {
     VxlanState *s = opaque;
-    g_autofree char *a = vxlan_ip_str(ip);
+    g_autofree char *a = vnet_ip_strdup(ip);
 
     qapi_event_send_vxlan_l3miss(s->nc.name, a);
 }
@@ -675,6 +675,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     }
     nc = qemu_new_net_client(&net_vxlan_info, peer, "vxlan", name);
     s = DO_UPCAST(VxlanState, nc, nc);
+    cfg.name = nc->name;  /* traces name the netdev */
     s->cfg = cfg;
     s->sock = so;
     s->vx = vnet_vxlan_new(&cfg, &vxlan_ops, s);
@@ -694,8 +695,8 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     vmstate_register(NULL, 0, &s->vmsd, s);
     s->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vxlan_timer, s);
     timer_mod(s->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
-    local = vxlan_ip_str(&cfg.local);
-    remote = cfg.has_remote ? vxlan_ip_str(&cfg.remote) : g_strdup("none");
+    local = vnet_ip_strdup(&cfg.local);
+    remote = cfg.has_remote ? vnet_ip_strdup(&cfg.remote) : g_strdup("none");
     qemu_set_info_str(nc, "vxlan vni=%u local=%s remote=%s dstport=%u",
                       cfg.vni, local, remote, cfg.dst_port);
     return 0;
@@ -730,7 +731,7 @@ static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
 
     e->netdev = g_strdup(ctx->s->nc.name);
     e->mac = qemu_mac_strdup_printf(mac);
-    e->remote = vxlan_ip_str(ip);
+    e->remote = vnet_ip_strdup(ip);
     e->port = port;
     e->vni = vni;
     e->permanent = is_static;
@@ -846,7 +847,7 @@ VxlanInfoList *qmp_query_vxlan(Error **errp)
         vnet_vxsock_get_stats(s->sock->demux, &sst);
         info->netdev = g_strdup(s->nc.name);
         info->vni = s->cfg.vni;
-        info->local = vxlan_ip_str(&s->cfg.local);
+        info->local = vnet_ip_strdup(&s->cfg.local);
         info->dstport = s->cfg.dst_port;
         info->fdb_entries = vnet_vxlan_fdb_size(s->vx);
         info->rx_packets = st.rx_packets;

@@ -146,10 +146,10 @@ static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
 static void vnet_ipvlan_addr_str(void *opaque, const uint8_t *addr, bool v6)
 {
     strList ***tail = opaque;
-    char buf[INET6_ADDRSTRLEN];
+    VnetIpAddr a = { .v6 = v6 };
 
-    inet_ntop(v6 ? AF_INET6 : AF_INET, addr, buf, sizeof(buf));
-    QAPI_LIST_APPEND(*tail, g_strdup(buf));
+    memcpy(a.b, addr, v6 ? 16 : 4);
+    QAPI_LIST_APPEND(*tail, vnet_ip_strdup(&a));
 }
 
 static void vnet_ipvlan_describe(VnetFunc *f, VnetFuncInfo *info)

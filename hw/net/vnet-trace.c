@@ -11,21 +11,16 @@
 
 #include "qemu/osdep.h"
 #include "qemu/module.h"
+#include "net/net.h"
+#include "net/vnet-common.h"
 #include "hw/net/vnet-multi.h"
 #include "trace.h"
-
-static void vnet_trace_ip(const VnetIpAddr *ip, char *buf, size_t len)
-{
-    if (!ip || !inet_ntop(ip->v6 ? AF_INET6 : AF_INET, ip->b, buf, len)) {
-        g_strlcpy(buf, "-", len);
-    }
-}
 
 static void vnet_trace(VnetTraceKind kind, const char *dev, const char *what,
                        const uint8_t *mac, const VnetIpAddr *ip)
 {
-    char ipbuf[INET6_ADDRSTRLEN];
-    char macbuf[18] = "-";
+    g_autofree char *ipstr = NULL;
+    g_autofree char *macstr = NULL;
 
     switch (kind) {
     case VNET_TRACE_RX_HANDLER:
@@ -36,19 +31,15 @@ static void vnet_trace(VnetTraceKind kind, const char *dev, const char *what,
         break;
     case VNET_TRACE_NEIGH:
         if (trace_event_get_state_backends(TRACE_VNET_NEIGH)) {
-            vnet_trace_ip(ip, ipbuf, sizeof(ipbuf));
-            trace_vnet_neigh(dev, ipbuf, what);
+            ipstr = ip ? vnet_ip_strdup(ip) : g_strdup("-");
+            trace_vnet_neigh(dev, ipstr, what);
         }
         break;
     case VNET_TRACE_FDB:
         if (trace_event_get_state_backends(TRACE_VNET_FDB)) {
-            vnet_trace_ip(ip, ipbuf, sizeof(ipbuf));
-            if (mac) {
-                snprintf(macbuf, sizeof(macbuf),
-                         "%02x:%02x:%02x:%02x:%02x:%02x",
-                         mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-            }
-            trace_vnet_fdb(dev, what, macbuf, ipbuf);
+            ipstr = ip ? vnet_ip_strdup(ip) : g_strdup("-");
+            macstr = mac ? qemu_mac_strdup_printf(mac) : g_strdup("-");
+            trace_vnet_fdb(dev, what, macstr, ipstr);
         }
         break;
     }

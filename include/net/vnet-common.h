@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Glue helpers that net/vxlan.c (which defines them, being always built)
- * shares with the vnet-multi devices in hw/net: QMP drop lists and the
- * migration of libvnet's state blobs.
+ * shares with the vnet-multi devices in hw/net: addresses as text, QMP
+ * drop lists and the migration of libvnet's state blobs.
  */
 #ifndef NET_VNET_COMMON_H
 #define NET_VNET_COMMON_H
@@ -10,6 +10,9 @@
 #include "migration/vmstate.h"
 #include "qapi/qapi-types-vnet.h"
 #include "vnet/vnet.h"
+
+/* An address as text (inet_ntop), g_malloc()ed. */
+char *vnet_ip_strdup(const VnetIpAddr *a);
 
 /* The non-zero drop counters of st, by reason name, for QMP. */
 VnetDropCountList *vnet_drop_counts(const VnetDevStats *st);

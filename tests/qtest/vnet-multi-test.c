@@ -1277,6 +1277,10 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     struct sockaddr_in to = { .sin_family = AF_INET,
                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     g_autofree char *netdev = NULL;
+    g_autofree char *log = g_strdup_printf("%s/vnet-fdb-trace-%d.log",
+                                           g_get_tmp_dir(), getpid());
+    g_autofree char *text = NULL;
+    g_autofree char *extra = NULL;
     QDict *resp, *ev, *e;
     uint64_t buf;
     uint32_t head, len;
@@ -1285,7 +1289,8 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     close(probe); /* its port is free for the netdev */
     netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
                              "dstport=%u,l2miss=on", port);
-    fixture_boot(&f, 1, netdev, NULL);
+    extra = g_strdup_printf(" -trace vnet_fdb -D %s", log);
+    fixture_boot(&f, 1, netdev, extra);
     fixture_drive(&f, 0);
     g_assert_null(fdb_find(f.qts, "00:00:00:00:00:00", &resp));
     qobject_unref(resp);
@@ -1343,6 +1348,10 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     qobject_unref(resp);
     close(peer);
     fixture_stop(&f);
+    /* The learning was traced, naming the netdev. */
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    unlink(log);
+    g_assert_nonnull(strstr(text, "vnet_fdb up: fdb learn "));
 }
 
 #define VX "-netdev vxlan,id=v,local=127.0.0.1,"
