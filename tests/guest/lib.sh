@@ -7,11 +7,20 @@ run_guest=$guest_dir/run-guest
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vnet-test.XXXXXX")
 http_pid=
+netns_made=()
 _cleanup() {
     [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null
+    # A veth with an end in one of them goes with it.
+    for n in "${netns_made[@]}"; do ip netns del "$n" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap _cleanup EXIT
+
+# add_netns NAME: a host network namespace, deleted when the test exits.
+add_netns() {
+    ip netns add "$1"
+    netns_made+=("$1")
+}
 
 # start_http DIR: serve DIR on 127.0.0.1; sets HTTP_PORT.
 start_http() {

@@ -11,15 +11,8 @@ set -euo pipefail
 
 na=vnetga-$$
 nb=vnetgb-$$
-_g_cleanup() {
-    ip netns del "$na" 2>/dev/null || true
-    ip netns del "$nb" 2>/dev/null || true
-    _cleanup
-}
-trap _g_cleanup EXIT
-
-ip netns add "$na"
-ip netns add "$nb"
+add_netns "$na"
+add_netns "$nb"
 ip -n "$na" link add va type veth peer name vb netns "$nb"
 for n in "$na:va:198.18.43.1" "$nb:vb:198.18.43.2"; do
     IFS=: read -r ns dev addr <<< "$n"

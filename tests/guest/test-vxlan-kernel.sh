@@ -9,14 +9,7 @@ set -euo pipefail
 
 ns=vnetkx-$$
 hv=vkx$$
-_kx_cleanup() {
-    ip netns del "$ns" 2>/dev/null || true
-    ip link del "$hv" 2>/dev/null || true
-    _cleanup
-}
-trap _kx_cleanup EXIT
-
-ip netns add "$ns"
+add_netns "$ns"
 ip link add "$hv" type veth peer name vk netns "$ns"
 ip addr add 198.18.42.1/24 dev "$hv"
 ip link set "$hv" up

@@ -10,11 +10,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ns=vnetvx6-$$
-_vx_cleanup() {
-    ip netns del "$ns" 2>/dev/null || true
-    _cleanup
-}
-trap _vx_cleanup EXIT
 
 guest_a() { # WITH_CHILD
     cat <<EOS
@@ -152,7 +147,7 @@ EOP
 rc=0
 pair ipv4 127.0.0.11 127.0.0.12 1 || rc=1
 
-ip netns add "$ns"
+add_netns "$ns"
 ip -n "$ns" link set lo up
 ip -n "$ns" addr add fd00::a/128 dev lo nodad
 ip -n "$ns" addr add fd00::b/128 dev lo nodad
