@@ -33,6 +33,8 @@ class StateWriter {
     void u64(std::uint64_t v);
     void mac(const MacAddr& m);
     void ip(const IpAddr& a);
+    // A time as its age at `now` (0 if it lies ahead).
+    void age(std::uint64_t now, std::uint64_t then) { u64(now > then ? now - then : 0); }
 
   private:
     std::vector<std::uint8_t>& out_;
@@ -48,6 +50,31 @@ class StateReader {
     std::uint64_t u64();
     MacAddr mac();
     IpAddr ip();
+    // What StateWriter::age wrote, as a time of the reader's clock `now`.
+    std::uint64_t time(std::uint64_t now) {
+        const std::uint64_t a = u64();
+        return now > a ? now - a : 0;
+    }
+    // A count, then that many records of at least min_bytes each, which
+    // read_one(T&) reads (false: malformed). False if the count cannot fit
+    // what is left, a record is malformed, or bytes are left over; a count
+    // is bounded by the bytes before anything is reserved.
+    template <typename T, typename F>
+    bool records(std::size_t min_bytes, std::vector<T>& out, F&& read_one) {
+        const std::uint32_t n = u32();
+        if (!ok_ || n > remaining() / min_bytes) {
+            return false;
+        }
+        out.reserve(n);  // control path: once per migration
+        for (std::uint32_t i = 0; i < n; ++i) {
+            T t{};
+            if (!read_one(t) || !ok_) {
+                return false;
+            }
+            out.push_back(std::move(t));
+        }
+        return done();
+    }
     // Every read so far was in bounds and well-formed.
     bool ok() const { return ok_; }
     // ok() and nothing left over.

@@ -128,16 +128,11 @@ void IpvlanDev::save(std::vector<std::uint8_t>& out) const {
 bool IpvlanDev::load(std::span<const std::uint8_t> in) {
     constexpr std::size_t kAddrBytes = 17;
     StateReader r(in, StateKind::ipvlan_addrs);
-    const std::uint32_t n = r.u32();
-    if (!r.ok() || n > r.remaining() / kAddrBytes) {
-        return false;
-    }
-    std::vector<IpAddr> got;  // control path: once per migration
-    got.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        got.push_back(r.ip());
-    }
-    if (!r.done()) {
+    std::vector<IpAddr> got;
+    if (!r.records(kAddrBytes, got, [&](IpAddr& a) {
+            a = r.ip();
+            return true;
+        })) {
         return false;
     }
     for (const auto& a : got) {

@@ -164,42 +164,33 @@ void NeighTable::save(std::vector<std::uint8_t>& out) const {
         w.ip(ip);
         w.mac(e.mac);
         w.u8(static_cast<std::uint8_t>(e.state));
-        w.u64(now > e.updated_ms ? now - e.updated_ms : 0);
+        w.age(now, e.updated_ms);
     }
 }
 
 bool NeighTable::load(std::span<const std::uint8_t> in) {
-    StateReader r(in, StateKind::neighbours);
-    const std::uint32_t n = r.u32();
-    if (!r.ok() || n > r.remaining() / kNeighEntryBytes) {
-        return false;
-    }
     struct Saved {
         IpAddr ip;
         MacAddr mac;
         NeighState state;
-        std::uint64_t age;
+        std::uint64_t updated_ms;
     };
-    std::vector<Saved> got;  // control path: once per migration
-    got.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        Saved s;
+    const std::uint64_t now = clock_.now_ms();
+    StateReader r(in, StateKind::neighbours);
+    std::vector<Saved> got;
+    const bool ok = r.records(kNeighEntryBytes, got, [&](Saved& s) {
         s.ip = r.ip();
         s.mac = r.mac();
         const std::uint8_t st = r.u8();
-        s.age = r.u64();
-        if (!r.ok() || st == static_cast<std::uint8_t>(NeighState::incomplete) ||
-            st > static_cast<std::uint8_t>(NeighState::probe)) {
-            return false;
-        }
+        s.updated_ms = r.time(now);
         s.state = st == static_cast<std::uint8_t>(NeighState::reachable) ? NeighState::reachable
                                                                          : NeighState::stale;
-        got.push_back(s);
-    }
-    if (!r.done()) {
+        return st != static_cast<std::uint8_t>(NeighState::incomplete) &&
+               st <= static_cast<std::uint8_t>(NeighState::probe);
+    });
+    if (!ok) {
         return false;
     }
-    const std::uint64_t now = clock_.now_ms();
     for (const auto& s : got) {
         if (entries_.size() >= kNeighMaxEntries || entries_.contains(s.ip)) {
             continue;
@@ -207,7 +198,7 @@ bool NeighTable::load(std::span<const std::uint8_t> in) {
         Entry& e = entries_[s.ip];
         e.state = s.state;
         e.mac = s.mac;
-        e.updated_ms = now > s.age ? now - s.age : 0;
+        e.updated_ms = s.updated_ms;
     }
     return true;
 }

@@ -108,9 +108,6 @@ constexpr std::size_t kRemoteBytes = 17 + 2 + 4;
 // An entry's least: MAC, static flag, two ages, remote count, one remote.
 constexpr std::size_t kEntryMinBytes = 6 + 1 + 8 + 8 + 2 + kRemoteBytes;
 
-std::uint64_t age_of(std::uint64_t now, std::uint64_t then) { return now > then ? now - then : 0; }
-std::uint64_t time_of(std::uint64_t now, std::uint64_t age) { return now > age ? now - age : 0; }
-
 }  // namespace
 
 void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const {
@@ -123,8 +120,8 @@ void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const 
         }
         w.mac(mac);
         w.u8(e.is_static);
-        w.u64(age_of(now_ms, e.updated_ms));
-        w.u64(age_of(now_ms, e.used_ms));
+        w.age(now_ms, e.updated_ms);
+        w.age(now_ms, e.used_ms);
         w.u16(static_cast<std::uint16_t>(e.remotes.size()));
         for (const auto& r : e.remotes) {
             w.ip(r.ip);
@@ -136,19 +133,14 @@ void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const 
 
 bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
     StateReader r(in, StateKind::vxlan_fdb);
-    const std::uint32_t n = r.u32();
-    if (!r.ok() || n > r.remaining() / kEntryMinBytes) {
-        return false;
-    }
-    std::vector<std::pair<MacAddr, FdbEntry>> got;  // control path: once per migration
-    got.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        FdbEntry e;
-        const MacAddr mac = r.mac();
+    std::vector<std::pair<MacAddr, FdbEntry>> got;
+    const bool ok = r.records(kEntryMinBytes, got, [&](std::pair<MacAddr, FdbEntry>& me) {
+        auto& [mac, e] = me;
+        mac = r.mac();
         const std::uint8_t is_static = r.u8();
         e.is_static = is_static == 1;
-        e.updated_ms = time_of(now_ms, r.u64());
-        e.used_ms = time_of(now_ms, r.u64());
+        e.updated_ms = r.time(now_ms);
+        e.used_ms = r.time(now_ms);
         const std::uint16_t nr = r.u16();
         if (!r.ok() || is_static > 1 || nr == 0 || nr > r.remaining() / kRemoteBytes ||
             mac == MacAddr{}) {
@@ -161,9 +153,9 @@ bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
             rd.vni = r.u32();
             e.remotes.push_back(rd);
         }
-        got.emplace_back(mac, std::move(e));
-    }
-    if (!r.done()) {
+        return true;
+    });
+    if (!ok) {
         return false;
     }
     for (auto& [mac, e] : got) {
