@@ -17,7 +17,6 @@
 #include "hw/qdev-core.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
-#include "hw/boards.h"
 #include "net/net.h"
 #include "net/vnet-common.h"
 #include "hw/net/vnet-multi.h"
@@ -33,16 +32,6 @@ void vnet_info_register(VnetMulti *m)
 void vnet_info_unregister(VnetMulti *m)
 {
     QTAILQ_REMOVE(&vnet_multi_all, m, next);
-}
-
-/* The PCI function whose virtio bus holds f. */
-static PCIDevice *vnet_func_pci(VnetFunc *f)
-{
-    BusState *bus = qdev_get_parent_bus(DEVICE(f));
-
-    return bus ? (PCIDevice *)object_dynamic_cast(OBJECT(bus->parent),
-                                                  TYPE_PCI_DEVICE)
-               : NULL;
 }
 
 static VnetFuncInfo *vnet_func_query(VnetFunc *f)
@@ -152,9 +141,7 @@ static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
 
 void qmp_vnet_set_mtu(const char *id, uint16_t mtu, Error **errp)
 {
-    Object *obj = object_resolve_path_component(
-        machine_get_container("peripheral"), id);
-    VnetFunc *f = obj ? vnet_func_of_proxy(obj) : NULL;
+    VnetFunc *f = vnet_func_by_id(id);
     char why[160];
 
     if (!f || !f->dev) {

@@ -505,7 +505,7 @@ VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                               const char *type, Error **errp)
 {
     PCIDevice *pci = PCI_DEVICE(vpci);
-    Object *obj;
+    PCIDevice *lower_pci;
     VnetFunc *lower;
 
     if (!id) {
@@ -513,9 +513,7 @@ VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                    "of a vnet-multi or vnet child device", type);
         return NULL;
     }
-    obj = object_resolve_path_component(machine_get_container("peripheral"),
-                                        id);
-    lower = obj ? vnet_func_of_proxy(obj) : NULL;
+    lower = vnet_func_by_id(id);
     if (!lower || !lower->dev || !lower->root) {
         error_setg(errp, "%s: property 'lower': '%s' is not a "
                    "vnet-multi or vnet child device defined before this one",
@@ -535,15 +533,34 @@ VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                    type);
         return NULL;
     }
-    if (pci_get_bus(pci) != pci_get_bus(PCI_DEVICE(obj)) ||
-        PCI_SLOT(pci->devfn) != PCI_SLOT(PCI_DEVICE(obj)->devfn)) {
+    lower_pci = vnet_func_pci(lower);
+    if (pci_get_bus(pci) != pci_get_bus(lower_pci) ||
+        PCI_SLOT(pci->devfn) != PCI_SLOT(lower_pci->devfn)) {
         error_setg(errp, "%s: property 'addr': %02x.%x is not in the slot "
                    "of its lower '%s' (%02x)", type, PCI_SLOT(pci->devfn),
-                   PCI_FUNC(pci->devfn), id,
-                   PCI_SLOT(PCI_DEVICE(obj)->devfn));
+                   PCI_FUNC(pci->devfn), id, PCI_SLOT(lower_pci->devfn));
         return NULL;
     }
     return lower;
+}
+
+/* The function of the vnet PCI device whose id is `id`, or NULL. */
+VnetFunc *vnet_func_by_id(const char *id)
+{
+    Object *obj = object_resolve_path_component(
+        machine_get_container("peripheral"), id);
+
+    return obj ? vnet_func_of_proxy(obj) : NULL;
+}
+
+/* The PCI function whose virtio bus holds f. */
+PCIDevice *vnet_func_pci(VnetFunc *f)
+{
+    BusState *bus = qdev_get_parent_bus(DEVICE(f));
+
+    return bus ? (PCIDevice *)object_dynamic_cast(OBJECT(bus->parent),
+                                                  TYPE_PCI_DEVICE)
+               : NULL;
 }
 
 /* The function behind a vnet PCI device (function 0 or a child), or NULL. */

@@ -144,6 +144,8 @@ void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
 void vnet_multi_add_child(VnetMulti *root, VnetFunc *child);
 void vnet_multi_del_child(VnetMulti *root, VnetFunc *child);
 VnetFunc *vnet_func_of_proxy(Object *obj);
+VnetFunc *vnet_func_by_id(const char *id);
+PCIDevice *vnet_func_pci(VnetFunc *f);
 VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                               const char *type, Error **errp);
 void vnet_child_attach(VnetFunc *f, VnetFunc *lower);
