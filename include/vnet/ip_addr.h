@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace vnet {
@@ -40,16 +41,30 @@ struct IpAddr {
         return std::all_of(bytes.begin(), bytes.end() - 1, [](auto b) { return b == 0; }) &&
                bytes[15] == 1;
     }
-    friend bool operator==(const IpAddr&, const IpAddr&) = default;
+    friend bool operator==(const IpAddr& a, const IpAddr& b) {
+        return a.v6 == b.v6 && a.word(0) == b.word(0) && a.word(1) == b.word(1);
+    }
+
+    // Bytes 8i..8i+7 as one integer (host order), for hashing and compares.
+    std::uint64_t word(int i) const {
+        std::uint64_t w;
+        std::memcpy(&w, bytes.data() + 8 * i, 8);
+        return w;
+    }
 };
 
+// Two 64x64->128 multiplies, each folded: every bit of the address
+// reaches the low bits, which an open-addressing table masks.
 struct IpAddrHash {
+    static std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
+        __extension__ using U128 = unsigned __int128;
+        const U128 r = static_cast<U128>(a) * b;
+        return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+    }
     std::size_t operator()(const IpAddr& a) const noexcept {
-        std::uint64_t h = a.v6 ? 0x9E3779B97F4A7C15ull : 0;
-        for (auto b : a.bytes) {
-            h = (h ^ b) * 0x100000001B3ull;
-        }
-        return static_cast<std::size_t>(h);
+        const std::uint64_t seed = a.v6 ? 0x9E3779B97F4A7C15ull : 0xff51afd7ed558ccdull;
+        return static_cast<std::size_t>(
+            mum(mum(a.word(0) ^ seed, 0xc4ceb9fe1a85ec53ull) ^ a.word(1), 0xd6e8feb86659fd93ull));
     }
 };
 

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vnet/flat_map.h"
 #include "vnet/ip_addr.h"
 #include "vnet/net_device.h"
 #include "vnet/packet_pool.h"
@@ -107,7 +108,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     std::uint16_t flags_ = 0;
     L3Outbound* outbound_ = nullptr;
     std::vector<IpvlanDev*> ipvlans_;
-    std::unordered_map<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
+    FlatMap<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
     std::vector<Backlog> backlog_ring_;
     std::size_t backlog_head_ = 0;
     std::size_t backlog_len_ = 0;

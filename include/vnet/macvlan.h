@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vnet/flat_map.h"
 #include "vnet/net_device.h"
 #include "vnet/packet_pool.h"
 #include "vnet/work.h"
@@ -82,7 +83,7 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
     Work bc_work_;
     bool passthru_ = false;
     std::vector<MacvlanDev*> vlans_;  // list order: passthru takes the first
-    std::unordered_map<MacAddr, MacvlanDev*, MacHash> vlan_hash_;
+    FlatMap<MacAddr, MacvlanDev*, MacHash> vlan_hash_;
     std::unordered_multimap<MacAddr, MacvlanDev*, MacHash> source_hash_;
     // The broadcast backlog: a ring of kMacvlanBcQueueLen entries.
     std::vector<BcEntry> bc_ring_;

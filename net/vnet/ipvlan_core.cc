@@ -14,25 +14,37 @@
 
 namespace vnet {
 
-std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame) {
+namespace {
+
+// The addresses' bytes where they sit in the frame (4 or 16 each). Built
+// as pointers rather than IpAddr values: the per-frame path then makes
+// only the one key it looks up.
+struct L3Spans {
+    std::span<const std::uint8_t> src;
+    std::span<const std::uint8_t> dst;
+};
+
+std::optional<L3Spans> l3_spans(std::span<const std::uint8_t> frame) {
     auto eth = wire::EthernetView::parse(frame);
     if (!eth) {
         return std::nullopt;
     }
     switch (eth->ethertype()) {
         case wire::kEthPArp: {
-            auto arp = wire::ArpRepr::parse(eth->payload());
-            if (!arp) {
+            // Sender and target protocol addresses: at fixed offsets once
+            // ArpRepr has checked the header is IPv4 over Ethernet.
+            if (!wire::ArpRepr::parse(eth->payload())) {
                 return std::nullopt;
             }
-            return IpvlanL3Addrs{IpAddr::v4(arp->spa), IpAddr::v4(arp->tpa)};
+            auto p = eth->payload();
+            return L3Spans{p.subspan(14, 4), p.subspan(24, 4)};
         }
         case wire::kEthPIpv4: {
             auto ip = wire::Ipv4View::parse(eth->payload());
             if (!ip) {
                 return std::nullopt;
             }
-            return IpvlanL3Addrs{IpAddr::v4(ip->src()), IpAddr::v4(ip->dst())};
+            return L3Spans{ip->src(), ip->dst()};
         }
         case wire::kEthPIpv6: {
             auto ip = wire::Ipv6View::parse(eth->payload());
@@ -46,23 +58,36 @@ std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame
                 // by its target; other ICMPv6 from :: matches nothing.
                 auto p = ip->payload();
                 if (p.size() >= wire::kNdHlen && p[0] == wire::kNdNeighborSolicit) {
-                    const auto target = IpAddr::v6of(p.subspan<8, 16>());
-                    return IpvlanL3Addrs{target, target};
+                    return L3Spans{p.subspan(8, 16), p.subspan(8, 16)};
                 }
                 return std::nullopt;
             }
-            return IpvlanL3Addrs{IpAddr::v6of(src), IpAddr::v6of(ip->dst())};
+            return L3Spans{src, ip->dst()};
         }
     }
     return std::nullopt;
 }
 
-std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest) {
-    auto a = ipvlan_l3_addrs(frame);
+IpAddr addr_of(std::span<const std::uint8_t> b) {
+    return b.size() == 4 ? IpAddr::v4(b.first<4>()) : IpAddr::v6of(b.first<16>());
+}
+
+}  // namespace
+
+std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame) {
+    auto a = l3_spans(frame);
     if (!a) {
         return std::nullopt;
     }
-    return use_dest ? a->dst : a->src;
+    return IpvlanL3Addrs{addr_of(a->src), addr_of(a->dst)};
+}
+
+std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest) {
+    auto a = l3_spans(frame);
+    if (!a) {
+        return std::nullopt;
+    }
+    return addr_of(use_dest ? a->dst : a->src);
 }
 
 namespace {

@@ -39,15 +39,13 @@ IpvlanPort* IpvlanPort::of(const NetDevice& lower) {
 }
 
 IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const {
-    auto it = addrs_.find(a);
-    return it == addrs_.end() ? nullptr : it->second;
+    IpvlanDev* const* d = addrs_.find(a);
+    return d ? *d : nullptr;
 }
 
 void IpvlanPort::forget(const IpvlanDev* dev) {
     std::erase(ipvlans_, dev);
-    for (auto it = addrs_.begin(); it != addrs_.end();) {
-        it = it->second == dev ? addrs_.erase(it) : std::next(it);
-    }
+    addrs_.erase_if([dev](const IpAddr&, const IpvlanDev* d) { return d == dev; });
     for (std::size_t i = 0; i < backlog_len_; ++i) {
         Backlog& b = backlog_ring_[(backlog_head_ + i) % backlog_ring_.size()];
         if (b.from == &dev->dev_) {

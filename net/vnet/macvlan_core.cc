@@ -22,6 +22,9 @@ constexpr unsigned kAllButSource = bit(MacvlanMode::private_) | bit(MacvlanMode:
 // macvlan_forward_source: every source-mode child listing `src` gets a
 // copy; true if one of them has NODST and so consumes the frame.
 bool MacvlanPort::forward_source(const Packet& pkt, const MacAddr& src) {
+    if (source_hash_.empty()) {
+        return false;  // no source-mode child: skip the hash
+    }
     bool consume = false;
     auto range = source_hash_.equal_range(src);
     for (auto it = range.first; it != range.second; ++it) {

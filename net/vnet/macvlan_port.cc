@@ -44,8 +44,8 @@ MacvlanPort* MacvlanPort::of(const NetDevice& lower) {
 }
 
 MacvlanDev* MacvlanPort::hash_lookup(const MacAddr& addr) const {
-    auto it = vlan_hash_.find(addr);
-    return it == vlan_hash_.end() ? nullptr : it->second;
+    MacvlanDev* const* v = vlan_hash_.find(addr);
+    return v ? *v : nullptr;
 }
 
 // A child going away: its source entries go with it, and so do backlog
@@ -53,9 +53,7 @@ MacvlanDev* MacvlanPort::hash_lookup(const MacAddr& addr) const {
 // the same as the worker finding nothing to deliver for a gone sender).
 void MacvlanPort::forget(const MacvlanDev* vlan) {
     std::erase(vlans_, vlan);
-    for (auto it = vlan_hash_.begin(); it != vlan_hash_.end();) {
-        it = it->second == vlan ? vlan_hash_.erase(it) : std::next(it);
-    }
+    vlan_hash_.erase_if([vlan](const MacAddr&, const MacvlanDev* v) { return v == vlan; });
     for (auto it = source_hash_.begin(); it != source_hash_.end();) {
         it = it->second == vlan ? source_hash_.erase(it) : std::next(it);
     }
