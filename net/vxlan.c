@@ -36,10 +36,23 @@
 /* Sockets bound to flow source ports, per shared socket. */
 #define VXLAN_SRC_SOCKS 64
 
+/*
+ * The outer IP header fields last set on a socket (-1: not yet). They go
+ * in as socket options when they change rather than as control messages
+ * with every datagram, which the kernel would allocate for and parse.
+ */
+typedef struct VxlanIpOpts {
+    int df;
+    int tos;
+    int ttl;
+} VxlanIpOpts;
+
+#define VXLAN_IP_OPTS_UNSET ((VxlanIpOpts){ -1, -1, -1 })
+
 typedef struct VxlanSrcSock {
     uint16_t port;
     int fd;  /* -1: free slot; the shared socket's fd when bind failed */
-    int df;  /* the IP_MTU_DISCOVER state last set: -1 unknown, 0, 1 */
+    VxlanIpOpts ip;
 } VxlanSrcSock;
 
 typedef struct VxlanState VxlanState;
@@ -50,7 +63,7 @@ typedef struct VxlanSocket {
     uint16_t port;
     bool udpcsum;
     int fd;
-    int df;
+    VxlanIpOpts ip;
     int refs;
     int blocked; /* members whose NIC queue is full */
     bool has_mcast_if;
@@ -115,13 +128,34 @@ char *vnet_ip_strdup(const VnetIpAddr *a)
     return g_strdup(buf);
 }
 
-static void vxlan_set_df(int fd, int *state, bool df)
+static void vxlan_setopt(int fd, int level, int name, int v)
 {
-    int v = df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+    setsockopt(fd, level, name, &v, sizeof(v));
+}
 
-    if (*state != df) {
-        setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
-        *state = df;
+/* Brings the socket's outer TOS/traffic class, TTL/hop limit and DF in
+ * line with this datagram's. A socket's unicast and multicast TTLs are
+ * separate options; both are set so either kind of remote gets it. */
+static void vxlan_set_ip_opts(int fd, VxlanIpOpts *st, const VnetVxlanTx *tx)
+{
+    bool v6 = tx->dst.v6;
+
+    if (st->tos != tx->tos) {
+        vxlan_setopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                     v6 ? IPV6_TCLASS : IP_TOS, tx->tos);
+        st->tos = tx->tos;
+    }
+    if (st->ttl != tx->ttl) {
+        vxlan_setopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                     v6 ? IPV6_UNICAST_HOPS : IP_TTL, tx->ttl);
+        vxlan_setopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                     v6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, tx->ttl);
+        st->ttl = tx->ttl;
+    }
+    if (!v6 && st->df != tx->df) {
+        vxlan_setopt(fd, IPPROTO_IP, IP_MTU_DISCOVER,
+                     tx->df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT);
+        st->df = tx->df;
     }
 }
 
@@ -176,7 +210,7 @@ static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
             int tiny = 1;
 
             s->port = port;
-            s->df = -1;
+            s->ip = VXLAN_IP_OPTS_UNSET;
             s->fd = vxlan_open(&so->bind_addr, port, so->udpcsum, NULL);
             if (s->fd < 0) {
                 s->fd = so->fd;
@@ -191,7 +225,7 @@ static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
             return s;
         }
     }
-    shared = (VxlanSrcSock){ so->port, so->fd, so->df };
+    shared = (VxlanSrcSock){ so->port, so->fd, VXLAN_IP_OPTS_UNSET };
     return &shared;
 }
 
@@ -202,34 +236,14 @@ static bool vxlan_send(void *opaque, const VnetVxlanTx *tx,
     VxlanSocket *so = s->sock;
     VxlanSrcSock *src = vxlan_src_sock(so, tx->src_port);
     struct sockaddr_storage ss;
-    union {
-        char buf[CMSG_SPACE(sizeof(int)) * 2];
-        struct cmsghdr align;
-    } ctl;
     struct msghdr msg = {
         .msg_name = &ss,
         .msg_namelen = vxlan_sockaddr(&tx->dst, tx->dst_port, &ss),
         .msg_iov = (struct iovec *)iov,
         .msg_iovlen = iovcnt,
-        .msg_control = ctl.buf,
-        .msg_controllen = sizeof(ctl.buf),
     };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    int tos = tx->tos, ttl = tx->ttl;
 
-    memset(ctl.buf, 0, sizeof(ctl.buf));
-    c->cmsg_level = tx->dst.v6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    c->cmsg_type = tx->dst.v6 ? IPV6_TCLASS : IP_TOS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &tos, sizeof(int));
-    c = CMSG_NXTHDR(&msg, c);
-    c->cmsg_level = tx->dst.v6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    c->cmsg_type = tx->dst.v6 ? IPV6_HOPLIMIT : IP_TTL;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &ttl, sizeof(int));
-    if (!tx->dst.v6) {
-        vxlan_set_df(src->fd, src->fd == so->fd ? &so->df : &src->df, tx->df);
-    }
+    vxlan_set_ip_opts(src->fd, src->fd == so->fd ? &so->ip : &src->ip, tx);
     return sendmsg(src->fd, &msg, MSG_DONTWAIT) >= 0;
 }
 
@@ -325,7 +339,11 @@ static void vxlan_read(void *opaque)
         vnet_vxsock_receive(so->demux, &src, tos, so->buf, n,
                             msg.msg_flags & MSG_TRUNC);
     }
-    vxlan_read_poll(so);
+    /* Re-registering the handler costs more than reading one datagram:
+     * only a NIC that filled up changes it (vxlan_sent restores it). */
+    if (so->blocked) {
+        vxlan_read_poll(so);
+    }
 }
 
 static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
@@ -354,7 +372,7 @@ static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
     so->bind_addr = *addr;
     so->port = port;
     so->udpcsum = udpcsum;
-    so->df = -1;
+    so->ip = VXLAN_IP_OPTS_UNSET;
     so->refs = 1;
     so->demux = vnet_vxsock_new();
     so->buf = g_malloc(VXLAN_BUF_SIZE);

@@ -1354,6 +1354,68 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     g_assert_nonnull(strstr(text, "vnet_fdb up: fdb learn "));
 }
 
+/* One datagram from `fd` with the TTL and TOS its IP header carried. */
+static ssize_t recv_ttl_tos(int fd, uint8_t *buf, size_t size, int *ttl,
+                            int *tos)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int)) * 2];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { buf, size };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = ctl.buf,
+                          .msg_controllen = sizeof(ctl.buf) };
+    struct cmsghdr *c;
+    ssize_t n = recvmsg(fd, &msg, 0);
+
+    *ttl = *tos = -1;
+    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+            memcpy(ttl, CMSG_DATA(c), sizeof(int));
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+            *tos = *(uint8_t *)CMSG_DATA(c);
+        }
+    }
+    return n;
+}
+
+/* The outer header's TTL and TOS are the netdev's ttl= and tos=, on the
+ * first datagram and on later ones alike. */
+static void test_vxlan_outer_ttl_and_tos(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], got[128];
+    uint16_t port, peer_port;
+    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
+    int one = 1, ttl, tos;
+    g_autofree char *netdev = NULL;
+    size_t n;
+
+    close(probe);
+    setsockopt(peer, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+    setsockopt(peer, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
+    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
+                             "dstport=%u,ttl=7,tos=0x28", port);
+    fixture_boot(&f, 1, netdev, "");
+    fixture_drive(&f, 0);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00', "
+                             "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    for (int i = 0; i < 2; i++) {
+        send_from(&f, frame, n);
+        g_assert_cmpint(recv_ttl_tos(peer, got, sizeof(got), &ttl, &tos), ==,
+                        8 + n);
+        g_assert_cmpint(ttl, ==, 7);
+        g_assert_cmpint(tos, ==, 0x28);
+        g_assert_cmpmem(got + 8, n, frame, n);
+    }
+    close(peer);
+    fixture_stop(&f);
+}
+
 #define VX "-netdev vxlan,id=v,local=127.0.0.1,"
 
 static void test_vxlan_bad_options_refused(void)
@@ -1432,6 +1494,8 @@ int main(int argc, char **argv)
                    test_ipvlan_bad_properties_refused);
     qtest_add_func("/vnet-multi/vxlan/qmp-fdb-and-traffic",
                    test_vxlan_qmp_fdb_and_traffic);
+    qtest_add_func("/vnet-multi/vxlan/outer-ttl-and-tos",
+                   test_vxlan_outer_ttl_and_tos);
     qtest_add_func("/vnet-multi/vxlan/bad-options-refused",
                    test_vxlan_bad_options_refused);
     qtest_add_func("/vnet-multi/ipvlan/l3-needs-and-takes-ip",
