@@ -18,15 +18,22 @@ class FlatMap {
   public:
     // The value stored under `k`, or nullptr.
     const V* find(const K& k) const {
+        return find_hashed(Hash{}(k), [&k](const K& key) { return key == k; });
+    }
+
+    // The value whose key has hash `h` and satisfies `eq`, or nullptr: a
+    // lookup straight from packet bytes, without building a key first.
+    template <typename Eq>
+    const V* find_hashed(std::size_t h, Eq eq) const {
         if (size_ == 0) {
             return nullptr;
         }
-        for (std::size_t i = home(k);; i = (i + 1) & mask_) {
+        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
             const Slot& s = slots_[i];
             if (!s.used) {
                 return nullptr;
             }
-            if (s.key == k) {
+            if (eq(s.key)) {
                 return &s.val;
             }
         }
@@ -34,7 +41,9 @@ class FlatMap {
 
     // Adds `k` -> `v` unless `k` is present; true if it was added.
     bool emplace(const K& k, V v) {
-        if (2 * (size_ + 1) > slots_.size()) {
+        // At most a quarter full: probe runs stay short, and the tables
+        // (children's MACs and addresses) are small.
+        if (4 * (size_ + 1) > slots_.size()) {
             grow();
         }
         std::size_t i = home(k);

@@ -53,18 +53,22 @@ struct IpAddr {
     }
 };
 
-// Two 64x64->128 multiplies, each folded: every bit of the address
-// reaches the low bits, which an open-addressing table masks.
+// Both words folded into one (the second through an odd multiply, a
+// bijection), then MurmurHash3's 64-bit finaliser: every input bit reaches
+// the low bits, which an open-addressing table masks.
 struct IpAddrHash {
-    static std::uint64_t mum(std::uint64_t a, std::uint64_t b) {
-        __extension__ using U128 = unsigned __int128;
-        const U128 r = static_cast<U128>(a) * b;
-        return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+    // The hash of the address whose words are w0, w1 (IpAddr::word).
+    static std::size_t of_words(std::uint64_t w0, std::uint64_t w1, bool v6) {
+        std::uint64_t k = w0 ^ (w1 * 0x9E3779B97F4A7C15ull) ^ (v6 ? 1u : 0u);
+        k ^= k >> 33;
+        k *= 0xff51afd7ed558ccdull;
+        k ^= k >> 33;
+        k *= 0xc4ceb9fe1a85ec53ull;
+        k ^= k >> 33;
+        return static_cast<std::size_t>(k);
     }
     std::size_t operator()(const IpAddr& a) const noexcept {
-        const std::uint64_t seed = a.v6 ? 0x9E3779B97F4A7C15ull : 0xff51afd7ed558ccdull;
-        return static_cast<std::size_t>(
-            mum(mum(a.word(0) ^ seed, 0xc4ceb9fe1a85ec53ull) ^ a.word(1), 0xd6e8feb86659fd93ull));
+        return of_words(a.word(0), a.word(1), a.v6);
     }
 };
 

@@ -83,6 +83,8 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
 
     // ipvlan_addr_lookup on the address hash: O(1).
     IpvlanDev* addr_lookup(const IpAddr& a) const;
+    // The same for an address's 4 or 16 bytes where they sit in a frame.
+    IpvlanDev* addr_lookup(std::span<const std::uint8_t> bytes) const;
 
   private:
     friend class IpvlanDev;

@@ -114,8 +114,8 @@ bool IpvlanPort::external_frame(const Packet& pkt) const {
     if (MacAddr::from(pkt.data() + kEthAlen) != lower_.mac()) {
         return true;
     }
-    auto src = ipvlan_l3_addr(pkt.bytes(), false);
-    return !src || !addr_lookup(*src);
+    auto a = l3_spans(pkt.bytes());
+    return !a || !addr_lookup(a->src);
 }
 
 // ipvlan_multicast_enqueue: a copy waits for the worker, bounded.
@@ -176,8 +176,8 @@ void IpvlanPort::process_multicast(void* owner) {
 // ipvlan_handle_mode_l3 (and l2's unicast): to the child owning the
 // destination address, else up the lower's own path.
 RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
-    auto dst = ipvlan_l3_addr(pkt->bytes(), true);
-    IpvlanDev* owner = dst ? addr_lookup(*dst) : nullptr;
+    auto a = l3_spans(pkt->bytes());
+    IpvlanDev* owner = a ? addr_lookup(a->dst) : nullptr;
     if (!owner) {
         return RxHandlerResult::pass;
     }

@@ -2,6 +2,7 @@
 // ipvlan control path (drivers/net/ipvlan/ipvlan_main.c: ipvlan_port_create,
 // ipvlan_link_new, ipvlan_uninit, the address validator). Set-up time only.
 #include <algorithm>
+#include <cstring>
 
 #include "vnet/ipvlan.h"
 #include "vnet/state_blob.h"
@@ -36,6 +37,26 @@ IpvlanPort* IpvlanPort::of(const NetDevice& lower) {
     return lower.rx_handler() == &IpvlanPort::handle_frame
                ? static_cast<IpvlanPort*>(lower.rx_handler_data())
                : nullptr;
+}
+
+IpvlanDev* IpvlanPort::addr_lookup(std::span<const std::uint8_t> b) const {
+    // The key's words from registers: building an IpAddr on the stack and
+    // reading it back as words would stall on store forwarding.
+    const bool v6 = b.size() == 16;
+    std::uint64_t w0 = 0;
+    std::uint64_t w1 = 0;
+    if (v6) {
+        std::memcpy(&w0, b.data(), 8);
+        std::memcpy(&w1, b.data() + 8, 8);
+    } else {
+        std::uint32_t v4;
+        std::memcpy(&v4, b.data(), 4);
+        w0 = v4;
+    }
+    IpvlanDev* const* d = addrs_.find_hashed(
+        IpAddrHash::of_words(w0, w1, v6),
+        [&](const IpAddr& k) { return k.v6 == v6 && k.word(0) == w0 && k.word(1) == w1; });
+    return d ? *d : nullptr;
 }
 
 IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const {
