@@ -199,20 +199,15 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
     size_t total = VNET_HDR_LEN + len;
     size_t done = 0;
     unsigned n = 0;
+    bool retried = false;
 
     if (!vnet_func_driver_ok(f)) {
         return VNET_DELIVER_DOWN;
     }
-    if (!vnet_queue_has_room(q, total)) {
-        /* Function 0 holds a frame back (QEMU's net queue keeps it) while
-         * it has no children; otherwise holding it would stall the uplink
-         * for the others, so it is dropped and counted, as Linux's
-         * backlog drops. */
-        bool hold = vnet_func_is_lower(f) && QTAILQ_EMPTY(&f->root->children);
-
-        trace_vnet_rx_busy(f->name, q - f->vq, hold);
-        return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
-    }
+    /* Buffers are popped first and checked for room only when they run
+     * out: walking the ring for its free bytes on every frame costs more
+     * than the pop. */
+retry:
     while (done < total) {
         VirtQueueElement *elem;
         size_t chunk;
@@ -222,7 +217,7 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
         }
         elem = virtqueue_pop(q->rx, sizeof(*elem));
         if (!elem) {
-            goto too_big;
+            goto no_room;
         }
         if (elem->out_num || iov_size(elem->in_sg, elem->in_num) <
                              (n ? 1 : VNET_HDR_LEN)) {
@@ -261,6 +256,29 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
     q->rx_bytes += len;
     trace_vnet_rx_deliver(f->name, q - f->vq, len, n);
     return VNET_DELIVER_OK;
+
+no_room:
+    for (unsigned i = 0; i < n; i++) {
+        virtqueue_unpop(q->rx, elems[i], 0);
+        g_free(elems[i]);
+    }
+    if (!retried && vnet_queue_has_room(q, total)) {
+        /* The driver refilled while we looked. */
+        retried = true;
+        done = 0;
+        n = 0;
+        goto retry;
+    }
+    {
+        /* Function 0 holds a frame back (QEMU's net queue keeps it) while
+         * it has no children; otherwise holding it would stall the uplink
+         * for the others, so it is dropped and counted, as Linux's
+         * backlog drops. */
+        bool hold = vnet_func_is_lower(f) && QTAILQ_EMPTY(&f->root->children);
+
+        trace_vnet_rx_busy(f->name, q - f->vq, hold);
+        return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
+    }
 
 too_big:
     /* Larger than the buffers the driver posts can ever hold (no
