@@ -1233,6 +1233,98 @@ static void test_ipvlan_l3_needs_and_takes_ip(void)
 }
 
 
+/* ---- a hostile guest ---- */
+
+/* B still forwards to the outside: its frame is the next on the uplink. */
+static void assert_sibling_forwards(Fixture *f, Fixture *b)
+{
+    static const uint8_t outside[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+    uint8_t frame[64], got[256];
+    size_t n = tcp_frame(frame, 0x0a000211, 0x0a000202, 40001, 80);
+
+    memcpy(frame, outside, 6);
+    memcpy(frame + 6, mac_b, 6);
+    send_from(b, frame, n);
+    g_assert_cmpint(sock_recv(f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got + 6, 6, mac_b, 6);
+}
+
+/* A header-only chain and a frame over the MTU from child A are dropped
+ * and counted; A and its sibling go on working. */
+static void test_hostile_runt_and_oversized_tx(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    g_autofree uint8_t *big = g_malloc0(1600);
+    QDict *resp, *fi;
+
+    start_with_children(&f, &a, &b, "bridge");
+    send_from(&a, big, 0);
+    memcpy(big, mac_b, 6);
+    memcpy(big + 6, mac_a, 6);
+    send_from(&a, big, 1600);
+    fi = vnet_func_info(f.qts, 1, 3, &resp);
+    g_assert_cmpint(vnet_drops(fi, "tx-runt"), ==, 1);
+    g_assert_cmpint(vnet_drops(fi, "tx-oversize"), ==, 1);
+    qobject_unref(resp);
+    g_assert_cmphex(a.dev->bus->get_status(a.dev) &
+                    VIRTIO_CONFIG_S_NEEDS_RESET, ==, 0);
+    assert_sibling_forwards(&f, &b);
+    stop_with_children(&f, &a, &b);
+}
+
+enum { BAD_OUTSIDE_RAM, BAD_LOOP };
+
+/* Child A queues a TX chain QEMU must not follow: a buffer outside guest
+ * RAM, or a descriptor whose next is itself. A is marked as needing a
+ * reset (virtio 1.2 §2.1.2), QEMU answers, and B forwards. */
+static void hostile_bad_tx_chain(int kind)
+{
+    Fixture f = {}, a = {}, b = {};
+    QVirtQueue *vq;
+    uint64_t buf;
+    uint32_t head;
+    QDict *resp;
+    int i;
+
+    start_with_children(&f, &a, &b, "bridge");
+    vq = txq(&a, 0);
+    if (kind == BAD_OUTSIDE_RAM) {
+        /* Not RAM: QEMU maps it only through a bounce buffer of a few
+         * KiB, so a 64 KiB buffer there cannot be mapped at all. */
+        head = qvirtqueue_add(a.qts, vq, 0xfff0000000ULL, 65536, false, false);
+    } else {
+        buf = guest_alloc(a.alloc, 256);
+        head = qvirtqueue_add(a.qts, vq, buf, 256, false, true);
+        qtest_writew(a.qts, vq->desc + 16 * head + 14, head);
+    }
+    qvirtqueue_kick(a.qts, a.dev, vq, head);
+    for (i = 0; i < 5000; i++) {
+        if (a.dev->bus->get_status(a.dev) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+            break;
+        }
+        g_usleep(1000);
+    }
+    g_assert_cmphex(a.dev->bus->get_status(a.dev) &
+                    VIRTIO_CONFIG_S_NEEDS_RESET, ==,
+                    VIRTIO_CONFIG_S_NEEDS_RESET);
+    g_assert_cmphex(b.dev->bus->get_status(b.dev) &
+                    VIRTIO_CONFIG_S_NEEDS_RESET, ==, 0);
+    vnet_func_info(f.qts, 1, 3, &resp);
+    qobject_unref(resp);
+    assert_sibling_forwards(&f, &b);
+    stop_with_children(&f, &a, &b);
+}
+
+static void test_hostile_tx_outside_ram(void)
+{
+    hostile_bad_tx_chain(BAD_OUTSIDE_RAM);
+}
+
+static void test_hostile_tx_descriptor_loop(void)
+{
+    hostile_bad_tx_chain(BAD_LOOP);
+}
+
 /* ---- -netdev vxlan ---- */
 
 /* A UDP socket on 127.0.0.1 at a port of the kernel's choosing. */
@@ -1492,6 +1584,12 @@ int main(int argc, char **argv)
                    test_ipvlan_delivers_by_address);
     qtest_add_func("/vnet-multi/ipvlan/bad-properties-refused",
                    test_ipvlan_bad_properties_refused);
+    qtest_add_func("/vnet-multi/hostile/runt-and-oversized-tx",
+                   test_hostile_runt_and_oversized_tx);
+    qtest_add_func("/vnet-multi/hostile/tx-outside-ram-needs-reset",
+                   test_hostile_tx_outside_ram);
+    qtest_add_func("/vnet-multi/hostile/tx-descriptor-loop-needs-reset",
+                   test_hostile_tx_descriptor_loop);
     qtest_add_func("/vnet-multi/vxlan/qmp-fdb-and-traffic",
                    test_vxlan_qmp_fdb_and_traffic);
     qtest_add_func("/vnet-multi/vxlan/outer-ttl-and-tos",
