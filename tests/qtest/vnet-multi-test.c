@@ -1508,6 +1508,113 @@ static void test_vxlan_outer_ttl_and_tos(void)
     fixture_stop(&f);
 }
 
+/* Drop `reason` of netdev "up" in query-vxlan, from its drops and its
+ * socket's; with reason NULL, every datagram it accounted for: frames
+ * given to the NIC plus every drop. */
+static int64_t vxlan_count(QTestState *qts, const char *reason)
+{
+    static const char *const lists[] = { "drops", "socket-drops" };
+    QDict *resp = qtest_qmp(qts, "{'execute': 'query-vxlan'}");
+    QDict *info = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp, "return")));
+    int64_t n = reason ? 0 : qdict_get_int(info, "rx-packets");
+    QListEntry *e;
+
+    g_assert_cmpstr(qdict_get_str(info, "netdev"), ==, "up");
+    for (int i = 0; i < 2; i++) {
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(info, lists[i]), e) {
+            QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+            if (!reason || !strcmp(qdict_get_str(d, "reason"), reason)) {
+                n += qdict_get_int(d, "count");
+            }
+        }
+    }
+    qobject_unref(resp);
+    return n;
+}
+
+/* Datagrams from the network cut at every length, with the I flag clear,
+ * an unknown VNI, reserved bits set, or an inner frame over the MTU: each
+ * is counted under its reason, every one is accounted for (delivered or
+ * dropped), and a good one still arrives afterwards. */
+static void test_vxlan_hostile_datagrams_counted(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], dgram[1700];
+    uint16_t port, peer_port;
+    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
+    struct sockaddr_in to = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    g_autofree char *netdev = NULL;
+    int sent = 0, i;
+    size_t n;
+
+    close(probe);
+    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
+                             "dstport=%u", port);
+    fixture_boot(&f, 1, netdev, "");
+    fixture_drive(&f, 0);
+    for (i = 0; i < 32; i++) {
+        post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
+    }
+    to.sin_port = htons(port);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memset(dgram, 0, sizeof(dgram));
+    dgram[0] = 0x08;
+    stl_be_p(dgram + 4, 7 << 8);
+    memcpy(dgram + 8, frame, n);
+
+    /* Cut short at every length: under 8 the header itself (vxlan-short),
+     * under 8 + 14 + 20 the inner Ethernet or IPv4 header
+     * (vxlan-truncated); longer ones carry a whole IPv4 header and go up,
+     * as Linux's vxlan_rcv lets them. */
+    for (size_t l = 0; l < 8 + n; l++, sent++) {
+        g_assert_cmpint(sendto(peer, dgram, l, 0, (struct sockaddr *)&to,
+                               sizeof(to)), ==, l);
+    }
+    dgram[0] = 0x00; /* I flag clear */
+    sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to, sizeof(to));
+    dgram[0] = 0x08;
+    dgram[3] = 0x01; /* a reserved bit */
+    sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to, sizeof(to));
+    dgram[3] = 0x00;
+    stl_be_p(dgram + 4, 8 << 8); /* a VNI no netdev has */
+    sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to, sizeof(to));
+    stl_be_p(dgram + 4, 7 << 8);
+    sendto(peer, dgram, 8 + 1600, 0, (struct sockaddr *)&to, sizeof(to));
+    sent += 4;
+    for (i = 0; i < 5000 && vxlan_count(f.qts, NULL) < sent; i++) {
+        g_usleep(1000);
+    }
+    g_assert_cmpint(vxlan_count(f.qts, NULL), ==, sent);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-short"), ==, 8);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-truncated"), ==, 14 + 20);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-no-i-flag"), ==, 1);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-reserved-bits"), ==, 1);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-unknown-vni"), ==, 1);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-oversize"), ==, 1);
+
+    /* QEMU took all that; a whole frame still reaches the ring, after
+     * the 20 cut ones that carried a whole IPv4 header. */
+    g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 8 + n);
+    for (i = 0; i < 5000; i++) {
+        QDict *resp;
+        int64_t rx = qdict_get_int(vnet_func_info(f.qts, 0, 1, &resp),
+                                   "rx-packets");
+
+        qobject_unref(resp);
+        if (rx == 21) {
+            break;
+        }
+        g_assert_cmpint(rx, <, 21);
+        g_usleep(1000);
+    }
+    g_assert_cmpint(i, <, 5000);
+    g_assert_cmpint(vxlan_count(f.qts, NULL), ==, sent + 1);
+    close(peer);
+    fixture_stop(&f);
+}
+
 #define VX "-netdev vxlan,id=v,local=127.0.0.1,"
 
 static void test_vxlan_bad_options_refused(void)
@@ -1594,6 +1701,8 @@ int main(int argc, char **argv)
                    test_vxlan_qmp_fdb_and_traffic);
     qtest_add_func("/vnet-multi/vxlan/outer-ttl-and-tos",
                    test_vxlan_outer_ttl_and_tos);
+    qtest_add_func("/vnet-multi/vxlan/hostile-datagrams-counted",
+                   test_vxlan_hostile_datagrams_counted);
     qtest_add_func("/vnet-multi/vxlan/bad-options-refused",
                    test_vxlan_bad_options_refused);
     qtest_add_func("/vnet-multi/ipvlan/l3-needs-and-takes-ip",
