@@ -1272,6 +1272,44 @@ static void test_hostile_runt_and_oversized_tx(void)
     stop_with_children(&f, &a, &b);
 }
 
+/* Control commands whose data is too short, too long or lies about its
+ * count are refused (VIRTIO_NET_ERR) and change nothing; the queue goes
+ * on taking good ones. */
+static void test_hostile_ctrl_bad_lengths(void)
+{
+    Fixture f = {};
+    uint8_t data[16] = { 1 };
+    uint8_t mac[6];
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_CTRL_RX) |
+                      (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, data, 0),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, data, 2),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_ADDR_SET, data, 5),
+                    ==, VIRTIO_NET_ERR);
+    /* A unicast table claiming 1000 entries in 12 bytes. */
+    stl_le_p(data, 1000);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET, data, 12),
+                    ==, VIRTIO_NET_ERR);
+    read_mac(&f, mac);
+    g_assert_cmpmem(mac, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    data[0] = 0;
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, data, 1),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmphex(f.dev->bus->get_status(f.dev) &
+                    VIRTIO_CONFIG_S_NEEDS_RESET, ==, 0);
+    fixture_stop(&f);
+}
+
 enum { BAD_OUTSIDE_RAM, BAD_LOOP };
 
 /* Child A queues a TX chain QEMU must not follow: a buffer outside guest
@@ -1693,6 +1731,8 @@ int main(int argc, char **argv)
                    test_ipvlan_bad_properties_refused);
     qtest_add_func("/vnet-multi/hostile/runt-and-oversized-tx",
                    test_hostile_runt_and_oversized_tx);
+    qtest_add_func("/vnet-multi/hostile/ctrl-bad-lengths",
+                   test_hostile_ctrl_bad_lengths);
     qtest_add_func("/vnet-multi/hostile/tx-outside-ram-needs-reset",
                    test_hostile_tx_outside_ram);
     qtest_add_func("/vnet-multi/hostile/tx-descriptor-loop-needs-reset",
