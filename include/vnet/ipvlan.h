@@ -175,8 +175,7 @@ class IpvlanDev final : public XmitOps {
 };
 
 // ipvlan_get_L3_hdr + ipvlan_addr_lookup's choice of addresses, in one
-// parse; ipvlan_l3_addr takes one of them (use_dest: the destination).
+// parse.
 std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame);
-std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest);
 
 }  // namespace vnet

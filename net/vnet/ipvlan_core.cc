@@ -82,14 +82,6 @@ std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame
     return IpvlanL3Addrs{addr_of(a->src), addr_of(a->dst)};
 }
 
-std::optional<IpAddr> ipvlan_l3_addr(std::span<const std::uint8_t> frame, bool use_dest) {
-    auto a = l3_spans(frame);
-    if (!a) {
-        return std::nullopt;
-    }
-    return addr_of(use_dest ? a->dst : a->src);
-}
-
 namespace {
 
 bool is_nd(std::span<const std::uint8_t> frame) {

@@ -71,8 +71,7 @@ constexpr int kRounds = 20000;
 
 void parse_everything(std::span<const std::uint8_t> f) {
     ToeplitzHasher::default_hasher().hash_frame(f);
-    ipvlan_l3_addr(f, true);
-    ipvlan_l3_addr(f, false);
+    ipvlan_l3_addrs(f);
     if (auto eth = wire::EthernetView::parse(f)) {
         wire::ArpRepr::parse(eth->payload());
         if (auto ip6 = wire::Ipv6View::parse(eth->payload())) {

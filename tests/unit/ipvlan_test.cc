@@ -256,7 +256,9 @@ TEST(Ipvlan, Ipv6UnicastAndDadSolicitationFindTheirOwner) {
         .src = any, .dst = snm, .next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
     ip.emit(d.data() + wire::kEthHlen, ns.len());
     ns.emit(d.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
-    EXPECT_EQ(ipvlan_l3_addr(d, true), IpAddr::v6of(a6));
+    auto a = ipvlan_l3_addrs(d);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->dst, IpAddr::v6of(a6));
 }
 
 TEST(Ipvlan, AddressValidatorRefusesASiblingsAddress) {
