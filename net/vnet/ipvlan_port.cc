@@ -59,10 +59,7 @@ IpvlanDev* IpvlanPort::addr_lookup(std::span<const std::uint8_t> b) const {
     return d ? *d : nullptr;
 }
 
-IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const {
-    IpvlanDev* const* d = addrs_.find(a);
-    return d ? *d : nullptr;
-}
+IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const { return addr_lookup(a.span()); }
 
 void IpvlanPort::forget(const IpvlanDev* dev) {
     std::erase(ipvlans_, dev);
