@@ -187,6 +187,15 @@ bool vnet_func_rx_ready(VnetFunc *f)
     return false;
 }
 
+/* Gives back the first n RX buffers a frame took. */
+static void vnet_rx_unpop(VnetQueue *q, VirtQueueElement **elems, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        virtqueue_unpop(q->rx, elems[i], 0);
+        g_free(elems[i]);
+    }
+}
+
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
                                     size_t len, uint32_t hash)
 {
@@ -258,10 +267,7 @@ retry:
     return VNET_DELIVER_OK;
 
 no_room:
-    for (unsigned i = 0; i < n; i++) {
-        virtqueue_unpop(q->rx, elems[i], 0);
-        g_free(elems[i]);
-    }
+    vnet_rx_unpop(q, elems, n);
     if (!retried && vnet_queue_has_room(q, total)) {
         /* The driver refilled while we looked. */
         retried = true;
@@ -285,10 +291,7 @@ too_big:
      * MRG_RXBUF and a small buffer): give them back and drop the frame. */
     trace_vnet_rx_too_big(f->name, q - f->vq, len);
 fail:
-    for (unsigned i = 0; i < n; i++) {
-        virtqueue_unpop(q->rx, elems[i], 0);
-        g_free(elems[i]);
-    }
+    vnet_rx_unpop(q, elems, n);
     return VNET_DELIVER_DROPPED;
 }
 
