@@ -154,6 +154,32 @@ VnetXmitResult vnet_dev_transmit(VnetDev* dev, const struct iovec* iov, unsigned
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
 
+/* The virtio-net control commands a function implements (virtio 1.2
+ * §5.1.6.5), decoded from the bytes after the class/command header. */
+typedef enum VnetCtrlKind {
+    VNET_CTRL_INVALID, /* unknown, or not exactly its length: VIRTIO_NET_ERR */
+    VNET_CTRL_RX_PROMISC,
+    VNET_CTRL_RX_ALLMULTI,
+    VNET_CTRL_MAC_ADDR_SET,
+    VNET_CTRL_MAC_TABLE_SET,
+    VNET_CTRL_MQ_PAIRS_SET,
+} VnetCtrlKind;
+
+typedef struct VnetCtrlCmd {
+    VnetCtrlKind kind;
+    bool on;                /* RX_PROMISC, RX_ALLMULTI */
+    const uint8_t* mac;     /* MAC_ADDR_SET: 6 bytes inside data */
+    const uint8_t *uc, *mc; /* MAC_TABLE_SET: n_uc, n_mc MACs inside data */
+    uint32_t n_uc, n_mc;
+    uint16_t pairs; /* MQ_PAIRS_SET: not checked against the function */
+} VnetCtrlCmd;
+
+/* Decodes command `cmd` of class `cls` with data[len] into *out (pointers
+ * into data); returns out->kind. Feature bits and the queue-pair range
+ * are the caller's to check. */
+VnetCtrlKind vnet_ctrl_decode(uint8_t cls, uint8_t cmd, const uint8_t* data, size_t len,
+                              VnetCtrlCmd* out);
+
 /* False if refused (a child's MAC must stay unique on its lower). */
 bool vnet_dev_set_mac(VnetDev* dev, const uint8_t mac[6]);
 void vnet_dev_get_mac(const VnetDev* dev, uint8_t mac[6]);

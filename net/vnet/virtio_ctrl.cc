@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Decoding of the virtio-net control commands vnet-multi implements
+// (virtio 1.2 §5.1.6.5). The bytes come from the guest: every count is
+// checked against the length before a pointer into the data is formed, and
+// a command must fill its data exactly.
+#include <cstdint>
+#include <cstring>
+
+#include "vnet/vnet.h"
+
+namespace {
+
+// Class and command numbers of the virtio specification.
+constexpr std::uint8_t kClassRx = 0, kRxPromisc = 0, kRxAllmulti = 1;
+constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
+constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0;
+constexpr std::size_t kMacLen = 6;
+
+std::uint32_t le32(const std::uint8_t* p) {
+    return p[0] | p[1] << 8 | p[2] << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+// One struct virtio_net_ctrl_mac: le32 entries, then the MACs. Advances
+// data/len past it.
+bool mac_table(const std::uint8_t*& data, std::size_t& len, const std::uint8_t*& macs,
+               std::uint32_t& n) {
+    if (len < 4) {
+        return false;
+    }
+    n = le32(data);
+    if (n > (len - 4) / kMacLen) {
+        return false;
+    }
+    macs = data + 4;
+    data += 4 + std::size_t{n} * kMacLen;
+    len -= 4 + std::size_t{n} * kMacLen;
+    return true;
+}
+
+VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data, std::size_t len,
+                    VnetCtrlCmd* out) {
+    switch (cls) {
+        case kClassRx:
+            if (len != 1 || (cmd != kRxPromisc && cmd != kRxAllmulti)) {
+                return VNET_CTRL_INVALID;  // ALLUNI & co. need CTRL_RX_EXTRA
+            }
+            out->on = data[0] != 0;
+            return cmd == kRxPromisc ? VNET_CTRL_RX_PROMISC : VNET_CTRL_RX_ALLMULTI;
+        case kClassMac:
+            if (cmd == kMacAddrSet) {
+                if (len != kMacLen) {
+                    return VNET_CTRL_INVALID;
+                }
+                out->mac = data;
+                return VNET_CTRL_MAC_ADDR_SET;
+            }
+            if (cmd == kMacTableSet && mac_table(data, len, out->uc, out->n_uc) &&
+                mac_table(data, len, out->mc, out->n_mc) && len == 0) {
+                return VNET_CTRL_MAC_TABLE_SET;
+            }
+            return VNET_CTRL_INVALID;
+        case kClassMq:
+            if (cmd != kMqPairsSet || len != 2) {
+                return VNET_CTRL_INVALID;
+            }
+            out->pairs = static_cast<std::uint16_t>(data[0] | data[1] << 8);
+            return VNET_CTRL_MQ_PAIRS_SET;
+    }
+    return VNET_CTRL_INVALID;
+}
+
+}  // namespace
+
+extern "C" VnetCtrlKind vnet_ctrl_decode(uint8_t cls, uint8_t cmd, const uint8_t* data, size_t len,
+                                         VnetCtrlCmd* out) {
+    std::memset(out, 0, sizeof(*out));
+    out->kind = decode(cls, cmd, data, len, out);
+    return out->kind;
+}
