@@ -48,13 +48,13 @@ vnet-asan: fetch
 	ninja -C $(B)/vnet-asan
 
 # libvnet's libFuzzer targets: clang, ASan+UBSan over the whole library.
+FUZZ_TARGETS := parsers stack tx ctrl vxlan state
 vnet-fuzz: fetch
 	@test -f $(B)/vnet-fuzz/build.ninja || \
 	    CXX=clang++ $(MESON) setup $(B)/vnet-fuzz . -Dfuzz=true \
 	        -Db_sanitize=address,undefined -Db_lundef=false \
 	        -Dcpp_args=-fsanitize=fuzzer-no-link > /dev/null
-	ninja -C $(B)/vnet-fuzz tests/fuzz/fuzz-parsers tests/fuzz/fuzz-stack tests/fuzz/fuzz-vxlan \
-	    tests/fuzz/fuzz-state
+	ninja -C $(B)/vnet-fuzz $(addprefix tests/fuzz/fuzz-,$(FUZZ_TARGETS))
 
 # Each fuzz target for FUZZ_SECONDS (make check runs a short pass).
 FUZZ_SECONDS ?= 300
