@@ -35,6 +35,10 @@ inline constexpr std::uint16_t kIpvlanFlagPrivate = 0x01;
 inline constexpr std::uint16_t kIpvlanFlagVepa = 0x02;
 // IPVLAN_QBACKLOG_LIMIT
 inline constexpr std::size_t kIpvlanBacklogLimit = 1000;
+// Addresses one child learns at most: a guest sending from ever new source
+// addresses must not grow QEMU's memory without bound. Past it, a frame
+// from a new address still goes, unlearned (as VXLAN at maxaddress).
+inline constexpr std::size_t kIpvlanLearnLimit = 256;
 
 const char* ipvlan_mode_name(IpvlanMode m);
 

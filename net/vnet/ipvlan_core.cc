@@ -294,7 +294,7 @@ bool IpvlanDev::source_allowed(const L3& l3) {
         dev_.counters().drop(DropReason::tx_addr_busy);
         return false;
     }
-    if (learning_) {
+    if (learning_ && addrs_.size() < kIpvlanLearnLimit) {
         add_addr(l3->src);  // control-path allocation, once per new address
     }
     return true;

@@ -365,6 +365,20 @@ TEST(IpvlanLearning, ASiblingsAddressIsRefusedAndCounted) {
     EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, kIpA)), "A");
 }
 
+TEST(IpvlanLearning, AFloodOfSourcesIsLearnedUpToTheLimit) {
+    Topology t(IpvlanMode::l2, 0);
+    t.kids[1]->set_learning(true);
+    for (unsigned i = 0; i < kIpvlanLearnLimit + 100; ++i) {
+        const wire::Ipv4Addr src{10, 1, static_cast<std::uint8_t>(i >> 8),
+                                 static_cast<std::uint8_t>(i)};
+        EXPECT_EQ(t.send(1, ipv4(kOutside, kLower, src, kIpOut)), "wire");
+    }
+    EXPECT_EQ(t.kids[1]->addr_count(), kIpvlanLearnLimit);
+    // The first learned still reach B; one past the limit goes up the lower.
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, {10, 1, 0, 0})), "B");
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, {10, 1, 1, 0x40})), "lower");
+}
+
 TEST(IpvlanLearning, FixedAddressesAreNotExtended) {
     Topology t(IpvlanMode::l2, 0);  // learning off: addresses as configured
     const wire::Ipv4Addr other{10, 0, 0, 7};
