@@ -239,8 +239,8 @@ XmitResult IpvlanDev::xmit_l2(Packet& pkt, const L3& l3) {
         if (auto r = to_sibling(pkt, l3)) {
             return *r;
         }
-        return dev_forward(port.lower(), pkt) == RxResult::dropped ? XmitResult::dropped
-                                                                   : XmitResult::sent;
+        dev_forward(port.lower(), pkt);  // any drop counted there, as to_sibling
+        return XmitResult::sent;
     }
     if (dst.is_multicast()) {
         port.multicast_enqueue(pkt, &dev_, true);

@@ -165,9 +165,11 @@ XmitResult MacvlanDev::xmit(NetDevice& dev, Packet& pkt) {
         } else if (MacvlanDev* dest = port_->hash_lookup(dst);
                    dest && dest->mode_ == MacvlanMode::bridge) {
             // Through the lower's receive path (its taps see it), which
-            // hands it to dest with macvlan_handle_frame.
-            return dev_forward(port_->lower(), pkt) == RxResult::dropped ? XmitResult::dropped
-                                                                         : XmitResult::sent;
+            // hands it to dest with macvlan_handle_frame. Sent once handed
+            // over, as netif_rx's success is in Linux: a drop on the way
+            // (dest's ring full) is counted there, so each frame once.
+            dev_forward(port_->lower(), pkt);
+            return XmitResult::sent;
         }
     }
     return dev_queue_xmit(port_->lower(), pkt);
