@@ -88,6 +88,8 @@ VnetInfoList *qmp_query_vnet(Error **errp)
         VnetFunc *child;
 
         info->id = g_strdup(VNET_FUNC(m)->name);
+        info->uplink_rx_packets = m->uplink_rx_packets;
+        info->uplink_tx_packets = m->uplink_tx_packets;
         if (peer) {
             info->netdev = g_strdup(peer->name);
         }
@@ -163,8 +165,11 @@ void hmp_info_vnet(Monitor *mon, const QDict *qdict)
         return;
     }
     for (VnetInfoList *l = list; l; l = l->next) {
-        monitor_printf(mon, "%s: uplink %s\n", l->value->id,
-                       l->value->netdev ? l->value->netdev : "(none)");
+        monitor_printf(mon, "%s: uplink %s, %" PRIu64 " frames in, %"
+                       PRIu64 " out\n", l->value->id,
+                       l->value->netdev ? l->value->netdev : "(none)",
+                       l->value->uplink_rx_packets,
+                       l->value->uplink_tx_packets);
         monitor_printf(mon, "  %-5s %-12s %-8s %-8s %-17s %-4s %-4s %5s "
                        "%5s %10s %10s %8s\n", "func", "id", "kind", "mode",
                        "mac", "link", "dev", "mtu", "queue", "rx-packets",

@@ -41,10 +41,14 @@ static bool vnet_multi_can_receive(NetClientState *nc)
 static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,
                                   size_t size)
 {
-    VnetFunc *f = VNET_FUNC(qemu_get_nic_opaque(nc));
+    VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
 
     /* Busy: the net layer keeps the frame and retries after a flush. */
-    return vnet_dev_receive(f->dev, buf, size) == VNET_RX_BUSY ? 0 : size;
+    if (vnet_dev_receive(VNET_FUNC(m)->dev, buf, size) == VNET_RX_BUSY) {
+        return 0;
+    }
+    m->uplink_rx_packets++;
+    return size;
 }
 
 static void vnet_multi_link_status_changed(NetClientState *nc)
@@ -81,6 +85,7 @@ static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *frame,
 {
     VnetMulti *m = opaque;
 
+    m->uplink_tx_packets++;  /* sent now or held by the net queue */
     if (!qemu_send_packet_async(qemu_get_queue(m->nic), frame, len,
                                 vnet_multi_sent)) {
         return VNET_XMIT_QUEUED;

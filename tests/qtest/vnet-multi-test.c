@@ -1363,6 +1363,159 @@ static void test_hostile_tx_descriptor_loop(void)
     hostile_bad_tx_chain(BAD_LOOP);
 }
 
+/* ---- accounting: nothing lost without a count ---- */
+
+typedef struct Acct {
+    int64_t uplink_rx, uplink_tx;
+    int64_t ring_tx, ring_rx;   /* over every function's queues */
+    int64_t tx, rx, drops;      /* over every function */
+} Acct;
+
+static int64_t drops_matching(QDict *fi, const char *prefix)
+{
+    QListEntry *e;
+    int64_t n = 0;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(fi, "drops"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        if (g_str_has_prefix(qdict_get_str(d, "reason"), prefix)) {
+            n += qdict_get_int(d, "count");
+        }
+    }
+    return n;
+}
+
+/* Sums query-vnet's counters, checking on the way each function's own
+ * identities: every frame a child's guest queued was sent or dropped under
+ * a tx- reason on it, and every frame delivered to a function is in its
+ * rings. */
+static Acct account(QTestState *qts)
+{
+    QDict *resp = qtest_qmp(qts, "{'execute': 'query-vnet'}");
+    QDict *dev = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp,
+                                                               "return")));
+    Acct a = {
+        .uplink_rx = qdict_get_int(dev, "uplink-rx-packets"),
+        .uplink_tx = qdict_get_int(dev, "uplink-tx-packets"),
+    };
+    QListEntry *e, *q;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(dev, "functions"), e) {
+        QDict *fi = qobject_to(QDict, qlist_entry_obj(e));
+        int64_t ring_tx = 0, ring_rx = 0;
+
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(fi, "queue-stats"), q) {
+            ring_tx += qdict_get_int(qobject_to(QDict, qlist_entry_obj(q)),
+                                     "tx-packets");
+            ring_rx += qdict_get_int(qobject_to(QDict, qlist_entry_obj(q)),
+                                     "rx-packets");
+        }
+        if (!strcmp(qdict_get_str(fi, "kind"), "lower")) {
+            /* The lower's device also sends its children's frames out
+             * (as Linux counts them on the lower): all it sent is what
+             * the uplink got. */
+            g_assert_cmpint(qdict_get_int(fi, "tx-packets"), ==, a.uplink_tx);
+        } else {
+            g_assert_cmpint(ring_tx, ==, qdict_get_int(fi, "tx-packets") +
+                                         drops_matching(fi, "tx-"));
+        }
+        g_assert_cmpint(ring_rx, ==, qdict_get_int(fi, "rx-packets"));
+        a.ring_tx += ring_tx;
+        a.ring_rx += ring_rx;
+        a.tx += qdict_get_int(fi, "tx-packets");
+        a.rx += qdict_get_int(fi, "rx-packets");
+        a.drops += drops_matching(fi, "");
+    }
+    qobject_unref(resp);
+    return a;
+}
+
+/* Waits until the device has taken `n` frames from the uplink. */
+static Acct account_after_uplink(QTestState *qts, int64_t n)
+{
+    Acct a;
+
+    for (int i = 0; i < 5000; i++) {
+        a = account(qts);
+        if (a.uplink_rx >= n) {
+            break;
+        }
+        g_usleep(1000);
+    }
+    g_assert_cmpint(a.uplink_rx, ==, n);
+    return a;
+}
+
+/* Mixed unicast traffic from the uplink and from the guests, good and
+ * bad: every frame that came in (from a guest ring or the uplink) is
+ * delivered to one function, handed to the uplink, or dropped under a
+ * reason, with each function's own counts agreeing. */
+static void test_accounting_nothing_lost(void)
+{
+    static const uint8_t outside[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+    static const uint8_t lower[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    static const uint8_t nobody[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x99 };
+    Fixture f = {}, a = {}, b = {};
+    g_autofree uint8_t *big = g_malloc0(1600);
+    uint8_t frame[64], got[2048];
+    size_t n = tcp_frame(frame, 0x0a000202, 0x0a000211, 80, 40001);
+    const uint8_t *to[] = { mac_a, mac_a, mac_a, mac_b, mac_b, lower, lower,
+                            nobody };
+    int64_t in, out;
+    Acct t;
+
+    start_with_children(&f, &a, &b, "bridge");
+    /* Rings: three buffers each for function 0 and A, none for B. */
+    for (int i = 0; i < 3; i++) {
+        post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
+        post_rx(&a, 0, guest_alloc(a.alloc, 2048), 2048);
+    }
+
+    /* From the uplink: to A, to B (no buffer), to function 0, to a MAC
+     * nobody has, a runt and one over the MTU. */
+    for (size_t i = 0; i < G_N_ELEMENTS(to); i++) {
+        memcpy(frame, to[i], 6);
+        memcpy(frame + 6, outside, 6);
+        sock_send(&f, frame, n);
+    }
+    sock_send(&f, frame, 8);
+    memcpy(big, mac_a, 6);
+    memcpy(big + 6, outside, 6);
+    sock_send(&f, big, 1600);
+    t = account_after_uplink(f.qts, G_N_ELEMENTS(to) + 2);
+    g_assert_cmpint(t.uplink_rx, ==, t.rx + t.drops);
+    g_assert_cmpint(t.rx, >=, 5);     /* A's three, function 0's two */
+    g_assert_cmpint(t.drops, >=, 3);  /* B's two, the runt, ... */
+
+    /* From the guests: A to the outside, to function 0's MAC (out of the
+     * uplink, as Linux's macvlan sends it), to B (no buffer), a runt and
+     * one over the MTU; B to A. */
+    memcpy(frame + 6, mac_a, 6);
+    memcpy(frame, outside, 6);
+    send_from(&a, frame, n);
+    memcpy(frame, lower, 6);
+    send_from(&a, frame, n);
+    memcpy(frame, mac_b, 6);
+    send_from(&a, frame, n);
+    send_from(&a, frame, 0);
+    memcpy(big + 6, mac_a, 6);
+    memcpy(big, outside, 6);
+    send_from(&a, big, 1600);
+    memcpy(frame, mac_a, 6);
+    memcpy(frame + 6, mac_b, 6);
+    send_from(&b, frame, n);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+
+    t = account(f.qts);
+    in = t.ring_tx + t.uplink_rx;
+    out = t.uplink_tx + t.rx + t.drops;
+    g_assert_cmpint(t.ring_tx, ==, 6);
+    g_assert_cmpint(t.uplink_tx, ==, 2);
+    g_assert_cmpint(in, ==, out);
+    stop_with_children(&f, &a, &b);
+}
+
 /* ---- -netdev vxlan ---- */
 
 /* A UDP socket on 127.0.0.1 at a port of the kernel's choosing. */
@@ -1737,6 +1890,8 @@ int main(int argc, char **argv)
                    test_hostile_tx_outside_ram);
     qtest_add_func("/vnet-multi/hostile/tx-descriptor-loop-needs-reset",
                    test_hostile_tx_descriptor_loop);
+    qtest_add_func("/vnet-multi/accounting/nothing-lost",
+                   test_accounting_nothing_lost);
     qtest_add_func("/vnet-multi/vxlan/qmp-fdb-and-traffic",
                    test_vxlan_qmp_fdb_and_traffic);
     qtest_add_func("/vnet-multi/vxlan/outer-ttl-and-tos",

@@ -129,6 +129,8 @@ struct VnetMulti {
     char *nc_name;
     char *nc_type;
     QTAILQ_ENTRY(VnetMulti) next;        /* every vnet-multi, for query-vnet */
+    uint64_t uplink_rx_packets;          /* taken from the uplink */
+    uint64_t uplink_tx_packets;          /* handed to the uplink */
 };
 
 /* vnet-info.c: query-vnet and info vnet */
