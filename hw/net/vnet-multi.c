@@ -25,6 +25,7 @@
 #include "qemu/timer.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
+#include "system/runstate.h"
 #include "system/system.h"
 #include "hw/net/vnet-multi.h"
 
@@ -34,6 +35,11 @@ static bool vnet_multi_can_receive(NetClientState *nc)
 {
     VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
 
+    /* A stopped VM takes nothing: the net layer holds the frames until
+     * it runs again (taking them would drop them, every function down). */
+    if (!VIRTIO_DEVICE(m)->vm_running) {
+        return false;
+    }
     /* With children, frames flow whatever function 0's ring holds. */
     return !QTAILQ_EMPTY(&m->children) || vnet_func_rx_ready(VNET_FUNC(m));
 }
@@ -217,6 +223,25 @@ void vnet_multi_del_child(VnetMulti *root, VnetFunc *child)
     }
 }
 
+/* After every device has seen the VM start (a bottom half runs after all
+ * the run-state handlers), the frames held while it was stopped go. */
+static void vnet_multi_flush_bh(void *opaque)
+{
+    VnetMulti *m = opaque;
+
+    qemu_flush_queued_packets(qemu_get_queue(m->nic));
+}
+
+static void vnet_multi_vm_state_change(void *opaque, bool running,
+                                       RunState state)
+{
+    VnetMulti *m = opaque;
+
+    if (running) {
+        qemu_bh_schedule(m->flush_bh);
+    }
+}
+
 static void vnet_multi_rx_refilled(VnetFunc *f)
 {
     qemu_flush_queued_packets(qemu_get_queue(VNET_MULTI(f)->nic));
@@ -262,6 +287,10 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     QTAILQ_INIT(&m->children);
     m->work_bh = qemu_bh_new_guarded(vnet_multi_work_bh, m,
                                      &dev->mem_reentrancy_guard);
+    m->flush_bh = qemu_bh_new_guarded(vnet_multi_flush_bh, m,
+                                      &dev->mem_reentrancy_guard);
+    m->vm_state = qemu_add_vm_change_state_handler(vnet_multi_vm_state_change,
+                                                   m);
     m->nic = qemu_new_nic(&vnet_multi_nic_info, &m->nic_conf,
                           m->nc_type ? m->nc_type
                                      : object_get_typename(OBJECT(dev)),
@@ -293,6 +322,8 @@ static void vnet_multi_unrealize(DeviceState *dev)
     QTAILQ_FOREACH_SAFE(child, &m->children, sibling, next) {
         vnet_multi_del_child(m, child);
     }
+    qemu_del_vm_change_state_handler(m->vm_state);
+    qemu_bh_delete(m->flush_bh);
     qemu_bh_delete(m->work_bh);
     if (m->inet_timer) {
         timer_free(m->inet_timer);

@@ -28,6 +28,7 @@
 #define HDR_LEN 12      /* virtio_net_hdr_v1 */
 #define SLOT 4
 #define MAC "52:54:00:12:34:56"
+#define MAC_BYTES "\x52\x54\x00\x12\x34\x56"
 
 typedef struct Fixture {
     QTestState *qts;
@@ -1363,6 +1364,113 @@ static void test_hostile_tx_descriptor_loop(void)
     hostile_bad_tx_chain(BAD_LOOP);
 }
 
+/* A notification for queue `index` (modern virtio-pci: its own address
+ * in the notify region), whether or not that queue exists. */
+static void notify_queue(Fixture *f, unsigned index)
+{
+    qpci_io_writew(f->pci->pdev, f->pci->bar,
+                   f->pci->notify_cfg_offset +
+                   index * f->pci->notify_off_multiplier, index);
+}
+
+/* With queues=2 and MQ not negotiated, the driver sets up pair 0 and pair
+ * 1's TX queue only, then kicks the queues it never set up (pair 1's RX,
+ * the control queue) and indexes past the last queue. QEMU ignores them,
+ * the function is not broken, and a frame from pair 0 leaves. A frame on
+ * pair 1's TX queue, beyond the negotiated pairs, is sent too, as QEMU's
+ * virtio-net sends it: the pair count steers receive only. */
+static void test_hostile_notify_unconfigured_and_beyond(void)
+{
+    static const unsigned kicks[] = { 2, 4, 5, 63, 64, 1023 };
+    Fixture f = {};
+    uint8_t frame[64], got[128];
+    size_t n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    uint64_t buf;
+    uint32_t head;
+    QDict *resp;
+
+    fixture_start(&f, 2, NULL);
+    qvirtio_set_features(f.dev, 1ull << VIRTIO_F_VERSION_1);
+    f.vq[0] = qvirtqueue_setup(f.dev, f.alloc, 0);
+    f.vq[1] = qvirtqueue_setup(f.dev, f.alloc, 1);
+    f.vq[3] = qvirtqueue_setup(f.dev, f.alloc, 3);
+    qvirtio_set_driver_ok(f.dev);
+    for (size_t i = 0; i < G_N_ELEMENTS(kicks); i++) {
+        notify_queue(&f, kicks[i]);
+    }
+    resp = qtest_qmp(f.qts, "{'execute': 'query-vnet'}");
+    g_assert_true(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+    g_assert_cmphex(f.dev->bus->get_status(f.dev) &
+                    VIRTIO_CONFIG_S_NEEDS_RESET, ==, 0);
+
+    send_from(&f, frame, n);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got, n, frame, n);
+
+    frame[n - 1] = 0x77;
+    buf = guest_alloc(f.alloc, HDR_LEN + n);
+    qtest_memset(f.qts, buf, 0, HDR_LEN);
+    qtest_memwrite(f.qts, buf + HDR_LEN, frame, n);
+    head = qvirtqueue_add(f.qts, f.vq[3], buf, HDR_LEN + n, false, false);
+    qvirtqueue_kick(f.qts, f.dev, f.vq[3], head);
+    qvirtio_wait_used_elem(f.qts, f.dev, f.vq[3], head, NULL, TIMEOUT_US);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got, n, frame, n);
+    fixture_stop(&f);
+}
+
+/* ipvlan children in each mode: B sending from A's address is dropped
+ * and counted (tx-addr-busy), as Linux's address validator refuses a
+ * sibling's address; B's frames from its own address still reach A. */
+static void test_hostile_ipvlan_sibling_forgery(void)
+{
+    static const char *const modes[] = { "l2", "l3", "l3s" };
+
+    for (size_t m = 0; m < G_N_ELEMENTS(modes); m++) {
+        Fixture f = {}, a = {}, b = {};
+        g_autofree char *extra = g_strdup_printf(
+            ",ip=10.0.2.15/24,gw=10.0.2.2"
+            " -device vnet-ipvlan,id=a,lower=nic0,addr=%d.1,mode=%s,"
+            "addrs=10.0.2.21"
+            " -device vnet-ipvlan,id=b,lower=nic0,addr=%d.2,mode=%s,"
+            "addrs=10.0.2.22", SLOT, modes[m], SLOT, modes[m]);
+        uint8_t frame[64];
+        uint32_t head, idx, len;
+        size_t n;
+        QDict *resp, *fi;
+
+        fixture_start(&f, 1, extra);
+        fixture_attach(&a, &f, 1, 1);
+        fixture_attach(&b, &f, 2, 1);
+        fixture_drive(&f, 0);
+        fixture_drive(&a, 0);
+        fixture_drive(&b, 0);
+        head = post_rx(&a, 0, guest_alloc(a.alloc, 2048), 2048);
+
+        /* Both MACs the shared one: to a sibling in every mode. */
+        n = tcp_frame(frame, 0x0a000215, 0x0a000215, 40000, 80);
+        memcpy(frame + 6, frame, 6);
+        send_from(&b, frame, n);
+        fi = vnet_func_info(f.qts, 2, 3, &resp);
+        g_assert_cmpint(vnet_drops(fi, "tx-addr-busy"), ==, 1);
+        g_assert_cmpint(qdict_get_int(fi, "tx-packets"), ==, 0);
+        qobject_unref(resp);
+        g_assert_false(qvirtqueue_get_buf(a.qts, rxq(&a, 0), &idx, &len));
+
+        stl_be_p(frame + 26, 0x0a000216);   /* from B's own address */
+        send_from(&b, frame, n);
+        qvirtio_wait_used_elem(a.qts, a.dev, rxq(&a, 0), head, &len,
+                               TIMEOUT_US);
+        g_assert_cmpint(len, ==, HDR_LEN + n);
+        fi = vnet_func_info(f.qts, 2, 3, &resp);
+        g_assert_cmpint(vnet_drops(fi, "tx-addr-busy"), ==, 1);
+        g_assert_cmpint(qdict_get_int(fi, "tx-packets"), ==, 1);
+        qobject_unref(resp);
+        stop_with_children(&f, &a, &b);
+    }
+}
+
 /* ---- accounting: nothing lost without a count ---- */
 
 typedef struct Acct {
@@ -1513,6 +1621,57 @@ static void test_accounting_nothing_lost(void)
     g_assert_cmpint(t.ring_tx, ==, 6);
     g_assert_cmpint(t.uplink_tx, ==, 2);
     g_assert_cmpint(in, ==, out);
+    stop_with_children(&f, &a, &b);
+}
+
+/* A storm of broadcasts from the uplink, faster than the children take
+ * them: the lower's broadcast backlog is bounded, so what does not fit is
+ * dropped there under rx-bc-backlog-full; every child gets or drops (by
+ * name) each frame the backlog took; function 0 gets or drops its own
+ * copy of each; and unicast forwarding goes on. */
+static void test_hostile_broadcast_storm_bounded(void)
+{
+    const int storm = 2000;
+    Fixture f = {}, a = {}, b = {};
+    uint8_t frame[64];
+    size_t n = tcp_frame(frame, 0x0a000202, 0x0a0002ff, 80, 40000);
+    g_autofree uint8_t *all = g_malloc(storm * (4 + n));
+    int64_t backlog_full, no_clone;
+    QDict *resp, *fi;
+    Acct t;
+
+    start_with_children(&f, &a, &b, "bridge");
+    memset(frame, 0xff, 6);
+    /* Queued while the VM is stopped (the net layer does not read for a
+     * stopped VM), so that QEMU then reads some 1200 frames at once
+     * (64 KiB) before the backlog's worker next runs. */
+    qtest_qmp_assert_success(f.qts, "{'execute': 'stop'}");
+    for (int i = 0; i < storm; i++) {
+        stl_be_p(all + i * (4 + n), n);
+        memcpy(all + i * (4 + n) + 4, frame, n);
+    }
+    g_assert_cmpint(qemu_write_full(f.sock, all, storm * (4 + n)), ==,
+                    storm * (4 + n));
+    qtest_qmp_assert_success(f.qts, "{'execute': 'cont'}");
+    t = account_after_uplink(f.qts, storm);
+    g_assert_cmpint(t.uplink_rx, ==, storm);
+    fi = vnet_func_info(f.qts, 0, 3, &resp);
+    backlog_full = vnet_drops(fi, "rx-bc-backlog-full");
+    no_clone = vnet_drops(fi, "rx-no-clone-buffer");
+    g_assert_cmpint(qdict_get_int(fi, "rx-packets") +
+                    vnet_drops(fi, "rx-no-buffer"), ==, storm);
+    qobject_unref(resp);
+    for (int i = 1; i <= 2; i++) {
+        fi = vnet_func_info(f.qts, i, 3, &resp);
+        g_assert_cmpint(qdict_get_int(fi, "rx-packets") +
+                        vnet_drops(fi, "rx-no-buffer") + backlog_full +
+                        no_clone, ==, storm);
+        qobject_unref(resp);
+    }
+    g_test_message("backlog-full %" PRId64 ", no-clone-buffer %" PRId64,
+                   backlog_full, no_clone);
+    g_assert_cmpint(backlog_full, >, 0);
+    assert_sibling_forwards(&f, &b);
     stop_with_children(&f, &a, &b);
 }
 
@@ -1808,6 +1967,92 @@ static void test_vxlan_hostile_datagrams_counted(void)
 
 #define VX "-netdev vxlan,id=v,local=127.0.0.1,"
 
+/* A flood of inner source MACs from the network: learning stops at
+ * maxaddress (the static entry counts and stays), every datagram is still
+ * delivered or counted, and the guest still reaches the static MAC. */
+static void test_vxlan_mac_flood_held_at_maxaddress(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], dgram[128], got[128];
+    uint16_t port, peer_port;
+    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
+    struct sockaddr_in to = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    g_autofree char *netdev = NULL;
+    const int flood = 300;
+    QListEntry *e;
+    QDict *resp, *st;
+    int64_t learned = 0;
+    size_t n;
+    int i;
+
+    close(probe);
+    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
+                             "dstport=%u,maxaddress=8", port);
+    fixture_boot(&f, 1, netdev, "");
+    fixture_drive(&f, 0);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '52:55:0a:00:02:99', "
+                             "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+
+    to.sin_port = htons(port);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memset(dgram, 0, sizeof(dgram));
+    dgram[0] = 0x08;
+    stl_be_p(dgram + 4, 7 << 8);
+    memcpy(dgram + 8, frame, n);
+    /* In bursts the ring takes: function 0 alone holds frames back (the
+     * socket keeps them) rather than drop them. */
+    for (i = 0; i < flood; i++) {
+        if (i % 50 == 0) {
+            for (int j = 0; j < 5000 && vxlan_count(f.qts, NULL) < i; j++) {
+                g_usleep(1000);
+            }
+            for (int j = 0; j < 50; j++) {
+                post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
+            }
+        }
+        stw_be_p(dgram + 8 + 10, i);  /* source 52:55:0a:00:ii:ii */
+        g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                               sizeof(to)), ==, 8 + n);
+    }
+    for (i = 0; i < 5000 && vxlan_count(f.qts, NULL) < flood; i++) {
+        g_usleep(1000);
+    }
+    g_assert_cmpint(vxlan_count(f.qts, NULL), ==, flood);
+
+    /* The static entry and seven learned ones: the first seven sources. */
+    g_assert_nonnull(st = fdb_find(f.qts, "52:55:0a:00:02:99", &resp));
+    g_assert_true(qdict_get_bool(st, "permanent"));
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(resp, "return"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!qdict_get_bool(d, "permanent")) {
+            learned++;
+            g_assert_true(g_str_has_prefix(qdict_get_str(d, "mac"),
+                                           "52:55:0a:00:00:0"));
+        }
+    }
+    g_assert_cmpint(learned, ==, 7);
+    g_assert_cmpint(qlist_size(qdict_get_qlist(resp, "return")), ==, 8);
+    qobject_unref(resp);
+
+    /* Every datagram went up into the ring: none was dropped. */
+    st = vnet_func_info(f.qts, 0, 1, &resp);
+    g_assert_cmpint(qdict_get_int(st, "rx-packets"), ==, flood);
+    qobject_unref(resp);
+
+    /* Forwarding goes on: the guest's frame for the static MAC. */
+    memcpy(frame, "\x52\x55\x0a\x00\x02\x99", 6);
+    memcpy(frame + 6, MAC_BYTES, 6);
+    send_from(&f, frame, n);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpmem(got + 8, n, frame, n);
+    close(peer);
+    fixture_stop(&f);
+}
+
 static void test_vxlan_bad_options_refused(void)
 {
     assert_refused(VX "vni=16777216,remote=127.0.0.2", "vni");
@@ -1890,6 +2135,12 @@ int main(int argc, char **argv)
                    test_hostile_tx_outside_ram);
     qtest_add_func("/vnet-multi/hostile/tx-descriptor-loop-needs-reset",
                    test_hostile_tx_descriptor_loop);
+    qtest_add_func("/vnet-multi/hostile/notify-unconfigured-and-beyond",
+                   test_hostile_notify_unconfigured_and_beyond);
+    qtest_add_func("/vnet-multi/hostile/ipvlan-sibling-forgery",
+                   test_hostile_ipvlan_sibling_forgery);
+    qtest_add_func("/vnet-multi/hostile/broadcast-storm-bounded",
+                   test_hostile_broadcast_storm_bounded);
     qtest_add_func("/vnet-multi/accounting/nothing-lost",
                    test_accounting_nothing_lost);
     qtest_add_func("/vnet-multi/vxlan/qmp-fdb-and-traffic",
@@ -1898,6 +2149,8 @@ int main(int argc, char **argv)
                    test_vxlan_outer_ttl_and_tos);
     qtest_add_func("/vnet-multi/vxlan/hostile-datagrams-counted",
                    test_vxlan_hostile_datagrams_counted);
+    qtest_add_func("/vnet-multi/vxlan/mac-flood-held-at-maxaddress",
+                   test_vxlan_mac_flood_held_at_maxaddress);
     qtest_add_func("/vnet-multi/vxlan/bad-options-refused",
                    test_vxlan_bad_options_refused);
     qtest_add_func("/vnet-multi/ipvlan/l3-needs-and-takes-ip",

@@ -120,6 +120,8 @@ struct VnetMulti {
     NICConf nic_conf;
     NICState *nic;
     QEMUBH *work_bh;                     /* runs libvnet's deferred work */
+    QEMUBH *flush_bh;                    /* the uplink's held frames go */
+    VMChangeStateEntry *vm_state;        /* held while the VM is stopped */
     char *ip;                            /* ip=: the lower's addresses */
     char *gw;                            /* gw=: its gateways */
     QEMUTimer *inet_timer;               /* the IP layer's neighbour timers */
