@@ -11,7 +11,7 @@ QEMU := $(B)/qemu-system-x86_64
 # Must match --firmwarepath in scripts/configure-qemu.
 FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-.PHONY: all deps fetch qemu vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench fuzz demo clean distclean
+.PHONY: all deps fetch qemu qemu-san check-sanitize vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench fuzz demo clean distclean
 
 all: qemu vnet guest-image
 
@@ -29,12 +29,29 @@ qemu: fetch
 	@test -f $(B)/qemu-build/build.ninja || scripts/configure-qemu > $(B)/qemu-configure.log || \
 	    { tail -30 $(B)/qemu-configure.log; exit 1; }
 	ninja -C $(B)/qemu-build qemu-system-x86_64 tests/qtest/vnet-multi-test
-	@# Run from the build tree, QEMU looks for its firmware path inside
-	@# qemu-bundle/: point that at Debian's firmware packages.
-	@for d in $(FIRMWARE_DIRS); do \
-	    mkdir -p $(B)/qemu-build/qemu-bundle$$(dirname $$d) && \
-	    ln -sfn $$d $(B)/qemu-build/qemu-bundle$$d; done
+	@$(call firmware-links,$(B)/qemu-build)
 	@ln -sfn qemu-build/qemu-system-x86_64 $(QEMU)
+
+# Run from the build tree, QEMU looks for its firmware path inside
+# qemu-bundle/: point that at Debian's firmware packages.
+firmware-links = for d in $(FIRMWARE_DIRS); do \
+	    mkdir -p $(1)/qemu-bundle$$(dirname $$d) && ln -sfn $$d $(1)/qemu-bundle$$d; done
+
+# The same QEMU and libvnet under ASan+UBSan (LeakSanitizer on), in its
+# own build tree; `make check-sanitize` runs the qtests and the guest smoke
+# tests on it (docs: tests/sanitize/README.md).
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+qemu-san: fetch
+	@scripts/overlay-qemu $(if $(QEMU_SRC),$(QEMU_SRC),$(B)/qemu-src)
+	@test -f $(B)/qemu-san/build.ninja || \
+	    QEMU_BUILD_DIR=$(CURDIR)/$(B)/qemu-san scripts/configure-qemu --enable-asan --enable-ubsan \
+	        --extra-cflags=-fno-sanitize-recover=undefined --extra-cxxflags="$(SAN_FLAGS)" \
+	        > $(B)/qemu-san-configure.log || { tail -30 $(B)/qemu-san-configure.log; exit 1; }
+	ninja -C $(B)/qemu-san qemu-system-x86_64 tests/qtest/vnet-multi-test
+	@$(call firmware-links,$(B)/qemu-san)
+
+check-sanitize: qemu-san guest-image
+	@scripts/check-sanitize
 
 # The standalone vnet project: libvnet and its unit tests, no QEMU.
 vnet: fetch
@@ -88,7 +105,7 @@ demo: qemu guest-image
 	@scripts/demo
 
 clean:
-	rm -rf $(B)/qemu-build $(B)/vnet $(B)/vnet-asan $(B)/vnet-bench $(B)/vnet-fuzz $(B)/guest $(QEMU)
+	rm -rf $(B)/qemu-build $(B)/qemu-san $(B)/vnet $(B)/vnet-asan $(B)/vnet-bench $(B)/vnet-fuzz $(B)/guest $(QEMU)
 
 distclean:
 	rm -rf $(B) config.mak
