@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 soak=${SOAK_SECONDS:-120}
-serve_blob
+serve_blob 2>/dev/null  # not a line per download
 
 cat > "$work/script" <<EOS
 wait_until() {
@@ -82,6 +82,7 @@ sleep 5
 EOS
 
 qmp() { python3 "$guest_dir/qmp.py" "$work/qmp" "$@"; }
+q() { qmp "$@" > /dev/null; }
 wait_mark() {
     for _ in $(seq $((${2:-120} * 5))); do
         grep -q "$1" "$work/log" && return 0
@@ -110,16 +111,16 @@ drive() {
     local deadline=$((SECONDS + soak - 15))
     while [ $SECONDS -lt $deadline ]; do
         port=rp$((cycles % 2 + 1))
-        qmp device_add "{\"driver\": \"vnet-macvlan\", \"id\": \"c2\", \"lower\": \"nic0\", \"bus\": \"$port\", \"mode\": \"bridge\", \"mac\": \"02:00:00:00:00:c2\"}" || return 1
+        q device_add "{\"driver\": \"vnet-macvlan\", \"id\": \"c2\", \"lower\": \"nic0\", \"bus\": \"$port\", \"mode\": \"bridge\", \"mac\": \"02:00:00:00:00:c2\"}" || return 1
         sleep 3
-        qmp set_link '{"name": "up", "up": false}' || return 1
+        q set_link '{"name": "up", "up": false}' || return 1
         sleep 1
-        qmp set_link '{"name": "up", "up": true}' || return 1
-        qmp set_link '{"name": "c1", "up": false}' || return 1
+        q set_link '{"name": "up", "up": true}' || return 1
+        q set_link '{"name": "c1", "up": false}' || return 1
         sleep 1
-        qmp set_link '{"name": "c1", "up": true}' || return 1
+        q set_link '{"name": "c1", "up": true}' || return 1
         sleep 2
-        qmp device_del '{"id": "c2"}' || return 1
+        q device_del '{"id": "c2"}' || return 1
         for _ in $(seq 150); do
             [ "$(functions)" = "nic0 c1" ] && break
             sleep 0.2
