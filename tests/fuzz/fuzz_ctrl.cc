@@ -22,6 +22,7 @@ using Mac = std::array<std::uint8_t, 6>;
 
 constexpr std::size_t kTableEntries = 64;  // RxFilter::kTableEntries
 constexpr std::size_t kProbes = 8;         // table entries probed per command
+constexpr int kMaxCommands = 16;           // per input: more only repeats
 
 struct Func {
     unsigned delivered = 0;
@@ -208,7 +209,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static World w;
     w.reset();
     std::size_t at = 0;
-    while (size - at >= 4) {
+    for (int k = 0; k < kMaxCommands && size - at >= 4; ++k) {
         const int i = data[at] & 1;
         const std::uint8_t cls = data[at + 1] & 7, cmd = data[at + 2] & 3;
         std::size_t len = data[at + 3];
