@@ -1311,11 +1311,12 @@ static void test_hostile_ctrl_bad_lengths(void)
     fixture_stop(&f);
 }
 
-enum { BAD_OUTSIDE_RAM, BAD_LOOP };
+enum { BAD_OUTSIDE_RAM, BAD_LOOP, BAD_ZERO_LENGTH };
 
 /* Child A queues a TX chain QEMU must not follow: a buffer outside guest
- * RAM, or a descriptor whose next is itself. A is marked as needing a
- * reset (virtio 1.2 §2.1.2), QEMU answers, and B forwards. */
+ * RAM, a descriptor whose next is itself, or a zero-length descriptor
+ * (which QEMU's virtqueue_pop refuses, as for virtio-net). A is marked as
+ * needing a reset (virtio 1.2 §2.1.2), QEMU answers, and B forwards. */
 static void hostile_bad_tx_chain(int kind)
 {
     Fixture f = {}, a = {}, b = {};
@@ -1331,10 +1332,13 @@ static void hostile_bad_tx_chain(int kind)
         /* Not RAM: QEMU maps it only through a bounce buffer of a few
          * KiB, so a 64 KiB buffer there cannot be mapped at all. */
         head = qvirtqueue_add(a.qts, vq, 0xfff0000000ULL, 65536, false, false);
-    } else {
+    } else if (kind == BAD_LOOP) {
         buf = guest_alloc(a.alloc, 256);
         head = qvirtqueue_add(a.qts, vq, buf, 256, false, true);
         qtest_writew(a.qts, vq->desc + 16 * head + 14, head);
+    } else {
+        buf = guest_alloc(a.alloc, 256);
+        head = qvirtqueue_add(a.qts, vq, buf, 0, false, false);
     }
     qvirtqueue_kick(a.qts, a.dev, vq, head);
     for (i = 0; i < 5000; i++) {
@@ -1362,6 +1366,11 @@ static void test_hostile_tx_outside_ram(void)
 static void test_hostile_tx_descriptor_loop(void)
 {
     hostile_bad_tx_chain(BAD_LOOP);
+}
+
+static void test_hostile_tx_zero_length_needs_reset(void)
+{
+    hostile_bad_tx_chain(BAD_ZERO_LENGTH);
 }
 
 /* A notification for queue `index` (modern virtio-pci: its own address
@@ -2165,6 +2174,8 @@ int main(int argc, char **argv)
                    test_hostile_tx_outside_ram);
     qtest_add_func("/vnet-multi/hostile/tx-descriptor-loop-needs-reset",
                    test_hostile_tx_descriptor_loop);
+    qtest_add_func("/vnet-multi/hostile/tx-zero-length-needs-reset",
+                   test_hostile_tx_zero_length_needs_reset);
     qtest_add_func("/vnet-multi/hostile/notify-unconfigured-and-beyond",
                    test_hostile_notify_unconfigured_and_beyond);
     qtest_add_func("/vnet-multi/hostile/ipvlan-sibling-forgery",
