@@ -1749,15 +1749,48 @@ static QDict *fdb_find(QTestState *qts, const char *mac, QDict **resp)
     return NULL;
 }
 
+/* QEMU whose uplink is -netdev vxlan (id "up", VNI 7, on 127.0.0.1 at a
+ * free port) with `opts` appended, function 0 driven. Returns a UDP socket
+ * on 127.0.0.1 to play the remote (its port in *peer_port); *to, if
+ * given, is the netdev's address. */
+static int vxlan_start(Fixture *f, const char *opts, const char *extra,
+                       uint16_t *peer_port, struct sockaddr_in *to)
+{
+    uint16_t port;
+    int probe = udp_bound(&port), peer = udp_bound(peer_port);
+    g_autofree char *netdev = NULL;
+
+    close(probe); /* its port is free for the netdev */
+    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
+                             "dstport=%u%s", port, opts);
+    fixture_boot(f, 1, netdev, extra);
+    fixture_drive(f, 0);
+    if (to) {
+        *to = (struct sockaddr_in) {
+            .sin_family = AF_INET, .sin_port = htons(port),
+            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+        };
+    }
+    return peer;
+}
+
+/* A VXLAN datagram (I flag, VNI 7) carrying frame[n]; returns its length. */
+static size_t vxlan_dgram(uint8_t *dgram, const uint8_t *frame, size_t n)
+{
+    memset(dgram, 0, 8);
+    dgram[0] = 0x08;
+    stl_be_p(dgram + 4, 7 << 8);
+    memcpy(dgram + 8, frame, n);
+    return 8 + n;
+}
+
 static void test_vxlan_qmp_fdb_and_traffic(void)
 {
     Fixture f = { .sock = -1 };
     uint8_t frame[64], dgram[128], got[128];
-    uint16_t port, peer_port;
-    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
-    struct sockaddr_in to = { .sin_family = AF_INET,
-                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    g_autofree char *netdev = NULL;
+    uint16_t peer_port;
+    int peer;
+    struct sockaddr_in to;
     g_autofree char *log = g_strdup_printf("%s/vnet-fdb-trace-%d.log",
                                            g_get_tmp_dir(), getpid());
     g_autofree char *text = NULL;
@@ -1767,12 +1800,8 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     uint32_t head, len;
     size_t n;
 
-    close(probe); /* its port is free for the netdev */
-    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
-                             "dstport=%u,l2miss=on", port);
     extra = g_strdup_printf(" -trace vnet_fdb -D %s", log);
-    fixture_boot(&f, 1, netdev, extra);
-    fixture_drive(&f, 0);
+    peer = vxlan_start(&f, ",l2miss=on", extra, &peer_port, &to);
     g_assert_null(fdb_find(f.qts, "00:00:00:00:00:00", &resp));
     qobject_unref(resp);
 
@@ -1805,11 +1834,7 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
-    memset(dgram, 0, 8);
-    dgram[0] = 0x08;
-    stl_be_p(dgram + 4, 7 << 8);
-    memcpy(dgram + 8, frame, n);
-    to.sin_port = htons(port);
+    vxlan_dgram(dgram, frame, n);
     g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
                            sizeof(to)), ==, 8 + n);
     qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
@@ -1867,19 +1892,13 @@ static void test_vxlan_outer_ttl_and_tos(void)
 {
     Fixture f = { .sock = -1 };
     uint8_t frame[64], got[128];
-    uint16_t port, peer_port;
-    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
+    uint16_t peer_port;
+    int peer = vxlan_start(&f, ",ttl=7,tos=0x28", "", &peer_port, NULL);
     int one = 1, ttl, tos;
-    g_autofree char *netdev = NULL;
     size_t n;
 
-    close(probe);
     setsockopt(peer, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
     setsockopt(peer, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
-    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
-                             "dstport=%u,ttl=7,tos=0x28", port);
-    fixture_boot(&f, 1, netdev, "");
-    fixture_drive(&f, 0);
     qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
                              "'arguments': {'netdev': 'up', "
                              "'mac': '00:00:00:00:00:00', "
@@ -1928,29 +1947,18 @@ static int64_t vxlan_count(QTestState *qts, const char *reason)
 static void test_vxlan_hostile_datagrams_counted(void)
 {
     Fixture f = { .sock = -1 };
-    uint8_t frame[64], dgram[1700];
-    uint16_t port, peer_port;
-    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
-    struct sockaddr_in to = { .sin_family = AF_INET,
-                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    g_autofree char *netdev = NULL;
+    uint8_t frame[64], dgram[1700] = { 0 };
+    uint16_t peer_port;
+    struct sockaddr_in to;
+    int peer = vxlan_start(&f, "", "", &peer_port, &to);
     int sent = 0, i;
     size_t n;
 
-    close(probe);
-    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
-                             "dstport=%u", port);
-    fixture_boot(&f, 1, netdev, "");
-    fixture_drive(&f, 0);
     for (i = 0; i < 32; i++) {
         post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
     }
-    to.sin_port = htons(port);
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
-    memset(dgram, 0, sizeof(dgram));
-    dgram[0] = 0x08;
-    stl_be_p(dgram + 4, 7 << 8);
-    memcpy(dgram + 8, frame, n);
+    vxlan_dgram(dgram, frame, n);
 
     /* Cut short at every length: under 8 the header itself (vxlan-short),
      * under 8 + 14 + 20 the inner Ethernet or IPv4 header
@@ -2013,11 +2021,9 @@ static void test_vxlan_mac_flood_held_at_maxaddress(void)
 {
     Fixture f = { .sock = -1 };
     uint8_t frame[64], dgram[128], got[128];
-    uint16_t port, peer_port;
-    int probe = udp_bound(&port), peer = udp_bound(&peer_port);
-    struct sockaddr_in to = { .sin_family = AF_INET,
-                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    g_autofree char *netdev = NULL;
+    uint16_t peer_port;
+    struct sockaddr_in to;
+    int peer = vxlan_start(&f, ",maxaddress=8", "", &peer_port, &to);
     const int flood = 300;
     QListEntry *e;
     QDict *resp, *st;
@@ -2025,22 +2031,13 @@ static void test_vxlan_mac_flood_held_at_maxaddress(void)
     size_t n;
     int i;
 
-    close(probe);
-    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
-                             "dstport=%u,maxaddress=8", port);
-    fixture_boot(&f, 1, netdev, "");
-    fixture_drive(&f, 0);
     qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
                              "'arguments': {'netdev': 'up', "
                              "'mac': '52:55:0a:00:02:99', "
                              "'remote': '127.0.0.1', 'port': %u}}", peer_port);
 
-    to.sin_port = htons(port);
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
-    memset(dgram, 0, sizeof(dgram));
-    dgram[0] = 0x08;
-    stl_be_p(dgram + 4, 7 << 8);
-    memcpy(dgram + 8, frame, n);
+    vxlan_dgram(dgram, frame, n);
     /* In bursts the ring takes: function 0 alone holds frames back (the
      * socket keeps them) rather than drop them. */
     for (i = 0; i < flood; i++) {
