@@ -42,6 +42,25 @@ serve_blob() {
     start_http "$work/www"
 }
 
+# For a test that runs one guest in the background with
+# `-qmp unix:$work/qmp,...`, its console in $work/log and its pid in $pid:
+# qmp COMMAND [JSON] runs a QMP command; wait_mark MARK [SECONDS] waits
+# (120 s by default) until the guest prints MARK, failing if the guest ends
+# first; functions lists query-vnet's function ids, function 0 first.
+qmp() { python3 "$guest_dir/qmp.py" "$work/qmp" "$@"; }
+wait_mark() {
+    for _ in $(seq $((${2:-120} * 5))); do
+        grep -q "$1" "$work/log" && return 0
+        kill -0 "$pid" 2>/dev/null || { echo "guest ended before $1"; return 1; }
+        sleep 0.2
+    done
+    echo "no $1 from the guest"
+    return 1
+}
+functions() {
+    qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'
+}
+
 # The uplink most tests use: slirp, the guest at 10.0.2.15.
 SLIRP_UP="ip addr add 10.0.2.15/24 dev eth0
 ip link set eth0 up

@@ -102,19 +102,6 @@ ip netns exec c1 ping -c 2 -W 5 10.0.2.2 >/dev/null
 echo "hotplug and set_link: all good"
 EOS
 
-qmp() { python3 "$guest_dir/qmp.py" "$work/qmp" "$@"; }
-# wait_mark MARK: until the guest prints MARK (or ends).
-wait_mark() {
-    for _ in $(seq 600); do
-        grep -q "$1" "$work/log" && return 0
-        kill -0 "$pid" 2>/dev/null || { echo "guest ended before $1"; return 1; }
-        sleep 0.2
-    done
-    echo "no $1 from the guest"
-    return 1
-}
-functions() { qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'; }
-
 "$run_guest" --timeout 240 "$work/script" \
     -netdev user,id=up \
     -device vnet-multi,id=nic0,netdev=up,addr=5.0,multifunction=on,mac=02:00:00:00:00:01 \

@@ -81,20 +81,7 @@ echo SOAK-CHECK-NOW
 sleep 5
 EOS
 
-qmp() { python3 "$guest_dir/qmp.py" "$work/qmp" "$@"; }
 q() { qmp "$@" > /dev/null; }
-wait_mark() {
-    for _ in $(seq $((${2:-120} * 5))); do
-        grep -q "$1" "$work/log" && return 0
-        kill -0 "$pid" 2>/dev/null || { echo "guest ended before $1"; return 1; }
-        sleep 0.2
-    done
-    echo "no $1 from the guest"
-    return 1
-}
-functions() {
-    qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'
-}
 
 timeout=$((soak + 200))
 "$run_guest" --timeout "$timeout" "$work/script" \
