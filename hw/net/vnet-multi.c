@@ -223,13 +223,16 @@ void vnet_multi_del_child(VnetMulti *root, VnetFunc *child)
     }
 }
 
+static void vnet_multi_rx_refilled(VnetFunc *f)
+{
+    qemu_flush_queued_packets(qemu_get_queue(VNET_MULTI(f)->nic));
+}
+
 /* After every device has seen the VM start (a bottom half runs after all
  * the run-state handlers), the frames held while it was stopped go. */
 static void vnet_multi_flush_bh(void *opaque)
 {
-    VnetMulti *m = opaque;
-
-    qemu_flush_queued_packets(qemu_get_queue(m->nic));
+    vnet_multi_rx_refilled(VNET_FUNC(opaque));
 }
 
 static void vnet_multi_vm_state_change(void *opaque, bool running,
@@ -240,11 +243,6 @@ static void vnet_multi_vm_state_change(void *opaque, bool running,
     if (running) {
         qemu_bh_schedule(m->flush_bh);
     }
-}
-
-static void vnet_multi_rx_refilled(VnetFunc *f)
-{
-    qemu_flush_queued_packets(qemu_get_queue(VNET_MULTI(f)->nic));
 }
 
 static void vnet_multi_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
