@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vnet/backlog.h"
 #include "vnet/flat_map.h"
 #include "vnet/ip_addr.h"
 #include "vnet/net_device.h"
@@ -82,7 +83,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     bool is_private() const { return flags_ & kIpvlanFlagPrivate; }
     bool is_vepa() const { return flags_ & kIpvlanFlagVepa; }
     std::size_t count() const { return ipvlans_.size(); }
-    std::size_t backlog() const { return backlog_len_; }
+    std::size_t backlog() const { return backlog_.size(); }
     void set_outbound(L3Outbound* out) { outbound_ = out; }
 
     // ipvlan_addr_lookup on the address hash: O(1).
@@ -100,14 +101,13 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     void multicast_enqueue(const Packet& pkt, NetDevice* from, bool tx_pkt);
     void forget(const IpvlanDev* dev);
 
-    struct Backlog {
-        PacketRef pkt{nullptr, PacketReturn{nullptr}};
+    // Who queued a frame: the sending child for a TX frame, else null.
+    struct McSender {
         NetDevice* from = nullptr;
         bool tx_pkt = false;
     };
 
     NetDevice& lower_;
-    PacketPool& pool_;
     WorkQueue& wq_;
     Work mc_work_;
     IpvlanMode mode_ = IpvlanMode::l3;
@@ -115,9 +115,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     L3Outbound* outbound_ = nullptr;
     std::vector<IpvlanDev*> ipvlans_;
     FlatMap<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
-    std::vector<Backlog> backlog_ring_;
-    std::size_t backlog_head_ = 0;
-    std::size_t backlog_len_ = 0;
+    Backlog<McSender> backlog_;  // port->backlog
 };
 
 struct IpvlanConfig {

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vnet/backlog.h"
 #include "vnet/flat_map.h"
 #include "vnet/net_device.h"
 #include "vnet/packet_pool.h"
@@ -57,7 +58,7 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
     NetDevice& lower() const { return lower_; }
     bool passthru() const { return passthru_; }
     std::size_t count() const { return vlans_.size(); }
-    std::size_t bc_queued() const { return bc_len_; }
+    std::size_t bc_queued() const { return bc_queue_.size(); }
 
     // macvlan_hash_lookup: the child whose MAC is `addr`.
     MacvlanDev* hash_lookup(const MacAddr& addr) const;
@@ -72,23 +73,16 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
     void broadcast_enqueue(const MacvlanDev* src, const Packet& pkt);
     void forget(const MacvlanDev* vlan);
 
-    struct BcEntry {
-        PacketRef pkt{nullptr, PacketReturn{nullptr}};
-        const MacvlanDev* src = nullptr;
-    };
-
     NetDevice& lower_;
-    PacketPool& pool_;
     WorkQueue& wq_;
     Work bc_work_;
     bool passthru_ = false;
     std::vector<MacvlanDev*> vlans_;  // list order: passthru takes the first
     FlatMap<MacAddr, MacvlanDev*, MacHash> vlan_hash_;
     std::unordered_multimap<MacAddr, MacvlanDev*, MacHash> source_hash_;
-    // The broadcast backlog: a ring of kMacvlanBcQueueLen entries.
-    std::vector<BcEntry> bc_ring_;
-    std::size_t bc_head_ = 0;
-    std::size_t bc_len_ = 0;
+    // port->bc_queue: each frame with the child that sent it (null: from
+    // outside).
+    Backlog<const MacvlanDev*> bc_queue_;
 };
 
 struct MacvlanConfig {

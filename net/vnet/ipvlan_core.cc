@@ -110,37 +110,30 @@ bool IpvlanPort::external_frame(const Packet& pkt) const {
     return !a || !addr_lookup(a->src);
 }
 
-// ipvlan_multicast_enqueue: a copy waits for the worker, bounded.
+// ipvlan_multicast_enqueue: a copy waits for the worker, bounded; a full
+// backlog drops it, counted on skb->dev (the sending child for a TX frame,
+// else the lower).
 void IpvlanPort::multicast_enqueue(const Packet& pkt, NetDevice* from, bool tx_pkt) {
-    if (backlog_len_ == backlog_ring_.size()) {
-        (from ? *from : lower_).counters().drop(DropReason::rx_bc_backlog_full);
-        return;
+    switch (backlog_.enqueue(pkt, McSender{from, tx_pkt})) {
+        case BacklogResult::queued:
+            break;
+        case BacklogResult::full:
+            (from ? *from : lower_).counters().drop(DropReason::rx_bc_backlog_full);
+            break;
+        case BacklogResult::no_buffer:
+            lower_.counters().drop(DropReason::rx_no_clone_buffer);
+            break;
     }
-    PacketRef copy = pool_.clone(pkt);
-    if (!copy) {
-        lower_.counters().drop(DropReason::rx_no_clone_buffer);
-        return;
-    }
-    Backlog& b = backlog_ring_[(backlog_head_ + backlog_len_) % backlog_ring_.size()];
-    b.pkt = std::move(copy);
-    b.from = from;
-    b.tx_pkt = tx_pkt;
-    ++backlog_len_;
-    wq_.schedule(mc_work_);
 }
 
 // ipvlan_process_multicast: every child whose filter takes the group gets
 // a copy (not the sender of a TX frame); a TX frame then goes out.
 void IpvlanPort::process_multicast(void* owner) {
     auto* port = static_cast<IpvlanPort*>(owner);
-    for (std::size_t n = port->backlog_len_; n > 0; --n) {
-        Backlog& b = port->backlog_ring_[port->backlog_head_];
-        port->backlog_head_ = (port->backlog_head_ + 1) % port->backlog_ring_.size();
-        --port->backlog_len_;
-        PacketRef pkt = std::move(b.pkt);
-        NetDevice* from = b.from;
-        const bool tx_pkt = b.tx_pkt;
-        b.from = nullptr;
+    for (std::size_t n = port->backlog_.size(); n > 0; --n) {
+        auto [pkt, sender] = port->backlog_.dequeue();
+        NetDevice* from = sender.from;
+        const bool tx_pkt = sender.tx_pkt;
         if (!pkt) {
             continue;  // its sender went away
         }

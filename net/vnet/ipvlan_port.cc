@@ -22,9 +22,10 @@ const char* ipvlan_mode_name(IpvlanMode m) {
 }
 
 IpvlanPort::IpvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq)
-    : lower_(lower), pool_(pool), wq_(wq), mc_work_(&IpvlanPort::process_multicast, this) {
-    backlog_ring_.resize(kIpvlanBacklogLimit);
-}
+    : lower_(lower),
+      wq_(wq),
+      mc_work_(&IpvlanPort::process_multicast, this),
+      backlog_(kIpvlanBacklogLimit, pool, wq, mc_work_) {}
 
 IpvlanPort::~IpvlanPort() {
     wq_.cancel(mc_work_);
@@ -64,13 +65,7 @@ IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const { return addr_lookup(a
 void IpvlanPort::forget(const IpvlanDev* dev) {
     std::erase(ipvlans_, dev);
     addrs_.erase_if([dev](const IpAddr&, const IpvlanDev* d) { return d == dev; });
-    for (std::size_t i = 0; i < backlog_len_; ++i) {
-        Backlog& b = backlog_ring_[(backlog_head_ + i) % backlog_ring_.size()];
-        if (b.from == &dev->dev_) {
-            b.pkt.reset();
-            b.from = nullptr;
-        }
-    }
+    backlog_.forget_if([dev](const McSender& s) { return s.from == &dev->dev_; });
 }
 
 IpvlanDev::IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,

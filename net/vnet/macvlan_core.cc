@@ -65,32 +65,26 @@ void MacvlanPort::broadcast(const Packet& pkt, const NetDevice* src, unsigned mo
 }
 
 // macvlan_broadcast_enqueue: the frame waits for the worker; a full
-// backlog drops it, counted on the lower.
+// backlog or a failed clone drops it, counted on the lower (skb->dev).
 void MacvlanPort::broadcast_enqueue(const MacvlanDev* src, const Packet& pkt) {
-    if (bc_len_ == bc_ring_.size()) {
-        lower_.counters().drop(DropReason::rx_bc_backlog_full);
-    } else if (PacketRef copy = pool_.clone(pkt)) {
-        BcEntry& e = bc_ring_[(bc_head_ + bc_len_) % bc_ring_.size()];
-        e.pkt = std::move(copy);
-        e.src = src;
-        ++bc_len_;
-    } else {
-        lower_.counters().drop(DropReason::rx_no_clone_buffer);
+    switch (bc_queue_.enqueue(pkt, src)) {
+        case BacklogResult::queued:
+            break;
+        case BacklogResult::full:
+            lower_.counters().drop(DropReason::rx_bc_backlog_full);
+            break;
+        case BacklogResult::no_buffer:
+            lower_.counters().drop(DropReason::rx_no_clone_buffer);
+            break;
     }
-    wq_.schedule(bc_work_);
 }
 
 // macvlan_process_broadcast: who gets a frame depends on who sent it.
 void MacvlanPort::process_broadcast(void* owner) {
     auto* port = static_cast<MacvlanPort*>(owner);
     // Only what is queued now: frames queued meanwhile wait for the next run.
-    for (std::size_t n = port->bc_len_; n > 0; --n) {
-        BcEntry& e = port->bc_ring_[port->bc_head_];
-        port->bc_head_ = (port->bc_head_ + 1) % port->bc_ring_.size();
-        --port->bc_len_;
-        PacketRef pkt = std::move(e.pkt);
-        const MacvlanDev* src = e.src;
-        e.src = nullptr;
+    for (std::size_t n = port->bc_queue_.size(); n > 0; --n) {
+        auto [pkt, src] = port->bc_queue_.dequeue();
         if (!pkt) {
             continue;  // its sender went away
         }

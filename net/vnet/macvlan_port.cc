@@ -26,9 +26,10 @@ const char* macvlan_mode_name(MacvlanMode m) {
 }
 
 MacvlanPort::MacvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq)
-    : lower_(lower), pool_(pool), wq_(wq), bc_work_(&MacvlanPort::process_broadcast, this) {
-    bc_ring_.resize(kMacvlanBcQueueLen);
-}
+    : lower_(lower),
+      wq_(wq),
+      bc_work_(&MacvlanPort::process_broadcast, this),
+      bc_queue_(kMacvlanBcQueueLen, pool, wq, bc_work_) {}
 
 MacvlanPort::~MacvlanPort() {
     wq_.cancel(bc_work_);
@@ -49,21 +50,14 @@ MacvlanDev* MacvlanPort::hash_lookup(const MacAddr& addr) const {
 }
 
 // A child going away: its source entries go with it, and so do backlog
-// entries it sent (the kernel holds a reference instead; dropping them is
-// the same as the worker finding nothing to deliver for a gone sender).
+// entries it sent.
 void MacvlanPort::forget(const MacvlanDev* vlan) {
     std::erase(vlans_, vlan);
     vlan_hash_.erase_if([vlan](const MacAddr&, const MacvlanDev* v) { return v == vlan; });
     for (auto it = source_hash_.begin(); it != source_hash_.end();) {
         it = it->second == vlan ? source_hash_.erase(it) : std::next(it);
     }
-    for (std::size_t i = 0; i < bc_len_; ++i) {
-        BcEntry& e = bc_ring_[(bc_head_ + i) % bc_ring_.size()];
-        if (e.src == vlan) {
-            e.pkt.reset();
-            e.src = nullptr;
-        }
-    }
+    bc_queue_.forget_if([vlan](const MacvlanDev* src) { return src == vlan; });
 }
 
 MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<MacvlanPort> port)
