@@ -4,12 +4,15 @@
 // lower's rx_handler_data; mode and flags belong to the port, the latest
 // newlink setting them for all, as in Linux. Entry points:
 //   ipvlan_link_new        IpvlanDev::newlink
+//   ipvlan_link_delete     IpvlanDev::dellink, ~IpvlanDev
+//   ipvlan_device_event    the port's device_event
 //   ipvlan_addr_add/del    IpvlanDev::add_addr / del_addr (the validator)
 //   ipvlan_handle_frame    the port's rx_handler
 //   ipvlan_queue_xmit      IpvlanDev::xmit
 //   ipvlan_process_multicast  the port's deferred multicast work
 // L3 and L3S route what is not for a sibling through an IP layer on the
-// lower (ipvlan_process_outbound); that layer plugs in as L3Outbound.
+// lower (ipvlan_process_outbound); that layer plugs in as L3Outbound, found
+// on the lower's PhysDev when a frame needs it.
 #pragma once
 
 #include <array>
@@ -25,7 +28,6 @@
 #include "vnet/flat_map.h"
 #include "vnet/ip_addr.h"
 #include "vnet/net_device.h"
-#include "vnet/packet_pool.h"
 #include "vnet/work.h"
 
 namespace vnet {
@@ -70,7 +72,8 @@ class L3Outbound {
 
 class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
   public:
-    IpvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq);
+    // On `lower`, which must be stacked on a PhysDev.
+    explicit IpvlanPort(NetDevice& lower);
     ~IpvlanPort();
     IpvlanPort(const IpvlanPort&) = delete;
     IpvlanPort& operator=(const IpvlanPort&) = delete;
@@ -84,7 +87,8 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     bool is_vepa() const { return flags_ & kIpvlanFlagVepa; }
     std::size_t count() const { return ipvlans_.size(); }
     std::size_t backlog() const { return backlog_.size(); }
-    void set_outbound(L3Outbound* out) { outbound_ = out; }
+    // The lower's IP layer, looked up each time (null without one).
+    L3Outbound* outbound() const;
 
     // ipvlan_addr_lookup on the address hash: O(1).
     IpvlanDev* addr_lookup(const IpAddr& a) const;
@@ -94,6 +98,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
   private:
     friend class IpvlanDev;
     static RxHandlerResult handle_frame(Packet*& pkt, void* data);
+    static void device_event(NetDevice& lower, NetdevEvent ev, void* data);
     static void process_multicast(void* port);
 
     RxHandlerResult handle_l3(Packet*& pkt);
@@ -112,7 +117,6 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     Work mc_work_;
     IpvlanMode mode_ = IpvlanMode::l3;
     std::uint16_t flags_ = 0;
-    L3Outbound* outbound_ = nullptr;
     std::vector<IpvlanDev*> ipvlans_;
     FlatMap<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
     Backlog<McSender> backlog_;  // port->backlog
@@ -120,21 +124,29 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
 
 struct IpvlanConfig {
     std::string name;
-    IpvlanMode mode = IpvlanMode::l3;  // ip link's default
-    std::uint16_t flags = 0;           // bridge
-    unsigned mtu = NetDevice::kDefaultMtu;
+    IpvlanMode mode = IpvlanMode::l3;       // ip link's default
+    std::uint16_t flags = 0;                // bridge
+    unsigned mtu = NetDevice::kDefaultMtu;  // 0: the lower's
 };
 
 class IpvlanDev final : public XmitOps {
   public:
-    // ipvlan_link_new. On refusal returns null with the reason in *why and
+    // ipvlan_link_new on `lower` (a device stacked on a PhysDev, or the
+    // PhysDev's own). On refusal returns null with the reason in *why and
     // the setting at fault ("lower", "mtu") in *field.
     static std::unique_ptr<IpvlanDev> newlink(NetDevice& lower, const IpvlanConfig& cfg,
-                                              Stack* stack, PacketPool& pool, WorkQueue& wq,
-                                              std::string* why, const char** field = nullptr);
+                                              Stack* stack, std::string* why,
+                                              const char** field = nullptr);
     ~IpvlanDev();
 
+    // ipvlan_link_delete when the lower goes (NETDEV_UNREGISTER): off the
+    // port, its addresses released, down and without carrier; the object
+    // stays for whoever owns it.
+    void dellink();
+    bool linked() const { return port_ != nullptr; }
+
     NetDevice& dev() { return dev_; }
+    // Only while linked().
     IpvlanPort& port() const { return *port_; }
 
     // The address validator: false if another child owns `a` (Linux's
@@ -162,6 +174,7 @@ class IpvlanDev final : public XmitOps {
     friend class IpvlanPort;
     IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
               std::shared_ptr<IpvlanPort> port);
+    void unlink();
     using L3 = std::optional<IpvlanL3Addrs>;
     std::optional<XmitResult> to_sibling(Packet& pkt, const L3& l3);
     XmitResult xmit_l2(Packet& pkt, const L3& l3);

@@ -3,7 +3,8 @@
 // a lower device, in the five modes of enum macvlan_mode. The port is the
 // lower's rx_handler_data; the entry points mirror the kernel's:
 //   newlink (macvlan_common_newlink)    MacvlanDev::newlink
-//   dellink                             ~MacvlanDev
+//   dellink                             MacvlanDev::dellink, ~MacvlanDev
+//   macvlan_device_event                the port's device_event
 //   macvlan_handle_frame                the port's rx_handler
 //   macvlan_queue_xmit                  MacvlanDev::xmit
 //   macvlan_process_broadcast           the port's deferred broadcast work
@@ -20,7 +21,6 @@
 #include "vnet/backlog.h"
 #include "vnet/flat_map.h"
 #include "vnet/net_device.h"
-#include "vnet/packet_pool.h"
 #include "vnet/work.h"
 
 namespace vnet {
@@ -35,8 +35,6 @@ enum class MacvlanMode : std::uint8_t {
     source = 16,
 };
 
-const char* macvlan_mode_name(MacvlanMode m);
-
 // MACVLAN_DEFAULT_BC_QUEUE_LEN: broadcast/multicast frames waiting for the
 // worker; beyond it they are dropped and counted on the lower.
 inline constexpr std::size_t kMacvlanBcQueueLen = 1000;
@@ -47,7 +45,9 @@ class MacvlanDev;
 // shared by them and gone with the last.
 class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
   public:
-    MacvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq);
+    // On `lower`, which must be stacked on a PhysDev (its pool and work
+    // queue serve the backlog).
+    explicit MacvlanPort(NetDevice& lower);
     ~MacvlanPort();
     MacvlanPort(const MacvlanPort&) = delete;
     MacvlanPort& operator=(const MacvlanPort&) = delete;
@@ -66,6 +66,7 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
   private:
     friend class MacvlanDev;
     static RxHandlerResult handle_frame(Packet*& pkt, void* data);
+    static void device_event(NetDevice& lower, NetdevEvent ev, void* data);
     static void process_broadcast(void* port);
 
     bool forward_source(const Packet& pkt, const MacAddr& src);
@@ -87,8 +88,8 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
 
 struct MacvlanConfig {
     std::string name;
-    MacAddr mac;  // ignored for passthru: the child takes the lower's
-    unsigned mtu = NetDevice::kDefaultMtu;
+    MacAddr mac;                            // ignored for passthru: the child takes the lower's
+    unsigned mtu = NetDevice::kDefaultMtu;  // 0: the lower's
     MacvlanMode mode = MacvlanMode::vepa;
     bool nodst = false;  // MACVLAN_FLAG_NODST (source mode)
 };
@@ -97,17 +98,25 @@ struct MacvlanConfig {
 // macvlan_queue_xmit; what it receives goes to the Stack given at newlink.
 class MacvlanDev final : public XmitOps {
   public:
-    // macvlan_common_newlink. On refusal returns null, sets *why to the
+    // macvlan_common_newlink on `lower` (a device stacked on a PhysDev, or
+    // the PhysDev's own). On refusal returns null, sets *why to the
     // kernel's reason (EBUSY, EINVAL...) in words and, if field is given,
     // *field to the setting at fault: "mac", "mode", "mtu" or "lower".
     static std::unique_ptr<MacvlanDev> newlink(NetDevice& lower, const MacvlanConfig& cfg,
-                                               Stack* stack, PacketPool& pool, WorkQueue& wq,
-                                               std::string* why, const char** field = nullptr);
+                                               Stack* stack, std::string* why,
+                                               const char** field = nullptr);
     ~MacvlanDev();
+
+    // macvlan_dellink, when the lower goes (NETDEV_UNREGISTER): the child
+    // leaves its port, down and without carrier; what is stacked on it
+    // goes the same way. The object stays for whoever owns it.
+    void dellink();
+    bool linked() const { return port_ != nullptr; }
 
     NetDevice& dev() { return dev_; }
     const NetDevice& dev() const { return dev_; }
     MacvlanMode mode() const { return mode_; }
+    // Only while linked().
     MacvlanPort& port() const { return *port_; }
 
     // macvlan_queue_xmit.
@@ -126,6 +135,7 @@ class MacvlanDev final : public XmitOps {
   private:
     friend class MacvlanPort;
     MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<MacvlanPort> port);
+    void unlink();
 
     NetDevice dev_;
     std::shared_ptr<MacvlanPort> port_;

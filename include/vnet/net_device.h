@@ -43,6 +43,22 @@ inline const char* rx_handler_result_name(RxHandlerResult r) {
 // The handler may replace the packet (the kernel's struct sk_buff **pskb).
 using RxHandler = RxHandlerResult (*)(Packet*& pkt, void* data);
 
+// The netdevice notifier events the stack acts on (NETDEV_* of
+// include/linux/netdevice.h).
+enum class NetdevEvent : std::uint8_t {
+    change,      // NETDEV_CHANGE: the carrier went on or off
+    change_mtu,  // NETDEV_CHANGEMTU
+    unregister,  // NETDEV_UNREGISTER: the device is going away
+};
+
+class NetDevice;
+class PhysDev;
+
+// What the owner of a device's rx_handler does on that device's events
+// (macvlan_device_event, ipvlan_device_event: the kernel's notifier chain
+// reaches a port through its lower, as here).
+using DeviceEventHandler = void (*)(NetDevice& dev, NetdevEvent ev, void* data);
+
 // What the device does with a packet it transmits (ndo_start_xmit).
 enum class XmitResult : std::uint8_t { sent, queued, dropped };
 
@@ -74,6 +90,8 @@ class Stack {
 class NetDevice {
   public:
     static constexpr unsigned kDefaultMtu = 1500;
+    // The smallest MTU a device takes: IPv4's minimum, RFC 791 (ETH_MIN_MTU).
+    static constexpr unsigned kMinMtu = 68;
 
     NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack* stack);
     NetDevice(const NetDevice&) = delete;
@@ -84,7 +102,15 @@ class NetDevice {
     const MacAddr& mac() const { return filter_.mac(); }
     void set_mac(const MacAddr& m) { filter_.set_mac(m); }
     unsigned mtu() const { return mtu_; }
+    // Sets the MTU at creation, before anything is stacked or told.
     void set_mtu(unsigned mtu) { mtu_ = mtu; }
+    // dev_set_mtu: kMinMtu..max_mtu() (dev_validate_mtu), then
+    // NETDEV_CHANGEMTU. False, with the reason in *why, if refused.
+    bool change_mtu(unsigned mtu, std::string* why);
+    // An upper's bound is its lower's MTU (macvlan_change_mtu); the
+    // lowest device's is what it was made for (dev->max_mtu).
+    unsigned max_mtu() const { return lower_ ? lower_->mtu() : max_mtu_; }
+    void set_max_mtu(unsigned mtu) { max_mtu_ = mtu; }
 
     // IFF_UP and the carrier (netif_carrier_on/off). Receiving needs the
     // device up; sending also needs carrier (a carrier-less device's qdisc
@@ -102,12 +128,18 @@ class NetDevice {
     void set_link_down(bool down);
     bool link_down() const { return link_down_; }
     bool running() const { return up_ && carrier(); }
-    // Called when this device's carrier changes (the glue tells its guest).
-    using CarrierHook = void (*)(void* opaque, bool on);
-    void set_carrier_hook(CarrierHook hook, void* opaque) {
-        carrier_hook_ = hook;
-        carrier_hook_opaque_ = opaque;
+    // Whoever embeds this device hears of its events first (the glue tells
+    // its guest of NETDEV_CHANGE and NETDEV_CHANGEMTU).
+    using EventHook = void (*)(void* opaque, NetDevice& dev, NetdevEvent ev);
+    void set_event_hook(EventHook hook, void* opaque) {
+        event_hook_ = hook;
+        event_hook_opaque_ = opaque;
     }
+    EventHook event_hook() const { return event_hook_; }
+    void* event_hook_opaque() const { return event_hook_opaque_; }
+    // call_netdevice_notifiers: the embedder's hook, then the handler of
+    // whatever is stacked on this device (its rx_handler's owner).
+    void call_netdevice_notifiers(NetdevEvent ev);
 
     RxFilter& filter() { return filter_; }
     const RxFilter& filter() const { return filter_; }
@@ -119,8 +151,9 @@ class NetDevice {
     bool no_rx_handler() const { return no_rx_handler_; }
 
     // netdev_rx_handler_register: one handler per device; false if taken
-    // or refused (IFF_NO_RX_HANDLER).
-    bool rx_handler_register(RxHandler handler, void* data);
+    // or refused (IFF_NO_RX_HANDLER). on_event, if given, hears this
+    // device's events for as long as the handler stays.
+    bool rx_handler_register(RxHandler handler, void* data, DeviceEventHandler on_event = nullptr);
     void rx_handler_unregister();
     RxHandler rx_handler() const { return rx_handler_; }
     void* rx_handler_data() const { return rx_handler_data_; }
@@ -130,15 +163,23 @@ class NetDevice {
     void set_lower(NetDevice* lower);
     NetDevice* lower() const { return lower_; }
     const std::vector<NetDevice*>& uppers() const { return uppers_; }
+    // The lowest device this one is stacked on, with the pool, work queue
+    // and IP layer they all share; null for a device on none (unlinked).
+    PhysDev* phys() const { return phys_; }
+    bool is_phys() const;
+    // ifindex: creation order among the devices of one PhysDev.
+    std::uint32_t ifindex() const { return ifindex_; }
 
     XmitOps* xmit_ops() const { return xmit_; }
     Stack* stack() const { return stack_; }
 
   private:
+    friend class PhysDev;
     void carrier_changed(bool was);
 
     std::string name_;
     unsigned mtu_ = kDefaultMtu;
+    unsigned max_mtu_ = 0;
     bool up_ = true;
     bool carrier_in_ = true;
     bool link_down_ = false;
@@ -147,10 +188,13 @@ class NetDevice {
     bool no_rx_handler_ = false;
     RxHandler rx_handler_ = nullptr;
     void* rx_handler_data_ = nullptr;
+    DeviceEventHandler rx_handler_event_ = nullptr;
     NetDevice* lower_ = nullptr;
     std::vector<NetDevice*> uppers_;
-    CarrierHook carrier_hook_ = nullptr;
-    void* carrier_hook_opaque_ = nullptr;
+    PhysDev* phys_ = nullptr;
+    std::uint32_t ifindex_ = 0;
+    EventHook event_hook_ = nullptr;
+    void* event_hook_opaque_ = nullptr;
     XmitOps* xmit_;
     Stack* stack_;
 };

@@ -17,6 +17,16 @@ extern "C" {
 
 typedef struct VnetDev VnetDev;
 
+/* What a VnetDev is. */
+typedef enum VnetDevKind {
+    VNET_DEV_LOWER,   /* the lower ("physical") port */
+    VNET_DEV_MACVLAN, /* a macvlan child */
+    VNET_DEV_IPVLAN,  /* an ipvlan child */
+} VnetDevKind;
+
+/* The smallest MTU any device takes: IPv4's, RFC 791. */
+#define VNET_MIN_MTU 68
+
 typedef enum VnetXmitResult {
     VNET_XMIT_SENT,
     VNET_XMIT_QUEUED,  /* the backend keeps it and will ask for more later */
@@ -97,8 +107,20 @@ typedef struct VnetDevStats {
  * stack is guest function 0. Largest frame = mtu + Ethernet + VLAN header. */
 VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
                         void* opaque);
-/* Freeing a lower that still has children leaves them down and detached. */
+/* Freeing a device unregisters it: what is stacked on it (a lower's
+ * children, a child's own children) is left down and unlinked, as Linux's
+ * dellink would leave it, until its own vnet_dev_free. */
 void vnet_dev_free(VnetDev* dev);
+VnetDevKind vnet_dev_kind(const VnetDev* dev);
+/* Still stacked on a lower port (false once that lower was freed). */
+bool vnet_dev_is_linked(const VnetDev* dev);
+/* Something is stacked on this device. */
+bool vnet_dev_has_uppers(const VnetDev* dev);
+/* Calls fn(fn_opaque, ops_opaque) for the lower port under dev and every
+ * device stacked on it, at any depth, in creation order; ops_opaque is the
+ * opaque each was created with. */
+typedef void VnetDevFn(void* fn_opaque, void* ops_opaque);
+void vnet_dev_for_each(VnetDev* dev, VnetDevFn* fn, void* fn_opaque);
 
 /* A macvlan child of `lower` (a lower port or a child: macvlan on macvlan
  * goes on the real lower). Returns NULL if Linux would refuse it (busy MAC,
@@ -107,7 +129,6 @@ void vnet_dev_free(VnetDev* dev);
 VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6], unsigned mtu,
                           VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
                           char* why, size_t why_len, const char** field);
-bool vnet_dev_is_macvlan(const VnetDev* dev);
 
 /* IPVLAN_MODE_* and the IPVLAN_F_* flags (0 is bridge). */
 typedef enum VnetIpvlanMode {
@@ -123,7 +144,6 @@ typedef enum VnetIpvlanMode {
 VnetDev* vnet_ipvlan_new(VnetDev* lower, const char* name, unsigned mtu, VnetIpvlanMode mode,
                          uint16_t flags, const VnetDevOps* ops, void* opaque, char* why,
                          size_t why_len, const char** field);
-bool vnet_dev_is_ipvlan(const VnetDev* dev);
 /* Gives the child an address (4 or 16 bytes); false if a sibling has it. */
 bool vnet_ipvlan_add_addr(VnetDev* dev, const uint8_t* addr, bool v6);
 /* Learn addresses from what the child sends (off when addresses are fixed). */
@@ -135,14 +155,14 @@ size_t vnet_ipvlan_addrs(const VnetDev* dev, VnetAddrFn* fn, void* opaque);
 /* Source mode's MAC list; macs holds n 6-byte addresses. False if dev is
  * not a macvlan child. */
 bool vnet_macvlan_macaddr(VnetDev* dev, VnetMacaddrOp op, const uint8_t* macs, size_t n);
-size_t vnet_macvlan_macaddr_count(const VnetDev* dev);
 
-/* Runs the deferred work (macvlan's broadcast worker) of dev's lower. */
+/* Runs the deferred work (the broadcast and multicast workers) of dev's
+ * lower. */
 void vnet_dev_run_work(VnetDev* dev);
 
-/* Gives the lower port its IP layer (needs ops->now_ms); call before any
- * ipvlan child is created. Its timers want vnet_dev_run_timers() about
- * once a second. */
+/* Gives the lower port its IP layer (needs ops->now_ms), before or after
+ * its ipvlan children are created. Its timers want vnet_dev_run_timers()
+ * about once a second. */
 void vnet_lower_set_inet(VnetDev* lower, const VnetInetConfig* cfg);
 bool vnet_dev_has_inet(const VnetDev* dev);
 void vnet_dev_run_timers(VnetDev* dev);
@@ -191,7 +211,7 @@ void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
 void vnet_dev_set_link_down(VnetDev* dev, bool down);
 bool vnet_dev_is_up(const VnetDev* dev);
 unsigned vnet_dev_mtu(const VnetDev* dev);
-/* `ip link set DEV mtu N`: a lower takes 68..the MTU it was created with
+/* `ip link set DEV mtu N`: a lower takes VNET_MIN_MTU..the MTU it was created with
  * (its buffers' size); a child 68..its lower's MTU (macvlan_change_mtu's
  * rule). The change reaches the uppers as Linux's NETDEV_CHANGEMTU does:
  * a macvlan above the new MTU comes down to it, an ipvlan takes it
@@ -213,8 +233,7 @@ uint8_t* vnet_dev_state_save(const VnetDev* dev, size_t* len);
  * malformed or of another kind of device, and then nothing changed. */
 bool vnet_dev_state_load(VnetDev* dev, const uint8_t* buf, size_t len);
 
-/* The RSS flow hash of a frame (0 for non-IP) and its queue among n. */
-uint32_t vnet_flow_hash(const uint8_t* frame, size_t len);
+/* The RX queue among n of a frame's flow hash (VnetDevOps.deliver's). */
 unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues);
 
 /*

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The C ABI of include/vnet/vnet.h: adapts the glue's callbacks to XmitOps
-// and Stack, guest iovecs to pooled packets, and owns the per-lower state
-// (packet pool, deferred work queue) that the lower's children share.
+// The C ABI of include/vnet/vnet.h, a translator: a VnetDev is one libvnet
+// device (the lower's PhysDev, a MacvlanDev or an IpvlanDev; the ABI's
+// free is its delete) with its kind, and the glue's callbacks seen as the
+// XmitOps, Stack, Clock and event hook that device wants. What the devices
+// share, and how they follow each other's events, is libvnet's
+// (phys_dev.h, the ports).
 #include <algorithm>
 #include <cstdio>
+#include <variant>
 #include <vector>
 
 #include "capi_stats.h"
@@ -12,33 +16,24 @@
 #include "vnet/inet.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
-#include "vnet/packet_pool.h"
+#include "vnet/phys_dev.h"
 #include "vnet/vnet.h"
-#include "vnet/wire/ethernet.h"
 
 static_assert(VNET_DROP_REASONS == vnet::kDropReasons, "vnet.h drop reasons out of date");
+static_assert(VNET_MIN_MTU == vnet::NetDevice::kMinMtu, "vnet.h minimum MTU out of date");
 
-namespace {
-
-// Guest TX in flight at once plus the macvlan broadcast backlog; buffers
-// are made on first need, so an idle device holds few.
-constexpr std::size_t kPoolBuffers = 256 + vnet::kMacvlanBcQueueLen;
-
-}  // namespace
-
-struct VnetDev final : vnet::XmitOps, vnet::Stack {
+struct VnetDev final : vnet::XmitOps, vnet::Stack, vnet::Clock {
     VnetDev(const VnetDevOps& o, void* op) : ops(o), opaque(op) {}
 
-    vnet::NetDevice& dev() {
-        if (lower_dev) {
-            return *lower_dev;
-        }
-        if (macvlan) {
-            return macvlan->dev();
-        }
-        return ipvlan ? ipvlan->dev() : *orphan;
+    VnetDevKind kind() const { return static_cast<VnetDevKind>(owned.index()); }
+    template <std::size_t K>
+    auto* get() const {
+        auto* p = std::get_if<K>(&owned);
+        return p ? p->get() : nullptr;
     }
-    bool is_child() const { return macvlan || ipvlan || orphan; }
+    vnet::PhysDev* phys() const { return get<VNET_DEV_LOWER>(); }
+    vnet::MacvlanDev* macvlan() const { return get<VNET_DEV_MACVLAN>(); }
+    vnet::IpvlanDev* ipvlan() const { return get<VNET_DEV_IPVLAN>(); }
 
     // The lower port's wire.
     vnet::XmitResult xmit(vnet::NetDevice&, vnet::Packet& pkt) override {
@@ -69,20 +64,19 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
         return vnet::DeliverResult::dropped;
     }
 
-    static void carrier_hook(void* self, bool on) {
+    // The glue's clock, for the IP layer's neighbour ageing.
+    std::uint64_t now_ms() const override { return ops.now_ms(opaque); }
+
+    static void on_event(void* self, vnet::NetDevice& dev, vnet::NetdevEvent ev) {
         auto* d = static_cast<VnetDev*>(self);
-        if (d->ops.carrier_changed) {
-            d->ops.carrier_changed(d->opaque, on);
+        if (ev == vnet::NetdevEvent::change && d->ops.carrier_changed) {
+            d->ops.carrier_changed(d->opaque, dev.carrier());
+        } else if (ev == vnet::NetdevEvent::change_mtu && d->ops.mtu_changed) {
+            d->ops.mtu_changed(d->opaque, dev.mtu());
         }
     }
-    // The glue's clock, for the IP layer's neighbour ageing.
-    struct OpsClock final : vnet::Clock {
-        explicit OpsClock(VnetDev* d) : dev(d) {}
-        std::uint64_t now_ms() const override { return dev->ops.now_ms(dev->opaque); }
-        VnetDev* dev;
-    };
 
-    static void kick_hook(void* self) {
+    static void kick(void* self) {
         auto* d = static_cast<VnetDev*>(self);
         if (d->ops.kick_work) {
             d->ops.kick_work(d->opaque);
@@ -91,59 +85,31 @@ struct VnetDev final : vnet::XmitOps, vnet::Stack {
 
     VnetDevOps ops;
     void* opaque;
-    VnetDev* root = this;  // the lower port whose pool and work queue we use
-    // Lower port only:
-    std::unique_ptr<vnet::PacketPool> pool;
-    std::unique_ptr<vnet::WorkQueue> wq;
-    std::unique_ptr<vnet::NetDevice> lower_dev;
-    unsigned max_mtu = 0;  // what the pool's buffers were sized for
-    std::vector<VnetDev*> children;
-    std::unique_ptr<OpsClock> clock;
-    std::unique_ptr<vnet::InetLayer> inet;
-    // A child: one of these
-    std::unique_ptr<vnet::MacvlanDev> macvlan;
-    std::unique_ptr<vnet::IpvlanDev> ipvlan;
-    std::unique_ptr<vnet::NetDevice> orphan;  // stands in once the lower is gone
+    vnet::NetDevice* dev = nullptr;
+    // Indexed by VnetDevKind.
+    std::variant<std::unique_ptr<vnet::PhysDev>, std::unique_ptr<vnet::MacvlanDev>,
+                 std::unique_ptr<vnet::IpvlanDev>>
+        owned;
 };
 
 namespace {
 
-void orphan(VnetDev* child) {
-    vnet::NetDevice& d = child->dev();
-    auto stand_in = std::make_unique<vnet::NetDevice>(d.name(), d.mac(), nullptr, child);
-    stand_in->set_up(false);
-    stand_in->set_carrier(false);
-    child->macvlan.reset();
-    child->ipvlan.reset();
-    child->orphan = std::move(stand_in);
-    child->root = child;
-}
-
-// NETDEV_CHANGEMTU of `lower`, for its uppers (macvlan_device_event,
-// ipvlan_device_event), and for theirs in turn.
-void mtu_notify(VnetDev* d) {
-    if (d->ops.mtu_changed) {
-        d->ops.mtu_changed(d->opaque, d->dev().mtu());
-    }
-    const unsigned mtu = d->dev().mtu();
-    for (VnetDev* c : d->root->children) {
-        if (c->dev().lower() != &d->dev() || c->orphan) {
-            continue;
-        }
-        const bool follow = c->ipvlan ? c->dev().mtu() != mtu : c->dev().mtu() > mtu;
-        if (follow) {
-            c->dev().set_mtu(mtu);
-            mtu_notify(c);
-        }
-    }
-}
-
-// What every child gets once created.
-VnetDev* adopt(VnetDev* root, std::unique_ptr<VnetDev> d) {
-    d->root = root;
-    d->dev().set_carrier_hook(&VnetDev::carrier_hook, d.get());
-    root->children.push_back(d.get());
+VnetDev* adopt(std::unique_ptr<VnetDev> d, vnet::NetDevice& dev) {
+    d->dev = &dev;
+    dev.set_event_hook(&VnetDev::on_event, d.get());
     return d.release();
+}
+
+VnetDev* refused(const std::string& reason, char* why, size_t why_len) {
+    std::snprintf(why, why_len, "%s", reason.c_str());
+    return nullptr;
+}
+
+// The VnetDev behind a libvnet device: every device the ABI made carries
+// this file's event hook, with its VnetDev as the hook's opaque.
+VnetDev* handle_of(const vnet::NetDevice& dev) {
+    return dev.event_hook() == &VnetDev::on_event ? static_cast<VnetDev*>(dev.event_hook_opaque())
+                                                  : nullptr;
 }
 
 }  // namespace
@@ -152,28 +118,16 @@ extern "C" {
 
 VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
                         void* opaque) {
-    auto* d = new VnetDev(*ops, opaque);
-    d->pool = std::make_unique<vnet::PacketPool>(
-        vnet::PacketPool::kDefaultHeadroom + mtu + vnet::wire::kEthHlen + vnet::wire::kVlanHlen,
-        kPoolBuffers);
-    d->wq = std::make_unique<vnet::WorkQueue>();
-    d->wq->set_kick(&VnetDev::kick_hook, d);
-    d->lower_dev = std::make_unique<vnet::NetDevice>(name, vnet::MacAddr::from(mac), d, d);
-    d->lower_dev->set_mtu(mtu);
-    d->max_mtu = mtu;
-    d->lower_dev->set_carrier_hook(&VnetDev::carrier_hook, d);
-    return d;
+    auto d = std::make_unique<VnetDev>(*ops, opaque);
+    auto& phys = d->owned.emplace<VNET_DEV_LOWER>(std::make_unique<vnet::PhysDev>(
+        name, vnet::MacAddr::from(mac), d.get(), d.get(), vnet::PhysConfig{.mtu = mtu}));
+    phys->wq().set_kick(&VnetDev::kick, d.get());
+    return adopt(std::move(d), phys->dev());
 }
 
 VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6], unsigned mtu,
                           VnetMacvlanMode mode, bool nodst, const VnetDevOps* ops, void* opaque,
                           char* why, size_t why_len, const char** field) {
-    VnetDev* root = lower->root;
-    *field = "lower";
-    if (!root->lower_dev) {
-        std::snprintf(why, why_len, "the lower device is gone");
-        return nullptr;
-    }
     auto d = std::make_unique<VnetDev>(*ops, opaque);
     vnet::MacvlanConfig cfg{.name = name,
                             .mac = vnet::MacAddr::from(mac),
@@ -181,82 +135,75 @@ VnetDev* vnet_macvlan_new(VnetDev* lower, const char* name, const uint8_t mac[6]
                             .mode = static_cast<vnet::MacvlanMode>(mode),
                             .nodst = nodst};
     std::string reason;
-    d->macvlan = vnet::MacvlanDev::newlink(lower->dev(), cfg, d.get(), *root->pool, *root->wq,
-                                           &reason, field);
-    if (!d->macvlan) {
-        std::snprintf(why, why_len, "%s", reason.c_str());
-        return nullptr;
-    }
-    return adopt(root, std::move(d));
+    auto& m = d->owned.emplace<VNET_DEV_MACVLAN>(
+        vnet::MacvlanDev::newlink(*lower->dev, cfg, d.get(), &reason, field));
+    return m ? adopt(std::move(d), m->dev()) : refused(reason, why, why_len);
 }
 
 VnetDev* vnet_ipvlan_new(VnetDev* lower, const char* name, unsigned mtu, VnetIpvlanMode mode,
                          uint16_t flags, const VnetDevOps* ops, void* opaque, char* why,
                          size_t why_len, const char** field) {
-    VnetDev* root = lower->root;
-    *field = "lower";
-    if (!root->lower_dev) {
-        std::snprintf(why, why_len, "the lower device is gone");
-        return nullptr;
-    }
     auto d = std::make_unique<VnetDev>(*ops, opaque);
     vnet::IpvlanConfig cfg{
         .name = name, .mode = static_cast<vnet::IpvlanMode>(mode), .flags = flags, .mtu = mtu};
     std::string reason;
-    d->ipvlan = vnet::IpvlanDev::newlink(lower->dev(), cfg, d.get(), *root->pool, *root->wq,
-                                         &reason, field);
-    if (!d->ipvlan) {
-        std::snprintf(why, why_len, "%s", reason.c_str());
-        return nullptr;
-    }
-    // L3/L3S route through the lower's IP layer (ipvlan_process_outbound).
-    d->ipvlan->port().set_outbound(root->inet.get());
-    return adopt(root, std::move(d));
+    auto& i = d->owned.emplace<VNET_DEV_IPVLAN>(
+        vnet::IpvlanDev::newlink(*lower->dev, cfg, d.get(), &reason, field));
+    return i ? adopt(std::move(d), i->dev()) : refused(reason, why, why_len);
 }
 
-bool vnet_dev_is_ipvlan(const VnetDev* d) { return d->ipvlan != nullptr; }
+void vnet_dev_free(VnetDev* d) {
+    d->dev->set_event_hook(nullptr, nullptr);  // the glue is going: tell it nothing more
+    d->owned = {};  // unregisters the device: what is stacked on it is unlinked
+    delete d;
+}
+
+VnetDevKind vnet_dev_kind(const VnetDev* d) { return d->kind(); }
+
+bool vnet_dev_is_linked(const VnetDev* d) { return d->dev->phys() != nullptr; }
+
+bool vnet_dev_has_uppers(const VnetDev* d) { return !d->dev->uppers().empty(); }
+
+void vnet_dev_for_each(VnetDev* d, VnetDevFn* fn, void* fn_opaque) {
+    if (vnet::PhysDev* phys = d->dev->phys()) {
+        phys->for_each_dev([&](vnet::NetDevice& dev) {
+            if (VnetDev* h = handle_of(dev)) {
+                fn(fn_opaque, h->opaque);
+            }
+        });
+    }
+}
 
 bool vnet_ipvlan_add_addr(VnetDev* d, const uint8_t* addr, bool v6) {
-    if (!d->ipvlan) {
+    vnet::IpvlanDev* ipvlan = d->ipvlan();
+    if (!ipvlan) {
         return false;
     }
     const auto a = v6 ? vnet::IpAddr::v6of(std::span<const uint8_t, 16>(addr, 16))
                       : vnet::IpAddr::v4(std::span<const uint8_t, 4>(addr, 4));
-    return d->ipvlan->add_addr(a);
+    return ipvlan->add_addr(a);
 }
 
 void vnet_ipvlan_set_learning(VnetDev* d, bool on) {
-    if (d->ipvlan) {
-        d->ipvlan->set_learning(on);
+    if (vnet::IpvlanDev* ipvlan = d->ipvlan()) {
+        ipvlan->set_learning(on);
     }
 }
 
 size_t vnet_ipvlan_addrs(const VnetDev* d, VnetAddrFn* fn, void* opaque) {
-    if (!d->ipvlan) {
+    vnet::IpvlanDev* ipvlan = d->ipvlan();
+    if (!ipvlan) {
         return 0;
     }
-    for (const auto& a : d->ipvlan->addrs()) {
+    for (const auto& a : ipvlan->addrs()) {
         fn(opaque, a.bytes.data(), a.v6);
     }
-    return d->ipvlan->addrs().size();
+    return ipvlan->addrs().size();
 }
-
-void vnet_dev_free(VnetDev* d) {
-    if (d->is_child()) {
-        std::erase(d->root->children, d);
-    }
-    for (VnetDev* child : d->children) {
-        orphan(child);
-    }
-    d->macvlan.reset();
-    d->ipvlan.reset();
-    delete d;
-}
-
-bool vnet_dev_is_macvlan(const VnetDev* d) { return d->macvlan != nullptr; }
 
 bool vnet_macvlan_macaddr(VnetDev* d, VnetMacaddrOp op, const uint8_t* macs, size_t n) {
-    if (!d->macvlan) {
+    vnet::MacvlanDev* macvlan = d->macvlan();
+    if (!macvlan) {
         return false;
     }
     std::vector<vnet::MacAddr> addrs;  // control path
@@ -266,30 +213,27 @@ bool vnet_macvlan_macaddr(VnetDev* d, VnetMacaddrOp op, const uint8_t* macs, siz
     switch (op) {
         case VNET_MACADDR_ADD:
             for (const auto& a : addrs) {
-                d->macvlan->source_add(a);
+                macvlan->source_add(a);
             }
             return true;
         case VNET_MACADDR_DEL:
             for (const auto& a : addrs) {
-                d->macvlan->source_del(a);
+                macvlan->source_del(a);
             }
             return true;
         case VNET_MACADDR_FLUSH:
-            d->macvlan->source_flush();
+            macvlan->source_flush();
             return true;
         case VNET_MACADDR_SET:
-            d->macvlan->source_set(addrs);
+            macvlan->source_set(addrs);
             return true;
     }
     return false;
 }
 
-size_t vnet_macvlan_macaddr_count(const VnetDev* d) {
-    return d->macvlan ? d->macvlan->source_count() : 0;
-}
-
 void vnet_lower_set_inet(VnetDev* d, const VnetInetConfig* c) {
-    if (!d->lower_dev || !d->ops.now_ms) {
+    vnet::PhysDev* phys = d->phys();
+    if (!phys || !d->ops.now_ms) {
         return;
     }
     vnet::InetConfig cfg;
@@ -311,21 +255,22 @@ void vnet_lower_set_inet(VnetDev* d, const VnetInetConfig* c) {
         cfg.gw6.emplace();
         std::copy(c->gw6, c->gw6 + 16, cfg.gw6->begin());
     }
-    d->clock = std::make_unique<VnetDev::OpsClock>(d);
-    d->inet = std::make_unique<vnet::InetLayer>(*d->lower_dev, *d->pool, *d->clock, cfg);
+    phys->set_inet(*d, cfg);
 }
 
-bool vnet_dev_has_inet(const VnetDev* d) { return d->root->inet != nullptr; }
+bool vnet_dev_has_inet(const VnetDev* d) {
+    return d->dev->phys() && d->dev->phys()->inet() != nullptr;
+}
 
 void vnet_dev_run_timers(VnetDev* d) {
-    if (d->root->inet) {
-        d->root->inet->run_timers();
+    if (vnet::PhysDev* phys = d->dev->phys(); phys && phys->inet()) {
+        phys->inet()->run_timers();
     }
 }
 
 void vnet_dev_run_work(VnetDev* d) {
-    if (d->root->wq) {
-        d->root->wq->run_pending();
+    if (vnet::PhysDev* phys = d->dev->phys()) {
+        phys->wq().run_pending();
     }
 }
 
@@ -336,8 +281,9 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
         total += iov[i].iov_len;
     }
     const std::size_t len = total > skip ? total - skip : 0;
-    vnet::NetDevice& dev = d->dev();
-    auto pkt = d->root->pool ? d->root->pool->alloc() : vnet::PacketRef(nullptr, {nullptr});
+    vnet::NetDevice& dev = *d->dev;
+    vnet::PhysDev* phys = dev.phys();
+    auto pkt = phys ? phys->pool().alloc() : vnet::PacketRef(nullptr, {nullptr});
     if (!pkt) {
         dev.counters().drop(vnet::DropReason::tx_no_buffer);
         return VNET_XMIT_DROPPED;
@@ -369,7 +315,7 @@ VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned i
 
 VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     auto pkt = vnet::Packet::borrow(frame, len);
-    pkt.dev = &d->dev();
+    pkt.dev = d->dev;
     switch (vnet::netif_receive_eth(pkt)) {
         case vnet::RxResult::delivered:
             return VNET_RX_DELIVERED;
@@ -385,53 +331,45 @@ VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
 
 bool vnet_dev_set_mac(VnetDev* d, const uint8_t mac[6]) {
     const auto m = vnet::MacAddr::from(mac);
-    if (d->macvlan) {
-        return d->macvlan->set_mac(m);
+    if (vnet::MacvlanDev* macvlan = d->macvlan()) {
+        return macvlan->set_mac(m);
     }
-    if (d->ipvlan || d->orphan) {
-        return m == d->dev().mac();  // an ipvlan keeps its lower's MAC
+    if (d->kind() == VNET_DEV_IPVLAN) {
+        return m == d->dev->mac();  // an ipvlan keeps its lower's MAC
     }
-    d->dev().set_mac(m);
+    d->dev->set_mac(m);
     return true;
 }
 
 void vnet_dev_get_mac(const VnetDev* d, uint8_t mac[6]) {
-    const auto& m = const_cast<VnetDev*>(d)->dev().mac();
+    const auto& m = d->dev->mac();
     std::copy(m.bytes.begin(), m.bytes.end(), mac);
 }
 
-bool vnet_dev_carrier(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().carrier(); }
+bool vnet_dev_carrier(const VnetDev* d) { return d->dev->carrier(); }
 
-void vnet_dev_set_up(VnetDev* d, bool up) { d->dev().set_up(up); }
+void vnet_dev_set_up(VnetDev* d, bool up) { d->dev->set_up(up); }
 
-void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev().set_carrier(carrier); }
+void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev->set_carrier(carrier); }
 
-void vnet_dev_set_link_down(VnetDev* d, bool down) { d->dev().set_link_down(down); }
+void vnet_dev_set_link_down(VnetDev* d, bool down) { d->dev->set_link_down(down); }
 
 bool vnet_dev_set_mtu(VnetDev* d, unsigned mtu, char* why, size_t why_len) {
-    constexpr unsigned kMinMtu = 68;  // IPv4's minimum, RFC 791
-    const vnet::NetDevice* lower = d->dev().lower();
-    const unsigned max = d->lower_dev ? d->max_mtu : lower ? lower->mtu() : 0;
-    if (mtu < kMinMtu || mtu > max) {
-        std::snprintf(
-            why, why_len, "%u is outside %u..%u (%s)", mtu, kMinMtu, max,
-            d->lower_dev ? "the MTU it was created with" : "a child's MTU is at most its lower's");
+    std::string reason;
+    if (!d->dev->change_mtu(mtu, &reason)) {
+        std::snprintf(why, why_len, "%s", reason.c_str());
         return false;
-    }
-    if (d->dev().mtu() != mtu) {
-        d->dev().set_mtu(mtu);
-        mtu_notify(d);
     }
     return true;
 }
 
-bool vnet_dev_is_up(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().up(); }
+bool vnet_dev_is_up(const VnetDev* d) { return d->dev->up(); }
 
-unsigned vnet_dev_mtu(const VnetDev* d) { return const_cast<VnetDev*>(d)->dev().mtu(); }
+unsigned vnet_dev_mtu(const VnetDev* d) { return d->dev->mtu(); }
 
 void vnet_dev_set_rx_mode(VnetDev* d, bool promisc, bool allmulti) {
-    d->dev().filter().set_promisc(promisc);
-    d->dev().filter().set_allmulti(allmulti);
+    d->dev->filter().set_promisc(promisc);
+    d->dev->filter().set_allmulti(allmulti);
 }
 
 void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const uint8_t* mc,
@@ -447,11 +385,11 @@ void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const u
     for (std::size_t i = 0; i < nm; ++i) {
         m[i] = vnet::MacAddr::from(mc + 6 * i);
     }
-    d->dev().filter().set_tables(std::span(u.data(), nu), std::span(m.data(), nm));
+    d->dev->filter().set_tables(std::span(u.data(), nu), std::span(m.data(), nm));
 }
 
 void vnet_dev_get_stats(const VnetDev* d, VnetDevStats* s) {
-    vnet_fill_stats(const_cast<VnetDev*>(d)->dev().counters(), s);
+    vnet_fill_stats(d->dev->counters(), s);
 }
 
 const char* vnet_drop_reason_name(unsigned reason) {
@@ -462,10 +400,12 @@ const char* vnet_drop_reason_name(unsigned reason) {
 
 uint8_t* vnet_dev_state_save(const VnetDev* d, size_t* len) {
     std::vector<uint8_t> v;
-    if (d->ipvlan) {
-        d->ipvlan->save(v);
-    } else if (d->lower_dev && d->inet) {
-        d->inet->neigh().save(v);
+    vnet::IpvlanDev* ipvlan = d->ipvlan();
+    vnet::PhysDev* phys = d->phys();
+    if (ipvlan && ipvlan->linked()) {
+        ipvlan->save(v);
+    } else if (phys && phys->inet()) {
+        phys->inet()->neigh().save(v);
     } else {
         *len = 0;
         return nullptr;
@@ -478,14 +418,11 @@ bool vnet_dev_state_load(VnetDev* d, const uint8_t* buf, size_t len) {
         return true;
     }
     const std::span<const uint8_t> in(buf, len);
-    if (d->ipvlan) {
-        return d->ipvlan->load(in);
+    if (vnet::IpvlanDev* ipvlan = d->ipvlan()) {
+        return ipvlan->linked() && ipvlan->load(in);
     }
-    return d->lower_dev && d->inet && d->inet->neigh().load(in);
-}
-
-uint32_t vnet_flow_hash(const uint8_t* frame, size_t len) {
-    return vnet::ToeplitzHasher::default_hasher().hash_frame({frame, len}).value;
+    vnet::PhysDev* phys = d->phys();
+    return phys && phys->inet() && phys->inet()->neigh().load(in);
 }
 
 unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues) {

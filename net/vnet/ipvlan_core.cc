@@ -184,7 +184,7 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             }
             return port->handle_l3(pkt);
         case IpvlanMode::l3:
-            if (port->outbound_ && port->outbound_->on_uplink(*pkt, *port)) {
+            if (L3Outbound* out = port->outbound(); out && out->on_uplink(*pkt, *port)) {
                 return RxHandlerResult::consumed;
             }
             return port->handle_l3(pkt);
@@ -192,7 +192,7 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             // Linux hands l3s frames to the child at the IP layer (the
             // l3mdev hooks) rather than here; the child gets the same
             // frames, only the lower's netfilter would see them first.
-            if (port->outbound_ && port->outbound_->on_uplink(*pkt, *port)) {
+            if (L3Outbound* out = port->outbound(); out && out->on_uplink(*pkt, *port)) {
                 return RxHandlerResult::consumed;
             }
             return port->handle_l3(pkt);
@@ -254,11 +254,12 @@ XmitResult IpvlanDev::xmit_l3(Packet& pkt, const L3& l3) {
             return *r;
         }
     }
-    if (!port.outbound_) {
+    L3Outbound* out = port.outbound();
+    if (!out) {
         dev_.counters().drop(DropReason::tx_no_route);
         return XmitResult::dropped;
     }
-    return port.outbound_->outbound(*this, pkt);
+    return out->outbound(*this, pkt);
 }
 
 namespace {
@@ -294,7 +295,11 @@ bool IpvlanDev::source_allowed(const L3& l3) {
 }
 
 // ipvlan_queue_xmit.
-XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
+XmitResult IpvlanDev::xmit(NetDevice& dev, Packet& pkt) {
+    if (!port_) {
+        dev.counters().drop(DropReason::tx_link_down);
+        return XmitResult::dropped;  // unlinked: its lower is gone
+    }
     const L3 l3 = ipvlan_l3_addrs(pkt.bytes());  // parsed once for both checks
     if (!source_allowed(l3)) {
         return XmitResult::dropped;

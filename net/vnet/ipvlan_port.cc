@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // ipvlan control path (drivers/net/ipvlan/ipvlan_main.c: ipvlan_port_create,
-// ipvlan_link_new, ipvlan_uninit, the address validator). Set-up time only.
+// ipvlan_link_new, ipvlan_uninit, ipvlan_device_event, the address
+// validator). Set-up time only.
 #include <algorithm>
 #include <cstring>
 
 #include "vnet/ipvlan.h"
+#include "vnet/phys_dev.h"
 #include "vnet/state_blob.h"
 
 namespace vnet {
@@ -21,11 +23,37 @@ const char* ipvlan_mode_name(IpvlanMode m) {
     return "unknown";
 }
 
-IpvlanPort::IpvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq)
+IpvlanPort::IpvlanPort(NetDevice& lower)
     : lower_(lower),
-      wq_(wq),
+      wq_(lower.phys()->wq()),
       mc_work_(&IpvlanPort::process_multicast, this),
-      backlog_(kIpvlanBacklogLimit, pool, wq, mc_work_) {}
+      backlog_(kIpvlanBacklogLimit, lower.phys()->pool(), wq_, mc_work_) {}
+
+L3Outbound* IpvlanPort::outbound() const {
+    return lower_.phys() ? lower_.phys()->l3_outbound() : nullptr;
+}
+
+// ipvlan_device_event: the children take the lower's MTU
+// (ipvlan_adjust_mtu); a lower going away takes them off it.
+void IpvlanPort::device_event(NetDevice& lower, NetdevEvent ev, void* data) {
+    std::shared_ptr<IpvlanPort> port = static_cast<IpvlanPort*>(data)->shared_from_this();
+    const std::vector<IpvlanDev*> ipvlans = port->ipvlans_;
+    switch (ev) {
+        case NetdevEvent::change:
+            break;  // the carrier: NetDevice hands it to every upper
+        case NetdevEvent::change_mtu:
+            for (IpvlanDev* ipvlan : ipvlans) {
+                std::string why;
+                ipvlan->dev_.change_mtu(lower.mtu(), &why);
+            }
+            break;
+        case NetdevEvent::unregister:
+            for (IpvlanDev* ipvlan : ipvlans) {
+                ipvlan->dellink();
+            }
+            break;
+    }
+}
 
 IpvlanPort::~IpvlanPort() {
     wq_.cancel(mc_work_);
@@ -75,16 +103,24 @@ IpvlanDev::IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
 }
 
 std::unique_ptr<IpvlanDev> IpvlanDev::newlink(NetDevice& lower_in, const IpvlanConfig& cfg,
-                                              Stack* stack, PacketPool& pool, WorkQueue& wq,
-                                              std::string* why, const char** field) {
+                                              Stack* stack, std::string* why, const char** field) {
     const char* unused;
     const char*& at = field ? *field : unused;
+    if (!lower_in.phys()) {
+        *why = "the lower device is gone";
+        at = "lower";
+        return nullptr;
+    }
     // ipvlan on ipvlan: the new child goes on the real lower.
     NetDevice* lower = &lower_in;
     if (auto* parent = dynamic_cast<IpvlanDev*>(lower_in.xmit_ops())) {
         lower = &parent->port().lower();
     }
-    if (cfg.mtu > lower->mtu()) {
+    IpvlanConfig c = cfg;
+    if (c.mtu == 0) {
+        c.mtu = lower->mtu();  // ipvlan_adjust_mtu
+    }
+    if (c.mtu > lower->mtu()) {
         *why = "MTU above the lower device's (EINVAL)";
         at = "mtu";
         return nullptr;
@@ -97,29 +133,46 @@ std::unique_ptr<IpvlanDev> IpvlanDev::newlink(NetDevice& lower_in, const IpvlanC
         at = "lower";
         return nullptr;
     } else {
-        port = std::make_shared<IpvlanPort>(*lower, pool, wq);
-        lower->rx_handler_register(&IpvlanPort::handle_frame, port.get());
+        port = std::make_shared<IpvlanPort>(*lower);
+        lower->rx_handler_register(&IpvlanPort::handle_frame, port.get(),
+                                   &IpvlanPort::device_event);
     }
     // Mode and flags are the port's; the latest child sets them for all.
-    port->mode_ = cfg.mode;
-    port->flags_ = cfg.flags;
+    port->mode_ = c.mode;
+    port->flags_ = c.flags;
     // Children carry the lower's MAC.
-    auto d = std::unique_ptr<IpvlanDev>(new IpvlanDev(cfg, lower->mac(), stack, port));
+    auto d = std::unique_ptr<IpvlanDev>(new IpvlanDev(c, lower->mac(), stack, port));
     port->ipvlans_.push_back(d.get());
     d->dev_.set_lower(lower);
     d->dev_.set_no_rx_handler(true);
     return d;
 }
 
-IpvlanDev::~IpvlanDev() {
+IpvlanDev::~IpvlanDev() { unlink(); }
+
+void IpvlanDev::unlink() {
+    if (!port_) {
+        return;
+    }
     port_->forget(this);
     dev_.set_lower(nullptr);
     if (port_->count() == 0) {
         port_->lower().rx_handler_unregister();
     }
+    port_.reset();
+}
+
+void IpvlanDev::dellink() {
+    unlink();
+    addrs_.clear();
+    dev_.set_up(false);
+    dev_.set_carrier(false);
 }
 
 bool IpvlanDev::add_addr(const IpAddr& a) {
+    if (!port_) {
+        return false;
+    }
     if (IpvlanDev* owner = port_->addr_lookup(a)) {
         return owner == this;
     }
@@ -153,7 +206,7 @@ bool IpvlanDev::load(std::span<const std::uint8_t> in) {
 }
 
 void IpvlanDev::del_addr(const IpAddr& a) {
-    if (port_->addr_lookup(a) == this) {
+    if (port_ && port_->addr_lookup(a) == this) {
         port_->addrs_.erase(a);
         std::erase(addrs_, a);
     }

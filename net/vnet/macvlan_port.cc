@@ -1,35 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // macvlan control path (drivers/net/macvlan.c: macvlan_port_create,
-// macvlan_common_newlink, macvlan_dellink, macvlan_changelink_sources):
+// macvlan_common_newlink, macvlan_dellink, macvlan_device_event,
+// macvlan_changelink_sources):
 // creating and removing children, the port they share, and the source-mode
 // MAC lists. Runs at set-up time only; allocation is fine here.
 #include <algorithm>
 
 #include "vnet/macvlan.h"
+#include "vnet/phys_dev.h"
 
 namespace vnet {
 
-const char* macvlan_mode_name(MacvlanMode m) {
-    switch (m) {
-        case MacvlanMode::private_:
-            return "private";
-        case MacvlanMode::vepa:
-            return "vepa";
-        case MacvlanMode::bridge:
-            return "bridge";
-        case MacvlanMode::passthru:
-            return "passthru";
-        case MacvlanMode::source:
-            return "source";
-    }
-    return "unknown";
-}
-
-MacvlanPort::MacvlanPort(NetDevice& lower, PacketPool& pool, WorkQueue& wq)
+MacvlanPort::MacvlanPort(NetDevice& lower)
     : lower_(lower),
-      wq_(wq),
+      wq_(lower.phys()->wq()),
       bc_work_(&MacvlanPort::process_broadcast, this),
-      bc_queue_(kMacvlanBcQueueLen, pool, wq, bc_work_) {}
+      bc_queue_(kMacvlanBcQueueLen, lower.phys()->pool(), wq_, bc_work_) {}
 
 MacvlanPort::~MacvlanPort() {
     wq_.cancel(bc_work_);
@@ -42,6 +28,31 @@ MacvlanPort* MacvlanPort::of(const NetDevice& lower) {
     return lower.rx_handler() == &MacvlanPort::handle_frame
                ? static_cast<MacvlanPort*>(lower.rx_handler_data())
                : nullptr;
+}
+
+// macvlan_device_event: a lower's MTU bounds its children; a lower going
+// away takes them off it.
+void MacvlanPort::device_event(NetDevice& lower, NetdevEvent ev, void* data) {
+    // A child's dellink may drop the port's last reference.
+    std::shared_ptr<MacvlanPort> port = static_cast<MacvlanPort*>(data)->shared_from_this();
+    const std::vector<MacvlanDev*> vlans = port->vlans_;
+    switch (ev) {
+        case NetdevEvent::change:
+            break;  // the carrier: NetDevice hands it to every upper
+        case NetdevEvent::change_mtu:
+            for (MacvlanDev* vlan : vlans) {
+                std::string why;
+                if (vlan->dev_.mtu() > lower.mtu()) {
+                    vlan->dev_.change_mtu(lower.mtu(), &why);
+                }
+            }
+            break;
+        case NetdevEvent::unregister:
+            for (MacvlanDev* vlan : vlans) {
+                vlan->dellink();
+            }
+            break;
+    }
 }
 
 MacvlanDev* MacvlanPort::hash_lookup(const MacAddr& addr) const {
@@ -69,16 +80,25 @@ MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<M
 }
 
 std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const MacvlanConfig& cfg,
-                                                Stack* stack, PacketPool& pool, WorkQueue& wq,
-                                                std::string* why, const char** field) {
+                                                Stack* stack, std::string* why,
+                                                const char** field) {
     const char* unused;
     const char*& at = field ? *field : unused;
+    if (!lower_in.phys()) {
+        *why = "the lower device is gone";
+        at = "lower";
+        return nullptr;
+    }
     // macvlan on macvlan: the new child goes on the real lower device.
     NetDevice* lower = &lower_in;
     if (MacvlanDev* parent = dynamic_cast<MacvlanDev*>(lower_in.xmit_ops())) {
         lower = &parent->port().lower();
     }
-    if (cfg.mtu > lower->mtu()) {
+    MacvlanConfig c = cfg;
+    if (c.mtu == 0) {
+        c.mtu = lower->mtu();  // macvlan_common_newlink without IFLA_MTU
+    }
+    if (c.mtu > lower->mtu()) {
         *why = "MTU above the lower device's (EINVAL)";
         at = "mtu";
         return nullptr;
@@ -91,7 +111,7 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
         at = "lower";
         return nullptr;
     } else {
-        port = std::make_shared<MacvlanPort>(*lower, pool, wq);
+        port = std::make_shared<MacvlanPort>(*lower);
     }
     const bool passthru = cfg.mode == MacvlanMode::passthru;
     if (port->passthru_ || (passthru && port->count() > 0)) {
@@ -99,7 +119,6 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
         at = "mode";
         return nullptr;
     }
-    MacvlanConfig c = cfg;
     if (passthru) {
         c.mac = lower->mac();  // eth_hw_addr_inherit
     } else if (c.mac == lower->mac() || port->hash_lookup(c.mac)) {
@@ -113,7 +132,8 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
         return nullptr;
     }
     if (port->count() == 0 && !lower->rx_handler()) {
-        lower->rx_handler_register(&MacvlanPort::handle_frame, port.get());
+        lower->rx_handler_register(&MacvlanPort::handle_frame, port.get(),
+                                   &MacvlanPort::device_event);
     }
     auto vlan = std::unique_ptr<MacvlanDev>(new MacvlanDev(c, stack, port));
     port->passthru_ = passthru;
@@ -123,7 +143,14 @@ std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const Macvl
     return vlan;
 }
 
-MacvlanDev::~MacvlanDev() {
+MacvlanDev::~MacvlanDev() { unlink(); }
+
+// Off the port and the lower; what is stacked on this child first.
+void MacvlanDev::unlink() {
+    if (!port_) {
+        return;
+    }
+    dev_.call_netdevice_notifiers(NetdevEvent::unregister);
     port_->forget(this);
     if (mode_ == MacvlanMode::passthru) {
         port_->passthru_ = false;
@@ -134,11 +161,21 @@ MacvlanDev::~MacvlanDev() {
         // if the port object outlives this call briefly.
         port_->lower().rx_handler_unregister();
     }
+    port_.reset();
+}
+
+void MacvlanDev::dellink() {
+    unlink();
+    dev_.set_up(false);
+    dev_.set_carrier(false);
 }
 
 bool MacvlanDev::set_mac(const MacAddr& m) {
     if (m == dev_.mac()) {
         return true;
+    }
+    if (!port_) {
+        return false;
     }
     if (m == port_->lower().mac() || port_->hash_lookup(m) || !m.is_unicast()) {
         return false;
@@ -150,6 +187,9 @@ bool MacvlanDev::set_mac(const MacAddr& m) {
 }
 
 void MacvlanDev::source_add(const MacAddr& a) {
+    if (!port_) {
+        return;
+    }
     auto range = port_->source_hash_.equal_range(a);
     for (auto it = range.first; it != range.second; ++it) {
         if (it->second == this) {
@@ -161,6 +201,9 @@ void MacvlanDev::source_add(const MacAddr& a) {
 }
 
 void MacvlanDev::source_del(const MacAddr& a) {
+    if (!port_) {
+        return;
+    }
     auto range = port_->source_hash_.equal_range(a);
     for (auto it = range.first; it != range.second; ++it) {
         if (it->second == this) {
@@ -172,6 +215,9 @@ void MacvlanDev::source_del(const MacAddr& a) {
 }
 
 void MacvlanDev::source_flush() {
+    if (!port_) {
+        return;
+    }
     for (auto it = port_->source_hash_.begin(); it != port_->source_hash_.end();) {
         it = it->second == this ? port_->source_hash_.erase(it) : std::next(it);
     }

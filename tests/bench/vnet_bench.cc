@@ -19,6 +19,7 @@
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
+#include "vnet/phys_dev.h"
 #include "vnet/vxlan.h"
 #include "vnet/vxlan_sock.h"
 
@@ -52,17 +53,17 @@ void report(benchmark::State& st, long done) {
 // A lower port on a counting sink, for children to hang on.
 struct Lower {
     test::CountingSink sink;
-    PacketPool pool{2048, 64};
-    WorkQueue wq;
-    NetDevice dev{"lower", test::kMacC, &sink, &sink};
+    PhysDev phys{"lower", test::kMacC, &sink, &sink, {.buffers = 64, .buffer_size = 2048}};
+    NetDevice& dev = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
 
     std::vector<std::unique_ptr<MacvlanDev>> macvlans(std::size_t n, MacvlanMode mode) {
         std::vector<std::unique_ptr<MacvlanDev>> kids;
         std::string why;
         for (std::size_t i = 0; i < n; ++i) {
-            kids.push_back(
-                MacvlanDev::newlink(dev, {.name = name('m', i), .mac = child_mac(i), .mode = mode},
-                                    &sink, pool, wq, &why));
+            kids.push_back(MacvlanDev::newlink(
+                dev, {.name = name('m', i), .mac = child_mac(i), .mode = mode}, &sink, &why));
         }
         return kids;
     }
@@ -124,8 +125,8 @@ void BM_IpvlanUplinkToChild(benchmark::State& st) {
     std::vector<std::unique_ptr<IpvlanDev>> kids;
     std::string why;
     for (std::size_t i = 0; i < n; ++i) {
-        kids.push_back(IpvlanDev::newlink(l.dev, {.name = name('i', i), .mode = mode}, &l.sink,
-                                          l.pool, l.wq, &why));
+        kids.push_back(
+            IpvlanDev::newlink(l.dev, {.name = name('i', i), .mode = mode}, &l.sink, &why));
         const std::array<std::uint8_t, 4> a{10, 0, 0, static_cast<std::uint8_t>(i + 1)};
         kids.back()->add_addr(IpAddr::v4(a));
     }

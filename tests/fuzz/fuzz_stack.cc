@@ -18,6 +18,7 @@
 #include "vnet/inet.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
+#include "vnet/phys_dev.h"
 
 using namespace vnet;
 
@@ -27,10 +28,11 @@ constexpr MacAddr kLower{{0x02, 0, 0, 0, 0, 0x01}};
 
 struct Topology {
     test::TouchingSink sink;
-    PacketPool pool{2048, 64};
-    WorkQueue wq;
+    PhysDev phys{"lower", kLower, &sink, &sink, {.buffers = 64, .buffer_size = 2048}};
+    NetDevice& lower = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
     ManualClock clock;
-    NetDevice lower{"lower", kLower, &sink, &sink};
     std::unique_ptr<InetLayer> inet;
     std::array<NetDevice*, 2> kids{};
     std::unique_ptr<MacvlanDev> m[2];
@@ -46,7 +48,7 @@ struct Topology {
                 MacvlanConfig c{.name = k ? "m1" : "m0",
                                 .mac = MacAddr{{0x02, 0, 0, 0, 1, static_cast<std::uint8_t>(k)}},
                                 .mode = modes[kind]};
-                m[k] = MacvlanDev::newlink(lower, c, &sink, pool, wq, &why);
+                m[k] = MacvlanDev::newlink(lower, c, &sink, &why);
                 kids[k] = m[k] ? &m[k]->dev() : nullptr;  // passthru takes one
             }
             return;
@@ -59,11 +61,11 @@ struct Topology {
         static constexpr IpvlanMode modes[] = {IpvlanMode::l2, IpvlanMode::l3, IpvlanMode::l3s};
         for (int k = 0; k < 2; ++k) {
             i[k] = IpvlanDev::newlink(lower, {.name = k ? "i1" : "i0", .mode = modes[kind - 5]},
-                                      &sink, pool, wq, &why);
+                                      &sink, &why);
             kids[k] = i[k] ? &i[k]->dev() : nullptr;
         }
         if (i[0]) {
-            i[0]->port().set_outbound(inet.get());
+            phys.set_l3_outbound(inet.get());
         }
     }
 };

@@ -14,6 +14,7 @@
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
+#include "vnet/phys_dev.h"
 #include "vnet/vxlan.h"
 #include "vnet/vxlan_sock.h"
 
@@ -67,14 +68,15 @@ std::pair<long, long> count_allocations(Sink& sink, Fn traffic) {
 
 TEST(NoAllocation, MacvlanFastPathAfterWarmUp) {
     Sink sink;
-    PacketPool pool(2048, 64);
-    WorkQueue wq;
-    NetDevice lower("lower", test::kMacC, &sink, &sink);
+    PhysDev phys{"lower", test::kMacC, &sink, &sink, {.buffers = 64, .buffer_size = 2048}};
+    NetDevice& lower = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
     std::string why;
     MacvlanConfig ca{.name = "A", .mac = test::kMacA, .mode = MacvlanMode::bridge};
     MacvlanConfig cb{.name = "B", .mac = test::kMacB, .mode = MacvlanMode::bridge};
-    auto a = MacvlanDev::newlink(lower, ca, &sink, pool, wq, &why);
-    auto b = MacvlanDev::newlink(lower, cb, &sink, pool, wq, &why);
+    auto a = MacvlanDev::newlink(lower, ca, &sink, &why);
+    auto b = MacvlanDev::newlink(lower, cb, &sink, &why);
     ASSERT_TRUE(a && b);
 
     const MacAddr outside{{0x52, 0x55, 0, 0, 0, 1}};
@@ -106,14 +108,13 @@ TEST(NoAllocation, MacvlanFastPathAfterWarmUp) {
 
 TEST(NoAllocation, IpvlanL2FastPathAfterWarmUp) {
     Sink sink;
-    PacketPool pool(2048, 64);
-    WorkQueue wq;
-    NetDevice lower("lower", test::kMacC, &sink, &sink);
+    PhysDev phys{"lower", test::kMacC, &sink, &sink, {.buffers = 64, .buffer_size = 2048}};
+    NetDevice& lower = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
     std::string why;
-    auto a =
-        IpvlanDev::newlink(lower, {.name = "A", .mode = IpvlanMode::l2}, &sink, pool, wq, &why);
-    auto b =
-        IpvlanDev::newlink(lower, {.name = "B", .mode = IpvlanMode::l2}, &sink, pool, wq, &why);
+    auto a = IpvlanDev::newlink(lower, {.name = "A", .mode = IpvlanMode::l2}, &sink, &why);
+    auto b = IpvlanDev::newlink(lower, {.name = "B", .mode = IpvlanMode::l2}, &sink, &why);
     ASSERT_TRUE(a && b);
     const std::array<std::uint8_t, 4> ip_a{10, 0, 0, 1}, ip_b{10, 0, 0, 2}, ip_out{10, 0, 0, 9};
     ASSERT_TRUE(a->add_addr(IpAddr::v4(ip_a)) && b->add_addr(IpAddr::v4(ip_b)));

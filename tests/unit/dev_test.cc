@@ -146,7 +146,9 @@ TEST_F(DevTest, CarrierFollowsTheLowerToItsUppers) {
 
 TEST_F(DevTest, CarrierHookSeesOnlyChanges) {
     int calls = 0;
-    upper.set_carrier_hook([](void* n, bool) { ++*static_cast<int*>(n); }, &calls);
+    upper.set_event_hook([](void* n, NetDevice&,
+                            NetdevEvent ev) { *static_cast<int*>(n) += ev == NetdevEvent::change; },
+                         &calls);
     upper.set_lower(&lower);  // same state: no call
     lower.set_carrier(false);
     lower.set_carrier(false);
@@ -175,7 +177,9 @@ TEST_F(DevTest, LinkDownOnAnUpperOutlastsTheLowersCarrier) {
 TEST_F(DevTest, LinkDownCarriesToTheUppersUppers) {
     NetDevice top{"top", kMacB, &rec, &rec};
     int calls = 0;
-    top.set_carrier_hook([](void* n, bool) { ++*static_cast<int*>(n); }, &calls);
+    top.set_event_hook([](void* n, NetDevice&,
+                          NetdevEvent ev) { *static_cast<int*>(n) += ev == NetdevEvent::change; },
+                       &calls);
     upper.set_lower(&lower);
     top.set_lower(&upper);
     upper.set_link_down(true);

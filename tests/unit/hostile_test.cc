@@ -16,6 +16,7 @@
 #include "vnet/inet.h"
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
+#include "vnet/phys_dev.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/icmpv6.h"
@@ -116,14 +117,19 @@ TEST(Hostile, MacvlanPathsTakeAnything) {
     for (auto mode :
          {MacvlanMode::bridge, MacvlanMode::vepa, MacvlanMode::private_, MacvlanMode::source}) {
         Sink sink;
-        PacketPool pool(2048, 2048);
-        WorkQueue wq;
-        NetDevice lower("lower", MacAddr{{0x02, 0, 0, 0, 0, 0x0b}}, &sink, &sink);
+        PhysDev phys{"lower",
+                     MacAddr{{0x02, 0, 0, 0, 0, 0x0b}},
+                     &sink,
+                     &sink,
+                     {.buffers = 2048, .buffer_size = 2048}};
+        NetDevice& lower = phys.dev();
+        PacketPool& pool = phys.pool();
+        WorkQueue& wq = phys.wq();
         std::vector<std::unique_ptr<MacvlanDev>> kids;
         std::string why;
         for (std::uint8_t i = 1; i <= 2; ++i) {
             MacvlanConfig cfg{.name = "m", .mac = {{0x02, 0, 0, 0, 0, i}}, .mode = mode};
-            kids.push_back(MacvlanDev::newlink(lower, cfg, &sink, pool, wq, &why));
+            kids.push_back(MacvlanDev::newlink(lower, cfg, &sink, &why));
             ASSERT_TRUE(kids.back()) << why;
             kids.back()->source_add(MacAddr{{0x02, 0, 0, 0, 0, 0x0a}});
         }
@@ -136,14 +142,19 @@ TEST(Hostile, IpvlanPathsTakeAnything) {
     for (auto mode : {IpvlanMode::l2, IpvlanMode::l3}) {
         for (std::uint16_t flags : {0, int{kIpvlanFlagPrivate}, int{kIpvlanFlagVepa}}) {
             Sink sink;
-            PacketPool pool(2048, 2048);
-            WorkQueue wq;
-            NetDevice lower("lower", MacAddr{{0x02, 0, 0, 0, 0, 0x0b}}, &sink, &sink);
+            PhysDev phys{"lower",
+                         MacAddr{{0x02, 0, 0, 0, 0, 0x0b}},
+                         &sink,
+                         &sink,
+                         {.buffers = 2048, .buffer_size = 2048}};
+            NetDevice& lower = phys.dev();
+            PacketPool& pool = phys.pool();
+            WorkQueue& wq = phys.wq();
             std::vector<std::unique_ptr<IpvlanDev>> kids;
             std::string why;
             for (int i = 0; i < 2; ++i) {
                 kids.push_back(IpvlanDev::newlink(
-                    lower, {.name = "i", .mode = mode, .flags = flags}, &sink, pool, wq, &why));
+                    lower, {.name = "i", .mode = mode, .flags = flags}, &sink, &why));
                 ASSERT_TRUE(kids.back()) << why;
                 kids.back()->set_learning(true);
             }
@@ -156,7 +167,7 @@ TEST(Hostile, IpvlanPathsTakeAnything) {
                                       .gw6 = std::array<std::uint8_t, 16>{
                                           0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}});
             if (mode == IpvlanMode::l3) {
-                kids[0]->port().set_outbound(&inet);
+                phys.set_l3_outbound(&inet);
             }
             drive(lower, kids, pool, wq, 100u + static_cast<unsigned>(mode) * 8 + flags);
             // Packets waiting for neighbours that never answer are dropped

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vnet/dev.h"
+#include "vnet/phys_dev.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/icmpv6.h"
@@ -61,11 +62,10 @@ class InetTest : public ::testing::Test {
   protected:
     InetTest() {
         std::string why;
-        child =
-            IpvlanDev::newlink(lower, {.name = "c", .mode = IpvlanMode::l3}, &rec, pool, wq, &why);
+        child = IpvlanDev::newlink(lower, {.name = "c", .mode = IpvlanMode::l3}, &rec, &why);
         child->add_addr(IpAddr::v4(kChildIp));
         child->dev().filter().set_promisc(false);
-        child->port().set_outbound(&inet);
+        phys.set_l3_outbound(&inet);
     }
     XmitResult send(const std::vector<std::uint8_t>& f) {
         auto p = pool.alloc();
@@ -80,9 +80,10 @@ class InetTest : public ::testing::Test {
 
     Rec rec;
     ManualClock clock;
-    PacketPool pool{2048, 64};
-    WorkQueue wq;
-    NetDevice lower{"lower", kLower, &rec, &rec};
+    PhysDev phys{"lower", kLower, &rec, &rec, {.buffers = 64, .buffer_size = 2048}};
+    NetDevice& lower = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
     InetLayer inet{lower, pool, clock,
                    InetConfig{.ip4 = kLowerIp,
                               .prefix4 = 24,
@@ -150,8 +151,7 @@ TEST_F(InetTest, TheLowersOwnAddressIsLocal) {
 
 TEST_F(InetTest, SiblingsAreReachedWithoutTheUplink) {
     std::string why;
-    auto sib =
-        IpvlanDev::newlink(lower, {.name = "s", .mode = IpvlanMode::l3}, &rec, pool, wq, &why);
+    auto sib = IpvlanDev::newlink(lower, {.name = "s", .mode = IpvlanMode::l3}, &rec, &why);
     sib->add_addr(IpAddr::v4(kOnLink));
     send(frame(kLower, wire::kEthPIpv4, ipv4(kChildIp, kOnLink)));
     EXPECT_TRUE(rec.wire.empty());
@@ -167,7 +167,7 @@ TEST_F(InetTest, GroupFramesAndNonIpAreDroppedAsLinuxDoes) {
 
 TEST_F(InetTest, NoRouteIsCounted) {
     InetLayer bare{lower, pool, clock, InetConfig{.ip4 = kLowerIp}};  // no gateway
-    child->port().set_outbound(&bare);
+    phys.set_l3_outbound(&bare);
     EXPECT_EQ(send(frame(kLower, wire::kEthPIpv4, ipv4(kChildIp, kInternet))), XmitResult::dropped);
     EXPECT_EQ(child->dev().counters().dropped(DropReason::tx_no_route), 1u);
 }
@@ -217,7 +217,7 @@ TEST_F(InetTest, Ipv6NeighbourSolicitationIsAnsweredAndRoutingUsesNd) {
                                                   0, 0, 0x15},
                             .prefix6 = 64,
                             .gw6 = gw6}};
-    child->port().set_outbound(&v6);
+    phys.set_l3_outbound(&v6);
     child->add_addr(IpAddr::v6of(me6));
     // The child asks for its router: answered with the shared MAC.
     wire::NdRepr ns{

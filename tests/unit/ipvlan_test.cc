@@ -12,6 +12,7 @@
 
 #include "vnet/dev.h"
 #include "vnet/macvlan.h"
+#include "vnet/phys_dev.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/icmpv6.h"
@@ -87,8 +88,8 @@ class Topology {
         net.lower = &lower;
         for (const char* name : {"A", "B"}) {
             std::string why;
-            auto c = IpvlanDev::newlink(lower, {.name = name, .mode = mode, .flags = flags}, &net,
-                                        pool, wq, &why);
+            auto c =
+                IpvlanDev::newlink(lower, {.name = name, .mode = mode, .flags = flags}, &net, &why);
             EXPECT_TRUE(c) << why;
             c->dev().filter().set_promisc(false);
             kids.push_back(std::move(c));
@@ -96,7 +97,7 @@ class Topology {
         EXPECT_TRUE(kids[0]->add_addr(IpAddr::v4(kIpA)));
         EXPECT_TRUE(kids[1]->add_addr(IpAddr::v4(kIpB)));
         if (with_outbound) {
-            kids[0]->port().set_outbound(&net);
+            phys.set_l3_outbound(&net);
         }
     }
     std::string send(int child, const std::vector<std::uint8_t>& f) {
@@ -115,9 +116,10 @@ class Topology {
     }
 
     Net net;
-    PacketPool pool{2048, 2048};
-    WorkQueue wq;
-    NetDevice lower{"lower", kLower, &net, &net};
+    PhysDev phys{"lower", kLower, &net, &net, {.buffers = 2048, .buffer_size = 2048}};
+    NetDevice& lower = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
     std::vector<std::unique_ptr<IpvlanDev>> kids;
 };
 
@@ -279,9 +281,8 @@ TEST(Ipvlan, ChildrenCarryTheLowersMac) {
 TEST(Ipvlan, LatestChildSetsThePortsModeAndFlags) {
     Topology t(IpvlanMode::l2, 0);
     std::string why;
-    auto c =
-        IpvlanDev::newlink(t.lower, {.name = "C", .mode = IpvlanMode::l3, .flags = kIpvlanFlagVepa},
-                           &t.net, t.pool, t.wq, &why);
+    auto c = IpvlanDev::newlink(
+        t.lower, {.name = "C", .mode = IpvlanMode::l3, .flags = kIpvlanFlagVepa}, &t.net, &why);
     ASSERT_TRUE(c);
     EXPECT_EQ(IpvlanPort::of(t.lower)->mode(), IpvlanMode::l3);
     EXPECT_TRUE(IpvlanPort::of(t.lower)->is_vepa());
@@ -292,20 +293,21 @@ TEST(Ipvlan, OneKindOfUpperPerLower) {
     std::string why;
     const char* field = nullptr;
     MacvlanConfig mc{.name = "M", .mac = kOutside, .mode = MacvlanMode::bridge};
-    EXPECT_FALSE(MacvlanDev::newlink(t.lower, mc, &t.net, t.pool, t.wq, &why, &field));
+    EXPECT_FALSE(MacvlanDev::newlink(t.lower, mc, &t.net, &why, &field));
     EXPECT_STREQ(field, "lower");
     // Nothing stacks on an ipvlan either (IFF_NO_RX_HANDLER)...
-    EXPECT_FALSE(MacvlanDev::newlink(t.kids[0]->dev(), mc, &t.net, t.pool, t.wq, &why));
+    EXPECT_FALSE(MacvlanDev::newlink(t.kids[0]->dev(), mc, &t.net, &why));
     // ...but ipvlan on ipvlan goes on the real lower.
-    auto c = IpvlanDev::newlink(t.kids[0]->dev(), {.name = "C", .mode = IpvlanMode::l2}, &t.net,
-                                t.pool, t.wq, &why);
+    auto c =
+        IpvlanDev::newlink(t.kids[0]->dev(), {.name = "C", .mode = IpvlanMode::l2}, &t.net, &why);
     ASSERT_TRUE(c) << why;
     EXPECT_EQ(c->dev().lower(), &t.lower);
 
-    NetDevice other{"other", {{0x52, 0x54, 0x00, 0x00, 0x00, 0x42}}, &t.net, &t.net};
-    auto m = MacvlanDev::newlink(other, mc, &t.net, t.pool, t.wq, &why);
+    PhysDev other_phys{"other", {{0x52, 0x54, 0x00, 0x00, 0x00, 0x42}}, &t.net, &t.net};
+    NetDevice& other = other_phys.dev();
+    auto m = MacvlanDev::newlink(other, mc, &t.net, &why);
     ASSERT_TRUE(m) << why;
-    EXPECT_FALSE(IpvlanDev::newlink(other, {.name = "I"}, &t.net, t.pool, t.wq, &why, &field));
+    EXPECT_FALSE(IpvlanDev::newlink(other, {.name = "I"}, &t.net, &why, &field));
     EXPECT_STREQ(field, "lower");
 }
 
@@ -339,8 +341,7 @@ namespace {
 TEST(IpvlanLearning, ChildTakesTheSourcesItSends) {
     Topology t(IpvlanMode::l2, 0);
     std::string why;
-    auto c = IpvlanDev::newlink(t.lower, {.name = "C", .mode = IpvlanMode::l2}, &t.net, t.pool,
-                                t.wq, &why);
+    auto c = IpvlanDev::newlink(t.lower, {.name = "C", .mode = IpvlanMode::l2}, &t.net, &why);
     ASSERT_TRUE(c);
     c->set_learning(true);
     c->dev().filter().set_promisc(false);

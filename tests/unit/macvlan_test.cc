@@ -16,6 +16,7 @@
 
 #include "frames.h"
 #include "vnet/dev.h"
+#include "vnet/phys_dev.h"
 
 namespace vnet {
 namespace {
@@ -75,7 +76,7 @@ class Topology {
         for (int i = 0; i < children; ++i) {
             MacvlanConfig cfg{.name = i ? "B" : "A", .mac = macs[i], .mode = mode};
             std::string why;
-            auto c = MacvlanDev::newlink(lower, cfg, &net, pool, wq, &why);
+            auto c = MacvlanDev::newlink(lower, cfg, &net, &why);
             EXPECT_TRUE(c) << why;
             c->dev().filter().set_promisc(false);
             const MacAddr groups[] = {kGroup};
@@ -116,9 +117,10 @@ class Topology {
     MacvlanDev& vlan(int i) { return *kids.at(i); }
 
     Net net;
-    PacketPool pool{2048, 2048};
-    WorkQueue wq;
-    NetDevice lower{"lower", kLower, &net, &net};
+    PhysDev phys{"lower", kLower, &net, &net, {.buffers = 2048, .buffer_size = 2048}};
+    NetDevice& lower = phys.dev();
+    PacketPool& pool = phys.pool();
+    WorkQueue& wq = phys.wq();
     std::vector<std::unique_ptr<MacvlanDev>> kids;
 };
 
@@ -261,7 +263,7 @@ TEST(MacvlanPassthru, RefusesASecondChild) {
     Topology t(MacvlanMode::passthru, false, 1);
     std::string why;
     MacvlanConfig cfg{.name = "B", .mac = kB, .mode = MacvlanMode::bridge};
-    EXPECT_FALSE(MacvlanDev::newlink(t.lower, cfg, &t.net, t.pool, t.wq, &why));
+    EXPECT_FALSE(MacvlanDev::newlink(t.lower, cfg, &t.net, &why));
     EXPECT_NE(why.find("passthru"), std::string::npos);
 }
 
@@ -269,7 +271,7 @@ TEST(MacvlanPassthru, CannotJoinExistingChildren) {
     Topology t(MacvlanMode::bridge, false, 1);
     std::string why;
     MacvlanConfig cfg{.name = "P", .mac = kB, .mode = MacvlanMode::passthru};
-    EXPECT_FALSE(MacvlanDev::newlink(t.lower, cfg, &t.net, t.pool, t.wq, &why));
+    EXPECT_FALSE(MacvlanDev::newlink(t.lower, cfg, &t.net, &why));
 }
 
 // Source mode: a child receives what comes from the MACs on its list,
@@ -302,7 +304,7 @@ TEST(MacvlanSource, NodstConsumes) {
     Topology t(MacvlanMode::bridge, false, 1);
     std::string why;
     MacvlanConfig cfg{.name = "S", .mac = kB, .mode = MacvlanMode::source, .nodst = true};
-    auto s = MacvlanDev::newlink(t.lower, cfg, &t.net, t.pool, t.wq, &why);
+    auto s = MacvlanDev::newlink(t.lower, cfg, &t.net, &why);
     ASSERT_TRUE(s);
     s->dev().filter().set_promisc(true);
     s->source_add(kOutside);
@@ -314,9 +316,9 @@ TEST(Macvlan, RefusesABusyMac) {
     Topology t(MacvlanMode::bridge, false, 1);
     std::string why;
     MacvlanConfig same_as_lower{.name = "X", .mac = kLower, .mode = MacvlanMode::bridge};
-    EXPECT_FALSE(MacvlanDev::newlink(t.lower, same_as_lower, &t.net, t.pool, t.wq, &why));
+    EXPECT_FALSE(MacvlanDev::newlink(t.lower, same_as_lower, &t.net, &why));
     MacvlanConfig same_as_a{.name = "X", .mac = kA, .mode = MacvlanMode::vepa};
-    EXPECT_FALSE(MacvlanDev::newlink(t.lower, same_as_a, &t.net, t.pool, t.wq, &why));
+    EXPECT_FALSE(MacvlanDev::newlink(t.lower, same_as_a, &t.net, &why));
     EXPECT_NE(why.find("EBUSY"), std::string::npos);
     EXPECT_FALSE(t.vlan(0).set_mac(kLower));
     EXPECT_TRUE(t.vlan(0).set_mac(kB));
@@ -329,7 +331,7 @@ TEST(Macvlan, MixedModesFollowTheSendersMode) {
     Topology t(MacvlanMode::bridge, true, 1);
     std::string why;
     MacvlanConfig cfg{.name = "V", .mac = kB, .mode = MacvlanMode::vepa};
-    auto v = MacvlanDev::newlink(t.lower, cfg, &t.net, t.pool, t.wq, &why);
+    auto v = MacvlanDev::newlink(t.lower, cfg, &t.net, &why);
     ASSERT_TRUE(v);
     v->dev().filter().set_promisc(false);
     t.kids.push_back(std::move(v));
@@ -341,7 +343,7 @@ TEST(Macvlan, MacvlanOnMacvlanUsesTheRealLower) {
     Topology t(MacvlanMode::bridge, false, 1);
     std::string why;
     MacvlanConfig cfg{.name = "B", .mac = kB, .mode = MacvlanMode::bridge};
-    auto b = MacvlanDev::newlink(t.child("A"), cfg, &t.net, t.pool, t.wq, &why);
+    auto b = MacvlanDev::newlink(t.child("A"), cfg, &t.net, &why);
     ASSERT_TRUE(b) << why;
     EXPECT_EQ(b->dev().lower(), &t.lower);
     b->dev().filter().set_promisc(false);
