@@ -120,14 +120,6 @@ static bool vxlan_ip_is_multicast(const VnetIpAddr *a)
     return a->v6 ? a->b[0] == 0xff : (a->b[0] & 0xf0) == 0xe0;
 }
 
-char *vnet_ip_strdup(const VnetIpAddr *a)
-{
-    char buf[INET6_ADDRSTRLEN];
-
-    inet_ntop(a->v6 ? AF_INET6 : AF_INET, a->b, buf, sizeof(buf));
-    return g_strdup(buf);
-}
-
 static void vxlan_setopt(int fd, int level, int name, int v)
 {
     setsockopt(fd, level, name, &v, sizeof(v));
@@ -475,23 +467,6 @@ static void vxlan_cleanup(NetClientState *nc)
 
 /* ---- migration of the FDB ---- */
 
-void vnet_state_buf_take(VnetStateBuf *buf, uint8_t *blob, size_t len)
-{
-    vnet_state_buf_clear(buf);
-    if (blob) {
-        buf->data = g_memdup2(blob, len);
-        buf->len = len;
-    }
-    free(blob);
-}
-
-void vnet_state_buf_clear(VnetStateBuf *buf)
-{
-    g_free(buf->data);
-    buf->data = NULL;
-    buf->len = 0;
-}
-
 static int vxlan_pre_save(void *opaque)
 {
     VxlanState *s = opaque;
@@ -834,22 +809,6 @@ void qmp_vxlan_fdb_del(const char *netdev, const char *mac, const char *remote,
                            has_vni ? vni : 0) == VNET_FDB_NOT_FOUND) {
         error_setg(errp, "no such FDB entry on '%s'", netdev);
     }
-}
-
-VnetDropCountList *vnet_drop_counts(const VnetDevStats *st)
-{
-    VnetDropCountList *head = NULL, **tail = &head;
-    unsigned i;
-
-    for (i = 0; i < VNET_DROP_REASONS; i++) {
-        if (st->drops[i]) {
-            VnetDropCount *d = g_new0(VnetDropCount, 1);
-            d->reason = g_strdup(vnet_drop_reason_name(i));
-            d->count = st->drops[i];
-            QAPI_LIST_APPEND(tail, d);
-        }
-    }
-    return head;
 }
 
 VxlanInfoList *qmp_query_vxlan(Error **errp)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Glue helpers that net/vxlan.c (which defines them, being always built)
- * shares with the vnet-multi devices in hw/net: addresses as text, QMP
- * drop lists and the migration of libvnet's state blobs.
+ * Glue helpers (net/vnet-common.c) that net/vxlan.c shares with the
+ * vnet-multi devices in hw/net: addresses as text, QMP drop lists and the
+ * migration of libvnet's state blobs.
  */
 #ifndef NET_VNET_COMMON_H
 #define NET_VNET_COMMON_H
