@@ -48,7 +48,7 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
                                            PCI_FUNC(pci->devfn))
                          : g_strdup("");
     info->mac = qemu_mac_strdup_printf(f->mac);
-    info->mtu = f->mtu;
+    info->mtu = vnet_dev_mtu(f->dev);
     info->queues = f->queues;
     info->active_queues = f->curr_pairs;
     info->link = f->status & VIRTIO_NET_S_LINK_UP;
@@ -76,6 +76,13 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
     return info;
 }
 
+static void vnet_info_add_func(void *tail, void *func)
+{
+    VnetFuncInfoList ***ftail = tail;
+
+    QAPI_LIST_APPEND(*ftail, vnet_func_query(VNET_FUNC(func)));
+}
+
 VnetInfoList *qmp_query_vnet(Error **errp)
 {
     VnetInfoList *head = NULL, **tail = &head;
@@ -85,7 +92,6 @@ VnetInfoList *qmp_query_vnet(Error **errp)
         VnetInfo *info = g_new0(VnetInfo, 1);
         VnetFuncInfoList **ftail = &info->functions;
         NetClientState *peer = m->nic_conf.peers.ncs[0];
-        VnetFunc *child;
 
         info->id = g_strdup(VNET_FUNC(m)->name);
         info->uplink_rx_packets = m->uplink_rx_packets;
@@ -93,10 +99,8 @@ VnetInfoList *qmp_query_vnet(Error **errp)
         if (peer) {
             info->netdev = g_strdup(peer->name);
         }
-        QAPI_LIST_APPEND(ftail, vnet_func_query(VNET_FUNC(m)));
-        QTAILQ_FOREACH(child, &m->children, sibling) {
-            QAPI_LIST_APPEND(ftail, vnet_func_query(child));
-        }
+        /* Function 0, then its children in creation order. */
+        vnet_dev_for_each(VNET_FUNC(m)->dev, vnet_info_add_func, &ftail);
         QAPI_LIST_APPEND(tail, info);
     }
     return head;

@@ -115,14 +115,11 @@ static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
     const char *field = NULL;
     char why[160];
 
-    assert(lower && lower->root);
+    assert(lower && lower->dev);
     if (!vnet_ipvlan_parse(v, lower, &mode, &flags, errp)) {
         return;
     }
-    if (!f->mtu) {
-        f->mtu = VNET_FUNC(lower->root)->mtu;
-    }
-    if (!vnet_func_check_props(f, "vnet-ipvlan", errp)) {
+    if (!vnet_func_check_props(f, "vnet-ipvlan", true, errp)) {
         return;
     }
     vnet_func_init_queues(f);
@@ -198,7 +195,6 @@ static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_ipvlan_realize;
     vdc->unrealize = vnet_child_unrealize;
-    fc->rx_refilled = vnet_child_rx_refilled;
     fc->conf_mac = vnet_ipvlan_conf_mac;
     fc->describe = vnet_ipvlan_describe;
 }

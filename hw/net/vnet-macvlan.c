@@ -95,7 +95,7 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     const char *field = NULL;
     char why[160];
 
-    assert(lower && lower->root);
+    assert(lower && lower->dev);
     if (!vnet_macvlan_parse_mode(m->mode, &mode, errp)) {
         return;
     }
@@ -110,11 +110,7 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
             return;
         }
     }
-    if (!f->mtu) {
-        VnetFunc *root = VNET_FUNC(lower->root);
-        f->mtu = root->mtu;  /* a macvlan starts with its lower's MTU */
-    }
-    if (!vnet_func_check_props(f, "vnet-macvlan", errp)) {
+    if (!vnet_func_check_props(f, "vnet-macvlan", true, errp)) {
         return;
     }
     qemu_macaddr_default_if_unset(&m->mac);
@@ -180,7 +176,6 @@ static void vnet_macvlan_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_macvlan_realize;
     vdc->unrealize = vnet_child_unrealize;
-    fc->rx_refilled = vnet_child_rx_refilled;
     fc->conf_mac = vnet_macvlan_conf_mac;
     fc->describe = vnet_macvlan_describe;
 }

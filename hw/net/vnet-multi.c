@@ -5,8 +5,9 @@
  * Its wire is the -netdev uplink; the guest's function 0 stands for the
  * lower device's own host stack, so frames no child's rx_handler claims
  * land on its RX rings, and its TX goes to the uplink as the lower's own
- * dev_queue_xmit would. This file also holds what the children share
- * (finding their lower, their own net client for set_link).
+ * dev_queue_xmit would. This file is function 0 and its PCI wrapper; what
+ * the children share is vnet-child.c, what every PCI function shares
+ * vnet-pci.c.
  *
  *   -netdev user,id=up -device vnet-multi,netdev=up[,queues=N][,mac=...]
  */
@@ -41,7 +42,8 @@ static bool vnet_multi_can_receive(NetClientState *nc)
         return false;
     }
     /* With children, frames flow whatever function 0's ring holds. */
-    return !QTAILQ_EMPTY(&m->children) || vnet_func_rx_ready(VNET_FUNC(m));
+    return vnet_dev_has_uppers(VNET_FUNC(m)->dev) ||
+           vnet_func_rx_ready(VNET_FUNC(m));
 }
 
 static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,
@@ -73,16 +75,17 @@ static NetClientInfo vnet_multi_nic_info = {
     .link_status_changed = vnet_multi_link_status_changed,
 };
 
+static void vnet_multi_tx_done_one(void *unused, void *func)
+{
+    vnet_func_tx_done(VNET_FUNC(func));
+}
+
 static void vnet_multi_sent(NetClientState *nc, ssize_t len)
 {
     VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
-    VnetFunc *child;
 
     /* Any function's frame may be the one the uplink held. */
-    vnet_func_tx_done(VNET_FUNC(m));
-    QTAILQ_FOREACH(child, &m->children, sibling) {
-        vnet_func_tx_done(child);
-    }
+    vnet_dev_for_each(VNET_FUNC(m)->dev, vnet_multi_tx_done_one, NULL);
 }
 
 /* libvnet's lower device hands a frame to its wire. */
@@ -207,22 +210,6 @@ static const VnetDevOps vnet_multi_ops = {
     .mtu_changed = vnet_func_mtu_changed,
 };
 
-/* ---- children (vnet-macvlan, vnet-ipvlan) on this lower ---- */
-
-void vnet_multi_add_child(VnetMulti *root, VnetFunc *child)
-{
-    child->root = root;
-    QTAILQ_INSERT_TAIL(&root->children, child, sibling);
-}
-
-void vnet_multi_del_child(VnetMulti *root, VnetFunc *child)
-{
-    if (child->root == root) {
-        QTAILQ_REMOVE(&root->children, child, sibling);
-        child->root = NULL;
-    }
-}
-
 static void vnet_multi_rx_refilled(VnetFunc *f)
 {
     qemu_flush_queued_packets(qemu_get_queue(VNET_MULTI(f)->nic));
@@ -273,7 +260,7 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     NetClientState *nc;
     VnetInetConfig inet;
 
-    if (!vnet_func_check_props(f, "vnet-multi", errp) ||
+    if (!vnet_func_check_props(f, "vnet-multi", false, errp) ||
         !vnet_multi_parse_inet(m, &inet, errp)) {
         return;
     }
@@ -281,8 +268,6 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     memcpy(f->mac, m->nic_conf.macaddr.a, ETH_ALEN);
 
     vnet_func_init_queues(f);
-    f->root = m;
-    QTAILQ_INIT(&m->children);
     m->work_bh = qemu_bh_new_guarded(vnet_multi_work_bh, m,
                                      &dev->mem_reentrancy_guard);
     m->flush_bh = qemu_bh_new_guarded(vnet_multi_flush_bh, m,
@@ -313,13 +298,7 @@ static void vnet_multi_unrealize(DeviceState *dev)
     VnetMulti *m = VNET_MULTI(dev);
     VnetFunc *f = VNET_FUNC(dev);
 
-    VnetFunc *child, *next;
-
     vnet_info_unregister(m);
-    /* Children outliving their lower are left down (libvnet orphans them). */
-    QTAILQ_FOREACH_SAFE(child, &m->children, sibling, next) {
-        vnet_multi_del_child(m, child);
-    }
     qemu_del_vm_change_state_handler(m->vm_state);
     qemu_bh_delete(m->flush_bh);
     qemu_bh_delete(m->work_bh);
@@ -330,7 +309,7 @@ static void vnet_multi_unrealize(DeviceState *dev)
     qemu_del_nic(m->nic);
     vnet_func_cleanup_queues(f);
     vnet_dev_free(f->dev);
-    f->dev = NULL;
+    f->dev = NULL;  /* children outliving their lower are left down */
     g_free(m->nc_name);
     g_free(m->nc_type);
     m->nc_name = m->nc_type = NULL;
@@ -389,25 +368,6 @@ struct VnetMultiPCI {
     VnetMulti vdev;
 };
 
-/* Shared by every vnet PCI function. */
-static const Property vnet_pci_properties[] = {
-    DEFINE_PROP_BIT("ioeventfd", VirtIOPCIProxy, flags,
-                    VIRTIO_PCI_FLAG_USE_IOEVENTFD_BIT, true),
-    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
-                       DEV_NVECTORS_UNSPECIFIED),
-};
-
-void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f, Error **errp)
-{
-    if (vpci_dev->nvectors == DEV_NVECTORS_UNSPECIFIED) {
-        /* One per queue, one for config changes, one for the control vq;
-         * a bad 'queues' is refused by the function's realize. */
-        vpci_dev->nvectors = 2 * MIN(MAX(f->queues, 1), VNET_MAX_QUEUE_PAIRS)
-                             + 2;
-    }
-    qdev_realize(DEVICE(f), BUS(&vpci_dev->bus), errp);
-}
-
 static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
     VnetMultiPCI *p = VNET_MULTI_PCI(vpci_dev);
@@ -419,193 +379,6 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
     p->vdev.nc_name = g_strdup(qdev->id);
     p->vdev.nc_type = g_strdup(object_get_typename(OBJECT(qdev)));
     vnet_pci_realize_func(vpci_dev, f, errp);
-}
-
-/* ---- what the children (vnet-macvlan, vnet-ipvlan) share ---- */
-
-/* set_link on a child function: its own cable, under its lower's carrier. */
-static void vnet_child_link_status_changed(NetClientState *nc)
-{
-    VnetFunc *f = qemu_get_nic_opaque(nc);
-
-    vnet_dev_set_link_down(f->dev, nc->link_down);
-}
-
-static ssize_t vnet_child_nc_receive(NetClientState *nc, const uint8_t *buf,
-                                     size_t size)
-{
-    return size;  /* peerless: nothing sends to it */
-}
-
-static NetClientInfo vnet_child_nic_info = {
-    .type = NET_CLIENT_DRIVER_NIC,
-    .size = sizeof(NICState),
-    .receive = vnet_child_nc_receive,
-    .link_status_changed = vnet_child_link_status_changed,
-};
-
-static void vnet_child_link_ready(Notifier *n, void *data)
-{
-    VnetFunc *f = container_of(n, VnetFunc, link_ready);
-    DeviceState *pci = DEVICE(f)->parent_bus->parent;
-
-    if (f->link_nic) {
-        return;
-    }
-    memcpy(f->link_conf.macaddr.a, f->mac, ETH_ALEN);
-    f->link_nic = qemu_new_nic(&vnet_child_nic_info, &f->link_conf,
-                               object_get_typename(OBJECT(pci)), pci->id,
-                               &DEVICE(f)->mem_reentrancy_guard, f);
-    qemu_format_nic_info_str(qemu_get_queue(f->link_nic), f->mac);
-}
-
-/* The end of a child's realize: its MAC, down until its driver is ready,
- * registered with function 0, carrier as the lower's. */
-void vnet_child_attach(VnetFunc *f, VnetFunc *lower)
-{
-    vnet_dev_get_mac(f->dev, f->mac);
-    vnet_dev_set_up(f->dev, false);
-    vnet_multi_add_child(lower->root, f);
-    vnet_func_link_changed(f, vnet_dev_carrier(f->dev));
-    f->link_ready.notify = vnet_child_link_ready;
-    qemu_add_machine_init_done_notifier(&f->link_ready);
-}
-
-void vnet_child_unrealize(DeviceState *dev)
-{
-    VnetFunc *f = VNET_FUNC(dev);
-
-    qemu_remove_machine_init_done_notifier(&f->link_ready);
-    if (f->link_nic) {
-        qemu_del_nic(f->link_nic);
-        f->link_nic = NULL;
-    }
-
-    if (f->root) {
-        vnet_multi_del_child(f->root, f);
-    }
-    vnet_func_cleanup_queues(f);
-    vnet_dev_free(f->dev);
-    f->dev = NULL;
-}
-
-void vnet_child_rx_refilled(VnetFunc *f)
-{
-    /* Frames for a child are never held back (a full ring drops and
-     * counts), so there is nothing to flush. */
-}
-
-/* A child's PCI realize: find its lower, name it, realize the function. */
-void vnet_child_pci_realize(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
-                            const char *lower, VnetFunc **lower_func,
-                            const char *type, Error **errp)
-{
-    DeviceState *qdev = DEVICE(vpci_dev);
-
-    *lower_func = vnet_pci_find_lower(vpci_dev, lower, type, errp);
-    if (!*lower_func) {
-        return;
-    }
-    f->name = qdev->id ? qdev->id : object_get_typename(OBJECT(qdev));
-    vnet_pci_realize_func(vpci_dev, f, errp);
-}
-
-/* What every vnet PCI function shares: virtio-net's IDs, no option ROM,
- * the transport properties. */
-void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
-                                void (*realize)(VirtIOPCIProxy *, Error **))
-{
-    DeviceClass *dc = DEVICE_CLASS(klass);
-    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
-
-    /* No option ROM: guests boot from elsewhere; network boot is not a goal. */
-    k->romfile = NULL;
-    k->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
-    k->device_id = PCI_DEVICE_ID_VIRTIO_NET;
-    k->revision = VIRTIO_PCI_ABI_VERSION;
-    k->class_id = PCI_CLASS_NETWORK_ETHERNET;
-    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
-    dc->desc = desc;
-    device_class_set_props(dc, vnet_pci_properties);
-    object_class_property_set_description(klass, "vectors",
-        "MSI-X vectors (default: 2 per queue pair + 2, one each)");
-    object_class_property_set_description(klass, "ioeventfd",
-        "kick the rings through eventfds (default on)");
-    VIRTIO_PCI_CLASS(klass)->realize = realize;
-}
-
-/* The lower named by 'lower=', in the same slot, this one a function 1..7. */
-VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
-                              const char *type, Error **errp)
-{
-    PCIDevice *pci = PCI_DEVICE(vpci);
-    PCIDevice *lower_pci;
-    VnetFunc *lower;
-
-    if (!id) {
-        error_setg(errp, "%s: property 'lower' is required: the id "
-                   "of a vnet-multi or vnet child device", type);
-        return NULL;
-    }
-    lower = vnet_func_by_id(id);
-    if (!lower || !lower->dev || !lower->root) {
-        error_setg(errp, "%s: property 'lower': '%s' is not a "
-                   "vnet-multi or vnet child device defined before this one",
-                   type, id);
-        return NULL;
-    }
-    if (DEVICE(vpci)->hotplugged) {
-        /* QEMU exposes no new function in a slot whose function 0 the
-         * guest already has: a child added at run time takes a hotplug
-         * slot of its own (a pcie-root-port on q35, say). */
-        return lower;
-    }
-    if (PCI_FUNC(pci->devfn) == 0) {
-        error_setg(errp, "%s: property 'addr': a child is function "
-                   "1..7 of its lower's slot, not function 0 (only a "
-                   "child added with device_add takes a slot of its own)",
-                   type);
-        return NULL;
-    }
-    lower_pci = vnet_func_pci(lower);
-    if (pci_get_bus(pci) != pci_get_bus(lower_pci) ||
-        PCI_SLOT(pci->devfn) != PCI_SLOT(lower_pci->devfn)) {
-        error_setg(errp, "%s: property 'addr': %02x.%x is not in the slot "
-                   "of its lower '%s' (%02x)", type, PCI_SLOT(pci->devfn),
-                   PCI_FUNC(pci->devfn), id, PCI_SLOT(lower_pci->devfn));
-        return NULL;
-    }
-    return lower;
-}
-
-/* The function of the vnet PCI device whose id is `id`, or NULL. */
-VnetFunc *vnet_func_by_id(const char *id)
-{
-    Object *obj = object_resolve_path_component(
-        machine_get_container("peripheral"), id);
-
-    return obj ? vnet_func_of_proxy(obj) : NULL;
-}
-
-/* The PCI function whose virtio bus holds f. */
-PCIDevice *vnet_func_pci(VnetFunc *f)
-{
-    BusState *bus = qdev_get_parent_bus(DEVICE(f));
-
-    return bus ? (PCIDevice *)object_dynamic_cast(OBJECT(bus->parent),
-                                                  TYPE_PCI_DEVICE)
-               : NULL;
-}
-
-/* The function behind a vnet PCI device (function 0 or a child), or NULL. */
-VnetFunc *vnet_func_of_proxy(Object *obj)
-{
-    VirtIOPCIProxy *proxy = (VirtIOPCIProxy *)object_dynamic_cast(obj,
-                                                                TYPE_VIRTIO_PCI);
-    VirtIODevice *vdev = proxy ? virtio_bus_get_device(&proxy->bus) : NULL;
-
-    return vdev ? (VnetFunc *)object_dynamic_cast(OBJECT(vdev), TYPE_VNET_FUNC)
-                : NULL;
 }
 
 static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)

@@ -20,17 +20,16 @@
 
 /* Config space up to and including mtu: we offer no SPEED_DUPLEX or RSS. */
 #define VNET_CONFIG_SIZE endof(struct virtio_net_config, mtu)
-#define VNET_MIN_MTU 68      /* IPv4's minimum, RFC 791 */
 #define VNET_MAX_MTU 65535   /* virtio-net config mtu is 16 bits */
 /* Mergeable buffers one frame may span: a 64 KiB frame in 1.5 KiB buffers. */
 #define VNET_RX_MAX_ELEMS 64
 /* Smallest frame on the wire without FCS (IEEE 802.3 minimum less 4). */
 #define VNET_MIN_FRAME 60
 
-/* Function 0, the lower port's own function (its root is itself). */
-static bool vnet_func_is_lower(VnetFunc *f)
+/* Function 0, the lower port's own function. */
+bool vnet_func_is_lower(VnetFunc *f)
 {
-    return f->root && f == VNET_FUNC(f->root);
+    return f->dev && vnet_dev_kind(f->dev) == VNET_DEV_LOWER;
 }
 
 static bool vnet_func_driver_ok(VnetFunc *f)
@@ -40,14 +39,16 @@ static bool vnet_func_driver_ok(VnetFunc *f)
     return vdev->vm_running && (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
-bool vnet_func_check_props(VnetFunc *f, const char *type, Error **errp)
+/* A child's mtu 0 is its lower's, which libvnet fills in. */
+bool vnet_func_check_props(VnetFunc *f, const char *type, bool child,
+                           Error **errp)
 {
     if (f->queues < 1 || f->queues > VNET_MAX_QUEUE_PAIRS) {
         error_setg(errp, "%s: property 'queues' must be 1..%d, not %" PRIu32,
                    type, VNET_MAX_QUEUE_PAIRS, f->queues);
         return false;
     }
-    if (f->mtu < VNET_MIN_MTU) {
+    if (f->mtu < VNET_MIN_MTU && !(child && f->mtu == 0)) {
         error_setg(errp, "%s: property 'mtu' must be %d..%d, not %u",
                    type, VNET_MIN_MTU, VNET_MAX_MTU, f->mtu);
         return false;
@@ -80,13 +81,11 @@ static int vnet_func_flush_tx(VnetQueue *q)
             g_free(elem);
             break;
         }
-        f->tx_current = q;
         size = iov_size(elem->out_sg, elem->out_num);
         q->tx_packets++;
         q->tx_bytes += size > VNET_HDR_LEN ? size - VNET_HDR_LEN : 0;
         r = vnet_dev_transmit(f->dev, elem->out_sg, elem->out_num,
                               VNET_HDR_LEN);
-        f->tx_current = NULL;
         virtqueue_push(q->tx, elem, 0);
         g_free(elem);
         n++;
@@ -152,7 +151,9 @@ static void vnet_func_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
     VnetFunc *f = VNET_FUNC(vdev);
 
     virtio_queue_set_notification(vq, 0);
-    VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+    if (VNET_FUNC_GET_CLASS(f)->rx_refilled) {
+        VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+    }
 }
 
 /* Room for a frame of `need` bytes on q, asking for a kick if not. */
@@ -280,7 +281,7 @@ no_room:
          * it has no children; otherwise holding it would stall the uplink
          * for the others, so it is dropped and counted, as Linux's
          * backlog drops. */
-        bool hold = vnet_func_is_lower(f) && QTAILQ_EMPTY(&f->root->children);
+        bool hold = vnet_func_is_lower(f) && !vnet_dev_has_uppers(f->dev);
 
         trace_vnet_rx_busy(f->name, q - f->vq, hold);
         return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
@@ -411,14 +412,16 @@ static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
     /* A child is up when its driver is (ip link set ... up). The lower
      * port stays up whatever function 0's driver does: function 0 is only
      * the lower's own stack, and the children must work without it. */
-    if (f->root && !vnet_func_is_lower(f)) {
+    if (f->dev && !vnet_func_is_lower(f)) {
         vnet_dev_set_up(f->dev, ok);
     }
     if (ok) {
         for (unsigned i = 0; i < f->queues; i++) {
             qemu_bh_schedule(f->vq[i].tx_bh);
         }
-        VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+        if (VNET_FUNC_GET_CLASS(f)->rx_refilled) {
+            VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+        }
     }
 }
 

@@ -65,14 +65,10 @@ struct VnetFunc {
 
     VnetQueue vq[VNET_MAX_QUEUE_PAIRS];
     VirtQueue *ctrl_vq;
-    VnetQueue *tx_current;  /* queue being drained, for xmit completion */
 
     VnetDev *dev;           /* the libvnet device behind this function */
     VnetStateBuf state;     /* its run-time state, during a migration */
     const char *name;       /* for traces and libvnet: the device's id */
-    struct VnetMulti *root; /* the function 0 whose uplink this one uses;
-                             * function 0 itself when root == this */
-    QTAILQ_ENTRY(VnetFunc) sibling;
     /* A child's own net client, peerless, so that set_link and `info
      * network` find the function by its id; made once the machine is
      * ready (a peerless NIC earlier would draw net_check_clients' warning). */
@@ -83,7 +79,7 @@ struct VnetFunc {
 
 struct VnetFuncClass {
     VirtioDeviceClass parent_class;
-    /* The guest posted RX buffers: frames held back may go now. */
+    /* Optional: the guest posted RX buffers, frames held back may go now. */
     void (*rx_refilled)(VnetFunc *f);
     /* The MAC the device was configured with (reset restores it). */
     void (*conf_mac)(VnetFunc *f, uint8_t mac[ETH_ALEN]);
@@ -92,7 +88,9 @@ struct VnetFuncClass {
 };
 
 /* vnet-virtio.c: the function's virtio device behaviour */
-bool vnet_func_check_props(VnetFunc *f, const char *type, Error **errp);
+bool vnet_func_check_props(VnetFunc *f, const char *type, bool child,
+                           Error **errp);
+bool vnet_func_is_lower(VnetFunc *f);
 void vnet_func_init_queues(VnetFunc *f);
 void vnet_func_cleanup_queues(VnetFunc *f);
 bool vnet_func_rx_ready(VnetFunc *f);
@@ -125,7 +123,6 @@ struct VnetMulti {
     char *ip;                            /* ip=: the lower's addresses */
     char *gw;                            /* gw=: its gateways */
     QEMUTimer *inet_timer;               /* the IP layer's neighbour timers */
-    QTAILQ_HEAD(, VnetFunc) children;    /* its children, in creation order */
     /* The PCI function's id and type, so QMP set_link and `info network`
      * name the device the user wrote, not its inner virtio object. */
     char *nc_name;
@@ -145,8 +142,6 @@ void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
                                 void (*realize)(VirtIOPCIProxy *, Error **));
 void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
                            Error **errp);
-void vnet_multi_add_child(VnetMulti *root, VnetFunc *child);
-void vnet_multi_del_child(VnetMulti *root, VnetFunc *child);
 VnetFunc *vnet_func_of_proxy(Object *obj);
 VnetFunc *vnet_func_by_id(const char *id);
 PCIDevice *vnet_func_pci(VnetFunc *f);
@@ -154,7 +149,6 @@ VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                               const char *type, Error **errp);
 void vnet_child_attach(VnetFunc *f, VnetFunc *lower);
 void vnet_child_unrealize(DeviceState *dev);
-void vnet_child_rx_refilled(VnetFunc *f);
 void vnet_child_pci_realize(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
                             const char *lower, VnetFunc **lower_func,
                             const char *type, Error **errp);
