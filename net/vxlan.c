@@ -551,7 +551,7 @@ static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
 static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
                          Error **errp)
 {
-    memset(c, 0, sizeof(*c));
+    vnet_vxlan_config_init(c);  /* libvnet's defaults: ip link's */
     c->vni = o->vni;
     if (!vnet_ip_parse(o->local, &c->local)) {
         error_setg(errp, "vxlan: 'local' must be an IPv4 or IPv6 address, "
@@ -586,7 +586,9 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
         }
         c->has_remote = true;
     }
-    c->dst_port = o->has_dstport ? o->dstport : 4789;
+    if (o->has_dstport) {
+        c->dst_port = o->dstport;
+    }
     if (o->srcport) {
         unsigned lo, hi;
         char end;
@@ -600,7 +602,9 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
         c->port_min = lo;
         c->port_max = hi;
     }
-    c->ttl = o->has_ttl ? o->ttl : 0;
+    if (o->has_ttl) {
+        c->ttl = o->ttl;
+    }
     if (o->tos) {
         char *end;
         unsigned long v;
@@ -618,15 +622,15 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
             c->tos = v;
         }
     }
-    c->df = o->has_df ? (VnetVxlanDf)o->df : VNET_VXLAN_DF_UNSET;
-    c->learning = o->has_learning ? o->learning : true;
-    c->ageing_s = o->has_ageing ? o->ageing : 300;
-    c->maxaddress = o->has_maxaddress ? o->maxaddress : 0;
-    c->proxy = o->has_proxy && o->proxy;
-    c->l2miss = o->has_l2miss && o->l2miss;
-    c->l3miss = o->has_l3miss && o->l3miss;
-    c->udpcsum = o->has_udpcsum ? o->udpcsum : true;
-    c->mtu = o->has_mtu ? o->mtu : 1500;
+    c->df = o->has_df ? (VnetVxlanDf)o->df : c->df;
+    c->learning = o->has_learning ? o->learning : c->learning;
+    c->ageing_s = o->has_ageing ? o->ageing : c->ageing_s;
+    c->maxaddress = o->has_maxaddress ? o->maxaddress : c->maxaddress;
+    c->proxy = o->has_proxy ? o->proxy : c->proxy;
+    c->l2miss = o->has_l2miss ? o->l2miss : c->l2miss;
+    c->l3miss = o->has_l3miss ? o->l3miss : c->l3miss;
+    c->udpcsum = o->has_udpcsum ? o->udpcsum : c->udpcsum;
+    c->mtu = o->has_mtu ? o->mtu : c->mtu;
     return true;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The lower's embedded IP layer: what ipvlan L3/L3S needs of the lower's
 // network namespace in Linux (ipvlan_process_outbound: a route and a
-// neighbour), plus the guest-boundary rules of DESIGN.md: an L3 child's
+// neighbour), plus the guest-boundary rules of docs/architecture.md: an L3 child's
 // guest interface is not NOARP, so its ARP requests and neighbour
 // solicitations are answered here with the shared MAC; and, as a proxy_arp
 // host, the lower answers the uplink's ARP/NS for the L3 children's

@@ -9,12 +9,17 @@
 
 #include "vnet/mac_addr.h"
 #include "vnet/wire/arp.h"
+#include "vnet/wire/ethernet.h"
+#include "vnet/wire/icmpv6.h"
 #include "vnet/wire/ipv6.h"
 
 namespace vnet {
 
-inline constexpr std::size_t kArpReplyLen = 14 + 28;
-inline constexpr std::size_t kNaReplyLen = 14 + 40 + 32;
+// An NA with one target link-layer address option (RFC 4861 §4.4: the
+// 24-byte message, then an 8-byte option).
+inline constexpr std::size_t kNaWithLladdrLen = wire::kNdHlen + 8;
+inline constexpr std::size_t kArpReplyLen = wire::kEthHlen + wire::kArpLen;
+inline constexpr std::size_t kNaReplyLen = wire::kEthHlen + wire::kIpv6Hlen + kNaWithLladdrLen;
 
 // "`answer_ip` is at `answer_mac`", to the asker; kArpReplyLen bytes.
 std::size_t build_arp_reply(std::uint8_t* out, const MacAddr& answer_mac,

@@ -33,7 +33,6 @@ class RxFilter {
     bool unicast_overflow() const { return uc_.overflow; }
     bool multicast_overflow() const { return mc_.overflow; }
     std::size_t unicast_count() const { return uc_.count; }
-    std::size_t multicast_count() const { return mc_.count; }
 
     bool accepts(const MacAddr& dst) const;
 

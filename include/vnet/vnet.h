@@ -316,6 +316,10 @@ typedef struct VnetVxlanOps {
     uint64_t (*now_ms)(void* opaque);
 } VnetVxlanOps;
 
+/* Fills cfg with libvnet's defaults, which are ip link's (dstport 4789,
+ * learning, ageing 300 s, UDP checksums, MTU 1500; no VNI, addresses or
+ * remote): the caller then sets what was given. */
+void vnet_vxlan_config_init(VnetVxlanConfig* cfg);
 /* vxlan_validate: false if the configuration is refused; why[] says why,
  * *field names the option at fault. */
 bool vnet_vxlan_validate(const VnetVxlanConfig* cfg, char* why, size_t why_len, const char** field);

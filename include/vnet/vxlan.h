@@ -67,7 +67,7 @@ struct VxlanConfig {
     bool proxy = false;
     bool l2miss = false;
     bool l3miss = false;
-    bool udpcsum = false;
+    bool udpcsum = true;  // IFLA_VXLAN_UDP_CSUM's default: checksums on
     unsigned mtu = 1500;  // the largest inner IP packet either way
 };
 

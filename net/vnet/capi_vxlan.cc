@@ -111,6 +111,26 @@ vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
 
 }  // namespace
 
+void vnet_vxlan_config_init(VnetVxlanConfig* c) {
+    const vnet::VxlanConfig d;
+    *c = VnetVxlanConfig{};
+    c->dst_port = d.dst_port;
+    c->port_min = d.port_min;
+    c->port_max = d.port_max;
+    c->ttl = d.ttl;
+    c->tos = d.tos;
+    c->tos_inherit = d.tos_inherit;
+    c->df = static_cast<VnetVxlanDf>(d.df);
+    c->learning = d.learning;
+    c->ageing_s = d.ageing_s;
+    c->maxaddress = d.maxaddress;
+    c->proxy = d.proxy;
+    c->l2miss = d.l2miss;
+    c->l3miss = d.l3miss;
+    c->udpcsum = d.udpcsum;
+    c->mtu = d.mtu;
+}
+
 bool vnet_vxlan_validate(const VnetVxlanConfig* c, char* why, size_t why_len, const char** field) {
     if (auto err = vnet::validate(to_config(c))) {
         std::snprintf(why, why_len, "%s", err->why.c_str());

@@ -31,13 +31,12 @@ std::optional<L3Spans> l3_spans(std::span<const std::uint8_t> frame) {
     }
     switch (eth->ethertype()) {
         case wire::kEthPArp: {
-            // Sender and target protocol addresses: at fixed offsets once
-            // ArpRepr has checked the header is IPv4 over Ethernet.
-            if (!wire::ArpRepr::parse(eth->payload())) {
+            // Sender and target protocol addresses.
+            auto arp = wire::ArpView::parse(eth->payload());
+            if (!arp) {
                 return std::nullopt;
             }
-            auto p = eth->payload();
-            return L3Spans{p.subspan(14, 4), p.subspan(24, 4)};
+            return L3Spans{arp->spa(), arp->tpa()};
         }
         case wire::kEthPIpv4: {
             auto ip = wire::Ipv4View::parse(eth->payload());

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "vnet/mac_addr.h"
 #include "vnet/vnet.h"
+#include "vnet/wire/bytes.h"
 
 namespace {
 
@@ -14,11 +16,6 @@ namespace {
 constexpr std::uint8_t kClassRx = 0, kRxPromisc = 0, kRxAllmulti = 1;
 constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
 constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0;
-constexpr std::size_t kMacLen = 6;
-
-std::uint32_t le32(const std::uint8_t* p) {
-    return p[0] | p[1] << 8 | p[2] << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-}
 
 // One struct virtio_net_ctrl_mac: le32 entries, then the MACs. Advances
 // data/len past it.
@@ -27,13 +24,13 @@ bool mac_table(const std::uint8_t*& data, std::size_t& len, const std::uint8_t*&
     if (len < 4) {
         return false;
     }
-    n = le32(data);
-    if (n > (len - 4) / kMacLen) {
+    n = vnet::wire::load_le32(data);
+    if (n > (len - 4) / vnet::kEthAlen) {
         return false;
     }
     macs = data + 4;
-    data += 4 + std::size_t{n} * kMacLen;
-    len -= 4 + std::size_t{n} * kMacLen;
+    data += 4 + std::size_t{n} * vnet::kEthAlen;
+    len -= 4 + std::size_t{n} * vnet::kEthAlen;
     return true;
 }
 
@@ -48,7 +45,7 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
             return cmd == kRxPromisc ? VNET_CTRL_RX_PROMISC : VNET_CTRL_RX_ALLMULTI;
         case kClassMac:
             if (cmd == kMacAddrSet) {
-                if (len != kMacLen) {
+                if (len != vnet::kEthAlen) {
                     return VNET_CTRL_INVALID;
                 }
                 out->mac = data;
@@ -63,7 +60,7 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
             if (cmd != kMqPairsSet || len != 2) {
                 return VNET_CTRL_INVALID;
             }
-            out->pairs = static_cast<std::uint16_t>(data[0] | data[1] << 8);
+            out->pairs = vnet::wire::load_le16(data);
             return VNET_CTRL_MQ_PAIRS_SET;
     }
     return VNET_CTRL_INVALID;

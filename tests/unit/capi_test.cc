@@ -621,6 +621,29 @@ const VnetVxlanOps kVxOps = {
 
 }  // namespace
 
+// The defaults live in libvnet, and are ip link's: the glue fills what the
+// user gave on top of them.
+TEST(CapiVxlanTest, ConfigInitGivesTheKernelsDefaults) {
+    VnetVxlanConfig c;
+    std::memset(&c, 0xa5, sizeof(c));
+    vnet_vxlan_config_init(&c);
+    EXPECT_EQ(c.dst_port, 4789);
+    EXPECT_EQ(c.port_min, 0);
+    EXPECT_EQ(c.port_max, 0);
+    EXPECT_EQ(c.ttl, 0);
+    EXPECT_FALSE(c.tos_inherit);
+    EXPECT_EQ(c.df, VNET_VXLAN_DF_UNSET);
+    EXPECT_TRUE(c.learning);
+    EXPECT_EQ(c.ageing_s, 300u);
+    EXPECT_EQ(c.maxaddress, 0u);
+    EXPECT_FALSE(c.proxy || c.l2miss || c.l3miss);
+    EXPECT_TRUE(c.udpcsum);
+    EXPECT_EQ(c.mtu, 1500u);
+    EXPECT_EQ(c.vni, 0u);
+    EXPECT_FALSE(c.has_remote);
+    EXPECT_EQ(c.name, nullptr);
+}
+
 TEST(CapiVxlanTest, ValidateNamesTheOption) {
     VnetVxlanConfig c = vx_config();
     char why[128];

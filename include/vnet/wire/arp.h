@@ -16,10 +16,36 @@
 namespace vnet::wire {
 
 inline constexpr std::size_t kArpLen = 28;
+// Where the protocol addresses sit in the 28 bytes.
+inline constexpr std::size_t kArpSpaOff = 14;
+inline constexpr std::size_t kArpTpaOff = 24;
 inline constexpr std::uint16_t kArpOpRequest = 1;
 inline constexpr std::uint16_t kArpOpReply = 2;
 
 using Ipv4Addr = std::array<std::uint8_t, 4>;
+
+inline bool arp_is_ipv4_over_ethernet(std::span<const std::uint8_t> p) {
+    return p.size() >= kArpLen && load_be16(p.data()) == 1 && load_be16(p.data() + 2) == 0x0800 &&
+           p[4] == 6 && p[5] == 4;
+}
+
+// A checked view of the 28 bytes, for reading addresses where they sit.
+class ArpView {
+  public:
+    static std::optional<ArpView> parse(std::span<const std::uint8_t> p) {
+        if (!arp_is_ipv4_over_ethernet(p)) {
+            return std::nullopt;
+        }
+        return ArpView(p);
+    }
+    std::uint16_t op() const { return load_be16(p_.data() + 6); }
+    std::span<const std::uint8_t, 4> spa() const { return p_.subspan<kArpSpaOff, 4>(); }
+    std::span<const std::uint8_t, 4> tpa() const { return p_.subspan<kArpTpaOff, 4>(); }
+
+  private:
+    explicit ArpView(std::span<const std::uint8_t> p) : p_(p) {}
+    std::span<const std::uint8_t> p_;
+};
 
 struct ArpRepr {
     std::uint16_t op = kArpOpRequest;
@@ -29,16 +55,15 @@ struct ArpRepr {
     Ipv4Addr tpa{};
 
     static std::optional<ArpRepr> parse(std::span<const std::uint8_t> p) {
-        if (p.size() < kArpLen || load_be16(p.data()) != 1 || load_be16(p.data() + 2) != 0x0800 ||
-            p[4] != 6 || p[5] != 4) {
+        if (!arp_is_ipv4_over_ethernet(p)) {
             return std::nullopt;
         }
         ArpRepr r;
         r.op = load_be16(p.data() + 6);
         r.sha = MacAddr::from(p.data() + 8);
-        std::memcpy(r.spa.data(), p.data() + 14, 4);
+        std::memcpy(r.spa.data(), p.data() + kArpSpaOff, 4);
         r.tha = MacAddr::from(p.data() + 18);
-        std::memcpy(r.tpa.data(), p.data() + 24, 4);
+        std::memcpy(r.tpa.data(), p.data() + kArpTpaOff, 4);
         return r;
     }
 
@@ -50,9 +75,9 @@ struct ArpRepr {
         p[5] = 4;
         store_be16(p + 6, op);
         std::memcpy(p + 8, sha.bytes.data(), 6);
-        std::memcpy(p + 14, spa.data(), 4);
+        std::memcpy(p + kArpSpaOff, spa.data(), 4);
         std::memcpy(p + 18, tha.bytes.data(), 6);
-        std::memcpy(p + 24, tpa.data(), 4);
+        std::memcpy(p + kArpTpaOff, tpa.data(), 4);
     }
 
     friend bool operator==(const ArpRepr&, const ArpRepr&) = default;
