@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qtest for -netdev vxlan: the QMP FDB commands and traffic both ways,
+ * outer TTL and TOS on the wire, hostile datagrams counted by reason, a
+ * MAC flood held at maxaddress, bad options refused. A vnet-multi
+ * function 0 is the NIC on it.
+ */
+
+#include "qemu/osdep.h"
+#include "vnet-fixture.h"
+
+/* ---- -netdev vxlan ---- */
+
+/* A UDP socket on 127.0.0.1 at a port of the kernel's choosing. */
+static int udp_bound(uint16_t *port)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct timeval tv = { .tv_sec = 30 };
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* The FDB entry for `mac` in query-vxlan-fdb, or NULL; unref the list. */
+static QDict *fdb_find(QTestState *qts, const char *mac, QDict **resp)
+{
+    QListEntry *e;
+
+    *resp = qtest_qmp(qts, "{'execute': 'query-vxlan-fdb',"
+                      " 'arguments': {'netdev': 'up'}}");
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(*resp, "return"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        if (!strcmp(qdict_get_str(d, "mac"), mac)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* QEMU whose uplink is -netdev vxlan (id "up", VNI 7, on 127.0.0.1 at a
+ * free port) with `opts` appended, function 0 driven. Returns a UDP socket
+ * on 127.0.0.1 to play the remote (its port in *peer_port); *to, if
+ * given, is the netdev's address. */
+static int vxlan_start(Fixture *f, const char *opts, const char *extra,
+                       uint16_t *peer_port, struct sockaddr_in *to)
+{
+    uint16_t port;
+    int probe = udp_bound(&port), peer = udp_bound(peer_port);
+    g_autofree char *netdev = NULL;
+
+    close(probe); /* its port is free for the netdev */
+    netdev = g_strdup_printf("-netdev vxlan,id=up,vni=7,local=127.0.0.1,"
+                             "dstport=%u%s", port, opts);
+    fixture_boot(f, 1, netdev, extra);
+    fixture_drive(f, 0);
+    if (to) {
+        *to = (struct sockaddr_in) {
+            .sin_family = AF_INET, .sin_port = htons(port),
+            .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+        };
+    }
+    return peer;
+}
+
+/* A VXLAN datagram (I flag, VNI 7) carrying frame[n]; returns its length. */
+static size_t vxlan_dgram(uint8_t *dgram, const uint8_t *frame, size_t n)
+{
+    memset(dgram, 0, 8);
+    dgram[0] = 0x08;
+    stl_be_p(dgram + 4, 7 << 8);
+    memcpy(dgram + 8, frame, n);
+    return 8 + n;
+}
+
+static void test_vxlan_qmp_fdb_and_traffic(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], dgram[128], got[128];
+    uint16_t peer_port;
+    int peer;
+    struct sockaddr_in to;
+    g_autofree char *log = g_strdup_printf("%s/vnet-fdb-trace-%d.log",
+                                           g_get_tmp_dir(), getpid());
+    g_autofree char *text = NULL;
+    g_autofree char *extra = NULL;
+    QDict *resp, *ev, *e;
+    uint64_t buf;
+    uint32_t head, len;
+    size_t n;
+
+    extra = g_strdup_printf(" -trace vnet_fdb -D %s", log);
+    peer = vxlan_start(&f, ",l2miss=on", extra, &peer_port, &to);
+    g_assert_null(fdb_find(f.qts, "00:00:00:00:00:00", &resp));
+    qobject_unref(resp);
+
+    /* No entry and no default remote: dropped, and an L2 miss event. */
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    send_from(&f, frame, n);
+    ev = qtest_qmp_eventwait_ref(f.qts, "VXLAN_L2MISS");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "mac"), ==,
+                    MAC);
+    qobject_unref(ev);
+
+    /* A default remote at our socket: the frame arrives encapsulated. */
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00', "
+                             "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-fdb-add', "
+                     "'arguments': {'netdev': 'up', "
+                     "'mac': '00:00:00:00:00:00', "
+                     "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+    g_assert_true(qdict_haskey(resp, "error"));
+    qobject_unref(resp);
+    send_from(&f, frame, n);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpint(got[0], ==, 0x08);                 /* I flag */
+    g_assert_cmpint(ldl_be_p(got + 4), ==, 7 << 8);    /* VNI 7 */
+    g_assert_cmpmem(got + 8, n, frame, n);
+
+    /* A datagram from the peer reaches the ring; its sender is learned. */
+    buf = guest_alloc(f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    vxlan_dgram(dgram, frame, n);
+    g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 8 + n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    qtest_memread(f.qts, buf + HDR_LEN, got, n);
+    g_assert_cmpmem(got, n, frame, n);
+    e = fdb_find(f.qts, "52:55:0a:00:02:02", &resp);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(qdict_get_str(e, "remote"), ==, "127.0.0.1");
+    g_assert_false(qdict_get_bool(e, "permanent"));
+    qobject_unref(resp);
+
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-del', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00'}}");
+    g_assert_null(fdb_find(f.qts, "00:00:00:00:00:00", &resp));
+    qobject_unref(resp);
+    close(peer);
+    fixture_stop(&f);
+    /* The learning was traced, naming the netdev. */
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    unlink(log);
+    g_assert_nonnull(strstr(text, "vnet_fdb up: fdb learn "));
+}
+
+/* One datagram from `fd` with the TTL and TOS its IP header carried. */
+static ssize_t recv_ttl_tos(int fd, uint8_t *buf, size_t size, int *ttl,
+                            int *tos)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int)) * 2];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { buf, size };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = ctl.buf,
+                          .msg_controllen = sizeof(ctl.buf) };
+    struct cmsghdr *c;
+    ssize_t n = recvmsg(fd, &msg, 0);
+
+    *ttl = *tos = -1;
+    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+            memcpy(ttl, CMSG_DATA(c), sizeof(int));
+        } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+            *tos = *(uint8_t *)CMSG_DATA(c);
+        }
+    }
+    return n;
+}
+
+/* The outer header's TTL and TOS are the netdev's ttl= and tos=, on the
+ * first datagram and on later ones alike. */
+static void test_vxlan_outer_ttl_and_tos(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], got[128];
+    uint16_t peer_port;
+    int peer = vxlan_start(&f, ",ttl=7,tos=0x28", "", &peer_port, NULL);
+    int one = 1, ttl, tos;
+    size_t n;
+
+    setsockopt(peer, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+    setsockopt(peer, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00', "
+                             "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    for (int i = 0; i < 2; i++) {
+        send_from(&f, frame, n);
+        g_assert_cmpint(recv_ttl_tos(peer, got, sizeof(got), &ttl, &tos), ==,
+                        8 + n);
+        g_assert_cmpint(ttl, ==, 7);
+        g_assert_cmpint(tos, ==, 0x28);
+        g_assert_cmpmem(got + 8, n, frame, n);
+    }
+    close(peer);
+    fixture_stop(&f);
+}
+
+/* Drop `reason` of netdev "up" in query-vxlan, from its drops and its
+ * socket's; with reason NULL, every datagram it accounted for: frames
+ * given to the NIC plus every drop. */
+static int64_t vxlan_count(QTestState *qts, const char *reason)
+{
+    static const char *const lists[] = { "drops", "socket-drops" };
+    QDict *resp = qtest_qmp(qts, "{'execute': 'query-vxlan'}");
+    QDict *info = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp, "return")));
+    int64_t n = reason ? 0 : qdict_get_int(info, "rx-packets");
+    QListEntry *e;
+
+    g_assert_cmpstr(qdict_get_str(info, "netdev"), ==, "up");
+    for (int i = 0; i < 2; i++) {
+        QLIST_FOREACH_ENTRY(qdict_get_qlist(info, lists[i]), e) {
+            QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+            if (!reason || !strcmp(qdict_get_str(d, "reason"), reason)) {
+                n += qdict_get_int(d, "count");
+            }
+        }
+    }
+    qobject_unref(resp);
+    return n;
+}
+
+/* Datagrams from the network cut at every length, with the I flag clear,
+ * an unknown VNI, reserved bits set, or an inner frame over the MTU: each
+ * is counted under its reason, every one is accounted for (delivered or
+ * dropped), and a good one still arrives afterwards. */
+static void test_vxlan_hostile_datagrams_counted(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], dgram[1700] = { 0 };
+    uint16_t peer_port;
+    struct sockaddr_in to;
+    int peer = vxlan_start(&f, "", "", &peer_port, &to);
+    int sent = 0, i;
+    size_t n;
+
+    for (i = 0; i < 32; i++) {
+        post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
+    }
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    vxlan_dgram(dgram, frame, n);
+
+    /* Cut short at every length: under 8 the header itself (vxlan-short),
+     * under 8 + 14 + 20 the inner Ethernet or IPv4 header
+     * (vxlan-truncated); longer ones carry a whole IPv4 header and go up,
+     * as Linux's vxlan_rcv lets them. */
+    for (size_t l = 0; l < 8 + n; l++, sent++) {
+        g_assert_cmpint(sendto(peer, dgram, l, 0, (struct sockaddr *)&to,
+                               sizeof(to)), ==, l);
+    }
+    dgram[0] = 0x00; /* I flag clear */
+    sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to, sizeof(to));
+    dgram[0] = 0x08;
+    dgram[3] = 0x01; /* a reserved bit */
+    sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to, sizeof(to));
+    dgram[3] = 0x00;
+    stl_be_p(dgram + 4, 8 << 8); /* a VNI no netdev has */
+    sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to, sizeof(to));
+    stl_be_p(dgram + 4, 7 << 8);
+    sendto(peer, dgram, 8 + 1600, 0, (struct sockaddr *)&to, sizeof(to));
+    sent += 4;
+    WAIT_UNTIL(vxlan_count(f.qts, NULL) >= sent);
+    g_assert_cmpint(vxlan_count(f.qts, NULL), ==, sent);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-short"), ==, 8);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-truncated"), ==, 14 + 20);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-no-i-flag"), ==, 1);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-reserved-bits"), ==, 1);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-unknown-vni"), ==, 1);
+    g_assert_cmpint(vxlan_count(f.qts, "vxlan-oversize"), ==, 1);
+
+    /* QEMU took all that; a whole frame still reaches the ring, after
+     * the 20 cut ones that carried a whole IPv4 header. */
+    g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 8 + n);
+    WAIT_UNTIL(vnet_func_count(f.qts, 0, 1, "rx-packets") >= 21);
+    g_assert_cmpint(vnet_func_count(f.qts, 0, 1, "rx-packets"), ==, 21);
+    g_assert_cmpint(vxlan_count(f.qts, NULL), ==, sent + 1);
+    close(peer);
+    fixture_stop(&f);
+}
+
+#define VX "-netdev vxlan,id=v,local=127.0.0.1,"
+
+/* A flood of inner source MACs from the network: learning stops at
+ * maxaddress (the static entry counts and stays), every datagram is still
+ * delivered or counted, and the guest still reaches the static MAC. */
+static void test_vxlan_mac_flood_held_at_maxaddress(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[64], dgram[128], got[128];
+    uint16_t peer_port;
+    struct sockaddr_in to;
+    int peer = vxlan_start(&f, ",maxaddress=8", "", &peer_port, &to);
+    const int flood = 300;
+    QListEntry *e;
+    QDict *resp, *st;
+    int64_t learned = 0;
+    size_t n;
+    int i;
+
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '52:55:0a:00:02:99', "
+                             "'remote': '127.0.0.1', 'port': %u}}", peer_port);
+
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    vxlan_dgram(dgram, frame, n);
+    /* In bursts the ring takes: function 0 alone holds frames back (the
+     * socket keeps them) rather than drop them. */
+    for (i = 0; i < flood; i++) {
+        if (i % 50 == 0) {
+            WAIT_UNTIL(vxlan_count(f.qts, NULL) >= i);
+            for (int j = 0; j < 50; j++) {
+                post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
+            }
+        }
+        stw_be_p(dgram + 8 + 10, i);  /* source 52:55:0a:00:ii:ii */
+        g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                               sizeof(to)), ==, 8 + n);
+    }
+    WAIT_UNTIL(vxlan_count(f.qts, NULL) >= flood);
+    g_assert_cmpint(vxlan_count(f.qts, NULL), ==, flood);
+
+    /* The static entry and seven learned ones: the first seven sources. */
+    g_assert_nonnull(st = fdb_find(f.qts, "52:55:0a:00:02:99", &resp));
+    g_assert_true(qdict_get_bool(st, "permanent"));
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(resp, "return"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!qdict_get_bool(d, "permanent")) {
+            learned++;
+            g_assert_true(g_str_has_prefix(qdict_get_str(d, "mac"),
+                                           "52:55:0a:00:00:0"));
+        }
+    }
+    g_assert_cmpint(learned, ==, 7);
+    g_assert_cmpint(qlist_size(qdict_get_qlist(resp, "return")), ==, 8);
+    qobject_unref(resp);
+
+    /* Every datagram went up into the ring: none was dropped. */
+    st = vnet_func_info(f.qts, 0, 1, &resp);
+    g_assert_cmpint(qdict_get_int(st, "rx-packets"), ==, flood);
+    qobject_unref(resp);
+
+    /* Forwarding goes on: the guest's frame for the static MAC. */
+    memcpy(frame, "\x52\x55\x0a\x00\x02\x99", 6);
+    memcpy(frame + 6, MAC_BYTES, 6);
+    send_from(&f, frame, n);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpmem(got + 8, n, frame, n);
+    close(peer);
+    fixture_stop(&f);
+}
+
+static void test_vxlan_bad_options_refused(void)
+{
+    assert_refused(VX "vni=16777216,remote=127.0.0.2", "vni");
+    assert_refused(VX "vni=1,srcport=5000-4000", "srcport");
+    assert_refused(VX "vni=1,srcport=5000", "srcport");
+    assert_refused(VX "vni=1,remote=::1", "remote");
+    assert_refused(VX "vni=1,remote=239.1.1.1", "remote");
+    assert_refused(VX "vni=1,group=10.0.0.1", "group");
+    assert_refused(VX "vni=1,tos=300", "tos");
+    assert_refused(VX "vni=1,ttl=256", "ttl");
+    assert_refused(VX "vni=1,mtu=40", "mtu");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=nowhere", "local");
+    /* Two netdevs on one address and port must differ in VNI. */
+    assert_refused(VX "vni=1,dstport=47891 "
+                   "-netdev vxlan,id=w,local=127.0.0.1,vni=1,dstport=47891",
+                   "vni");
+    assert_refused(VX "vni=1,dstport=47891 "
+                   "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47891,"
+                   "udpcsum=off", "udpcsum");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/netdev-vxlan/qmp-fdb-and-traffic",
+                   test_vxlan_qmp_fdb_and_traffic);
+    qtest_add_func("/netdev-vxlan/outer-ttl-and-tos",
+                   test_vxlan_outer_ttl_and_tos);
+    qtest_add_func("/netdev-vxlan/hostile-datagrams-counted",
+                   test_vxlan_hostile_datagrams_counted);
+    qtest_add_func("/netdev-vxlan/mac-flood-held-at-maxaddress",
+                   test_vxlan_mac_flood_held_at_maxaddress);
+    qtest_add_func("/netdev-vxlan/bad-options-refused",
+                   test_vxlan_bad_options_refused);
+    return g_test_run();
+}
