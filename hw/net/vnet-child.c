@@ -19,7 +19,7 @@ static void vnet_child_link_status_changed(NetClientState *nc)
 {
     VnetFunc *f = qemu_get_nic_opaque(nc);
 
-    vnet_dev_set_link_down(f->dev, nc->link_down);
+    vnet_dev_set_proto_down(f->dev, nc->link_down);
 }
 
 static ssize_t vnet_child_nc_receive(NetClientState *nc, const uint8_t *buf,

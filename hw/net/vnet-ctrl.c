@@ -64,7 +64,7 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         f->curr_pairs = c.pairs;
         trace_vnet_queue_pairs(f->name, c.pairs);
         /* Frames held for a queue that is now inactive re-hash on retry. */
-        VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
+        vnet_func_flush_queued(f);
         return VIRTIO_NET_OK;
     case VNET_CTRL_INVALID:
         break;

@@ -42,7 +42,7 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
     VnetQueueStatsList **qtail = &info->queue_stats;
     VnetDevStats st;
 
-    VNET_FUNC_GET_CLASS(f)->describe(f, info);
+    VNET_FUNC_GET_CLASS(f)->fill_info(f, info);
     info->id = g_strdup(f->name);
     info->pci_addr = pci ? g_strdup_printf("%02x.%x", PCI_SLOT(pci->devfn),
                                            PCI_FUNC(pci->devfn))

@@ -100,7 +100,7 @@ static bool vnet_ipvlan_add_addrs(VnetFunc *f, const char *list, Error **errp)
     return true;
 }
 
-static void vnet_ipvlan_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
+static void vnet_ipvlan_configured_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     vnet_dev_get_mac(f->dev, mac);  /* always the lower's */
 }
@@ -149,7 +149,7 @@ static void vnet_ipvlan_addr_str(void *opaque, const uint8_t *addr, bool v6)
     QAPI_LIST_APPEND(*tail, vnet_ip_strdup(&a));
 }
 
-static void vnet_ipvlan_describe(VnetFunc *f, VnetFuncInfo *info)
+static void vnet_ipvlan_fill_info(VnetFunc *f, VnetFuncInfo *info)
 {
     VnetIpvlan *v = VNET_IPVLAN(f);
     strList **tail = &info->addresses;
@@ -195,8 +195,8 @@ static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_ipvlan_realize;
     vdc->unrealize = vnet_child_unrealize;
-    fc->conf_mac = vnet_ipvlan_conf_mac;
-    fc->describe = vnet_ipvlan_describe;
+    fc->configured_mac = vnet_ipvlan_configured_mac;
+    fc->fill_info = vnet_ipvlan_fill_info;
 }
 
 static void vnet_ipvlan_instance_init(Object *obj)

@@ -77,7 +77,7 @@ static uint8_t *vnet_macvlan_parse_macaddr(const char *s, size_t *n,
     return g_steal_pointer(&macs);
 }
 
-static void vnet_macvlan_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
+static void vnet_macvlan_configured_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     VnetMacvlan *m = VNET_MACVLAN(f);
 
@@ -132,7 +132,7 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     memcpy(m->mac.a, f->mac, ETH_ALEN);
 }
 
-static void vnet_macvlan_describe(VnetFunc *f, VnetFuncInfo *info)
+static void vnet_macvlan_fill_info(VnetFunc *f, VnetFuncInfo *info)
 {
     VnetMacvlan *m = VNET_MACVLAN(f);
 
@@ -176,8 +176,8 @@ static void vnet_macvlan_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_macvlan_realize;
     vdc->unrealize = vnet_child_unrealize;
-    fc->conf_mac = vnet_macvlan_conf_mac;
-    fc->describe = vnet_macvlan_describe;
+    fc->configured_mac = vnet_macvlan_configured_mac;
+    fc->fill_info = vnet_macvlan_fill_info;
 }
 
 static void vnet_macvlan_instance_init(Object *obj)

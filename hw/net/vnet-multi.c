@@ -210,7 +210,7 @@ static const VnetDevOps vnet_multi_ops = {
     .mtu_changed = vnet_func_mtu_changed,
 };
 
-static void vnet_multi_rx_refilled(VnetFunc *f)
+static void vnet_multi_flush_queued(VnetFunc *f)
 {
     qemu_flush_queued_packets(qemu_get_queue(VNET_MULTI(f)->nic));
 }
@@ -219,7 +219,7 @@ static void vnet_multi_rx_refilled(VnetFunc *f)
  * the run-state handlers), the frames held while it was stopped go. */
 static void vnet_multi_flush_bh(void *opaque)
 {
-    vnet_multi_rx_refilled(VNET_FUNC(opaque));
+    vnet_multi_flush_queued(VNET_FUNC(opaque));
 }
 
 static void vnet_multi_vm_state_change(void *opaque, bool running,
@@ -232,12 +232,12 @@ static void vnet_multi_vm_state_change(void *opaque, bool running,
     }
 }
 
-static void vnet_multi_conf_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
+static void vnet_multi_configured_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     memcpy(mac, VNET_MULTI(f)->nic_conf.macaddr.a, ETH_ALEN);
 }
 
-static void vnet_multi_describe(VnetFunc *f, VnetFuncInfo *info)
+static void vnet_multi_fill_info(VnetFunc *f, VnetFuncInfo *info)
 {
     g_auto(GStrv) ips = g_strsplit(VNET_MULTI(f)->ip ? VNET_MULTI(f)->ip : "",
                                    ",", -1);
@@ -346,9 +346,9 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_multi_realize;
     vdc->unrealize = vnet_multi_unrealize;
-    fc->rx_refilled = vnet_multi_rx_refilled;
-    fc->conf_mac = vnet_multi_conf_mac;
-    fc->describe = vnet_multi_describe;
+    fc->flush_queued = vnet_multi_flush_queued;
+    fc->configured_mac = vnet_multi_configured_mac;
+    fc->fill_info = vnet_multi_fill_info;
 }
 
 static const TypeInfo vnet_multi_info = {

@@ -84,7 +84,7 @@ static int vnet_func_flush_tx(VnetQueue *q)
         size = iov_size(elem->out_sg, elem->out_num);
         q->tx_packets++;
         q->tx_bytes += size > VNET_HDR_LEN ? size - VNET_HDR_LEN : 0;
-        r = vnet_dev_transmit(f->dev, elem->out_sg, elem->out_num,
+        r = vnet_dev_queue_xmit(f->dev, elem->out_sg, elem->out_num,
                               VNET_HDR_LEN);
         virtqueue_push(q->tx, elem, 0);
         g_free(elem);
@@ -146,14 +146,20 @@ void vnet_func_tx_done(VnetFunc *f)
 
 /* ---- receive: libvnet to guest RX rings ---- */
 
+/* Frames held back for this function may go (only function 0 holds any). */
+void vnet_func_flush_queued(VnetFunc *f)
+{
+    if (VNET_FUNC_GET_CLASS(f)->flush_queued) {
+        VNET_FUNC_GET_CLASS(f)->flush_queued(f);
+    }
+}
+
 static void vnet_func_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
 {
     VnetFunc *f = VNET_FUNC(vdev);
 
     virtio_queue_set_notification(vq, 0);
-    if (VNET_FUNC_GET_CLASS(f)->rx_refilled) {
-        VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
-    }
+    vnet_func_flush_queued(f);
 }
 
 /* Room for a frame of `need` bytes on q, asking for a kick if not. */
@@ -392,7 +398,7 @@ static void vnet_func_reset(VirtIODevice *vdev)
     f->allmulti = false;
     f->uc_entries = 0;
     f->mc_entries = 0;
-    VNET_FUNC_GET_CLASS(f)->conf_mac(f, f->mac);
+    VNET_FUNC_GET_CLASS(f)->configured_mac(f, f->mac);
     if (!vnet_dev_set_mac(f->dev, f->mac)) {
         /* The configured MAC was taken meanwhile: keep the current one. */
         vnet_dev_get_mac(f->dev, f->mac);
@@ -419,9 +425,7 @@ static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
         for (unsigned i = 0; i < f->queues; i++) {
             qemu_bh_schedule(f->vq[i].tx_bh);
         }
-        if (VNET_FUNC_GET_CLASS(f)->rx_refilled) {
-            VNET_FUNC_GET_CLASS(f)->rx_refilled(f);
-        }
+        vnet_func_flush_queued(f);
     }
 }
 

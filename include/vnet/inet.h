@@ -38,7 +38,7 @@ class InetLayer final : public L3Outbound, private NeighOps {
     // Frames arriving on the lower: ARP and NA confirm neighbours; an ARP
     // request or NS for an L3 child's address is answered here with the
     // shared MAC, as a proxy_arp lower would (and consumed).
-    bool on_uplink(const Packet& pkt, const IpvlanPort& port) override;
+    bool neigh_rcv(const Packet& pkt, const IpvlanPort& port) override;
 
     // Retransmission and ageing of the neighbour table.
     void run_timers() { neigh_.run_timers(); }

@@ -64,7 +64,7 @@ class L3Outbound {
     // Sees every frame arriving on the lower of an L3/L3S port first: the
     // IP layer learns its neighbours from ARP and NA there, and answers
     // ARP/NS for the children's addresses itself (true: consumed).
-    virtual bool on_uplink(const Packet& pkt, const IpvlanPort& port) = 0;
+    virtual bool neigh_rcv(const Packet& pkt, const IpvlanPort& port) = 0;
 
   protected:
     ~L3Outbound() = default;
@@ -113,6 +113,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     };
 
     NetDevice& lower_;
+    PhysDev& phys_;  // under lower_: outlives the port, whose children it unlinks
     WorkQueue& wq_;
     Work mc_work_;
     IpvlanMode mode_ = IpvlanMode::l3;
@@ -135,7 +136,7 @@ class IpvlanDev final : public XmitOps {
     // PhysDev's own). On refusal returns null with the reason in *why and
     // the setting at fault ("lower", "mtu") in *field.
     static std::unique_ptr<IpvlanDev> newlink(NetDevice& lower, const IpvlanConfig& cfg,
-                                              Stack* stack, std::string* why,
+                                              ProtocolHandler* stack, std::string* why,
                                               const char** field = nullptr);
     ~IpvlanDev();
 
@@ -172,7 +173,7 @@ class IpvlanDev final : public XmitOps {
 
   private:
     friend class IpvlanPort;
-    IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
+    IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, ProtocolHandler* stack,
               std::shared_ptr<IpvlanPort> port);
     void unlink();
     using L3 = std::optional<IpvlanL3Addrs>;

@@ -95,7 +95,7 @@ struct MacvlanConfig {
 };
 
 // struct macvlan_dev: one child. Its NetDevice transmits through
-// macvlan_queue_xmit; what it receives goes to the Stack given at newlink.
+// macvlan_queue_xmit; what it receives goes to the ProtocolHandler given at newlink.
 class MacvlanDev final : public XmitOps {
   public:
     // macvlan_common_newlink on `lower` (a device stacked on a PhysDev, or
@@ -103,7 +103,7 @@ class MacvlanDev final : public XmitOps {
     // kernel's reason (EBUSY, EINVAL...) in words and, if field is given,
     // *field to the setting at fault: "mac", "mode", "mtu" or "lower".
     static std::unique_ptr<MacvlanDev> newlink(NetDevice& lower, const MacvlanConfig& cfg,
-                                               Stack* stack, std::string* why,
+                                               ProtocolHandler* stack, std::string* why,
                                                const char** field = nullptr);
     ~MacvlanDev();
 
@@ -134,7 +134,7 @@ class MacvlanDev final : public XmitOps {
 
   private:
     friend class MacvlanPort;
-    MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<MacvlanPort> port);
+    MacvlanDev(const MacvlanConfig& cfg, ProtocolHandler* stack, std::shared_ptr<MacvlanPort> port);
     void unlink();
 
     NetDevice dev_;

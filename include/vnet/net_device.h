@@ -70,8 +70,9 @@ class XmitOps {
     ~XmitOps() = default;
 };
 
-// What a device's own protocol stack does with a packet given to it
-// (for the lower port: the guest function that stands for its host stack).
+// What the device's own protocol stack does with a packet passed up to it
+// (deliver_skb to the protocol handlers dev_add_pack registered; here the
+// guest function: for the lower port, function 0, its host stack).
 enum class DeliverResult : std::uint8_t {
     delivered,
     busy,  // no room now: the caller may keep the packet and retry later
@@ -79,12 +80,12 @@ enum class DeliverResult : std::uint8_t {
     down,  // the stack is not running (its guest driver is not ready)
 };
 
-class Stack {
+class ProtocolHandler {
   public:
     virtual DeliverResult deliver(NetDevice& dev, const Packet& pkt) = 0;
 
   protected:
-    ~Stack() = default;
+    ~ProtocolHandler() = default;
 };
 
 class NetDevice {
@@ -93,7 +94,7 @@ class NetDevice {
     // The smallest MTU a device takes: IPv4's minimum, RFC 791 (ETH_MIN_MTU).
     static constexpr unsigned kMinMtu = 68;
 
-    NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack* stack);
+    NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, ProtocolHandler* stack);
     NetDevice(const NetDevice&) = delete;
     NetDevice& operator=(const NetDevice&) = delete;
     ~NetDevice();
@@ -119,14 +120,14 @@ class NetDevice {
     void set_up(bool up) { up_ = up; }
     // The carrier is the lower's (or the wire's) and not taken down by
     // the user (QEMU's set_link on this device's own function).
-    bool carrier() const { return carrier_in_ && !link_down_; }
+    bool carrier() const { return carrier_in_ && !proto_down_; }
     // What the wire or the lower says. Also carries the resulting state to
     // every upper device, as netif_stacked_transfer_operstate does for
     // macvlan and ipvlan.
     void set_carrier(bool on);
     // The user's cable pull; the uppers follow as for a carrier loss.
-    void set_link_down(bool down);
-    bool link_down() const { return link_down_; }
+    void set_proto_down(bool down);
+    bool proto_down() const { return proto_down_; }
     bool running() const { return up_ && carrier(); }
     // Whoever embeds this device hears of its events first (the glue tells
     // its guest of NETDEV_CHANGE and NETDEV_CHANGEMTU).
@@ -171,7 +172,7 @@ class NetDevice {
     std::uint32_t ifindex() const { return ifindex_; }
 
     XmitOps* xmit_ops() const { return xmit_; }
-    Stack* stack() const { return stack_; }
+    ProtocolHandler* protocol_handler() const { return stack_; }
 
   private:
     friend class PhysDev;
@@ -182,7 +183,7 @@ class NetDevice {
     unsigned max_mtu_ = 0;
     bool up_ = true;
     bool carrier_in_ = true;
-    bool link_down_ = false;
+    bool proto_down_ = false;
     RxFilter filter_;
     DeviceCounters counters_;
     bool no_rx_handler_ = false;
@@ -196,7 +197,7 @@ class NetDevice {
     EventHook event_hook_ = nullptr;
     void* event_hook_opaque_ = nullptr;
     XmitOps* xmit_;
-    Stack* stack_;
+    ProtocolHandler* stack_;
 };
 
 }  // namespace vnet

@@ -37,7 +37,7 @@ class PhysDev {
     // made on first need, so an idle device holds few.
     static constexpr std::size_t kDefaultBuffers = 256 + kMacvlanBcQueueLen;
 
-    PhysDev(std::string name, const MacAddr& mac, XmitOps* wire, Stack* stack,
+    PhysDev(std::string name, const MacAddr& mac, XmitOps* wire, ProtocolHandler* stack,
             const PhysConfig& cfg = {});
     ~PhysDev();
     PhysDev(const PhysDev&) = delete;

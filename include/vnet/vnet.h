@@ -169,8 +169,8 @@ void vnet_dev_run_timers(VnetDev* dev);
 
 /* Guest TX: the frame is iov[] after its first `skip` bytes (the virtio-net
  * header); it is copied once into a pooled buffer. */
-VnetXmitResult vnet_dev_transmit(VnetDev* dev, const struct iovec* iov, unsigned iovcnt,
-                                 size_t skip);
+VnetXmitResult vnet_dev_queue_xmit(VnetDev* dev, const struct iovec* iov, unsigned iovcnt,
+                                   size_t skip);
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
 
@@ -208,7 +208,7 @@ void vnet_dev_set_up(VnetDev* dev, bool up);
 void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
 /* The user pulled (or put back) this device's own cable: its carrier is off
  * whatever its lower says, and its uppers follow. */
-void vnet_dev_set_link_down(VnetDev* dev, bool down);
+void vnet_dev_set_proto_down(VnetDev* dev, bool down);
 bool vnet_dev_is_up(const VnetDev* dev);
 unsigned vnet_dev_mtu(const VnetDev* dev);
 /* `ip link set DEV mtu N`: a lower takes VNET_MIN_MTU..the MTU it was created with

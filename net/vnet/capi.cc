@@ -2,7 +2,7 @@
 // The C ABI of include/vnet/vnet.h, a translator: a VnetDev is one libvnet
 // device (the lower's PhysDev, a MacvlanDev or an IpvlanDev; the ABI's
 // free is its delete) with its kind, and the glue's callbacks seen as the
-// XmitOps, Stack, Clock and event hook that device wants. What the devices
+// XmitOps, ProtocolHandler, Clock and event hook that device wants. What the devices
 // share, and how they follow each other's events, is libvnet's
 // (phys_dev.h, the ports).
 #include <algorithm>
@@ -22,7 +22,7 @@
 static_assert(VNET_DROP_REASONS == vnet::kDropReasons, "vnet.h drop reasons out of date");
 static_assert(VNET_MIN_MTU == vnet::NetDevice::kMinMtu, "vnet.h minimum MTU out of date");
 
-struct VnetDev final : vnet::XmitOps, vnet::Stack, vnet::Clock {
+struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
     VnetDev(const VnetDevOps& o, void* op) : ops(o), opaque(op) {}
 
     VnetDevKind kind() const { return static_cast<VnetDevKind>(owned.index()); }
@@ -274,8 +274,8 @@ void vnet_dev_run_work(VnetDev* d) {
     }
 }
 
-VnetXmitResult vnet_dev_transmit(VnetDev* d, const struct iovec* iov, unsigned iovcnt,
-                                 size_t skip) {
+VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned iovcnt,
+                                   size_t skip) {
     std::size_t total = 0;
     for (unsigned i = 0; i < iovcnt; ++i) {
         total += iov[i].iov_len;
@@ -352,7 +352,7 @@ void vnet_dev_set_up(VnetDev* d, bool up) { d->dev->set_up(up); }
 
 void vnet_dev_set_carrier(VnetDev* d, bool carrier) { d->dev->set_carrier(carrier); }
 
-void vnet_dev_set_link_down(VnetDev* d, bool down) { d->dev->set_link_down(down); }
+void vnet_dev_set_proto_down(VnetDev* d, bool down) { d->dev->set_proto_down(down); }
 
 bool vnet_dev_set_mtu(VnetDev* d, unsigned mtu, char* why, size_t why_len) {
     std::string reason;

@@ -78,7 +78,7 @@ RxResult netif_receive(Packet& pkt) {
     if (p->pkt_type != PacketType::host && !dev->filter().accepts(MacAddr::from(p->data()))) {
         return drop(*dev, DropReason::rx_filtered);
     }
-    switch (dev->stack()->deliver(*dev, *p)) {
+    switch (dev->protocol_handler()->deliver(*dev, *p)) {
         case DeliverResult::delivered:
             ++dev->counters().rx_packets;
             dev->counters().rx_bytes += p->len();

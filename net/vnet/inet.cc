@@ -233,7 +233,7 @@ XmitResult InetLayer::outbound(IpvlanDev& from, Packet& pkt) {
     return route(from, pkt);
 }
 
-bool InetLayer::on_uplink(const Packet& pkt, const IpvlanPort& port) {
+bool InetLayer::neigh_rcv(const Packet& pkt, const IpvlanPort& port) {
     auto eth = wire::EthernetView::parse(pkt.bytes());
     if (!eth) {
         return false;

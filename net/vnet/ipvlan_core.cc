@@ -6,6 +6,7 @@
 
 #include "vnet/dev.h"
 #include "vnet/ipvlan.h"
+#include "vnet/phys_dev.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/icmpv6.h"
@@ -99,6 +100,9 @@ PacketType group_type(const Packet& pkt) {
 
 }  // namespace
 
+// Here, where the datapath calls it, so that it inlines.
+L3Outbound* IpvlanPort::outbound() const { return phys_.l3_outbound(); }
+
 // ipvlan_external_frame: a group frame is ours (not external) if it comes
 // from the shared MAC and a child's source address.
 bool IpvlanPort::external_frame(const Packet& pkt) const {
@@ -183,7 +187,7 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             }
             return port->handle_l3(pkt);
         case IpvlanMode::l3:
-            if (L3Outbound* out = port->outbound(); out && out->on_uplink(*pkt, *port)) {
+            if (L3Outbound* out = port->outbound(); out && out->neigh_rcv(*pkt, *port)) {
                 return RxHandlerResult::consumed;
             }
             return port->handle_l3(pkt);
@@ -191,7 +195,7 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
             // Linux hands l3s frames to the child at the IP layer (the
             // l3mdev hooks) rather than here; the child gets the same
             // frames, only the lower's netfilter would see them first.
-            if (L3Outbound* out = port->outbound(); out && out->on_uplink(*pkt, *port)) {
+            if (L3Outbound* out = port->outbound(); out && out->neigh_rcv(*pkt, *port)) {
                 return RxHandlerResult::consumed;
             }
             return port->handle_l3(pkt);

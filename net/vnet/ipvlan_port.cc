@@ -25,13 +25,10 @@ const char* ipvlan_mode_name(IpvlanMode m) {
 
 IpvlanPort::IpvlanPort(NetDevice& lower)
     : lower_(lower),
-      wq_(lower.phys()->wq()),
+      phys_(*lower.phys()),
+      wq_(phys_.wq()),
       mc_work_(&IpvlanPort::process_multicast, this),
       backlog_(kIpvlanBacklogLimit, lower.phys()->pool(), wq_, mc_work_) {}
-
-L3Outbound* IpvlanPort::outbound() const {
-    return lower_.phys() ? lower_.phys()->l3_outbound() : nullptr;
-}
 
 // ipvlan_device_event: the children take the lower's MTU
 // (ipvlan_adjust_mtu); a lower going away takes them off it.
@@ -96,14 +93,15 @@ void IpvlanPort::forget(const IpvlanDev* dev) {
     backlog_.forget_if([dev](const McSender& s) { return s.from == &dev->dev_; });
 }
 
-IpvlanDev::IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, Stack* stack,
+IpvlanDev::IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, ProtocolHandler* stack,
                      std::shared_ptr<IpvlanPort> port)
     : dev_(cfg.name, mac, this, stack), port_(std::move(port)) {
     dev_.set_mtu(cfg.mtu);
 }
 
 std::unique_ptr<IpvlanDev> IpvlanDev::newlink(NetDevice& lower_in, const IpvlanConfig& cfg,
-                                              Stack* stack, std::string* why, const char** field) {
+                                              ProtocolHandler* stack, std::string* why,
+                                              const char** field) {
     const char* unused;
     const char*& at = field ? *field : unused;
     if (!lower_in.phys()) {

@@ -71,7 +71,8 @@ void MacvlanPort::forget(const MacvlanDev* vlan) {
     bc_queue_.forget_if([vlan](const MacvlanDev* src) { return src == vlan; });
 }
 
-MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<MacvlanPort> port)
+MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, ProtocolHandler* stack,
+                       std::shared_ptr<MacvlanPort> port)
     : dev_(cfg.name, cfg.mac, this, stack),
       port_(std::move(port)),
       mode_(cfg.mode),
@@ -80,7 +81,7 @@ MacvlanDev::MacvlanDev(const MacvlanConfig& cfg, Stack* stack, std::shared_ptr<M
 }
 
 std::unique_ptr<MacvlanDev> MacvlanDev::newlink(NetDevice& lower_in, const MacvlanConfig& cfg,
-                                                Stack* stack, std::string* why,
+                                                ProtocolHandler* stack, std::string* why,
                                                 const char** field) {
     const char* unused;
     const char*& at = field ? *field : unused;

@@ -11,7 +11,7 @@
 
 namespace vnet {
 
-NetDevice::NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, Stack* stack)
+NetDevice::NetDevice(std::string name, const MacAddr& mac, XmitOps* xmit, ProtocolHandler* stack)
     : name_(std::move(name)), xmit_(xmit), stack_(stack) {
     filter_.set_mac(mac);
     counters_.owner = &name_;
@@ -31,9 +31,9 @@ void NetDevice::set_carrier(bool on) {
     carrier_changed(was);
 }
 
-void NetDevice::set_link_down(bool down) {
+void NetDevice::set_proto_down(bool down) {
     const bool was = carrier();
-    link_down_ = down;
+    proto_down_ = down;
     carrier_changed(was);
 }
 

@@ -19,7 +19,7 @@ std::size_t buffer_size(const PhysConfig& cfg) {
 
 }  // namespace
 
-PhysDev::PhysDev(std::string name, const MacAddr& mac, XmitOps* wire, Stack* stack,
+PhysDev::PhysDev(std::string name, const MacAddr& mac, XmitOps* wire, ProtocolHandler* stack,
                  const PhysConfig& cfg)
     : pool_(buffer_size(cfg), cfg.buffers ? cfg.buffers : kDefaultBuffers),
       dev_(std::move(name), mac, wire, stack) {

@@ -187,6 +187,7 @@ struct VxlanWithFdb {
         c.vni = 42;
         c.local = nth_ip(1);
         c.remote = nth_ip(2);
+        c.udpcsum = false;  // the outer header alone, no checksum over the frame
         return c;
     }
     explicit VxlanWithFdb(std::uint32_t n) : dev(config(), ops, clock) {

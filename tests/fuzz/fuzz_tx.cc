@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: a child's transmit path as the glue drives it, through
-// the C ABI: vnet_dev_transmit over a scatter list that skips the
+// the C ABI: vnet_dev_queue_xmit over a scatter list that skips the
 // virtio-net header. Byte 0 picks the topology (two macvlan children in
 // one of five modes, or two ipvlan children in l2, l3 or l3s over the
 // lower's IP layer); byte 1 the sender and the number of segments; the
@@ -157,7 +157,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         iov.push_back({s.data(), s.size()});
     }
     const std::uint64_t drops_before = t.all_drops(), tx_before = tx_packets(from);
-    const VnetXmitResult r = vnet_dev_transmit(from, iov.data(), iov.size(), kHdrLen);
+    const VnetXmitResult r = vnet_dev_queue_xmit(from, iov.data(), iov.size(), kHdrLen);
     vnet_dev_run_work(t.lower);
     if (r == VNET_XMIT_DROPPED && t.all_drops() == drops_before) {
         std::abort();  // refused without a reason counted

@@ -173,6 +173,34 @@ static void test_macvlan_set_link_on_child(void)
     stop_with_children(&f, &a, &b);
 }
 
+/* A child with several queue pairs takes VQ_PAIRS_SET from its driver
+ * (Linux's virtio_net sends it at probe), and a frame for it then lands. */
+static void test_macvlan_child_sets_queue_pairs(void)
+{
+    Fixture f = {}, a = {};
+    g_autofree char *extra = g_strdup_printf(
+        " -device vnet-macvlan,id=a,lower=nic0,addr=%d.1,mode=bridge,"
+        "queues=2,mac=" CHILD_A, SLOT);
+    uint8_t frame[64];
+    size_t n = tcp_frame(frame, 0x0a000202, 0x0a000210, 80, 40000);
+    uint32_t len = 0;
+
+    fixture_start(&f, 1, extra);
+    fixture_attach(&a, &f, 1, 2);
+    fixture_drive(&f, 0);
+    drive_mq(&a, 2);
+    for (unsigned q = 0; q < 2; q++) {
+        post_rx(&a, q, guest_alloc(a.alloc, 2048), 2048);
+    }
+    memcpy(frame, mac_a, 6);
+    sock_send(&f, frame, n);
+    g_assert_true(WAIT_UNTIL(qvirtqueue_get_buf(a.qts, rxq(&a, 0), NULL, &len) ||
+                             qvirtqueue_get_buf(a.qts, rxq(&a, 1), NULL, &len)));
+    g_assert_cmpuint(len, ==, HDR_LEN + n);
+    fixture_stop(&a);
+    fixture_stop(&f);
+}
+
 /* ---- query-vnet, info vnet, vnet-set-mtu, traces ---- */
 
 static void test_query_vnet_reports_config(void)
@@ -505,6 +533,8 @@ void vnet_children_tests_register(void)
                    test_macvlan_link_follows_uplink);
     qtest_add_func("/vnet-multi/macvlan/set-link-on-child",
                    test_macvlan_set_link_on_child);
+    qtest_add_func("/vnet-multi/macvlan/child-sets-queue-pairs",
+                   test_macvlan_child_sets_queue_pairs);
     qtest_add_func("/vnet-multi/query-vnet/reports-config",
                    test_query_vnet_reports_config);
     qtest_add_func("/vnet-multi/query-vnet/counters-and-info",

@@ -90,7 +90,7 @@ TEST_F(CapiTest, TransmitSkipsHeaderAndJoinsIovecs) {
     iov[1] = {second.data(), second.size()};
     iov[2] = {f.data() + 20, 0};
     iov[3] = {f.data() + 20, f.size() - 20};
-    EXPECT_EQ(vnet_dev_transmit(dev, iov, 4, 12), VNET_XMIT_SENT);
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, iov, 4, 12), VNET_XMIT_SENT);
     ASSERT_EQ(g.wire.size(), 1u);
     EXPECT_EQ(g.wire[0], f);
     EXPECT_EQ(stats().tx_packets, 1u);
@@ -100,7 +100,7 @@ TEST_F(CapiTest, TransmitSkipsHeaderAndJoinsIovecs) {
 TEST_F(CapiTest, TransmitOfHeaderOnlyIsRunt) {
     std::vector<std::uint8_t> hdr(12, 0);
     struct iovec iov = {hdr.data(), hdr.size()};
-    EXPECT_EQ(vnet_dev_transmit(dev, &iov, 1, 12), VNET_XMIT_DROPPED);
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, &iov, 1, 12), VNET_XMIT_DROPPED);
     EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::tx_runt)], 1u);
     EXPECT_TRUE(g.wire.empty());
 }
@@ -108,7 +108,7 @@ TEST_F(CapiTest, TransmitOfHeaderOnlyIsRunt) {
 TEST_F(CapiTest, TransmitOverBufferIsOversizeNotOverflow) {
     std::vector<std::uint8_t> big(70000, 0);
     struct iovec iov = {big.data(), big.size()};
-    EXPECT_EQ(vnet_dev_transmit(dev, &iov, 1, 12), VNET_XMIT_DROPPED);
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, &iov, 1, 12), VNET_XMIT_DROPPED);
     EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::tx_oversize)], 1u);
 }
 
@@ -148,7 +148,7 @@ TEST_F(CapiTest, CarrierDownStopsTransmit) {
     vnet_dev_set_carrier(dev, false);
     auto f = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
     struct iovec iov = {f.data(), f.size()};
-    EXPECT_EQ(vnet_dev_transmit(dev, &iov, 1, 0), VNET_XMIT_DROPPED);
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, &iov, 1, 0), VNET_XMIT_DROPPED);
     EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::tx_link_down)], 1u);
     EXPECT_TRUE(g.wire.empty());
 }
@@ -196,7 +196,7 @@ class CapiMacvlanTest : public CapiTest {
         vnet_dev_get_mac(from, src);
         auto f = vnet::test::eth_frame(dst, vnet::MacAddr::from(src), 0x0800, 46);
         struct iovec iov = {f.data(), f.size()};
-        return vnet_dev_transmit(from, &iov, 1, 0);
+        return vnet_dev_queue_xmit(from, &iov, 1, 0);
     }
 
     Glue ga, gb;
@@ -286,7 +286,7 @@ TEST_F(CapiMacvlanTest, LowerMtuBoundsTheChildrenAsMacvlanDoes) {
     // refused on the way out.
     auto big = vnet::test::eth_frame(vnet::test::kMacA, vnet::test::kMacB, 0x0800, 1455);
     struct iovec iov = {big.data(), big.size()};
-    EXPECT_EQ(vnet_dev_transmit(a, &iov, 1, 0), VNET_XMIT_DROPPED);
+    EXPECT_EQ(vnet_dev_queue_xmit(a, &iov, 1, 0), VNET_XMIT_DROPPED);
 }
 
 TEST_F(CapiMacvlanTest, BroadcastWorkIsKickedThenRun) {
@@ -386,7 +386,7 @@ TEST_F(CapiTest, IpvlanChildrenThroughTheAbi) {
                                   10, 0, 0, 2, 0, 0, 0, 0, 0,    0,    10, 0,    0,    2};
     garp.insert(garp.end(), arp, arp + 28);
     struct iovec iov = {garp.data(), garp.size()};
-    EXPECT_EQ(vnet_dev_transmit(b, &iov, 1, 0), VNET_XMIT_SENT);
+    EXPECT_EQ(vnet_dev_queue_xmit(b, &iov, 1, 0), VNET_XMIT_SENT);
     vnet_dev_run_work(dev);
     EXPECT_EQ(ga.guest.size(), 1u);
     EXPECT_EQ(g.wire.size(), 1u);
@@ -494,7 +494,7 @@ TEST_F(CapiTest, IpvlanL3RoutesThroughTheLowersIpLayer) {
     std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin() + 6);
     struct iovec iov = {f.data(), f.size()};
     // Taken (it waits for the neighbour, not for the QEMU backend).
-    EXPECT_EQ(vnet_dev_transmit(c, &iov, 1, 0), VNET_XMIT_SENT);
+    EXPECT_EQ(vnet_dev_queue_xmit(c, &iov, 1, 0), VNET_XMIT_SENT);
     ASSERT_EQ(g.wire.size(), 1u);
     EXPECT_EQ(g.wire[0][12], 0x08);  // ARP
     EXPECT_EQ(g.wire[0][13], 0x06);
@@ -519,7 +519,7 @@ TEST_F(CapiTest, IpLayerGivenAfterTheChildIsFoundWhenItRoutes) {
     std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin());
     std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin() + 6);
     struct iovec iov = {f.data(), f.size()};
-    EXPECT_EQ(vnet_dev_transmit(c, &iov, 1, 0), VNET_XMIT_DROPPED);  // no route yet
+    EXPECT_EQ(vnet_dev_queue_xmit(c, &iov, 1, 0), VNET_XMIT_DROPPED);  // no route yet
     VnetDevStats st;
     vnet_dev_get_stats(c, &st);
     EXPECT_EQ(st.drops[static_cast<int>(vnet::DropReason::tx_no_route)], 1u);
@@ -531,7 +531,7 @@ TEST_F(CapiTest, IpLayerGivenAfterTheChildIsFoundWhenItRoutes) {
     std::copy(gw, gw + 4, cfg.gw4);
     cfg.prefix4 = 24;
     vnet_lower_set_inet(dev, &cfg);
-    EXPECT_EQ(vnet_dev_transmit(c, &iov, 1, 0), VNET_XMIT_SENT);
+    EXPECT_EQ(vnet_dev_queue_xmit(c, &iov, 1, 0), VNET_XMIT_SENT);
     ASSERT_EQ(g.wire.size(), 1u);
     EXPECT_EQ(g.wire[0][13], 0x06);  // the gateway solicited: ARP
     vnet_dev_free(c);
@@ -565,7 +565,7 @@ TEST_F(CapiTest, FreeingAChildUnlinksWhatIsStackedOnIt) {
     EXPECT_FALSE(vnet_dev_has_uppers(dev));
     auto f = vnet::test::eth_frame(vnet::test::kMacC, vnet::test::kMacB, 0x0800, 46);
     struct iovec iov = {f.data(), f.size()};
-    EXPECT_EQ(vnet_dev_transmit(i, &iov, 1, 0), VNET_XMIT_DROPPED);
+    EXPECT_EQ(vnet_dev_queue_xmit(i, &iov, 1, 0), VNET_XMIT_DROPPED);
     EXPECT_TRUE(g.wire.empty());
     vnet_dev_free(i);
 }

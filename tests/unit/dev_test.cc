@@ -17,7 +17,7 @@ using test::eth_frame;
 using test::kMacA;
 using test::kMacB;
 
-struct Recorder final : XmitOps, Stack {
+struct Recorder final : XmitOps, ProtocolHandler {
     XmitResult xmit(NetDevice& dev, Packet& pkt) override {
         sent.push_back({&dev, pkt.len()});
         return xmit_result;
@@ -161,15 +161,15 @@ TEST_F(DevTest, CarrierHookSeesOnlyChanges) {
 // comes and goes; putting it back takes the lower's state again.
 TEST_F(DevTest, LinkDownOnAnUpperOutlastsTheLowersCarrier) {
     upper.set_lower(&lower);
-    upper.set_link_down(true);
+    upper.set_proto_down(true);
     EXPECT_FALSE(upper.carrier());
     lower.set_carrier(false);
     lower.set_carrier(true);
     EXPECT_FALSE(upper.carrier());
-    upper.set_link_down(false);
+    upper.set_proto_down(false);
     EXPECT_TRUE(upper.carrier());
     lower.set_carrier(false);
-    upper.set_link_down(false);
+    upper.set_proto_down(false);
     EXPECT_FALSE(upper.carrier());
     upper.set_lower(nullptr);
 }
@@ -182,9 +182,9 @@ TEST_F(DevTest, LinkDownCarriesToTheUppersUppers) {
                        &calls);
     upper.set_lower(&lower);
     top.set_lower(&upper);
-    upper.set_link_down(true);
+    upper.set_proto_down(true);
     EXPECT_FALSE(top.carrier());
-    upper.set_link_down(false);
+    upper.set_proto_down(false);
     EXPECT_TRUE(top.carrier());
     EXPECT_EQ(calls, 2);
     top.set_lower(nullptr);

@@ -25,7 +25,7 @@ const MacAddr kGwMac{{0x52, 0x55, 0x0a, 0x00, 0x02, 0x02}};
 const wire::Ipv4Addr kLowerIp{10, 0, 2, 15}, kGw{10, 0, 2, 2}, kChildIp{10, 0, 2, 16},
     kInternet{8, 8, 8, 8}, kOnLink{10, 0, 2, 3};
 
-struct Rec final : XmitOps, Stack {
+struct Rec final : XmitOps, ProtocolHandler {
     XmitResult xmit(NetDevice&, Packet& p) override {
         wire.emplace_back(p.data(), p.data() + p.len());
         return XmitResult::sent;

@@ -45,7 +45,7 @@ std::vector<std::uint8_t> arp(const MacAddr& dmac, const MacAddr& smac, std::uin
     return f;
 }
 
-class Net final : public XmitOps, public Stack, public L3Outbound {
+class Net final : public XmitOps, public ProtocolHandler, public L3Outbound {
   public:
     XmitResult xmit(NetDevice&, Packet& pkt) override {
         seen.insert("wire");
@@ -66,7 +66,7 @@ class Net final : public XmitOps, public Stack, public L3Outbound {
         seen.insert("route");
         return XmitResult::sent;
     }
-    bool on_uplink(const Packet&, const IpvlanPort&) override { return false; }
+    bool neigh_rcv(const Packet&, const IpvlanPort&) override { return false; }
     std::string take() {
         std::string s;
         for (const auto& n : seen) {

@@ -30,7 +30,7 @@ const MacAddr kGroup{{0x01, 0x00, 0x5e, 0x01, 0x02, 0x03}};
 const MacAddr kOtherGroup{{0x01, 0x00, 0x5e, 0x01, 0x02, 0x04}};
 
 // Records who got what: each device's stack, and the wire.
-class Net final : public XmitOps, public Stack {
+class Net final : public XmitOps, public ProtocolHandler {
   public:
     explicit Net(bool relay) : relay_(relay) {}
 

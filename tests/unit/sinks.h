@@ -13,7 +13,7 @@
 
 namespace vnet::test {
 
-struct CountingSink final : XmitOps, Stack {
+struct CountingSink final : XmitOps, ProtocolHandler {
     XmitResult xmit(NetDevice&, Packet&) override { return XmitResult::sent; }
     DeliverResult deliver(NetDevice&, const Packet&) override {
         ++delivered;
@@ -22,7 +22,7 @@ struct CountingSink final : XmitOps, Stack {
     long delivered = 0;
 };
 
-struct TouchingSink final : XmitOps, Stack {
+struct TouchingSink final : XmitOps, ProtocolHandler {
     XmitResult xmit(NetDevice&, Packet&) override { return XmitResult::sent; }
     DeliverResult deliver(NetDevice&, const Packet& p) override {
         std::uint8_t x = 0;

@@ -80,11 +80,11 @@ struct VnetFunc {
 struct VnetFuncClass {
     VirtioDeviceClass parent_class;
     /* Optional: the guest posted RX buffers, frames held back may go now. */
-    void (*rx_refilled)(VnetFunc *f);
+    void (*flush_queued)(VnetFunc *f);
     /* The MAC the device was configured with (reset restores it). */
-    void (*conf_mac)(VnetFunc *f, uint8_t mac[ETH_ALEN]);
+    void (*configured_mac)(VnetFunc *f, uint8_t mac[ETH_ALEN]);
     /* query-vnet: kind, mode, flags, lower and addresses. */
-    void (*describe)(VnetFunc *f, VnetFuncInfo *info);
+    void (*fill_info)(VnetFunc *f, VnetFuncInfo *info);
 };
 
 /* vnet-virtio.c: the function's virtio device behaviour */
@@ -97,6 +97,7 @@ bool vnet_func_rx_ready(VnetFunc *f);
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
                                     size_t len, uint32_t hash);
 void vnet_func_tx_done(VnetFunc *f);
+void vnet_func_flush_queued(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
 void vnet_func_mtu_changed(void *opaque, unsigned mtu);
 extern const VnetDevOps vnet_func_child_ops;
