@@ -39,30 +39,20 @@ static bool vnet_ipvlan_parse(VnetIpvlan *v, VnetFunc *lower,
                               VnetIpvlanMode *mode, uint16_t *flags,
                               Error **errp)
 {
-    if (!strcmp(v->mode, "l2")) {
-        *mode = VNET_IPVLAN_L2;
-    } else if (!strcmp(v->mode, "l3") || !strcmp(v->mode, "l3s")) {
-        *mode = !strcmp(v->mode, "l3") ? VNET_IPVLAN_L3 : VNET_IPVLAN_L3S;
-        if (!vnet_dev_has_inet(lower->dev)) {
-            error_setg(errp, "vnet-ipvlan: property 'mode': %s routes "
-                       "through the lower's IP layer: give the vnet-multi "
-                       "device ip= (and gw=)", v->mode);
-            return false;
-        }
-    } else {
-        error_setg(errp, "vnet-ipvlan: property 'mode' must be l2, l3 or l3s "
-                   "(not '%s')", v->mode);
+    char why[160];
+
+    if (!vnet_parse_ipvlan_mode(v->mode, mode, why, sizeof(why))) {
+        error_setg(errp, "vnet-ipvlan: property 'mode' %s", why);
         return false;
     }
-    if (!strcmp(v->flags, "bridge")) {
-        *flags = 0;
-    } else if (!strcmp(v->flags, "private")) {
-        *flags = VNET_IPVLAN_F_PRIVATE;
-    } else if (!strcmp(v->flags, "vepa")) {
-        *flags = VNET_IPVLAN_F_VEPA;
-    } else {
-        error_setg(errp, "vnet-ipvlan: property 'flags' must be bridge, "
-                   "private or vepa (not '%s')", v->flags);
+    if (*mode != VNET_IPVLAN_L2 && !vnet_dev_has_inet(lower->dev)) {
+        error_setg(errp, "vnet-ipvlan: property 'mode': %s routes "
+                   "through the lower's IP layer: give the vnet-multi "
+                   "device ip= (and gw=)", v->mode);
+        return false;
+    }
+    if (!vnet_parse_ipvlan_flags(v->flags, flags, why, sizeof(why))) {
+        error_setg(errp, "vnet-ipvlan: property 'flags' %s", why);
         return false;
     }
     return true;
@@ -71,29 +61,20 @@ static bool vnet_ipvlan_parse(VnetIpvlan *v, VnetFunc *lower,
 /* Gives the child the addresses of addrs=; false (errp set) on a bad one. */
 static bool vnet_ipvlan_add_addrs(VnetFunc *f, const char *list, Error **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(list, ",", -1);
+    g_autofree VnetIpAddr *addrs = NULL;  /* malloc()ed, which g_free takes */
+    char why[160];
+    size_t n = vnet_parse_ip_list(list, &addrs, why, sizeof(why));
 
-    for (char **p = parts; *p; p++) {
-        VnetIpAddr a;
+    if (n == SIZE_MAX) {
+        error_setg(errp, "vnet-ipvlan: property 'addrs': %s", why);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!vnet_ipvlan_add_addr(f->dev, addrs[i].b, addrs[i].v6)) {
+            g_autofree char *a = vnet_ip_strdup(&addrs[i]);
 
-        if (!**p) {
-            continue;
-        }
-        if (!vnet_ip_parse(*p, &a)) {
-            error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' is not an "
-                       "IPv4 or IPv6 address", *p);
-            return false;
-        }
-        for (char **q = parts; q < p; q++) {
-            if (!strcmp(*q, *p)) {
-                error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' is "
-                           "given twice", *p);
-                return false;
-            }
-        }
-        if (!vnet_ipvlan_add_addr(f->dev, a.b, a.v6)) {
             error_setg(errp, "vnet-ipvlan: property 'addrs': '%s' belongs to "
-                       "another ipvlan child of this lower (EADDRINUSE)", *p);
+                       "another ipvlan child of this lower (EADDRINUSE)", a);
             return false;
         }
     }

@@ -21,62 +21,6 @@
 #include "net/net.h"
 #include "hw/net/vnet-multi.h"
 
-static const struct {
-    const char *name;
-    VnetMacvlanMode mode;
-} vnet_macvlan_modes[] = {
-    { "private", VNET_MACVLAN_PRIVATE },
-    { "vepa", VNET_MACVLAN_VEPA },
-    { "bridge", VNET_MACVLAN_BRIDGE },
-    { "passthru", VNET_MACVLAN_PASSTHRU },
-    { "source", VNET_MACVLAN_SOURCE },
-};
-
-static bool vnet_macvlan_parse_mode(const char *s, VnetMacvlanMode *mode,
-                                    Error **errp)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(vnet_macvlan_modes); i++) {
-        if (!strcmp(s, vnet_macvlan_modes[i].name)) {
-            *mode = vnet_macvlan_modes[i].mode;
-            return true;
-        }
-    }
-    error_setg(errp, "vnet-macvlan: property 'mode' must be one of private, "
-               "vepa, bridge, passthru, source (not '%s')", s);
-    return false;
-}
-
-static bool vnet_parse_mac(const char *s, uint8_t mac[ETH_ALEN])
-{
-    int end = -1;
-
-    return sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &mac[0], &mac[1],
-                  &mac[2], &mac[3], &mac[4], &mac[5], &end) == 6 &&
-           end == 17 && s[end] == '\0';
-}
-
-/* "aa:bb:cc:dd:ee:ff,11:22:..." into 6-byte addresses. */
-static uint8_t *vnet_macvlan_parse_macaddr(const char *s, size_t *n,
-                                           Error **errp)
-{
-    g_auto(GStrv) parts = g_strsplit(s, ",", -1);
-    g_autofree uint8_t *macs = g_malloc0(ETH_ALEN * (g_strv_length(parts) + 1));
-
-    *n = 0;
-    for (char **p = parts; *p; p++) {
-        if (!**p) {
-            continue;
-        }
-        if (!vnet_parse_mac(*p, macs + ETH_ALEN * *n)) {
-            error_setg(errp, "vnet-macvlan: property 'macaddr': '%s' is not "
-                       "a MAC address", *p);
-            return NULL;
-        }
-        (*n)++;
-    }
-    return g_steal_pointer(&macs);
-}
-
 static void vnet_macvlan_configured_mac(VnetFunc *f, uint8_t mac[ETH_ALEN])
 {
     VnetMacvlan *m = VNET_MACVLAN(f);
@@ -90,13 +34,14 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     VnetFunc *f = VNET_FUNC(dev);
     VnetFunc *lower = m->lower_func;
     VnetMacvlanMode mode;
-    g_autofree uint8_t *macs = NULL;
+    g_autofree uint8_t *macs = NULL;  /* malloc()ed, which g_free takes */
     size_t n_macs = 0;
     const char *field = NULL;
     char why[160];
 
     assert(lower && lower->dev);
-    if (!vnet_macvlan_parse_mode(m->mode, &mode, errp)) {
+    if (!vnet_parse_macvlan_mode(m->mode, &mode, why, sizeof(why))) {
+        error_setg(errp, "vnet-macvlan: property 'mode' %s", why);
         return;
     }
     if (m->macaddr) {
@@ -105,8 +50,9 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
                        "mode=source");
             return;
         }
-        macs = vnet_macvlan_parse_macaddr(m->macaddr, &n_macs, errp);
-        if (!macs) {
+        n_macs = vnet_parse_mac_list(m->macaddr, &macs, why, sizeof(why));
+        if (n_macs == SIZE_MAX) {
+            error_setg(errp, "vnet-macvlan: property 'macaddr': %s", why);
             return;
         }
     }

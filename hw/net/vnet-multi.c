@@ -140,62 +140,15 @@ static void vnet_multi_inet_tick(void *opaque)
               qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + VNET_INET_TICK_MS);
 }
 
-/* ip=ADDR/LEN[,ADDR/LEN] and gw=ADDR[,ADDR]: one IPv4 and one IPv6 each. */
+/* ip= and gw=, as libvnet reads them. */
 static bool vnet_multi_parse_inet(VnetMulti *m, VnetInetConfig *cfg,
                                   Error **errp)
 {
-    g_auto(GStrv) ips = g_strsplit(m->ip ? m->ip : "", ",", -1);
-    g_auto(GStrv) gws = g_strsplit(m->gw ? m->gw : "", ",", -1);
+    const char *field;
+    char why[160];
 
-    memset(cfg, 0, sizeof(*cfg));
-    for (char **p = ips; *p; p++) {
-        g_auto(GStrv) parts = g_strsplit(*p, "/", 2);
-        VnetIpAddr a;
-        unsigned long len;
-
-        if (!**p) {
-            continue;
-        }
-        if (!parts[1] || qemu_strtoul(parts[1], NULL, 10, &len) ||
-            !vnet_ip_parse(parts[0], &a) || len > (a.v6 ? 128 : 32) ||
-            (a.v6 ? cfg->has_ip6 : cfg->has_ip4)) {
-            error_setg(errp, "vnet-multi: property 'ip': '%s' is not one "
-                       "IPv4 or one IPv6 address with its prefix length "
-                       "(10.0.2.15/24, fd00::15/64)", *p);
-            return false;
-        }
-        if (a.v6) {
-            memcpy(cfg->ip6, a.b, 16);
-            cfg->has_ip6 = true;
-            cfg->prefix6 = len;
-        } else {
-            memcpy(cfg->ip4, a.b, 4);
-            cfg->has_ip4 = true;
-            cfg->prefix4 = len;
-        }
-    }
-    for (char **p = gws; *p; p++) {
-        VnetIpAddr a;
-
-        if (!**p) {
-            continue;
-        }
-        if (!vnet_ip_parse(*p, &a) || (a.v6 ? cfg->has_gw6 : cfg->has_gw4)) {
-            error_setg(errp, "vnet-multi: property 'gw': '%s' is not one "
-                       "IPv4 or one IPv6 gateway address", *p);
-            return false;
-        }
-        if (a.v6) {
-            memcpy(cfg->gw6, a.b, 16);
-            cfg->has_gw6 = true;
-        } else {
-            memcpy(cfg->gw4, a.b, 4);
-            cfg->has_gw4 = true;
-        }
-    }
-    if ((cfg->has_gw4 && !cfg->has_ip4) || (cfg->has_gw6 && !cfg->has_ip6)) {
-        error_setg(errp, "vnet-multi: property 'gw' needs an address of its "
-                   "family in 'ip'");
+    if (!vnet_parse_inet(m->ip, m->gw, cfg, why, sizeof(why), &field)) {
+        error_setg(errp, "vnet-multi: property '%s': %s", field, why);
         return false;
     }
     return true;

@@ -252,6 +252,28 @@ typedef struct VnetIpAddr {
 /* An IPv4 or IPv6 address in text (inet_pton's forms); false if neither. */
 bool vnet_ip_parse(const char* s, VnetIpAddr* out);
 
+/*
+ * The devices' settings as text (net/vnet/settings.cc). Each returns false
+ * (or SIZE_MAX) on a bad value, with why[] saying what is wrong with it in
+ * words to follow the property's name.
+ */
+/* ip=ADDR/LEN[,ADDR/LEN] and gw=ADDR[,ADDR] (either may be NULL): one IPv4
+ * and one IPv6 each, a gateway only with an address of its family; *field
+ * names the one at fault ("ip", "gw"). */
+bool vnet_parse_inet(const char* ip, const char* gw, VnetInetConfig* out, char* why, size_t why_len,
+                     const char** field);
+/* ip link's words: private, vepa, bridge, passthru, source. */
+bool vnet_parse_macvlan_mode(const char* s, VnetMacvlanMode* out, char* why, size_t why_len);
+/* l2, l3, l3s; and the flags bridge, private, vepa. */
+bool vnet_parse_ipvlan_mode(const char* s, VnetIpvlanMode* out, char* why, size_t why_len);
+bool vnet_parse_ipvlan_flags(const char* s, uint16_t* out, char* why, size_t why_len);
+/* "MAC,MAC..." (empty items skipped): how many, in *macs (6 bytes each,
+ * malloc()ed, NULL for none). */
+size_t vnet_parse_mac_list(const char* s, uint8_t** macs, char* why, size_t why_len);
+/* "IP,IP...": each an IPv4 or IPv6 address, none twice; in *addrs as
+ * vnet_parse_mac_list. */
+size_t vnet_parse_ip_list(const char* s, VnetIpAddr** addrs, char* why, size_t why_len);
+
 /* Tracing of datapath decisions, for QEMU's trace events: what an
  * rx_handler returned ("consumed", "another", "exact", "pass"), the reason
  * a frame was dropped (a drop reason's name), a neighbour's new state

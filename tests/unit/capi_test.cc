@@ -70,6 +70,34 @@ class CapiTest : public ::testing::Test {
         vnet_dev_get_stats(dev, &s);
         return s;
     }
+    // ip=10.0.2.15/24, gw=10.0.2.2 on the lower.
+    void give_lower_ip() {
+        VnetInetConfig cfg{};
+        cfg.has_ip4 = cfg.has_gw4 = true;
+        const std::uint8_t ip[4] = {10, 0, 2, 15}, gw[4] = {10, 0, 2, 2};
+        std::copy(ip, ip + 4, cfg.ip4);
+        std::copy(gw, gw + 4, cfg.gw4);
+        cfg.prefix4 = 24;
+        vnet_lower_set_inet(dev, &cfg);
+    }
+    // An L3 ipvlan child with 10.0.2.16.
+    VnetDev* l3_child(Glue& gc) {
+        char why[128] = "";
+        const char* field = nullptr;
+        VnetDev* c = vnet_ipvlan_new(dev, "c", 1500, VNET_IPVLAN_L3, 0, &kOps, &gc, why,
+                                     sizeof(why), &field);
+        EXPECT_TRUE(c) << why;
+        const std::uint8_t mine[4] = {10, 0, 2, 16};
+        vnet_ipvlan_add_addr(c, mine, false);
+        return c;
+    }
+    // What the L3 child sends to 8.8.8.8: to the shared MAC, off-link.
+    static std::vector<std::uint8_t> frame_off_link() {
+        auto f = vnet::test::ipv4_frame(0x0a000210, 0x08080808, 17, 1000, 53);
+        std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin());
+        std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin() + 6);
+        return f;
+    }
 
     Glue g;
     VnetDev* dev = nullptr;
@@ -471,27 +499,14 @@ TEST_F(CapiTest, IpvlanChildrenTakeTheLowersMtu) {
 }
 
 TEST_F(CapiTest, IpvlanL3RoutesThroughTheLowersIpLayer) {
-    VnetInetConfig cfg{};
-    cfg.has_ip4 = cfg.has_gw4 = true;
-    const std::uint8_t ip[4] = {10, 0, 2, 15}, gw[4] = {10, 0, 2, 2};
-    std::copy(ip, ip + 4, cfg.ip4);
-    std::copy(gw, gw + 4, cfg.gw4);
-    cfg.prefix4 = 24;
     EXPECT_FALSE(vnet_dev_has_inet(dev));
-    vnet_lower_set_inet(dev, &cfg);
+    give_lower_ip();
     EXPECT_TRUE(vnet_dev_has_inet(dev));
     Glue gc;
-    char why[128] = "";
-    const char* field = nullptr;
-    VnetDev* c =
-        vnet_ipvlan_new(dev, "c", 1500, VNET_IPVLAN_L3, 0, &kOps, &gc, why, sizeof(why), &field);
-    ASSERT_TRUE(c) << why;
-    const std::uint8_t mine[4] = {10, 0, 2, 16};
-    vnet_ipvlan_add_addr(c, mine, false);
+    VnetDev* c = l3_child(gc);
+    ASSERT_TRUE(c);
     // An IPv4 packet for 8.8.8.8: the gateway is solicited on the wire.
-    auto f = vnet::test::ipv4_frame(0x0a000210, 0x08080808, 17, 1000, 53);
-    std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin());
-    std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin() + 6);
+    auto f = frame_off_link();
     struct iovec iov = {f.data(), f.size()};
     // Taken (it waits for the neighbour, not for the QEMU backend).
     EXPECT_EQ(vnet_dev_queue_xmit(c, &iov, 1, 0), VNET_XMIT_SENT);
@@ -508,29 +523,16 @@ TEST_F(CapiTest, IpvlanL3RoutesThroughTheLowersIpLayer) {
 // before the lower has ip= routes once it has, with no re-creation.
 TEST_F(CapiTest, IpLayerGivenAfterTheChildIsFoundWhenItRoutes) {
     Glue gc;
-    char why[128] = "";
-    const char* field = nullptr;
-    VnetDev* c =
-        vnet_ipvlan_new(dev, "c", 1500, VNET_IPVLAN_L3, 0, &kOps, &gc, why, sizeof(why), &field);
-    ASSERT_TRUE(c) << why;
-    const std::uint8_t mine[4] = {10, 0, 2, 16};
-    vnet_ipvlan_add_addr(c, mine, false);
-    auto f = vnet::test::ipv4_frame(0x0a000210, 0x08080808, 17, 1000, 53);
-    std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin());
-    std::copy(vnet::test::kMacA.bytes.begin(), vnet::test::kMacA.bytes.end(), f.begin() + 6);
+    VnetDev* c = l3_child(gc);
+    ASSERT_TRUE(c);
+    auto f = frame_off_link();
     struct iovec iov = {f.data(), f.size()};
     EXPECT_EQ(vnet_dev_queue_xmit(c, &iov, 1, 0), VNET_XMIT_DROPPED);  // no route yet
     VnetDevStats st;
     vnet_dev_get_stats(c, &st);
     EXPECT_EQ(st.drops[static_cast<int>(vnet::DropReason::tx_no_route)], 1u);
 
-    VnetInetConfig cfg{};
-    cfg.has_ip4 = cfg.has_gw4 = true;
-    const std::uint8_t ip[4] = {10, 0, 2, 15}, gw[4] = {10, 0, 2, 2};
-    std::copy(ip, ip + 4, cfg.ip4);
-    std::copy(gw, gw + 4, cfg.gw4);
-    cfg.prefix4 = 24;
-    vnet_lower_set_inet(dev, &cfg);
+    give_lower_ip();
     EXPECT_EQ(vnet_dev_queue_xmit(c, &iov, 1, 0), VNET_XMIT_SENT);
     ASSERT_EQ(g.wire.size(), 1u);
     EXPECT_EQ(g.wire[0][13], 0x06);  // the gateway solicited: ARP
