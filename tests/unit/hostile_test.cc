@@ -113,18 +113,21 @@ void drive(NetDevice& lower, std::vector<std::unique_ptr<Child>>& kids, PacketPo
     wq.run_pending();
 }
 
+// A lower port on a sink, with room for everything the paths queue.
+struct Lower {
+    Sink sink;
+    PhysDev phys{"lower", MacAddr{{0x02, 0, 0, 0, 0, 0x0b}}, &sink, &sink,
+                 PhysConfig{.buffers = 2048, .buffer_size = 2048}};
+};
+
 TEST(Hostile, MacvlanPathsTakeAnything) {
     for (auto mode :
          {MacvlanMode::bridge, MacvlanMode::vepa, MacvlanMode::private_, MacvlanMode::source}) {
-        Sink sink;
-        PhysDev phys{"lower",
-                     MacAddr{{0x02, 0, 0, 0, 0, 0x0b}},
-                     &sink,
-                     &sink,
-                     {.buffers = 2048, .buffer_size = 2048}};
-        NetDevice& lower = phys.dev();
-        PacketPool& pool = phys.pool();
-        WorkQueue& wq = phys.wq();
+        Lower l;
+        Sink& sink = l.sink;
+        NetDevice& lower = l.phys.dev();
+        PacketPool& pool = l.phys.pool();
+        WorkQueue& wq = l.phys.wq();
         std::vector<std::unique_ptr<MacvlanDev>> kids;
         std::string why;
         for (std::uint8_t i = 1; i <= 2; ++i) {
@@ -141,15 +144,11 @@ TEST(Hostile, MacvlanPathsTakeAnything) {
 TEST(Hostile, IpvlanPathsTakeAnything) {
     for (auto mode : {IpvlanMode::l2, IpvlanMode::l3}) {
         for (std::uint16_t flags : {0, int{kIpvlanFlagPrivate}, int{kIpvlanFlagVepa}}) {
-            Sink sink;
-            PhysDev phys{"lower",
-                         MacAddr{{0x02, 0, 0, 0, 0, 0x0b}},
-                         &sink,
-                         &sink,
-                         {.buffers = 2048, .buffer_size = 2048}};
-            NetDevice& lower = phys.dev();
-            PacketPool& pool = phys.pool();
-            WorkQueue& wq = phys.wq();
+            Lower l;
+            Sink& sink = l.sink;
+            NetDevice& lower = l.phys.dev();
+            PacketPool& pool = l.phys.pool();
+            WorkQueue& wq = l.phys.wq();
             std::vector<std::unique_ptr<IpvlanDev>> kids;
             std::string why;
             for (int i = 0; i < 2; ++i) {
@@ -167,7 +166,7 @@ TEST(Hostile, IpvlanPathsTakeAnything) {
                                       .gw6 = std::array<std::uint8_t, 16>{
                                           0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}});
             if (mode == IpvlanMode::l3) {
-                phys.set_l3_outbound(&inet);
+                l.phys.set_l3_outbound(&inet);
             }
             drive(lower, kids, pool, wq, 100u + static_cast<unsigned>(mode) * 8 + flags);
             // Packets waiting for neighbours that never answer are dropped
