@@ -50,9 +50,9 @@ static void vnet_child_link_ready(Notifier *n, void *data)
     qemu_format_nic_info_str(qemu_get_queue(f->link_nic), f->mac);
 }
 
-/* The end of a child's realize: its MAC, down until its driver is ready,
- * registered with function 0, carrier as the lower's. */
-void vnet_child_attach(VnetFunc *f, VnetFunc *lower)
+/* The end of a child's realize: its MAC and MTU as libvnet set them, down
+ * until its driver is ready, carrier as the lower's. */
+void vnet_child_attach(VnetFunc *f)
 {
     vnet_dev_get_mac(f->dev, f->mac);
     f->mtu = vnet_dev_mtu(f->dev);  /* a child's mtu=0 is its lower's */

@@ -118,7 +118,7 @@ static void vnet_ipvlan_realize(DeviceState *dev, Error **errp)
         return;
     }
     vnet_ipvlan_set_learning(f->dev, !v->addrs);
-    vnet_child_attach(f, lower);
+    vnet_child_attach(f);
 }
 
 static void vnet_ipvlan_addr_str(void *opaque, const uint8_t *addr, bool v6)

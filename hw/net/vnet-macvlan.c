@@ -73,7 +73,7 @@ static void vnet_macvlan_realize(DeviceState *dev, Error **errp)
     if (n_macs) {
         vnet_macvlan_macaddr(f->dev, VNET_MACADDR_SET, macs, n_macs);
     }
-    vnet_child_attach(f, lower);
+    vnet_child_attach(f);
     /* passthru takes the lower's MAC; reset must restore that one. */
     memcpy(m->mac.a, f->mac, ETH_ALEN);
 }

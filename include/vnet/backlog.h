@@ -42,7 +42,6 @@ class Backlog {
     Backlog& operator=(const Backlog&) = delete;
 
     std::size_t size() const { return len_; }
-    std::size_t limit() const { return ring_.size(); }
 
     BacklogResult enqueue(const Packet& pkt, const Meta& meta) {
         if (len_ == ring_.size()) {

@@ -298,11 +298,7 @@ bool IpvlanDev::source_allowed(const L3& l3) {
 }
 
 // ipvlan_queue_xmit.
-XmitResult IpvlanDev::xmit(NetDevice& dev, Packet& pkt) {
-    if (!port_) {
-        dev.counters().drop(DropReason::tx_link_down);
-        return XmitResult::dropped;  // unlinked: its lower is gone
-    }
+XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
     const L3 l3 = ipvlan_l3_addrs(pkt.bytes());  // parsed once for both checks
     if (!source_allowed(l3)) {
         return XmitResult::dropped;

@@ -28,7 +28,7 @@ IpvlanPort::IpvlanPort(NetDevice& lower)
       phys_(*lower.phys()),
       wq_(phys_.wq()),
       mc_work_(&IpvlanPort::process_multicast, this),
-      backlog_(kIpvlanBacklogLimit, lower.phys()->pool(), wq_, mc_work_) {}
+      backlog_(kIpvlanBacklogLimit, phys_.pool(), wq_, mc_work_) {}
 
 // ipvlan_device_event: the children take the lower's MTU
 // (ipvlan_adjust_mtu); a lower going away takes them off it.
@@ -160,6 +160,8 @@ void IpvlanDev::unlink() {
     port_.reset();
 }
 
+// Without carrier, nothing reaches xmit again (dev_queue_xmit drops
+// first), so the datapath never meets the null port.
 void IpvlanDev::dellink() {
     unlink();
     addrs_.clear();

@@ -152,10 +152,6 @@ RxHandlerResult MacvlanPort::handle_frame(Packet*& pkt, void* data) {
 // macvlan_queue_xmit: bridge children reach each other directly; all else
 // goes out through the lower.
 XmitResult MacvlanDev::xmit(NetDevice& dev, Packet& pkt) {
-    if (!port_) {
-        dev.counters().drop(DropReason::tx_link_down);
-        return XmitResult::dropped;  // unlinked: its lower is gone
-    }
     if (mode_ == MacvlanMode::bridge) {
         const MacAddr dst = MacAddr::from(pkt.data());
         if (dst.is_multicast()) {

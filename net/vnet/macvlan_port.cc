@@ -165,6 +165,8 @@ void MacvlanDev::unlink() {
     port_.reset();
 }
 
+// Without carrier, nothing reaches xmit again (dev_queue_xmit drops
+// first), so the datapath never meets the null port.
 void MacvlanDev::dellink() {
     unlink();
     dev_.set_up(false);

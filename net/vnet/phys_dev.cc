@@ -33,7 +33,6 @@ PhysDev::~PhysDev() {
     // What is stacked on it goes first (their ports hold pool buffers and
     // work items); the IP layer last, as a namespace outlives its devices.
     dev_.call_netdevice_notifiers(NetdevEvent::unregister);
-    outbound_ = nullptr;
 }
 
 void PhysDev::set_inet(const Clock& clock, const InetConfig& cfg) {

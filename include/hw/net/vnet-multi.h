@@ -148,7 +148,7 @@ VnetFunc *vnet_func_by_id(const char *id);
 PCIDevice *vnet_func_pci(VnetFunc *f);
 VnetFunc *vnet_pci_find_lower(VirtIOPCIProxy *vpci, const char *id,
                               const char *type, Error **errp);
-void vnet_child_attach(VnetFunc *f, VnetFunc *lower);
+void vnet_child_attach(VnetFunc *f);
 void vnet_child_unrealize(DeviceState *dev);
 void vnet_child_pci_realize(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
                             const char *lower, VnetFunc **lower_func,
