@@ -150,7 +150,7 @@ static void test_macvlan_link_follows_uplink(void)
 }
 
 /* set_link on a child is that function's own cable: the others keep
- * theirs, and the lower coming back does not bring it up. */
+ * theirs. */
 static void test_macvlan_set_link_on_child(void)
 {
     Fixture f = {}, a = {}, b = {};
@@ -161,6 +161,18 @@ static void test_macvlan_set_link_on_child(void)
     g_assert_cmpint(qvirtio_config_readw(a.dev, 6), ==, 0);
     g_assert_cmpint(qvirtio_config_readw(b.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
     g_assert_cmpint(qvirtio_config_readw(f.dev, 6), ==, VIRTIO_NET_S_LINK_UP);
+    stop_with_children(&f, &a, &b);
+}
+
+/* The lower's carrier coming back does not raise a child whose own cable
+ * is out; only set_link on the child does. */
+static void test_macvlan_uplink_return_keeps_child_down(void)
+{
+    Fixture f = {}, a = {}, b = {};
+
+    start_with_children(&f, &a, &b, "bridge");
+    qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
+                             " {'name': 'a', 'up': false}}");
     qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
                              " {'name': 'up', 'up': false}}");
     qtest_qmp_assert_success(f.qts, "{'execute': 'set_link', 'arguments':"
@@ -257,32 +269,42 @@ static void test_query_vnet_reports_config(void)
     fixture_stop(&f);
 }
 
-/* Counters move as frames pass: a frame in from the uplink to child A,
- * one out from A, one for B dropped for want of RX buffers; info vnet
- * prints the same as a table. */
-static void test_query_vnet_counters_and_info(void)
+/* The traffic both counter tests read: a frame in from the uplink to
+ * child A, one out from A, one for B dropped for want of RX buffers.
+ * Returns the frame's length. */
+static size_t pass_counted_frames(Fixture *f, Fixture *a)
 {
-    Fixture f = {}, a = {}, b = {};
     uint8_t frame[64], got[64];
     uint32_t head, len;
+    size_t n;
+
+    head = post_rx(a, 0, guest_alloc(a->alloc, 2048), 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a000210, 80, 40000);
+    memcpy(frame, mac_a, 6);
+    sock_send(f, frame, n);
+    qvirtio_wait_used_elem(a->qts, a->dev, rxq(a, 0), head, &len, TIMEOUT_US);
+    memcpy(frame, "\x52\x55\x0a\x00\x02\x02", 6);
+    memcpy(frame + 6, mac_a, 6);
+    send_from(a, frame, n);
+    g_assert_cmpuint(sock_recv(f, got, sizeof(got)), ==, n);
+    memcpy(frame, mac_b, 6);
+    sock_send(f, frame, n);
+    /* B has no RX buffer: wait until its drop is counted. */
+    g_assert_true(WAIT_UNTIL(vnet_func_drops(f->qts, 2, 3, "rx-no-buffer")
+                             != 0));
+    return n;
+}
+
+/* query-vnet's counters move as frames pass, per function and per queue,
+ * and a drop is counted under its reason on the function it hit. */
+static void test_query_vnet_counters(void)
+{
+    Fixture f = {}, a = {}, b = {};
     QDict *resp, *fi, *q;
-    g_autofree char *hmp = NULL;
     size_t n;
 
     start_with_children(&f, &a, &b, "bridge");
-    head = post_rx(&a, 0, guest_alloc(a.alloc, 2048), 2048);
-    n = tcp_frame(frame, 0x0a000202, 0x0a000210, 80, 40000);
-    memcpy(frame, mac_a, 6);
-    sock_send(&f, frame, n);
-    qvirtio_wait_used_elem(a.qts, a.dev, rxq(&a, 0), head, &len, TIMEOUT_US);
-    memcpy(frame, "\x52\x55\x0a\x00\x02\x02", 6);
-    memcpy(frame + 6, mac_a, 6);
-    send_from(&a, frame, n);
-    g_assert_cmpuint(sock_recv(&f, got, sizeof(got)), ==, n);
-    memcpy(frame, mac_b, 6);
-    sock_send(&f, frame, n);
-    /* B has no RX buffer: wait until its drop is counted. */
-    WAIT_UNTIL(vnet_func_drops(f.qts, 2, 3, "rx-no-buffer") != 0);
+    n = pass_counted_frames(&f, &a);
     fi = vnet_func_info(f.qts, 2, 3, &resp);
     g_assert_cmpint(vnet_drops(fi, "rx-no-buffer"), ==, 1);
     g_assert_cmpint(qdict_get_int(fi, "rx-packets"), ==, 0);
@@ -304,7 +326,17 @@ static void test_query_vnet_counters_and_info(void)
     g_assert_cmpint(qdict_get_int(q, "tx-bytes"), ==, n);
     g_assert_cmpint(qlist_size(qdict_get_qlist(fi, "drops")), ==, 0);
     qobject_unref(resp);
+    stop_with_children(&f, &a, &b);
+}
 
+/* info vnet prints the same counters as a table, a row per function. */
+static void test_info_vnet_table(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    g_autofree char *hmp = NULL;
+
+    start_with_children(&f, &a, &b, "bridge");
+    pass_counted_frames(&f, &a);
     hmp = qtest_hmp(f.qts, "info vnet");
     g_assert_nonnull(strstr(hmp, "nic0: uplink up"));
     g_assert_true(g_regex_match_simple(
@@ -351,35 +383,56 @@ static void test_datapath_trace_events(void)
     g_assert_nonnull(strstr(text, "vnet_drop nic0: dropped, rx-runt"));
 }
 
-/* vnet-set-mtu on the lower: a macvlan child above the new MTU comes
- * down to it (config space too), one below stays; a child may not go
- * above its lower, a lower not above its mtu= property. */
-static void test_set_mtu_bounds_children(void)
+/* The lower at 1500 with macvlan children a (MTU the lower's) and b
+ * (mtu=1300), every function driven. */
+static void start_mtu_children(Fixture *f, Fixture *a, Fixture *b)
 {
-    Fixture f = {}, a = {}, b = {};
-    QDict *resp;
-    uint8_t frame[1500] = {};
-
-    fixture_start(&f, 1,
+    fixture_start(f, 1,
                   " -device vnet-macvlan,id=a,lower=nic0,addr=4.1,mode=bridge,"
                   "mac=" CHILD_A
                   " -device vnet-macvlan,id=b,lower=nic0,addr=4.2,mode=bridge,"
                   "mac=" CHILD_B ",mtu=1300");
-    fixture_attach(&a, &f, 1, 1);
-    fixture_attach(&b, &f, 2, 1);
-    fixture_drive(&f, 0);
-    fixture_drive(&a, 0);
-    fixture_drive(&b, 0);
-    g_assert_cmpint(qvirtio_config_readw(a.dev, 10), ==, 1500);
-    qtest_qmp_assert_success(f.qts, "{'execute': 'vnet-set-mtu', 'arguments':"
+    fixture_attach(a, f, 1, 1);
+    fixture_attach(b, f, 2, 1);
+    fixture_drive(f, 0);
+    fixture_drive(a, 0);
+    fixture_drive(b, 0);
+}
+
+static void set_lower_mtu_1400(Fixture *f)
+{
+    qtest_qmp_assert_success(f->qts, "{'execute': 'vnet-set-mtu', 'arguments':"
                              " {'id': 'nic0', 'mtu': 1400}}");
+}
+
+/* vnet-set-mtu on the lower: a macvlan child above the new MTU comes
+ * down to it (config space and query-vnet), one below stays. */
+static void test_set_mtu_lower_clamps_children(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    QDict *resp;
+
+    start_mtu_children(&f, &a, &b);
+    g_assert_cmpint(qvirtio_config_readw(a.dev, 10), ==, 1500);
+    set_lower_mtu_1400(&f);
     g_assert_cmpint(qvirtio_config_readw(f.dev, 10), ==, 1400);
     g_assert_cmpint(qvirtio_config_readw(a.dev, 10), ==, 1400);
     g_assert_cmpint(qvirtio_config_readw(b.dev, 10), ==, 1300);
     g_assert_cmpint(qdict_get_int(vnet_func_info(f.qts, 1, 3, &resp), "mtu"),
                     ==, 1400);
     qobject_unref(resp);
+    stop_with_children(&f, &a, &b);
+}
 
+/* A child may not go above its lower, a lower not above its mtu=
+ * property, and an unknown id is refused. */
+static void test_set_mtu_out_of_bounds_refused(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    QDict *resp;
+
+    start_mtu_children(&f, &a, &b);
+    set_lower_mtu_1400(&f);
     resp = qtest_qmp(f.qts, "{'execute': 'vnet-set-mtu', 'arguments':"
                      " {'id': 'a', 'mtu': 1401}}");
     g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
@@ -393,8 +446,19 @@ static void test_set_mtu_bounds_children(void)
                      " {'id': 'nope', 'mtu': 1400}}");
     g_assert_true(qdict_haskey(resp, "error"));
     qobject_unref(resp);
+    stop_with_children(&f, &a, &b);
+}
 
-    /* A's frame over its new MTU is refused on the way out. */
+/* A child's frame over the MTU its lower gave it is refused on the way
+ * out. */
+static void test_set_mtu_child_tx_over_it_dropped(void)
+{
+    Fixture f = {}, a = {}, b = {};
+    QDict *resp;
+    uint8_t frame[1500] = {};
+
+    start_mtu_children(&f, &a, &b);
+    set_lower_mtu_1400(&f);
     memcpy(frame, "\x52\x55\x0a\x00\x02\x02", 6);
     memcpy(frame + 6, mac_a, 6);
     frame[12] = 0x08;
@@ -533,16 +597,23 @@ void vnet_children_tests_register(void)
                    test_macvlan_link_follows_uplink);
     qtest_add_func("/vnet-multi/macvlan/set-link-on-child",
                    test_macvlan_set_link_on_child);
+    qtest_add_func("/vnet-multi/macvlan/uplink-return-keeps-child-down",
+                   test_macvlan_uplink_return_keeps_child_down);
     qtest_add_func("/vnet-multi/macvlan/child-sets-queue-pairs",
                    test_macvlan_child_sets_queue_pairs);
     qtest_add_func("/vnet-multi/query-vnet/reports-config",
                    test_query_vnet_reports_config);
-    qtest_add_func("/vnet-multi/query-vnet/counters-and-info",
-                   test_query_vnet_counters_and_info);
+    qtest_add_func("/vnet-multi/query-vnet/counters",
+                   test_query_vnet_counters);
+    qtest_add_func("/vnet-multi/info-vnet/table", test_info_vnet_table);
     qtest_add_func("/vnet-multi/trace/datapath-events",
                    test_datapath_trace_events);
-    qtest_add_func("/vnet-multi/macvlan/set-mtu-bounds-children",
-                   test_set_mtu_bounds_children);
+    qtest_add_func("/vnet-multi/set-mtu/lower-clamps-children",
+                   test_set_mtu_lower_clamps_children);
+    qtest_add_func("/vnet-multi/set-mtu/out-of-bounds-refused",
+                   test_set_mtu_out_of_bounds_refused);
+    qtest_add_func("/vnet-multi/set-mtu/child-tx-over-it-dropped",
+                   test_set_mtu_child_tx_over_it_dropped);
     qtest_add_func("/vnet-multi/ipvlan/delivers-by-address",
                    test_ipvlan_delivers_by_address);
     qtest_add_func("/vnet-multi/macvlan/bad-properties-refused",

@@ -228,47 +228,83 @@ static void test_ctrl_mq_range(void)
     fixture_stop(&f);
 }
 
-/* The RX filter the guest programs decides what reaches the ring. */
-static void test_ctrl_rx_filter(void)
+/* A frame to a unicast address that is neither the function's nor in
+ * its table is filtered: the next frame, to our own MAC, is the first
+ * thing in the ring. */
+static void test_ctrl_rx_filter_drops_other_unicast(void)
 {
     Fixture f = {};
     uint8_t frame[64];
-    uint8_t table[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
-                                 0, 0, 0, 0 };
     uint64_t buf;
-    uint32_t head, idx, len;
+    uint32_t head, len;
     size_t n;
 
     fixture_start(&f, 1, NULL);
     drive_filtered(&f, 0);
     buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
-    /* To 02:00:00:00:00:0c: not ours, not in the table: filtered. */
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
     memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
     sock_send(&f, frame, n);
-    /* Then to our own MAC: it must be the first thing in the ring. */
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40001);
     sock_send(&f, frame, n);
     qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
     qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
     g_assert_cmpmem(frame, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    fixture_stop(&f);
+}
 
-    /* Now add 02:00:00:00:00:0c to the unicast table: it passes. */
+/* One entry, 02:00:00:00:00:0c, in the unicast table. */
+static uint8_t table_one[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
+                                        0, 0, 0, 0 };
+
+/* Sends a frame to 02:00:00:00:00:0c and waits for it in the ring. */
+static void assert_table_entry_passes(Fixture *f, uint16_t sport)
+{
+    uint8_t frame[64];
+    uint32_t head, len;
+    size_t n;
+
+    head = post_rx(f, 0, guest_alloc(f->alloc, 2048), 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, sport);
+    memcpy(frame, table_one + 4, 6);
+    sock_send(f, frame, n);
+    qvirtio_wait_used_elem(f->qts, f->dev, rxq(f, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpuint(len, ==, HDR_LEN + n);
+}
+
+/* MAC_TABLE_SET admits the unicast address it lists. */
+static void test_ctrl_mac_table_admits_entry(void)
+{
+    Fixture f = {};
+
+    fixture_start(&f, 1, NULL);
+    drive_filtered(&f, 0);
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
-                             VIRTIO_NET_CTRL_MAC_TABLE_SET, table,
-                             sizeof(table)), ==, VIRTIO_NET_OK);
-    head = post_rx(&f, 0, buf, 2048);
-    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40002);
-    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
-    sock_send(&f, frame, n);
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    /* A table whose count overruns the command is refused. */
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET, table_one,
+                             sizeof(table_one)), ==, VIRTIO_NET_OK);
+    assert_table_entry_passes(&f, 40002);
+    fixture_stop(&f);
+}
+
+/* A table whose count overruns the command is refused and leaves the
+ * table programmed before it in place. */
+static void test_ctrl_mac_table_overrun_refused(void)
+{
+    Fixture f = {};
+    uint8_t table[sizeof(table_one)];
+
+    fixture_start(&f, 1, NULL);
+    drive_filtered(&f, 0);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET, table_one,
+                             sizeof(table_one)), ==, VIRTIO_NET_OK);
+    memcpy(table, table_one, sizeof(table));
     table[0] = 3;
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
                              VIRTIO_NET_CTRL_MAC_TABLE_SET, table,
                              sizeof(table)), ==, VIRTIO_NET_ERR);
-    g_assert_false(qvirtqueue_get_buf(f.qts, rxq(&f, 0), &idx, &len));
+    assert_table_entry_passes(&f, 40003);
     fixture_stop(&f);
 }
 
@@ -400,7 +436,12 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/rx/queue-follows-flow-hash",
                    test_rx_queue_follows_flow_hash);
     qtest_add_func("/vnet-multi/ctrl/mq-range", test_ctrl_mq_range);
-    qtest_add_func("/vnet-multi/ctrl/rx-filter", test_ctrl_rx_filter);
+    qtest_add_func("/vnet-multi/ctrl/rx-filter-drops-other-unicast",
+                   test_ctrl_rx_filter_drops_other_unicast);
+    qtest_add_func("/vnet-multi/ctrl/mac-table-admits-entry",
+                   test_ctrl_mac_table_admits_entry);
+    qtest_add_func("/vnet-multi/ctrl/mac-table-overrun-refused",
+                   test_ctrl_mac_table_overrun_refused);
     qtest_add_func("/vnet-multi/ctrl/mac-table-overflow",
                    test_ctrl_mac_table_overflow);
     qtest_add_func("/vnet-multi/ctrl/mac-addr-set", test_ctrl_mac_addr_set);
