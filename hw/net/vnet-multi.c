@@ -42,7 +42,7 @@ static bool vnet_multi_can_receive(NetClientState *nc)
         return false;
     }
     /* With children, frames flow whatever function 0's ring holds. */
-    return vnet_dev_has_uppers(VNET_FUNC(m)->dev) ||
+    return !vnet_dev_rx_holds_when_busy(VNET_FUNC(m)->dev) ||
            vnet_func_rx_ready(VNET_FUNC(m));
 }
 

@@ -282,16 +282,10 @@ no_room:
         n = 0;
         goto retry;
     }
-    {
-        /* Function 0 holds a frame back (QEMU's net queue keeps it) while
-         * it has no children; otherwise holding it would stall the uplink
-         * for the others, so it is dropped and counted, as Linux's
-         * backlog drops. */
-        bool hold = vnet_func_is_lower(f) && !vnet_dev_has_uppers(f->dev);
-
-        trace_vnet_rx_busy(f->name, q - f->vq, hold);
-        return hold ? VNET_DELIVER_BUSY : VNET_DELIVER_DROPPED;
-    }
+    /* libvnet decides whether the frame is held or dropped. */
+    trace_vnet_rx_busy(f->name, q - f->vq,
+                       vnet_dev_rx_holds_when_busy(f->dev));
+    return VNET_DELIVER_BUSY;
 
 too_big:
     /* Larger than the buffers the driver posts can ever hold (no

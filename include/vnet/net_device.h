@@ -75,7 +75,7 @@ class XmitOps {
 // guest function: for the lower port, function 0, its host stack).
 enum class DeliverResult : std::uint8_t {
     delivered,
-    busy,  // no room now: the caller may keep the packet and retry later
+    busy,  // no room now (see NetDevice::rx_holds_when_busy)
     dropped,
     down,  // the stack is not running (its guest driver is not ready)
 };
@@ -168,6 +168,13 @@ class NetDevice {
     // and IP layer they all share; null for a device on none (unlinked).
     PhysDev* phys() const { return phys_; }
     bool is_phys() const;
+    // Whether a handler's "busy" is passed back to whoever fed the packet
+    // in, so it keeps the packet and retries (QEMU's net queue does): only
+    // for the bottom of a stack (the lower port) with nothing stacked on
+    // it. Anywhere else holding one packet would stall every sibling
+    // behind it, so it is dropped as rx_no_buffer, as a full backlog drops
+    // in Linux (enqueue_to_backlog).
+    bool rx_holds_when_busy() const { return !lower_ && uppers_.empty(); }
     // ifindex: creation order among the devices of one PhysDev.
     std::uint32_t ifindex() const { return ifindex_; }
 

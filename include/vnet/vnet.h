@@ -42,8 +42,8 @@ typedef enum VnetRxResult {
 
 typedef enum VnetDeliverResult {
     VNET_DELIVER_OK,
-    VNET_DELIVER_BUSY,
-    VNET_DELIVER_DROPPED, /* no room: counted as rx-no-buffer */
+    VNET_DELIVER_BUSY,    /* no room now: libvnet holds or drops it (below) */
+    VNET_DELIVER_DROPPED, /* will never fit: counted as rx-no-buffer */
     VNET_DELIVER_DOWN,    /* the function's driver is not running */
 } VnetDeliverResult;
 
@@ -114,8 +114,11 @@ void vnet_dev_free(VnetDev* dev);
 VnetDevKind vnet_dev_kind(const VnetDev* dev);
 /* Still stacked on a lower port (false once that lower was freed). */
 bool vnet_dev_is_linked(const VnetDev* dev);
-/* Something is stacked on this device. */
-bool vnet_dev_has_uppers(const VnetDev* dev);
+/* A full ring (VNET_DELIVER_BUSY) makes vnet_dev_receive answer
+ * VNET_RX_BUSY, so the caller keeps the frame: true only for a lower port
+ * with nothing stacked on it. Otherwise such frames are dropped and
+ * counted as rx-no-buffer, and the caller need not wait for room. */
+bool vnet_dev_rx_holds_when_busy(const VnetDev* dev);
 /* Calls fn(fn_opaque, ops_opaque) for the lower port under dev and every
  * device stacked on it, at any depth, in creation order; ops_opaque is the
  * opaque each was created with. */

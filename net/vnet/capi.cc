@@ -162,7 +162,7 @@ VnetDevKind vnet_dev_kind(const VnetDev* d) { return d->kind(); }
 
 bool vnet_dev_is_linked(const VnetDev* d) { return d->dev->phys() != nullptr; }
 
-bool vnet_dev_has_uppers(const VnetDev* d) { return !d->dev->uppers().empty(); }
+bool vnet_dev_rx_holds_when_busy(const VnetDev* d) { return d->dev->rx_holds_when_busy(); }
 
 void vnet_dev_for_each(VnetDev* d, VnetDevFn* fn, void* fn_opaque) {
     if (vnet::PhysDev* phys = d->dev->phys()) {

@@ -84,7 +84,10 @@ RxResult netif_receive(Packet& pkt) {
             dev->counters().rx_bytes += p->len();
             return RxResult::delivered;
         case DeliverResult::busy:
-            return RxResult::busy;
+            if (dev->rx_holds_when_busy()) {
+                return RxResult::busy;
+            }
+            break;
         case DeliverResult::down:
             return drop(*dev, DropReason::rx_link_down);
         case DeliverResult::dropped:

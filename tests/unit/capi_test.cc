@@ -553,7 +553,7 @@ TEST_F(CapiTest, FreeingAChildUnlinksWhatIsStackedOnIt) {
     VnetDev* i =
         vnet_ipvlan_new(m, "i", 0, VNET_IPVLAN_L2, 0, &kOps, &gi, why, sizeof(why), &field);
     ASSERT_TRUE(i) << why;
-    EXPECT_TRUE(vnet_dev_has_uppers(m));
+    EXPECT_FALSE(vnet_dev_rx_holds_when_busy(dev));  // m sits on it
     std::vector<void*> seen;
     vnet_dev_for_each(
         i, [](void* s, void* o) { static_cast<std::vector<void*>*>(s)->push_back(o); }, &seen);
@@ -564,7 +564,7 @@ TEST_F(CapiTest, FreeingAChildUnlinksWhatIsStackedOnIt) {
     EXPECT_FALSE(vnet_dev_carrier(i));
     EXPECT_FALSE(vnet_dev_is_up(i));
     EXPECT_EQ(gi.carrier, std::vector<bool>{false});
-    EXPECT_FALSE(vnet_dev_has_uppers(dev));
+    EXPECT_TRUE(vnet_dev_rx_holds_when_busy(dev));  // nothing on it now
     auto f = vnet::test::eth_frame(vnet::test::kMacC, vnet::test::kMacB, 0x0800, 46);
     struct iovec iov = {f.data(), f.size()};
     EXPECT_EQ(vnet_dev_queue_xmit(i, &iov, 1, 0), VNET_XMIT_DROPPED);

@@ -200,6 +200,29 @@ TEST_F(DevTest, BusyStackIsReportedNotCounted) {
     }
 }
 
+TEST_F(DevTest, BusyStackUnderAnUpperIsDroppedAsNoBuffer) {
+    upper.set_lower(&lower);  // holding one frame would stall the upper
+    rec.deliver_result = DeliverResult::busy;
+    EXPECT_EQ(receive(frame), RxResult::dropped);
+    EXPECT_EQ(lower.counters().dropped(DropReason::rx_no_buffer), 1u);
+    upper.set_lower(nullptr);
+}
+
+TEST_F(DevTest, BusyUpperIsDroppedAsNoBuffer) {
+    upper.set_lower(&lower);
+    lower.rx_handler_register(
+        [](Packet*& p, void* u) {
+            p->dev = static_cast<NetDevice*>(u);
+            return RxHandlerResult::another;
+        },
+        &upper);
+    rec.deliver_result = DeliverResult::busy;
+    EXPECT_EQ(receive(frame), RxResult::dropped);
+    EXPECT_EQ(upper.counters().dropped(DropReason::rx_no_buffer), 1u);
+    lower.rx_handler_unregister();
+    upper.set_lower(nullptr);
+}
+
 TEST_F(DevTest, StackDownIsCountedAsLinkDown) {
     rec.deliver_result = DeliverResult::down;
     EXPECT_EQ(receive(frame), RxResult::dropped);
