@@ -81,31 +81,38 @@ struct VnetVxsock {
 
 namespace {
 
+// The plain fields both configs carry, named once: fn(C member, C++
+// member) for each, so both directions (and the defaults) follow one list.
+template <class Fn>
+void for_each_shared_field(Fn&& fn) {
+    fn(&VnetVxlanConfig::vni, &vnet::VxlanConfig::vni);
+    fn(&VnetVxlanConfig::dst_port, &vnet::VxlanConfig::dst_port);
+    fn(&VnetVxlanConfig::port_min, &vnet::VxlanConfig::port_min);
+    fn(&VnetVxlanConfig::port_max, &vnet::VxlanConfig::port_max);
+    fn(&VnetVxlanConfig::ttl, &vnet::VxlanConfig::ttl);
+    fn(&VnetVxlanConfig::tos, &vnet::VxlanConfig::tos);
+    fn(&VnetVxlanConfig::tos_inherit, &vnet::VxlanConfig::tos_inherit);
+    fn(&VnetVxlanConfig::learning, &vnet::VxlanConfig::learning);
+    fn(&VnetVxlanConfig::ageing_s, &vnet::VxlanConfig::ageing_s);
+    fn(&VnetVxlanConfig::maxaddress, &vnet::VxlanConfig::maxaddress);
+    fn(&VnetVxlanConfig::proxy, &vnet::VxlanConfig::proxy);
+    fn(&VnetVxlanConfig::l2miss, &vnet::VxlanConfig::l2miss);
+    fn(&VnetVxlanConfig::l3miss, &vnet::VxlanConfig::l3miss);
+    fn(&VnetVxlanConfig::udpcsum, &vnet::VxlanConfig::udpcsum);
+    fn(&VnetVxlanConfig::mtu, &vnet::VxlanConfig::mtu);
+}
+
 vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
     vnet::VxlanConfig cfg;
     if (c->name) {
         cfg.name = c->name;
     }
-    cfg.vni = c->vni;
     cfg.local = to_ip(c->local);
     if (c->has_remote) {
         cfg.remote = to_ip(c->remote);
     }
-    cfg.dst_port = c->dst_port;
-    cfg.port_min = c->port_min;
-    cfg.port_max = c->port_max;
-    cfg.ttl = c->ttl;
-    cfg.tos = c->tos;
-    cfg.tos_inherit = c->tos_inherit;
     cfg.df = static_cast<vnet::VxlanDf>(c->df);
-    cfg.learning = c->learning;
-    cfg.ageing_s = c->ageing_s;
-    cfg.maxaddress = c->maxaddress;
-    cfg.proxy = c->proxy;
-    cfg.l2miss = c->l2miss;
-    cfg.l3miss = c->l3miss;
-    cfg.udpcsum = c->udpcsum;
-    cfg.mtu = c->mtu;
+    for_each_shared_field([&](auto from, auto to) { cfg.*to = c->*from; });
     return cfg;
 }
 
@@ -114,21 +121,8 @@ vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
 void vnet_vxlan_config_init(VnetVxlanConfig* c) {
     const vnet::VxlanConfig d;
     *c = VnetVxlanConfig{};
-    c->dst_port = d.dst_port;
-    c->port_min = d.port_min;
-    c->port_max = d.port_max;
-    c->ttl = d.ttl;
-    c->tos = d.tos;
-    c->tos_inherit = d.tos_inherit;
     c->df = static_cast<VnetVxlanDf>(d.df);
-    c->learning = d.learning;
-    c->ageing_s = d.ageing_s;
-    c->maxaddress = d.maxaddress;
-    c->proxy = d.proxy;
-    c->l2miss = d.l2miss;
-    c->l3miss = d.l3miss;
-    c->udpcsum = d.udpcsum;
-    c->mtu = d.mtu;
+    for_each_shared_field([&](auto to, auto from) { c->*to = d.*from; });
 }
 
 bool vnet_vxlan_validate(const VnetVxlanConfig* c, char* why, size_t why_len, const char** field) {
