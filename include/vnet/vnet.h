@@ -93,7 +93,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 34
+#define VNET_DROP_REASONS 36
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;

@@ -53,6 +53,10 @@ const char* drop_reason_name(DropReason r) {
             return "tx-neigh-table-full";
         case DropReason::tx_l3_not_ip:
             return "tx-l3-not-ip";
+        case DropReason::tx_bad_csum:
+            return "tx-bad-csum";
+        case DropReason::tx_bad_gso:
+            return "tx-bad-gso";
         case DropReason::vx_short:
             return "vxlan-short";
         case DropReason::vx_no_i_flag:
