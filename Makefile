@@ -65,7 +65,7 @@ vnet-asan: fetch
 	ninja -C $(B)/vnet-asan
 
 # libvnet's libFuzzer targets: clang, ASan+UBSan over the whole library.
-FUZZ_TARGETS := parsers stack tx ctrl vxlan state
+FUZZ_TARGETS := parsers stack tx ctrl vxlan state gso
 vnet-fuzz: fetch
 	@test -f $(B)/vnet-fuzz/build.ninja || \
 	    CXX=clang++ $(MESON) setup $(B)/vnet-fuzz . -Dfuzz=true \

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Writes the fuzzers' seed corpora (tests/fuzz/corpus/<target>/) from the
-frames the Linux kernel built: tests/unit/data/kernel_frames.h and
-kernel_vxlan.h. Each target gets them in the shape its input takes."""
+frames the Linux kernel built: tests/unit/data/kernel_frames.h,
+kernel_vxlan.h and kernel_gso.h. Each target gets them in the shape its input takes."""
 import hashlib
 import os
 import re
@@ -44,6 +44,13 @@ for name, pkt in vxlan.items():
     write("parsers", b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00" + pkt)
     write("vxlan", b"\x00\x02\x00" + udp_payload)
     write("vxlan", b"\x01\x00\x00" + udp_payload[8:])
+
+gso = dict(arrays("tests/unit/data/kernel_gso.h"))
+for name, hdr in gso.items():
+    if name.endswith("Hdr"):
+        # Every offload allowed, then none (the same frame refused).
+        write("gso", b"\x1f" + hdr + gso[name[:-3]])
+        write("gso", b"\x00" + hdr + gso[name[:-3]])
 
 
 def ctrl(func, cls, cmd, data):
