@@ -14,6 +14,13 @@
 
 namespace vnet {
 
+// Whether a receiver taking `r` whole must have the frame cut or
+// checksummed first (netif_needs_gso, and skb_csum_hwoffload_help's
+// test): a GSO type it did not negotiate, or a checksum left to fill
+// without GUEST_CSUM.
+bool offload_needs_software(const Offload& o, const RxOffloads& r,
+                            std::span<const std::uint8_t> frame);
+
 // Fills the checksum at csum_start + csum_offset over the bytes from
 // csum_start on (the field holding the pseudo-header sum the driver left),
 // 0 written as 0xffff (CSUM_MANGLED_0); then ip_summed is none. False if

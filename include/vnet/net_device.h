@@ -142,6 +142,18 @@ class NetDevice {
     // whatever is stacked on this device (its rx_handler's owner).
     void call_netdevice_notifiers(NetdevEvent ev);
 
+    // The offloads of the driver behind this device: what it may send
+    // with a frame, and what it takes whole (else frames are cut and
+    // checksummed for it, as validate_xmit_skb does for a device without
+    // the feature). A device with no driver of its own (the lower's wire)
+    // takes none.
+    const TxOffloads& tx_offloads() const { return tx_offloads_; }
+    const RxOffloads& rx_offloads() const { return rx_offloads_; }
+    void set_offloads(const TxOffloads& tx, const RxOffloads& rx) {
+        tx_offloads_ = tx;
+        rx_offloads_ = rx;
+    }
+
     RxFilter& filter() { return filter_; }
     const RxFilter& filter() const { return filter_; }
     DeviceCounters& counters() { return counters_; }
@@ -193,6 +205,8 @@ class NetDevice {
     bool proto_down_ = false;
     RxFilter filter_;
     DeviceCounters counters_;
+    TxOffloads tx_offloads_;
+    RxOffloads rx_offloads_;
     bool no_rx_handler_ = false;
     RxHandler rx_handler_ = nullptr;
     void* rx_handler_data_ = nullptr;

@@ -34,6 +34,36 @@ struct Offload {
     std::uint16_t hdr_len = 0;
 
     bool is_gso() const { return gso_type != GsoType::none; }
+    // The longest frame a len-byte frame with this offload becomes on a
+    // wire: one segment of a GSO frame (skb_gso_validate_network_len
+    // checks that against the MTU), else itself.
+    std::size_t wire_len(std::size_t len) const {
+        const std::size_t seg = std::size_t{hdr_len} + gso_size;
+        return is_gso() && seg < len ? seg : len;
+    }
+};
+
+// What a function's driver may hand over (negotiated VIRTIO_NET_F_CSUM,
+// HOST_TSO4/6, HOST_ECN, HOST_USO): a frame claiming more is refused.
+struct TxOffloads {
+    bool csum = false;
+    bool tso4 = false;
+    bool tso6 = false;
+    bool ecn = false;
+    bool uso = false;
+};
+
+// What a function's driver takes whole (GUEST_CSUM, GUEST_TSO4/6,
+// GUEST_ECN, GUEST_USO4/6, as CTRL_GUEST_OFFLOADS last set them): the
+// device's features as TUNSETOFFLOAD sets a tap's. A frame needing more is
+// cut and checksummed for it in software.
+struct RxOffloads {
+    bool csum = false;
+    bool tso4 = false;
+    bool tso6 = false;
+    bool ecn = false;
+    bool uso4 = false;
+    bool uso6 = false;
 };
 
 }  // namespace vnet

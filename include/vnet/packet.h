@@ -13,6 +13,8 @@
 #include <memory>
 #include <span>
 
+#include "vnet/offload.h"
+
 namespace vnet {
 
 class NetDevice;
@@ -32,7 +34,13 @@ class Packet {
     // Another read-only look at p's bytes as received on `dev`: one frame
     // delivered to several devices, each with its own dev and pkt_type.
     static Packet view(const Packet& p, NetDevice& dev, PacketType type) {
-        return Packet(p.data(), p.len(), &dev, type, p.hash);
+        return Packet(p.data(), p.len(), &dev, type, p.hash, p.offload);
+    }
+
+    // Bytes made from p (one of its segments, or it with its checksum
+    // filled), seen as p is, their offloads done.
+    static Packet made_from(const Packet& p, std::span<const std::uint8_t> b) {
+        return Packet(b.data(), b.size(), p.dev, p.pkt_type, p.hash);
     }
 
     const std::uint8_t* data() const { return head_ + off_; }
@@ -54,6 +62,7 @@ class Packet {
         pkt_type = PacketType::host;
         hash = 0;
         dev = nullptr;
+        offload = {};
     }
     // skb_put: grows the tail; nullptr if the buffer cannot hold n more.
     std::uint8_t* put(std::size_t n) {
@@ -86,6 +95,9 @@ class Packet {
     PacketType pkt_type = PacketType::host;
     std::uint32_t hash = 0;
     NetDevice* dev = nullptr;
+    // What a driver left to the device (checksum, segmentation), as on
+    // the kernel's skb; travels with the frame until someone honours it.
+    Offload offload;
 
   private:
     friend class PacketPool;
@@ -93,10 +105,11 @@ class Packet {
     // Never written through: mutable_data(), put() and push() refuse a
     // borrowed packet.
     Packet(const std::uint8_t* data, std::size_t len, NetDevice* d = nullptr,
-           PacketType type = PacketType::host, std::uint32_t h = 0)
+           PacketType type = PacketType::host, std::uint32_t h = 0, const Offload& o = {})
         : pkt_type(type),
           hash(h),
           dev(d),
+          offload(o),
           head_(const_cast<std::uint8_t*>(data)),
           cap_(len),
           len_(len),
@@ -107,6 +120,7 @@ class Packet {
     std::size_t off_ = 0;
     std::size_t len_ = 0;
     bool borrowed_ = false;
+    bool large_ = false;  // from the pool's large buffers
     Packet* next_free_ = nullptr;
 };
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,9 @@ namespace vnet {
 struct PhysConfig {
     // Also the largest MTU it takes later: its buffers are sized for it.
     unsigned mtu = NetDevice::kDefaultMtu;
-    std::size_t buffers = 0;      // 0: kDefaultBuffers
-    std::size_t buffer_size = 0;  // 0: headroom + mtu + Ethernet + VLAN header
+    std::size_t buffers = 0;        // 0: kDefaultBuffers
+    std::size_t buffer_size = 0;    // 0: headroom + mtu + Ethernet + VLAN header
+    std::size_t large_buffers = 0;  // 0: kDefaultLargeBuffers (GSO frames)
 };
 
 class PhysDev {
@@ -36,6 +38,9 @@ class PhysDev {
     // Guest TX in flight at once plus the broadcast backlog; buffers are
     // made on first need, so an idle device holds few.
     static constexpr std::size_t kDefaultBuffers = 256 + kMacvlanBcQueueLen;
+    // GSO frames in flight at once (a guest's TSO burst, queued frames):
+    // 64 KiB each, so a bound of 4 MiB.
+    static constexpr std::size_t kDefaultLargeBuffers = 64;
 
     PhysDev(std::string name, const MacAddr& mac, XmitOps* wire, ProtocolHandler* stack,
             const PhysConfig& cfg = {});
@@ -47,6 +52,13 @@ class PhysDev {
     const NetDevice& dev() const { return dev_; }
     PacketPool& pool() { return pool_; }
     WorkQueue& wq() { return wq_; }
+    // What the uplink takes whole (a netdev without a virtio-net header:
+    // nothing); frames sent on it are cut and checksummed to fit.
+    const RxOffloads& wire_offloads() const { return wire_offloads_; }
+    void set_wire_offloads(const RxOffloads& w) { wire_offloads_ = w; }
+    // Where software segmentation and checksumming build their frames
+    // (one at a time: the datapath runs on one thread), made once.
+    std::span<std::uint8_t> gso_scratch() { return {scratch_.get(), PacketPool::kLargeBufferSize}; }
 
     // Gives the lower its IP layer (ip=, gw=), replacing any earlier one.
     void set_inet(const Clock& clock, const InetConfig& cfg);
@@ -71,6 +83,8 @@ class PhysDev {
     std::uint32_t next_ifindex() { return ++ifindex_; }
 
     PacketPool pool_;  // before dev_: the ports' queued frames return here
+    std::unique_ptr<std::uint8_t[]> scratch_;
+    RxOffloads wire_offloads_;
     WorkQueue wq_;
     NetDevice dev_;
     std::uint32_t ifindex_ = 0;

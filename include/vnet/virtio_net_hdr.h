@@ -39,16 +39,6 @@ struct VirtioNetHdr {
     void store(std::uint8_t* p) const;
 };
 
-// What a driver may hand over: the offloads its device offered and it
-// negotiated (VIRTIO_NET_F_CSUM, HOST_TSO4/6, HOST_ECN, HOST_USO).
-struct TxOffloads {
-    bool csum = false;
-    bool tso4 = false;
-    bool tso6 = false;
-    bool ecn = false;
-    bool uso = false;
-};
-
 // virtio_net_hdr_to_skb: the offload of `frame` as its driver describes
 // it, or the reason it is refused (tx_bad_csum: a checksum to fill outside
 // the frame, or without CSUM; tx_bad_gso: a GSO type not negotiated or

@@ -51,8 +51,12 @@ typedef struct VnetDevOps {
     /* Put a frame on the device's wire (the lower port's uplink; unused
      * for children, whose wire is their lower). */
     VnetXmitResult (*xmit)(void* opaque, const uint8_t* frame, size_t len);
-    /* Give a received frame to the guest function; hash picks its RX queue. */
-    VnetDeliverResult (*deliver)(void* opaque, const uint8_t* frame, size_t len, uint32_t hash);
+    /* Give a received frame to the guest function; hash picks its RX queue.
+     * vnet_hdr is the frame's virtio-net header (VNET_NET_HDR_LEN bytes,
+     * little-endian, num_buffers not included), made for what the
+     * function's driver takes (vnet_dev_set_offloads). */
+    VnetDeliverResult (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame,
+                                 size_t len, uint32_t hash);
     /* Optional: the device's carrier changed (children follow their lower). */
     void (*carrier_changed)(void* opaque, bool on);
     /* Optional, lower port only: deferred work is pending; arrange a call
@@ -170,10 +174,22 @@ void vnet_lower_set_inet(VnetDev* lower, const VnetInetConfig* cfg);
 bool vnet_dev_has_inet(const VnetDev* dev);
 void vnet_dev_run_timers(VnetDev* dev);
 
-/* Guest TX: the frame is iov[] after its first `skip` bytes (the virtio-net
- * header); it is copied once into a pooled buffer. */
+/* Guest TX: the frame is iov[] after its first `skip` bytes, the virtio-net
+ * header (at least VNET_NET_HDR_LEN of them, or 0 for none); it is copied
+ * once into a pooled buffer. The header's offload is checked against what
+ * the driver negotiated: a lying one drops the frame, counted as
+ * tx-bad-csum or tx-bad-gso. */
 VnetXmitResult vnet_dev_queue_xmit(VnetDev* dev, const struct iovec* iov, unsigned iovcnt,
                                    size_t skip);
+/* The virtio-net offload features the function's driver negotiated
+ * (feature bits by their virtio numbers), and the guest offloads in force
+ * (VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET's bits, the GUEST_* feature
+ * numbers): what its frames may carry, and what it takes whole. */
+void vnet_dev_set_offloads(VnetDev* dev, uint64_t features, uint64_t guest_offloads);
+/* The virtio-net header's first fields: flags, gso_type, hdr_len,
+ * gso_size, csum_start, csum_offset (virtio 1.2 §5.1.6). */
+#define VNET_NET_HDR_LEN 10
+
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
 

@@ -7,6 +7,8 @@
 // (phys_dev.h, the ports).
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
 #include "vnet/phys_dev.h"
+#include "vnet/virtio_net_hdr.h"
 #include "vnet/vnet.h"
 
 static_assert(VNET_DROP_REASONS == vnet::kDropReasons, "vnet.h drop reasons out of date");
@@ -49,9 +52,11 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
     }
 
     // The guest function behind this device.
-    vnet::DeliverResult deliver(vnet::NetDevice&, const vnet::Packet& pkt) override {
+    vnet::DeliverResult deliver(vnet::NetDevice& dev, const vnet::Packet& pkt) override {
         const auto h = vnet::ToeplitzHasher::default_hasher().hash_frame(pkt.bytes());
-        switch (ops.deliver(opaque, pkt.data(), pkt.len(), h.value)) {
+        std::uint8_t hdr[VNET_NET_HDR_LEN];
+        vnet::virtio_net_hdr_from_offload(pkt.offload, dev.rx_offloads().csum).store(hdr);
+        switch (ops.deliver(opaque, hdr, pkt.data(), pkt.len(), h.value)) {
             case VNET_DELIVER_OK:
                 return vnet::DeliverResult::delivered;
             case VNET_DELIVER_BUSY:
@@ -110,6 +115,25 @@ VnetDev* refused(const std::string& reason, char* why, size_t why_len) {
 VnetDev* handle_of(const vnet::NetDevice& dev) {
     return dev.event_hook() == &VnetDev::on_event ? static_cast<VnetDev*>(dev.event_hook_opaque())
                                                   : nullptr;
+}
+
+// The first out.size() bytes of iov[] from byte `from` on (the virtio-net
+// header, which a driver may split over descriptors); zeros past the end.
+void gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
+            std::span<std::uint8_t> out) {
+    std::size_t got = 0;
+    for (unsigned i = 0; i < iovcnt && got < out.size(); ++i) {
+        const std::size_t n = iov[i].iov_len;
+        if (from >= n) {
+            from -= n;
+            continue;
+        }
+        const std::size_t take = std::min(n - from, out.size() - got);
+        std::memcpy(out.data() + got, static_cast<const std::uint8_t*>(iov[i].iov_base) + from,
+                    take);
+        got += take;
+        from = 0;
+    }
 }
 
 }  // namespace
@@ -283,7 +307,11 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     const std::size_t len = total > skip ? total - skip : 0;
     vnet::NetDevice& dev = *d->dev;
     vnet::PhysDev* phys = dev.phys();
-    auto pkt = phys ? phys->pool().alloc() : vnet::PacketRef(nullptr, {nullptr});
+    if (phys && len > phys->pool().max_len()) {
+        dev.counters().drop(vnet::DropReason::tx_oversize);
+        return VNET_XMIT_DROPPED;
+    }
+    auto pkt = phys ? phys->pool().alloc(len) : vnet::PacketRef(nullptr, {nullptr});
     if (!pkt) {
         dev.counters().drop(vnet::DropReason::tx_no_buffer);
         return VNET_XMIT_DROPPED;
@@ -291,6 +319,10 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     if (len > pkt->tailroom()) {
         dev.counters().drop(vnet::DropReason::tx_oversize);
         return VNET_XMIT_DROPPED;
+    }
+    std::uint8_t hdr[VNET_NET_HDR_LEN] = {};
+    if (skip >= VNET_NET_HDR_LEN) {
+        gather(iov, iovcnt, 0, {hdr, sizeof(hdr)});
     }
     std::uint8_t* out = pkt->put(len);
     for (unsigned i = 0; i < iovcnt; ++i) {
@@ -302,6 +334,13 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
         std::copy(base + s, base + s + n, out);
         out += n;
     }
+    const auto checked = vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(hdr),
+                                                         pkt->bytes(), dev.tx_offloads());
+    if (checked.refused) {
+        dev.counters().drop(*checked.refused);
+        return VNET_XMIT_DROPPED;
+    }
+    pkt->offload = checked.offload;
     switch (vnet::dev_queue_xmit(dev, *pkt)) {
         case vnet::XmitResult::sent:
             return VNET_XMIT_SENT;
@@ -311,6 +350,37 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
             break;
     }
     return VNET_XMIT_DROPPED;
+}
+
+void vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offloads) {
+    // Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
+    const auto has = [](std::uint64_t bits, unsigned n) { return (bits >> n) & 1; };
+    enum : unsigned {
+        kCsum = 0,
+        kGuestCsum = 1,
+        kGuestTso4 = 7,
+        kGuestTso6 = 8,
+        kGuestEcn = 9,
+        kHostTso4 = 11,
+        kHostTso6 = 12,
+        kHostEcn = 13,
+        kGuestUso4 = 54,
+        kGuestUso6 = 55,
+        kHostUso = 56,
+    };
+    const vnet::TxOffloads tx{.csum = has(features, kCsum) != 0,
+                              .tso4 = has(features, kHostTso4) != 0,
+                              .tso6 = has(features, kHostTso6) != 0,
+                              .ecn = has(features, kHostEcn) != 0,
+                              .uso = has(features, kHostUso) != 0};
+    const std::uint64_t g = guest_offloads & features;
+    const vnet::RxOffloads rx{.csum = has(g, kGuestCsum) != 0,
+                              .tso4 = has(g, kGuestTso4) != 0,
+                              .tso6 = has(g, kGuestTso6) != 0,
+                              .ecn = has(g, kGuestEcn) != 0,
+                              .uso4 = has(g, kGuestUso4) != 0,
+                              .uso6 = has(g, kGuestUso6) != 0};
+    d->dev->set_offloads(tx, rx);
 }
 
 VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {

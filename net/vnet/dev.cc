@@ -5,6 +5,10 @@
 // and dev_queue_xmit's checks in front of the driver's xmit.
 #include "vnet/dev.h"
 
+#include <cstring>
+
+#include "vnet/gso.h"
+#include "vnet/phys_dev.h"
 #include "vnet/trace.h"
 #include "vnet/wire/ethernet.h"
 
@@ -15,6 +19,91 @@ namespace {
 RxResult drop(NetDevice& dev, DropReason why) {
     dev.counters().drop(why);
     return RxResult::dropped;
+}
+
+// validate_xmit_skb's software half, for a receiver (dev) that cannot take
+// pkt's offload: each segment of a GSO frame, or the frame with its
+// checksum filled, is built in the lower's scratch buffer and given to out
+// (which returns false to stop). False if it could not be done.
+template <class Out>
+bool software_offload(NetDevice& dev, const Packet& pkt, Out&& out) {
+    PhysDev* phys = dev.phys();
+    if (!phys) {
+        return false;
+    }
+    const std::span<std::uint8_t> scratch = phys->gso_scratch();
+    if (pkt.offload.is_gso()) {
+        struct Ctx {
+            const Packet& pkt;
+            Out& out;
+        } ctx{pkt, out};
+        return skb_gso_segment(
+                   pkt.bytes(), pkt.offload, scratch,
+                   [](void* c, std::span<const std::uint8_t> seg) {
+                       auto* k = static_cast<Ctx*>(c);
+                       Packet s = Packet::made_from(k->pkt, seg);
+                       return k->out(s);
+                   },
+                   &ctx) != 0;
+    }
+    if (pkt.len() > scratch.size()) {
+        return false;
+    }
+    std::memcpy(scratch.data(), pkt.data(), pkt.len());
+    Offload o = pkt.offload;
+    if (!skb_checksum_help(scratch.first(pkt.len()), o)) {
+        return false;
+    }
+    Packet s = Packet::made_from(pkt, scratch.first(pkt.len()));
+    out(s);
+    return true;
+}
+
+// deliver_skb: the device's stack takes one frame, counted.
+RxResult deliver_one(NetDevice& dev, const Packet& p) {
+    switch (dev.protocol_handler()->deliver(dev, p)) {
+        case DeliverResult::delivered:
+            ++dev.counters().rx_packets;
+            dev.counters().rx_bytes += p.len();
+            return RxResult::delivered;
+        case DeliverResult::busy:
+            if (dev.rx_holds_when_busy()) {
+                return RxResult::busy;
+            }
+            break;
+        case DeliverResult::down:
+            return drop(dev, DropReason::rx_link_down);
+        case DeliverResult::dropped:
+            break;
+    }
+    return drop(dev, DropReason::rx_no_buffer);
+}
+
+// What the device's driver cannot take whole is cut or checksummed for it
+// first; each segment then counts as a frame. When one is not taken the
+// rest of the frame goes with it, counted once.
+RxResult deliver_skb(NetDevice& dev, Packet& p) {
+    p.dev = &dev;
+    if (!offload_needs_software(p.offload, dev.rx_offloads(), p.bytes())) [[likely]] {
+        return deliver_one(dev, p);
+    }
+    RxResult first = RxResult::dropped;
+    bool any = false;
+    const bool ok = software_offload(dev, p, [&](const Packet& s) {
+        RxResult r = deliver_one(dev, s);
+        if (any && r == RxResult::busy) {
+            r = drop(dev, DropReason::rx_no_buffer);
+        }
+        if (!any) {
+            first = r;
+        }
+        any = true;
+        return r == RxResult::delivered;
+    });
+    if (!ok && !any) {
+        return drop(dev, DropReason::tx_bad_gso);
+    }
+    return first;
 }
 
 }  // namespace
@@ -78,27 +167,15 @@ RxResult netif_receive(Packet& pkt) {
     if (p->pkt_type != PacketType::host && !dev->filter().accepts(MacAddr::from(p->data()))) {
         return drop(*dev, DropReason::rx_filtered);
     }
-    switch (dev->protocol_handler()->deliver(*dev, *p)) {
-        case DeliverResult::delivered:
-            ++dev->counters().rx_packets;
-            dev->counters().rx_bytes += p->len();
-            return RxResult::delivered;
-        case DeliverResult::busy:
-            if (dev->rx_holds_when_busy()) {
-                return RxResult::busy;
-            }
-            break;
-        case DeliverResult::down:
-            return drop(*dev, DropReason::rx_link_down);
-        case DeliverResult::dropped:
-            break;
-    }
-    return drop(*dev, DropReason::rx_no_buffer);
+    return deliver_skb(*dev, *p);
 }
 
 RxResult dev_forward(NetDevice& dev, Packet& pkt) {
     // ____dev_forward_skb's is_skb_forwardable: up, and MTU + header + tag.
-    if (!dev.up() || pkt.len() > dev.mtu() + wire::kEthHlen + wire::kVlanHlen) {
+    // A GSO frame is forwardable whole (skb_is_gso): its segments' length
+    // is what the MTU bounds.
+    if (!dev.up() ||
+        pkt.offload.wire_len(pkt.len()) > dev.mtu() + wire::kEthHlen + wire::kVlanHlen) {
         return drop(dev, DropReason::fwd_dropped);
     }
     pkt.dev = &dev;
@@ -111,8 +188,31 @@ XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt) {
         why = DropReason::tx_link_down;
     } else if (pkt.len() < wire::kEthHlen) {
         why = DropReason::tx_runt;
-    } else if (pkt.len() > dev.mtu() + wire::kEthHlen + wire::kVlanHlen) {
+    } else if (pkt.offload.wire_len(pkt.len()) > dev.mtu() + wire::kEthHlen + wire::kVlanHlen) {
         why = DropReason::tx_oversize;
+    } else if (dev.is_phys() && offload_needs_software(pkt.offload, dev.phys()->wire_offloads(),
+                                                       pkt.bytes())) [[unlikely]] {
+        // The uplink takes no offload: cut and checksum here, each
+        // segment sent and counted as the wire's frame.
+        XmitResult worst = XmitResult::sent;
+        const bool ok = software_offload(dev, pkt, [&](Packet& s) {
+            const std::size_t len = s.len();
+            const XmitResult r = dev.xmit_ops()->xmit(dev, s);
+            if (r == XmitResult::dropped) {
+                worst = r;
+                return false;
+            }
+            ++dev.counters().tx_packets;
+            dev.counters().tx_bytes += len;
+            if (r == XmitResult::queued) {
+                worst = r;
+            }
+            return true;
+        });
+        if (ok) {
+            return worst;
+        }
+        why = DropReason::tx_bad_gso;
     } else {
         const std::size_t len = pkt.len();
         const XmitResult r = dev.xmit_ops()->xmit(dev, pkt);

@@ -33,6 +33,23 @@ std::uint16_t reseed(std::uint16_t seed, std::uint32_t old_len, std::uint32_t ne
 
 }  // namespace
 
+bool offload_needs_software(const Offload& o, const RxOffloads& r,
+                            std::span<const std::uint8_t> frame) {
+    switch (o.gso_type) {
+        case GsoType::none:
+            return o.ip_summed == IpSummed::partial && !r.csum;
+        case GsoType::tcpv4:
+            return !r.csum || !r.tso4 || (o.gso_ecn && !r.ecn);
+        case GsoType::tcpv6:
+            return !r.csum || !r.tso6 || (o.gso_ecn && !r.ecn);
+        case GsoType::udp_l4: {
+            const bool v4 = o.network_offset < frame.size() && (frame[o.network_offset] >> 4) == 4;
+            return !r.csum || !(v4 ? r.uso4 : r.uso6);
+        }
+    }
+    return true;
+}
+
 bool skb_checksum_help(std::span<std::uint8_t> frame, Offload& o) {
     if (o.ip_summed != IpSummed::partial) {
         return true;

@@ -9,34 +9,50 @@ namespace vnet {
 
 void PacketReturn::operator()(Packet* p) const { pool->release(p); }
 
-PacketPool::PacketPool(std::size_t buffer_size, std::size_t max_buffers)
-    : buffer_size_(buffer_size), max_buffers_(max_buffers) {
-    storage_.reserve(max_buffers);
+PacketPool::PacketPool(std::size_t buffer_size, std::size_t max_buffers, std::size_t max_large)
+    : buffer_size_(buffer_size),
+      small_{buffer_size, max_buffers, {}, nullptr},
+      large_{kLargeBufferSize, max_large, {}, nullptr} {
+    small_.storage.reserve(max_buffers);
+    large_.storage.reserve(max_large);
 }
 
-PacketRef PacketPool::alloc() {
-    Packet* p = free_;
+PacketRef PacketPool::alloc(std::size_t len) {
+    const std::size_t head = std::min(kDefaultHeadroom, buffer_size_);
+    if (head + len <= small_.size) {
+        return take(small_);
+    }
+    if (kDefaultHeadroom + len <= large_.size && large_.max) {
+        return take(large_);
+    }
+    ++exhausted_;
+    return PacketRef(nullptr, PacketReturn{this});
+}
+
+PacketRef PacketPool::take(SizeClass& c) {
+    Packet* p = c.free;
     if (p) {
-        free_ = p->next_free_;
-    } else if (storage_.size() < max_buffers_) {
+        c.free = p->next_free_;
+    } else if (c.storage.size() < c.max) {
         auto slot = std::make_unique<Slot>();
-        slot->buf = std::make_unique<std::uint8_t[]>(buffer_size_);
+        slot->buf = std::make_unique<std::uint8_t[]>(c.size);
         p = &slot->pkt;
         p->head_ = slot->buf.get();
-        p->cap_ = buffer_size_;
-        storage_.push_back(std::move(slot));
+        p->cap_ = c.size;
+        p->large_ = &c == &large_;
+        c.storage.push_back(std::move(slot));
     } else {
         ++exhausted_;
         return PacketRef(nullptr, PacketReturn{this});
     }
     p->next_free_ = nullptr;
-    p->reset(std::min(kDefaultHeadroom, buffer_size_));
+    p->reset(std::min(kDefaultHeadroom, c.size));
     ++in_use_;
     return PacketRef(p, PacketReturn{this});
 }
 
 PacketRef PacketPool::clone(const Packet& pkt) {
-    PacketRef c = alloc();
+    PacketRef c = alloc(pkt.len());
     if (!c || pkt.len() > c->tailroom()) {
         return PacketRef(nullptr, PacketReturn{this});
     }
@@ -44,12 +60,14 @@ PacketRef PacketPool::clone(const Packet& pkt) {
     c->pkt_type = pkt.pkt_type;
     c->hash = pkt.hash;
     c->dev = pkt.dev;
+    c->offload = pkt.offload;
     return c;
 }
 
 void PacketPool::release(Packet* p) {
-    p->next_free_ = free_;
-    free_ = p;
+    SizeClass& c = p->large_ ? large_ : small_;
+    p->next_free_ = c.free;
+    c.free = p;
     --in_use_;
 }
 

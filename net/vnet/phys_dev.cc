@@ -21,7 +21,9 @@ std::size_t buffer_size(const PhysConfig& cfg) {
 
 PhysDev::PhysDev(std::string name, const MacAddr& mac, XmitOps* wire, ProtocolHandler* stack,
                  const PhysConfig& cfg)
-    : pool_(buffer_size(cfg), cfg.buffers ? cfg.buffers : kDefaultBuffers),
+    : pool_(buffer_size(cfg), cfg.buffers ? cfg.buffers : kDefaultBuffers,
+            cfg.large_buffers ? cfg.large_buffers : kDefaultLargeBuffers),
+      scratch_(std::make_unique<std::uint8_t[]>(PacketPool::kLargeBufferSize)),
       dev_(std::move(name), mac, wire, stack) {
     dev_.phys_ = this;
     dev_.ifindex_ = next_ifindex();

@@ -33,7 +33,7 @@ struct Func {
     std::vector<Mac> uc, mc;
 };
 
-VnetDeliverResult deliver(void* opaque, const uint8_t*, size_t, uint32_t) {
+VnetDeliverResult deliver(void* opaque, const uint8_t*, const uint8_t*, size_t, uint32_t) {
     ++static_cast<Func*>(opaque)->delivered;
     return VNET_DELIVER_OK;
 }

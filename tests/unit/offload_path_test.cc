@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Offloads through the stack, driven as the glue drives it (the C ABI):
+// a TSO frame from one macvlan child reaches a sibling whole when the
+// sibling's driver takes TSO, as the kernel's segments when it does not,
+// and the uplink (a netdev without a virtio-net header) always gets the
+// kernel's segments. The frames are data/kernel_gso.h's: 02:..:0a sends
+// to 02:..:0b.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "data/kernel_gso.h"
+#include "frames.h"
+#include "vnet/counters.h"
+#include "vnet/vnet.h"
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Feature numbers (virtio 1.2 §5.1.3).
+constexpr std::uint64_t bit(unsigned n) { return 1ull << n; }
+constexpr std::uint64_t kCsum = bit(0), kGuestCsum = bit(1), kGuestTso4 = bit(7),
+                        kGuestEcn = bit(9), kHostTso4 = bit(11), kHostEcn = bit(13);
+constexpr std::uint64_t kSends = kCsum | kHostTso4 | kHostEcn;
+constexpr std::uint64_t kTakes = kGuestCsum | kGuestTso4 | kGuestEcn;
+
+struct Func {
+    std::vector<Bytes> frames, hdrs;
+};
+
+VnetDeliverResult deliver(void* o, const uint8_t* hdr, const uint8_t* f, size_t len, uint32_t) {
+    auto* fn = static_cast<Func*>(o);
+    fn->hdrs.emplace_back(hdr, hdr + VNET_NET_HDR_LEN);
+    fn->frames.emplace_back(f, f + len);
+    return VNET_DELIVER_OK;
+}
+
+VnetXmitResult xmit(void* o, const uint8_t* f, size_t len) {
+    static_cast<Func*>(o)->frames.emplace_back(f, f + len);
+    return VNET_XMIT_SENT;
+}
+
+const VnetDevOps kOps = {.xmit = xmit,
+                         .deliver = deliver,
+                         .carrier_changed = nullptr,
+                         .kick_work = nullptr,
+                         .now_ms = nullptr,
+                         .mtu_changed = nullptr};
+
+template <std::size_t N>
+Bytes bytes(const std::uint8_t (&a)[N]) {
+    return Bytes(a, a + N);
+}
+
+class OffloadPathTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        lower = vnet_lower_new("up0", vnet::test::kMacA.bytes.data(), 1500, &kOps, &wire);
+        a = child("a", 0x0a, &fa);
+        b = child("b", 0x0b, &fb);
+    }
+    void TearDown() override {
+        vnet_dev_free(b);
+        vnet_dev_free(a);
+        vnet_dev_free(lower);
+    }
+    VnetDev* child(const char* name, std::uint8_t last, Func* f) {
+        const std::uint8_t mac[6] = {0x02, 0, 0, 0, 0, last};
+        char why[128] = "";
+        const char* field = nullptr;
+        VnetDev* c = vnet_macvlan_new(lower, name, mac, 0, VNET_MACVLAN_BRIDGE, false, &kOps, f,
+                                      why, sizeof(why), &field);
+        EXPECT_TRUE(c) << why;
+        return c;
+    }
+    // What the guest's driver puts on its TX ring: the header (with a
+    // num_buffers of 0) and the frame.
+    VnetXmitResult send(VnetDev* from, const std::uint8_t* hdr, Bytes frame) {
+        std::uint8_t h[12] = {};
+        std::memcpy(h, hdr, VNET_NET_HDR_LEN);
+        struct iovec iov[2] = {{h, sizeof(h)}, {frame.data(), frame.size()}};
+        return vnet_dev_queue_xmit(from, iov, 2, sizeof(h));
+    }
+    std::uint64_t dropped(VnetDev* d, vnet::DropReason r) {
+        VnetDevStats s;
+        vnet_dev_get_stats(d, &s);
+        return s.drops[static_cast<int>(r)];
+    }
+
+    Func wire, fa, fb;
+    VnetDev *lower = nullptr, *a = nullptr, *b = nullptr;
+};
+
+TEST_F(OffloadPathTest, TsoFrameReachesATsoSiblingWhole) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    vnet_dev_set_offloads(b, kTakes, kTakes);
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_SENT);
+    ASSERT_EQ(fb.frames.size(), 1u);
+    EXPECT_EQ(fb.frames[0], bytes(vnet::test::kGsoTcp4));
+    EXPECT_EQ(fb.hdrs[0], bytes(vnet::test::kGsoTcp4Hdr));  // NEEDS_CSUM, TCPv4|ECN, 1000
+    EXPECT_TRUE(wire.frames.empty());
+}
+
+TEST_F(OffloadPathTest, TsoFrameReachesAPlainSiblingAsTheKernelsSegments) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_SENT);
+    const std::vector<Bytes> want = {
+        bytes(vnet::test::kGsoTcp4Out0), bytes(vnet::test::kGsoTcp4Out1),
+        bytes(vnet::test::kGsoTcp4Out2), bytes(vnet::test::kGsoTcp4Out3)};
+    EXPECT_EQ(fb.frames, want);
+    for (const Bytes& h : fb.hdrs) {
+        EXPECT_EQ(h, Bytes(VNET_NET_HDR_LEN, 0));
+    }
+    VnetDevStats s;
+    vnet_dev_get_stats(b, &s);
+    EXPECT_EQ(s.rx_packets, 4u);
+}
+
+// A driver that took GUEST_TSO4 but switched it off (ethtool -K tso off
+// in the guest, CTRL_GUEST_OFFLOADS_SET) gets segments.
+TEST_F(OffloadPathTest, GuestOffloadsTurnedOffGetSegments) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    vnet_dev_set_offloads(b, kTakes, kGuestCsum);
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_SENT);
+    EXPECT_EQ(fb.frames.size(), 4u);
+}
+
+TEST_F(OffloadPathTest, UplinkGetsTheKernelsSegments) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    Bytes f = bytes(vnet::test::kGsoTcp4);
+    std::copy(vnet::test::kMacC.bytes.begin(), vnet::test::kMacC.bytes.end(), f.begin());
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, f), VNET_XMIT_SENT);
+    ASSERT_EQ(wire.frames.size(), 4u);
+    Bytes last = bytes(vnet::test::kGsoTcp4Out3);
+    std::copy(vnet::test::kMacC.bytes.begin(), vnet::test::kMacC.bytes.end(), last.begin());
+    EXPECT_EQ(wire.frames[3], last);
+    VnetDevStats s;
+    vnet_dev_get_stats(lower, &s);
+    EXPECT_EQ(s.tx_packets, 4u);
+}
+
+TEST_F(OffloadPathTest, TsoFromADriverWithoutHostTso4IsRefused) {
+    vnet_dev_set_offloads(a, kCsum, 0);
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_DROPPED);
+    EXPECT_EQ(dropped(a, vnet::DropReason::tx_bad_gso), 1u);
+    EXPECT_TRUE(fb.frames.empty());
+}
+
+TEST_F(OffloadPathTest, PartialChecksumIsFilledOnlyForAReceiverWithoutGuestCsum) {
+    vnet_dev_set_offloads(a, kCsum, 0);
+    vnet_dev_set_offloads(b, kGuestCsum, kGuestCsum);
+    EXPECT_EQ(send(a, vnet::test::kCsumUdp4Hdr, bytes(vnet::test::kCsumUdp4)), VNET_XMIT_SENT);
+    vnet_dev_set_offloads(b, 0, 0);
+    EXPECT_EQ(send(a, vnet::test::kCsumUdp4Hdr, bytes(vnet::test::kCsumUdp4)), VNET_XMIT_SENT);
+    ASSERT_EQ(fb.frames.size(), 2u);
+    EXPECT_EQ(fb.frames[0], bytes(vnet::test::kCsumUdp4));  // left to b's driver
+    EXPECT_EQ(fb.hdrs[0], bytes(vnet::test::kCsumUdp4Hdr));
+    EXPECT_EQ(fb.frames[1], bytes(vnet::test::kCsumUdp4Out0));  // filled here
+    EXPECT_EQ(fb.hdrs[1], Bytes(VNET_NET_HDR_LEN, 0));
+}
+
+// An oversize check on a GSO frame is on its segments, not its length.
+TEST_F(OffloadPathTest, GsoSegmentsOverTheMtuAreOversize) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    std::uint8_t h[VNET_NET_HDR_LEN];
+    std::memcpy(h, vnet::test::kGsoTcp4Hdr, sizeof(h));
+    h[4] = 0xdc;  // gso_size 1500: segments of 1566 bytes
+    h[5] = 0x05;
+    EXPECT_EQ(send(a, h, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_DROPPED);
+    EXPECT_EQ(dropped(a, vnet::DropReason::tx_oversize), 1u);
+}
+
+}  // namespace
