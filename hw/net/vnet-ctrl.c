@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vnet-multi: the control virtqueue (virtio 1.2 §5.1.6.5): RX mode, MAC
- * filter tables, MAC address, and the number of active queue pairs.
+ * filter tables, MAC address, the number of active queue pairs, and the
+ * guest offloads.
  * Each command is checked for exact length (vnet_ctrl_decode); a bad one
  * is answered VIRTIO_NET_ERR and changes nothing.
  */
@@ -65,6 +66,15 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         trace_vnet_queue_pairs(f->name, c.pairs);
         /* Frames held for a queue that is now inactive re-hash on retry. */
         vnet_func_flush_queued(f);
+        return VIRTIO_NET_OK;
+    case VNET_CTRL_GUEST_OFFLOADS_SET:
+        /* ethtool -K in the guest: only offloads it negotiated. */
+        if (!virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) ||
+            !vnet_dev_set_offloads(f->dev, vdev->guest_features,
+                                   c.offloads)) {
+            return VIRTIO_NET_ERR;
+        }
+        f->guest_offloads = c.offloads;
         return VIRTIO_NET_OK;
     case VNET_CTRL_INVALID:
         break;

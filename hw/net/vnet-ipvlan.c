@@ -149,6 +149,7 @@ static const Property vnet_ipvlan_properties[] = {
     DEFINE_PROP_STRING("addrs", VnetIpvlan, addrs),
     DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
     DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 0),
+    VNET_FUNC_OFFLOAD_PROPERTIES,
 };
 
 static void vnet_ipvlan_class_init(ObjectClass *klass, void *data)

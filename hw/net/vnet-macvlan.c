@@ -94,6 +94,7 @@ static const Property vnet_macvlan_properties[] = {
     DEFINE_PROP_STRING("macaddr", VnetMacvlan, macaddr),
     DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
     DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 0),
+    VNET_FUNC_OFFLOAD_PROPERTIES,
 };
 
 static void vnet_macvlan_class_init(ObjectClass *klass, void *data)

@@ -102,10 +102,12 @@ static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *frame,
     return VNET_XMIT_SENT;
 }
 
-static VnetDeliverResult vnet_multi_deliver(void *opaque, const uint8_t *frame,
+static VnetDeliverResult vnet_multi_deliver(void *opaque,
+                                            const uint8_t *vnet_hdr,
+                                            const uint8_t *frame,
                                             size_t len, uint32_t hash)
 {
-    return vnet_func_deliver(VNET_FUNC(opaque), frame, len, hash);
+    return vnet_func_deliver(VNET_FUNC(opaque), vnet_hdr, frame, len, hash);
 }
 
 static void vnet_multi_carrier_changed(void *opaque, bool on)
@@ -272,6 +274,7 @@ static const Property vnet_multi_properties[] = {
     DEFINE_NIC_PROPERTIES(VnetMulti, nic_conf),
     DEFINE_PROP_UINT32("queues", VnetFunc, queues, 1),
     DEFINE_PROP_UINT16("mtu", VnetFunc, mtu, 1500),
+    VNET_FUNC_OFFLOAD_PROPERTIES,
     DEFINE_PROP_STRING("ip", VnetMulti, ip),
     DEFINE_PROP_STRING("gw", VnetMulti, gw),
 };

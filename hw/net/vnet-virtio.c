@@ -12,6 +12,7 @@
 #include "qemu/iov.h"
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
+#include "qemu/error-report.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
 #include "standard-headers/linux/virtio_ids.h"
@@ -203,15 +204,16 @@ static void vnet_rx_unpop(VnetQueue *q, VirtQueueElement **elems, unsigned n)
     }
 }
 
-VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
-                                    size_t len, uint32_t hash)
+VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
+                                    const uint8_t *buf, size_t len,
+                                    uint32_t hash)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
     VnetQueue *q = &f->vq[vnet_queue_for_hash(hash, f->curr_pairs)];
     bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
     VirtQueueElement *elems[VNET_RX_MAX_ELEMS] = { NULL };
     size_t lens[VNET_RX_MAX_ELEMS];
-    struct virtio_net_hdr_v1 hdr = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+    uint8_t hdr[VNET_HDR_LEN] = { 0 };   /* num_buffers filled below */
     size_t total = VNET_HDR_LEN + len;
     size_t done = 0;
     unsigned n = 0;
@@ -244,7 +246,8 @@ retry:
         }
         elems[n] = elem;
         if (n == 0) {
-            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0, &hdr,
+            memcpy(hdr, vnet_hdr, VNET_NET_HDR_LEN);
+            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0, hdr,
                                  VNET_HDR_LEN);
             chunk += iov_from_buf(elem->in_sg, elem->in_num, VNET_HDR_LEN,
                                   buf, len);
@@ -299,10 +302,11 @@ fail:
 /* ---- libvnet callbacks of a child function ---- */
 
 static VnetDeliverResult vnet_func_child_deliver(void *opaque,
+                                                 const uint8_t *vnet_hdr,
                                                  const uint8_t *frame,
                                                  size_t len, uint32_t hash)
 {
-    return vnet_func_deliver(VNET_FUNC(opaque), frame, len, hash);
+    return vnet_func_deliver(VNET_FUNC(opaque), vnet_hdr, frame, len, hash);
 }
 
 static void vnet_func_child_carrier(void *opaque, bool on)
@@ -350,6 +354,63 @@ void vnet_func_link_changed(VnetFunc *f, bool up)
     }
 }
 
+/* What of the offload properties can be offered: each feature with the
+ * ones it depends on (virtio 1.2 §5.1.3.1), as virtio-net drops them. */
+static uint64_t vnet_func_offered_offloads(uint64_t on)
+{
+    const uint64_t host_gso = (1ull << VIRTIO_NET_F_HOST_TSO4) |
+                              (1ull << VIRTIO_NET_F_HOST_TSO6) |
+                              (1ull << VIRTIO_NET_F_HOST_ECN) |
+                              (1ull << VIRTIO_NET_F_HOST_USO);
+    const uint64_t guest_gso = (1ull << VIRTIO_NET_F_GUEST_TSO4) |
+                               (1ull << VIRTIO_NET_F_GUEST_TSO6) |
+                               (1ull << VIRTIO_NET_F_GUEST_ECN) |
+                               (1ull << VIRTIO_NET_F_GUEST_USO4) |
+                               (1ull << VIRTIO_NET_F_GUEST_USO6);
+
+    on &= VNET_OFFLOAD_FEATURES;
+    if (!(on & (1ull << VIRTIO_NET_F_CSUM))) {
+        on &= ~host_gso;
+    }
+    if (!(on & (1ull << VIRTIO_NET_F_GUEST_CSUM))) {
+        on &= ~guest_gso;
+    }
+    if (!(on & ((1ull << VIRTIO_NET_F_HOST_TSO4) |
+                (1ull << VIRTIO_NET_F_HOST_TSO6)))) {
+        on &= ~(1ull << VIRTIO_NET_F_HOST_ECN);
+    }
+    if (!(on & ((1ull << VIRTIO_NET_F_GUEST_TSO4) |
+                (1ull << VIRTIO_NET_F_GUEST_TSO6)))) {
+        on &= ~(1ull << VIRTIO_NET_F_GUEST_ECN);
+    }
+    return on;
+}
+
+/* The driver's choice: all it negotiated is in force until it says
+ * otherwise (CTRL_GUEST_OFFLOADS_SET). */
+static void vnet_func_set_features(VirtIODevice *vdev, uint64_t features)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+
+    f->guest_offloads = features & VNET_GUEST_OFFLOADS;
+    vnet_dev_set_offloads(f->dev, features, f->guest_offloads);
+}
+
+/* After a migration's features: the guest offloads it had set. */
+static int vnet_func_post_load_virtio(VirtIODevice *vdev)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+
+    if (!vnet_dev_set_offloads(f->dev, vdev->guest_features,
+                               f->saved_guest_offloads)) {
+        error_report("%s: migrated guest offloads 0x%" PRIx64
+                     " not negotiated", f->name, f->saved_guest_offloads);
+        return -EINVAL;
+    }
+    f->guest_offloads = f->saved_guest_offloads;
+    return 0;
+}
+
 static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
                                        Error **errp)
 {
@@ -365,6 +426,7 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     if (f->queues > 1) {
         virtio_add_feature(&features, VIRTIO_NET_F_MQ);
     }
+    features |= vnet_func_offered_offloads(f->offloads);
     /* Per-queue reset is not implemented: a driver must reset the device. */
     virtio_clear_feature(&features, VIRTIO_F_RING_RESET);
     return features;
@@ -399,6 +461,8 @@ static void vnet_func_reset(VirtIODevice *vdev)
     }
     vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
     vnet_dev_set_mac_tables(f->dev, NULL, 0, NULL, 0);
+    f->guest_offloads = 0;
+    vnet_dev_set_offloads(f->dev, 0, 0);
     for (unsigned i = 0; i < f->queues; i++) {
         f->vq[i].tx_waiting = false;
     }
@@ -466,6 +530,8 @@ static void vnet_func_class_init(ObjectClass *klass, void *data)
     vdc->get_features = vnet_func_get_features;
     vdc->get_config = vnet_func_get_config;
     vdc->reset = vnet_func_reset;
+    vdc->set_features = vnet_func_set_features;
+    vdc->post_load = vnet_func_post_load_virtio;
     vdc->set_status = vnet_func_set_status;
     vdc->vmsd = &vmstate_vnet_func_device;
 }

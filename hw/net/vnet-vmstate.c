@@ -26,6 +26,7 @@ static int vnet_func_pre_save(void *opaque)
     uint8_t *blob = vnet_dev_state_save(f->dev, &len);
 
     vnet_state_buf_take(&f->state, blob, len);
+    f->saved_guest_offloads = f->guest_offloads;
     return 0;
 }
 
@@ -111,6 +112,7 @@ const VMStateDescription vmstate_vnet_func_device = {
         VMSTATE_STRUCT_ARRAY(vq, VnetFunc, VNET_MAX_QUEUE_PAIRS, 1,
                              vmstate_vnet_queue, VnetQueue),
         VMSTATE_VNET_STATE_BUF(state, VnetFunc),
+        VMSTATE_UINT64(saved_guest_offloads, VnetFunc),
         VMSTATE_END_OF_LIST()
     },
 };

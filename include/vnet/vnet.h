@@ -184,8 +184,10 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* dev, const struct iovec* iov, unsign
 /* The virtio-net offload features the function's driver negotiated
  * (feature bits by their virtio numbers), and the guest offloads in force
  * (VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET's bits, the GUEST_* feature
- * numbers): what its frames may carry, and what it takes whole. */
-void vnet_dev_set_offloads(VnetDev* dev, uint64_t features, uint64_t guest_offloads);
+ * numbers): what its frames may carry, and what it takes whole. False,
+ * changing nothing, if guest_offloads holds an offload that is not a
+ * negotiated GUEST_* feature (the driver may not enable those). */
+bool vnet_dev_set_offloads(VnetDev* dev, uint64_t features, uint64_t guest_offloads);
 /* The virtio-net header's first fields: flags, gso_type, hdr_len,
  * gso_size, csum_start, csum_offset (virtio 1.2 §5.1.6). */
 #define VNET_NET_HDR_LEN 10
@@ -202,6 +204,7 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_MAC_ADDR_SET,
     VNET_CTRL_MAC_TABLE_SET,
     VNET_CTRL_MQ_PAIRS_SET,
+    VNET_CTRL_GUEST_OFFLOADS_SET,
 } VnetCtrlKind;
 
 typedef struct VnetCtrlCmd {
@@ -211,6 +214,7 @@ typedef struct VnetCtrlCmd {
     const uint8_t *uc, *mc; /* MAC_TABLE_SET: n_uc, n_mc MACs inside data */
     uint32_t n_uc, n_mc;
     uint16_t pairs; /* MQ_PAIRS_SET: not checked against the function */
+    uint64_t offloads; /* GUEST_OFFLOADS_SET: GUEST_* feature bits */
 } VnetCtrlCmd;
 
 /* Decodes command `cmd` of class `cls` with data[len] into *out (pointers

@@ -352,7 +352,7 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     return VNET_XMIT_DROPPED;
 }
 
-void vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offloads) {
+bool vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offloads) {
     // Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
     const auto has = [](std::uint64_t bits, unsigned n) { return (bits >> n) & 1; };
     enum : unsigned {
@@ -373,7 +373,13 @@ void vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offload
                               .tso6 = has(features, kHostTso6) != 0,
                               .ecn = has(features, kHostEcn) != 0,
                               .uso = has(features, kHostUso) != 0};
-    const std::uint64_t g = guest_offloads & features;
+    const std::uint64_t guest_bits = (1ull << kGuestCsum) | (1ull << kGuestTso4) |
+                                     (1ull << kGuestTso6) | (1ull << kGuestEcn) |
+                                     (1ull << kGuestUso4) | (1ull << kGuestUso6);
+    if (guest_offloads & ~(features & guest_bits)) {
+        return false;
+    }
+    const std::uint64_t g = guest_offloads;
     const vnet::RxOffloads rx{.csum = has(g, kGuestCsum) != 0,
                               .tso4 = has(g, kGuestTso4) != 0,
                               .tso6 = has(g, kGuestTso6) != 0,
@@ -381,6 +387,7 @@ void vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offload
                               .uso4 = has(g, kGuestUso4) != 0,
                               .uso6 = has(g, kGuestUso6) != 0};
     d->dev->set_offloads(tx, rx);
+    return true;
 }
 
 VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {

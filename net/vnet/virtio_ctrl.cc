@@ -16,6 +16,7 @@ namespace {
 constexpr std::uint8_t kClassRx = 0, kRxPromisc = 0, kRxAllmulti = 1;
 constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
 constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0;
+constexpr std::uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
 
 // One struct virtio_net_ctrl_mac: le32 entries, then the MACs. Advances
 // data/len past it.
@@ -62,6 +63,13 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
             }
             out->pairs = vnet::wire::load_le16(data);
             return VNET_CTRL_MQ_PAIRS_SET;
+        case kClassGuestOffloads:
+            if (cmd != kGuestOffloadsSet || len != 8) {
+                return VNET_CTRL_INVALID;
+            }
+            out->offloads =
+                vnet::wire::load_le32(data) | std::uint64_t{vnet::wire::load_le32(data + 4)} << 32;
+            return VNET_CTRL_GUEST_OFFLOADS_SET;
     }
     return VNET_CTRL_INVALID;
 }

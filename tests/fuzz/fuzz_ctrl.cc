@@ -62,6 +62,9 @@ bool spec_valid(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* d, std::
         }
         return at == len;
     }
+    if (cls == 5) {
+        return cmd == 0 && len == 8;  // GUEST_OFFLOADS_SET, one le64
+    }
     return cls == 4 && cmd == 0 && len == 2;
 }
 
@@ -197,6 +200,14 @@ struct World {
                     std::abort();
                 }
                 break;
+            case VNET_CTRL_GUEST_OFFLOADS_SET: {
+                std::uint64_t v = 0;
+                std::memcpy(&v, d, 8);  // little-endian host (x86_64)
+                if (c.offloads != v) {
+                    std::abort();
+                }
+                break;
+            }
             case VNET_CTRL_INVALID:
                 break;
         }

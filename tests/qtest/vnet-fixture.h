@@ -119,5 +119,6 @@ void assert_help_describes(const char *type, const char *const *props);
 /* The sections of vnet-multi-test, each in its own file. */
 void vnet_children_tests_register(void);
 void vnet_hostile_tests_register(void);
+void vnet_offload_tests_register(void);
 
 #endif

@@ -6,7 +6,8 @@
  * mergeable buffers, TX from any queue). Bad properties are refused at
  * start with an error naming the property. The children's tests are in
  * vnet-multi-children.c, a hostile guest's and network's in
- * vnet-multi-hostile.c; -netdev vxlan has netdev-vxlan-test.c.
+ * vnet-multi-hostile.c, offloads between functions in
+ * vnet-multi-offload.c; -netdev vxlan has netdev-vxlan-test.c.
  */
 
 #include "qemu/osdep.h"
@@ -37,6 +38,11 @@ static void test_features_and_config(void)
                           (1ull << VIRTIO_NET_F_CTRL_VQ) |
                           (1ull << VIRTIO_NET_F_CTRL_RX) |
                           (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR) |
+                          (1ull << VIRTIO_NET_F_CSUM) |
+                          (1ull << VIRTIO_NET_F_GUEST_CSUM) |
+                          (1ull << VIRTIO_NET_F_HOST_TSO4) |
+                          (1ull << VIRTIO_NET_F_GUEST_TSO4) |
+                          (1ull << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) |
                           (1ull << VIRTIO_F_VERSION_1);
     Fixture f = {};
     uint64_t host;
@@ -47,7 +53,6 @@ static void test_features_and_config(void)
     g_assert_cmphex(host & want, ==, want);
     g_assert_true(host & (1ull << VIRTIO_NET_F_MQ));
     g_assert_false(host & (1ull << VIRTIO_F_RING_RESET));
-    g_assert_false(host & (1ull << VIRTIO_NET_F_CSUM));  /* offloads: later */
     /* Config space is read after negotiation, as a driver does. */
     qvirtio_set_features(f.dev, host & (want | (1ull << VIRTIO_NET_F_MQ)));
     for (int i = 0; i < 6; i++) {
@@ -452,5 +457,6 @@ int main(int argc, char **argv)
                    test_bad_properties_refused);
     vnet_children_tests_register();
     vnet_hostile_tests_register();
+    vnet_offload_tests_register();
     return g_test_run();
 }

@@ -161,6 +161,12 @@ TEST_F(OffloadPathTest, PartialChecksumIsFilledOnlyForAReceiverWithoutGuestCsum)
     EXPECT_EQ(fb.hdrs[1], Bytes(VNET_NET_HDR_LEN, 0));
 }
 
+// A driver may switch on only offloads it negotiated.
+TEST_F(OffloadPathTest, GuestOffloadNotNegotiatedIsRefused) {
+    EXPECT_FALSE(vnet_dev_set_offloads(b, kGuestCsum, kGuestCsum | kGuestTso4));
+    EXPECT_TRUE(vnet_dev_set_offloads(b, kTakes, kGuestCsum));
+}
+
 // An oversize check on a GSO frame is on its segments, not its length.
 TEST_F(OffloadPathTest, GsoSegmentsOverTheMtuAreOversize) {
     vnet_dev_set_offloads(a, kSends, 0);

@@ -72,4 +72,14 @@ TEST(VirtioCtrl, MacAddrAndQueuePairs) {
     EXPECT_EQ(vnet_ctrl_decode(2, 0, pairs, 2, &c), VNET_CTRL_INVALID);  // VLAN: not offered
 }
 
+TEST(VirtioCtrl, GuestOffloadsSetIsOneLe64) {
+    VnetCtrlCmd c;
+    const std::uint8_t v[9] = {0x82, 0x01, 0, 0, 0, 0, 0x40, 0, 0};
+    ASSERT_EQ(vnet_ctrl_decode(5, 0, v, 8, &c), VNET_CTRL_GUEST_OFFLOADS_SET);
+    EXPECT_EQ(c.offloads, 0x0040000000000182ull);  // GUEST_CSUM|TSO4|TSO6, USO4
+    EXPECT_EQ(vnet_ctrl_decode(5, 0, v, 7, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(5, 0, v, 9, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(5, 1, v, 8, &c), VNET_CTRL_INVALID);
+}
+
 }  // namespace

@@ -11,6 +11,7 @@
 #define HW_NET_VNET_MULTI_H
 
 #include "hw/virtio/virtio.h"
+#include "standard-headers/linux/virtio_net.h"
 #include "net/eth.h"
 #include "net/net.h"
 #include "net/vnet-common.h"
@@ -30,6 +31,46 @@
 #define VNET_MAC_TABLE_KEPT 65
 /* Frames one TX bottom half sends before yielding to the main loop. */
 #define VNET_TX_BURST 256
+
+/* The offloads a function offers (virtio 1.2 §5.1.3), each a property of
+ * virtio-net's name to turn it off; and those of them the driver may
+ * switch on and off with VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET. */
+#define VNET_OFFLOAD_FEATURES                                                \
+    ((1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |     \
+     (1ull << VIRTIO_NET_F_HOST_TSO4) | (1ull << VIRTIO_NET_F_HOST_TSO6) | \
+     (1ull << VIRTIO_NET_F_HOST_ECN) | (1ull << VIRTIO_NET_F_HOST_USO) |   \
+     (1ull << VIRTIO_NET_F_GUEST_TSO4) | (1ull << VIRTIO_NET_F_GUEST_TSO6) | \
+     (1ull << VIRTIO_NET_F_GUEST_ECN) | (1ull << VIRTIO_NET_F_GUEST_USO4) | \
+     (1ull << VIRTIO_NET_F_GUEST_USO6) |                                   \
+     (1ull << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
+#define VNET_GUEST_OFFLOADS                                                  \
+    ((1ull << VIRTIO_NET_F_GUEST_CSUM) | (1ull << VIRTIO_NET_F_GUEST_TSO4) | \
+     (1ull << VIRTIO_NET_F_GUEST_TSO6) | (1ull << VIRTIO_NET_F_GUEST_ECN) |  \
+     (1ull << VIRTIO_NET_F_GUEST_USO4) | (1ull << VIRTIO_NET_F_GUEST_USO6))
+#define VNET_FUNC_OFFLOAD_PROPERTIES                                         \
+    DEFINE_PROP_BIT64("csum", VnetFunc, offloads, VIRTIO_NET_F_CSUM, true), \
+    DEFINE_PROP_BIT64("guest_csum", VnetFunc, offloads,                      \
+                      VIRTIO_NET_F_GUEST_CSUM, true),                        \
+    DEFINE_PROP_BIT64("host_tso4", VnetFunc, offloads,                       \
+                      VIRTIO_NET_F_HOST_TSO4, true),                         \
+    DEFINE_PROP_BIT64("host_tso6", VnetFunc, offloads,                       \
+                      VIRTIO_NET_F_HOST_TSO6, true),                         \
+    DEFINE_PROP_BIT64("host_ecn", VnetFunc, offloads,                        \
+                      VIRTIO_NET_F_HOST_ECN, true),                          \
+    DEFINE_PROP_BIT64("host_uso", VnetFunc, offloads,                        \
+                      VIRTIO_NET_F_HOST_USO, true),                          \
+    DEFINE_PROP_BIT64("guest_tso4", VnetFunc, offloads,                      \
+                      VIRTIO_NET_F_GUEST_TSO4, true),                        \
+    DEFINE_PROP_BIT64("guest_tso6", VnetFunc, offloads,                      \
+                      VIRTIO_NET_F_GUEST_TSO6, true),                        \
+    DEFINE_PROP_BIT64("guest_ecn", VnetFunc, offloads,                       \
+                      VIRTIO_NET_F_GUEST_ECN, true),                         \
+    DEFINE_PROP_BIT64("guest_uso4", VnetFunc, offloads,                      \
+                      VIRTIO_NET_F_GUEST_USO4, true),                        \
+    DEFINE_PROP_BIT64("guest_uso6", VnetFunc, offloads,                      \
+                      VIRTIO_NET_F_GUEST_USO6, true),                        \
+    DEFINE_PROP_BIT64("ctrl_guest_offloads", VnetFunc, offloads,             \
+                      VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, true)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
@@ -51,6 +92,7 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
+    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES left on */
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
@@ -62,6 +104,8 @@ struct VnetFunc {
     uint32_t mc_entries;
     uint8_t uc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint8_t mc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
+    uint64_t guest_offloads;        /* in force: GUEST_* feature bits */
+    uint64_t saved_guest_offloads;  /* as migrated, applied after features */
 
     VnetQueue vq[VNET_MAX_QUEUE_PAIRS];
     VirtQueue *ctrl_vq;
@@ -94,8 +138,9 @@ bool vnet_func_is_lower(VnetFunc *f);
 void vnet_func_init_queues(VnetFunc *f);
 void vnet_func_cleanup_queues(VnetFunc *f);
 bool vnet_func_rx_ready(VnetFunc *f);
-VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *buf,
-                                    size_t len, uint32_t hash);
+VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
+                                    const uint8_t *buf, size_t len,
+                                    uint32_t hash);
 void vnet_func_tx_done(VnetFunc *f);
 void vnet_func_flush_queued(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
