@@ -213,7 +213,7 @@ typedef struct VnetCtrlCmd {
     const uint8_t* mac;     /* MAC_ADDR_SET: 6 bytes inside data */
     const uint8_t *uc, *mc; /* MAC_TABLE_SET: n_uc, n_mc MACs inside data */
     uint32_t n_uc, n_mc;
-    uint16_t pairs; /* MQ_PAIRS_SET: not checked against the function */
+    uint16_t pairs;    /* MQ_PAIRS_SET: not checked against the function */
     uint64_t offloads; /* GUEST_OFFLOADS_SET: GUEST_* feature bits */
 } VnetCtrlCmd;
 
