@@ -11,7 +11,7 @@ QEMU := $(B)/qemu-system-x86_64
 # Must match --firmwarepath in scripts/configure-qemu.
 FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-.PHONY: all deps fetch qemu qemu-san check-sanitize vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench fuzz demo clean distclean
+.PHONY: all deps fetch qemu qemu-san check-sanitize vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench bench-tcp fuzz demo clean distclean
 
 all: qemu vnet guest-image
 
@@ -88,7 +88,7 @@ check: all vnet-asan vnet-fuzz
 # repetitions each, reported as mean, median, spread and CV: one run on a
 # shared 2-core machine varies by more than the differences sought.
 BENCH_ARGS ?= --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-bench: bench-micro device-bench
+bench: bench-micro device-bench bench-tcp
 
 bench-micro: fetch
 	@test -f $(B)/vnet-bench/build.ninja || \
@@ -100,6 +100,12 @@ bench-micro: fetch
 # (about 10 minutes; DEVICE_BENCH_ARGS=--count 20000 for a quick look).
 device-bench: qemu guest-image
 	@tests/bench/device-bench $(DEVICE_BENCH_ARGS)
+
+# iperf3 TCP between two namespaces of one guest, vnet-multi's children
+# beside igb VFs, a QEMU hub and the guest's own macvlan, and to a host
+# namespace over tap (about 10 minutes; needs root).
+bench-tcp: qemu guest-image
+	@tests/bench/bench-tcp
 
 demo: qemu guest-image
 	@scripts/demo
