@@ -59,6 +59,7 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
 
     vnet_dev_get_stats(f->dev, &st);
     info->rx_packets = st.rx_packets;
+    info->rx_backlog = st.rx_backlog;
     info->rx_bytes = st.rx_bytes;
     info->tx_packets = st.tx_packets;
     info->tx_bytes = st.tx_bytes;

@@ -147,9 +147,13 @@ void vnet_func_tx_done(VnetFunc *f)
 
 /* ---- receive: libvnet to guest RX rings ---- */
 
-/* Frames held back for this function may go (only function 0 holds any). */
+/* The driver posted RX buffers: frames waiting in libvnet's backlog go,
+ * then those QEMU's net queue holds for function 0. */
 void vnet_func_flush_queued(VnetFunc *f)
 {
+    if (f->dev) {
+        vnet_dev_rx_refilled(f->dev);
+    }
     if (VNET_FUNC_GET_CLASS(f)->flush_queued) {
         VNET_FUNC_GET_CLASS(f)->flush_queued(f);
     }

@@ -33,6 +33,10 @@ RxResult netif_receive(Packet& pkt);
 // netif_receive.
 RxResult netif_receive_eth(Packet& pkt);
 
+// process_backlog: delivers the frames waiting in dev's RX backlog, oldest
+// first, until its stack has no room again. Returns how many it took.
+std::size_t process_backlog(NetDevice& dev);
+
 // dev_forward_skb: hands a frame sent on one device to the receive path of
 // `dev` without touching a wire. Refused (counted as fwd_dropped on dev)
 // if dev is down or the frame is longer than its MTU allows.

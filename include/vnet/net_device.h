@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "vnet/counters.h"
 #include "vnet/mac_addr.h"
 #include "vnet/packet.h"
+#include "vnet/rx_backlog.h"
 #include "vnet/rx_filter.h"
 
 namespace vnet {
@@ -117,7 +119,9 @@ class NetDevice {
     // device up; sending also needs carrier (a carrier-less device's qdisc
     // drops, as Linux's dev_deactivate makes it).
     bool up() const { return up_; }
-    void set_up(bool up) { up_ = up; }
+    // Going down drops what waits in the RX backlog (as dev_close's
+    // flush_backlog), counted as rx_link_down.
+    void set_up(bool up);
     // The carrier is the lower's (or the wire's) and not taken down by
     // the user (QEMU's set_link on this device's own function).
     bool carrier() const { return carrier_in_ && !proto_down_; }
@@ -153,6 +157,13 @@ class NetDevice {
         tx_offloads_ = tx;
         rx_offloads_ = rx;
     }
+
+    // Frames the stack had no room for, waiting (made on first need, from
+    // the pool of the PhysDev below).
+    RxBacklog* rx_backlog() const { return rx_backlog_.get(); }
+    RxBacklog* make_rx_backlog();
+    // Drops every waiting frame, each counted under `why`.
+    void purge_rx_backlog(DropReason why);
 
     RxFilter& filter() { return filter_; }
     const RxFilter& filter() const { return filter_; }
@@ -207,6 +218,7 @@ class NetDevice {
     DeviceCounters counters_;
     TxOffloads tx_offloads_;
     RxOffloads rx_offloads_;
+    std::unique_ptr<RxBacklog> rx_backlog_;
     bool no_rx_handler_ = false;
     RxHandler rx_handler_ = nullptr;
     void* rx_handler_data_ = nullptr;

@@ -35,9 +35,10 @@ struct PhysConfig {
 
 class PhysDev {
   public:
-    // Guest TX in flight at once plus the broadcast backlog; buffers are
-    // made on first need, so an idle device holds few.
-    static constexpr std::size_t kDefaultBuffers = 256 + kMacvlanBcQueueLen;
+    // Guest TX in flight at once, the broadcast backlog and one device's
+    // full RX backlog; buffers are made on first need, so an idle device
+    // holds few.
+    static constexpr std::size_t kDefaultBuffers = 256 + kMacvlanBcQueueLen + RxBacklog::kLimit;
     // GSO frames in flight at once (a guest's TSO burst, queued frames):
     // 64 KiB each, so a bound of 4 MiB.
     static constexpr std::size_t kDefaultLargeBuffers = 64;

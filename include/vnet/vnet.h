@@ -104,6 +104,7 @@ typedef struct VnetDevStats {
     uint64_t rx_bytes;
     uint64_t tx_packets;
     uint64_t tx_bytes;
+    uint64_t rx_backlog; /* frames now waiting for room (not yet rx_packets) */
     uint64_t drops[VNET_DROP_REASONS];
 } VnetDevStats;
 
@@ -191,6 +192,11 @@ bool vnet_dev_set_offloads(VnetDev* dev, uint64_t features, uint64_t guest_offlo
 /* The virtio-net header's first fields: flags, gso_type, hdr_len,
  * gso_size, csum_start, csum_offset (virtio 1.2 §5.1.6). */
 #define VNET_NET_HDR_LEN 10
+
+/* The function's driver posted RX buffers: frames waiting for room (a
+ * VNET_DELIVER_BUSY a device does not hold back is queued, up to 1000)
+ * are delivered now, oldest first, until the ring is full again. */
+void vnet_dev_rx_refilled(VnetDev* dev);
 
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);

@@ -390,6 +390,8 @@ bool vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offload
     return true;
 }
 
+void vnet_dev_rx_refilled(VnetDev* d) { vnet::process_backlog(*d->dev); }
+
 VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     auto pkt = vnet::Packet::borrow(frame, len);
     pkt.dev = d->dev;
@@ -467,6 +469,8 @@ void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const u
 
 void vnet_dev_get_stats(const VnetDev* d, VnetDevStats* s) {
     vnet_fill_stats(d->dev->counters(), s);
+    const vnet::RxBacklog* b = d->dev->rx_backlog();
+    s->rx_backlog = b ? b->size() : 0;
 }
 
 const char* vnet_drop_reason_name(unsigned reason) {

@@ -26,5 +26,6 @@ inline void vnet_fill_stats(const vnet::DeviceCounters& c, VnetDevStats* s) {
     s->rx_bytes = c.rx_bytes;
     s->tx_packets = c.tx_packets;
     s->tx_bytes = c.tx_bytes;
+    s->rx_backlog = 0;
     std::copy(c.drops.begin(), c.drops.end(), s->drops);
 }

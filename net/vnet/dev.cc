@@ -59,8 +59,23 @@ bool software_offload(NetDevice& dev, const Packet& pkt, Out&& out) {
     return true;
 }
 
-// deliver_skb: the device's stack takes one frame, counted.
+// Queues p on dev's RX backlog (netif_rx's enqueue_to_backlog): taken,
+// or dropped as rx_no_buffer past the bound or with the pool exhausted.
+RxResult enqueue_to_backlog(NetDevice& dev, const Packet& p) {
+    RxBacklog* b = dev.make_rx_backlog();
+    if (b && b->enqueue(p)) {
+        return RxResult::consumed;
+    }
+    return drop(dev, DropReason::rx_no_buffer);
+}
+
+// deliver_skb: the device's stack takes one frame, counted. With no room
+// the frame waits in the device's backlog, unless the device holds it
+// back (rx_holds_when_busy); frames behind waiting ones wait too.
 RxResult deliver_one(NetDevice& dev, const Packet& p) {
+    if (const RxBacklog* b = dev.rx_backlog(); b && !b->empty()) [[unlikely]] {
+        return enqueue_to_backlog(dev, p);
+    }
     switch (dev.protocol_handler()->deliver(dev, p)) {
         case DeliverResult::delivered:
             ++dev.counters().rx_packets;
@@ -70,7 +85,7 @@ RxResult deliver_one(NetDevice& dev, const Packet& p) {
             if (dev.rx_holds_when_busy()) {
                 return RxResult::busy;
             }
-            break;
+            return enqueue_to_backlog(dev, p);
         case DeliverResult::down:
             return drop(dev, DropReason::rx_link_down);
         case DeliverResult::dropped:
@@ -98,7 +113,7 @@ RxResult deliver_skb(NetDevice& dev, Packet& p) {
             first = r;
         }
         any = true;
-        return r == RxResult::delivered;
+        return r == RxResult::delivered || r == RxResult::consumed;
     });
     if (!ok && !any) {
         return drop(dev, DropReason::tx_bad_gso);
@@ -168,6 +183,30 @@ RxResult netif_receive(Packet& pkt) {
         return drop(*dev, DropReason::rx_filtered);
     }
     return deliver_skb(*dev, *p);
+}
+
+std::size_t process_backlog(NetDevice& dev) {
+    RxBacklog* b = dev.rx_backlog();
+    if (!b) {
+        return 0;
+    }
+    return b->process([&](const Packet& p) {
+        switch (dev.protocol_handler()->deliver(dev, p)) {
+            case DeliverResult::delivered:
+                ++dev.counters().rx_packets;
+                dev.counters().rx_bytes += p.len();
+                return true;
+            case DeliverResult::busy:
+                return false;  // still no room: it stays first
+            case DeliverResult::down:
+                dev.counters().drop(DropReason::rx_link_down);
+                return true;
+            case DeliverResult::dropped:
+                break;
+        }
+        dev.counters().drop(DropReason::rx_no_buffer);
+        return true;
+    });
 }
 
 RxResult dev_forward(NetDevice& dev, Packet& pkt) {

@@ -22,6 +22,7 @@ NetDevice::~NetDevice() {
     for (NetDevice* u : uppers_) {
         u->lower_ = nullptr;
         u->phys_ = nullptr;
+        u->rx_backlog_.reset();  // its buffers are the pool's below
     }
 }
 
@@ -78,10 +79,35 @@ bool NetDevice::change_mtu(unsigned mtu, std::string* why) {
     return true;
 }
 
+void NetDevice::set_up(bool up) {
+    up_ = up;
+    if (!up) {
+        purge_rx_backlog(DropReason::rx_link_down);
+    }
+}
+
+RxBacklog* NetDevice::make_rx_backlog() {
+    if (!rx_backlog_ && phys_) {
+        rx_backlog_ = std::make_unique<RxBacklog>(phys_->pool());
+    }
+    return rx_backlog_.get();
+}
+
+void NetDevice::purge_rx_backlog(DropReason why) {
+    if (rx_backlog_) {
+        for (std::size_t n = rx_backlog_->purge(); n; --n) {
+            counters_.drop(why);
+        }
+    }
+}
+
 void NetDevice::set_lower(NetDevice* lower) {
     if (lower_) {
         std::erase(lower_->uppers_, this);
     }
+    // Waiting frames are the old lower's pool's: they go with the link.
+    purge_rx_backlog(DropReason::rx_link_down);
+    rx_backlog_.reset();
     lower_ = lower;
     phys_ = lower ? lower->phys_ : nullptr;
     if (lower_) {

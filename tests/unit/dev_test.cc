@@ -200,7 +200,7 @@ TEST_F(DevTest, BusyStackIsReportedNotCounted) {
     }
 }
 
-TEST_F(DevTest, BusyStackUnderAnUpperIsDroppedAsNoBuffer) {
+TEST_F(DevTest, BusyStackUnderAnUpperWithNoPoolIsDroppedAsNoBuffer) {
     upper.set_lower(&lower);  // holding one frame would stall the upper
     rec.deliver_result = DeliverResult::busy;
     EXPECT_EQ(receive(frame), RxResult::dropped);
@@ -208,7 +208,7 @@ TEST_F(DevTest, BusyStackUnderAnUpperIsDroppedAsNoBuffer) {
     upper.set_lower(nullptr);
 }
 
-TEST_F(DevTest, BusyUpperIsDroppedAsNoBuffer) {
+TEST_F(DevTest, BusyUpperWithNoPoolIsDroppedAsNoBuffer) {
     upper.set_lower(&lower);
     lower.rx_handler_register(
         [](Packet*& p, void* u) {

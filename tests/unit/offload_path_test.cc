@@ -28,10 +28,14 @@ constexpr std::uint64_t kTakes = kGuestCsum | kGuestTso4 | kGuestEcn;
 
 struct Func {
     std::vector<Bytes> frames, hdrs;
+    VnetDeliverResult result = VNET_DELIVER_OK;  // BUSY: the ring is full
 };
 
 VnetDeliverResult deliver(void* o, const uint8_t* hdr, const uint8_t* f, size_t len, uint32_t) {
     auto* fn = static_cast<Func*>(o);
+    if (fn->result != VNET_DELIVER_OK) {
+        return fn->result;
+    }
     fn->hdrs.emplace_back(hdr, hdr + VNET_NET_HDR_LEN);
     fn->frames.emplace_back(f, f + len);
     return VNET_DELIVER_OK;
@@ -159,6 +163,55 @@ TEST_F(OffloadPathTest, PartialChecksumIsFilledOnlyForAReceiverWithoutGuestCsum)
     EXPECT_EQ(fb.hdrs[0], bytes(vnet::test::kCsumUdp4Hdr));
     EXPECT_EQ(fb.frames[1], bytes(vnet::test::kCsumUdp4Out0));  // filled here
     EXPECT_EQ(fb.hdrs[1], Bytes(VNET_NET_HDR_LEN, 0));
+}
+
+// A frame for a full ring waits, as netif_rx's backlog keeps it, and
+// arrives when the driver posts buffers, in order with those behind it.
+TEST_F(OffloadPathTest, FrameForAFullRingWaitsForTheRefill) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    fb.result = VNET_DELIVER_BUSY;
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_SENT);
+    EXPECT_TRUE(fb.frames.empty());
+    fb.result = VNET_DELIVER_OK;
+    Bytes second = bytes(vnet::test::kCsumUdp4);  // behind the four, though b has room
+    std::uint8_t none[VNET_NET_HDR_LEN] = {};
+    EXPECT_EQ(send(a, none, second), VNET_XMIT_SENT);
+    EXPECT_TRUE(fb.frames.empty());
+    vnet_dev_rx_refilled(b);
+    ASSERT_EQ(fb.frames.size(), 5u);
+    EXPECT_EQ(fb.frames[0], bytes(vnet::test::kGsoTcp4Out0));
+    EXPECT_EQ(fb.frames[3], bytes(vnet::test::kGsoTcp4Out3));
+    EXPECT_EQ(fb.frames[4], second);
+    VnetDevStats s;
+    vnet_dev_get_stats(b, &s);
+    EXPECT_EQ(s.rx_packets, 5u);
+    EXPECT_EQ(dropped(b, vnet::DropReason::rx_no_buffer), 0u);
+}
+
+// Past netdev_max_backlog (1000) frames are dropped, counted.
+TEST_F(OffloadPathTest, BacklogIsBoundedAt1000) {
+    fb.result = VNET_DELIVER_BUSY;
+    std::uint8_t none[VNET_NET_HDR_LEN] = {};
+    for (int i = 0; i < 1003; ++i) {
+        send(a, none, bytes(vnet::test::kCsumUdp4Out0));
+    }
+    EXPECT_EQ(dropped(b, vnet::DropReason::rx_no_buffer), 3u);
+    fb.result = VNET_DELIVER_OK;
+    vnet_dev_rx_refilled(b);
+    EXPECT_EQ(fb.frames.size(), 1000u);
+}
+
+// A driver going down drops what waits for it (rx-link-down).
+TEST_F(OffloadPathTest, BacklogGoesWithTheDriver) {
+    fb.result = VNET_DELIVER_BUSY;
+    std::uint8_t none[VNET_NET_HDR_LEN] = {};
+    send(a, none, bytes(vnet::test::kCsumUdp4Out0));
+    vnet_dev_set_up(b, false);
+    EXPECT_EQ(dropped(b, vnet::DropReason::rx_link_down), 1u);
+    vnet_dev_set_up(b, true);
+    fb.result = VNET_DELIVER_OK;
+    vnet_dev_rx_refilled(b);
+    EXPECT_TRUE(fb.frames.empty());
 }
 
 // A driver may switch on only offloads it negotiated.
