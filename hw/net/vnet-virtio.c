@@ -423,7 +423,9 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     virtio_add_feature(&features, VIRTIO_NET_F_MAC);
     virtio_add_feature(&features, VIRTIO_NET_F_STATUS);
     virtio_add_feature(&features, VIRTIO_NET_F_MTU);
-    virtio_add_feature(&features, VIRTIO_NET_F_MRG_RXBUF);
+    if (f->offloads & (1ull << VIRTIO_NET_F_MRG_RXBUF)) {
+        virtio_add_feature(&features, VIRTIO_NET_F_MRG_RXBUF);
+    }
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_VQ);
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_RX);
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_MAC_ADDR);

@@ -306,7 +306,9 @@ static void test_ctrl_guest_offloads_take_effect(void)
 }
 
 /* Every offload is offered; csum=off takes what depends on it too
- * (HOST_TSO4/6, HOST_ECN, HOST_USO), guest_tso4=off only itself. */
+ * (HOST_TSO4/6, HOST_ECN, HOST_USO), guest_tso4=off only itself;
+ * mrg_rxbuf=off withdraws mergeable RX buffers (a TSO-taking Linux driver
+ * then posts whole 64 KiB buffers). */
 static void test_offload_properties(void)
 {
     const uint64_t all = (1ull << VIRTIO_NET_F_CSUM) |
@@ -336,6 +338,12 @@ static void test_offload_properties(void)
     got = qvirtio_get_features(f.dev) & all;
     g_assert_cmphex(got, ==,
                     all & ~host & ~(1ull << VIRTIO_NET_F_GUEST_TSO4));
+    g_assert_true(qvirtio_get_features(f.dev) &
+                  (1ull << VIRTIO_NET_F_MRG_RXBUF));
+    fixture_stop(&f);
+    fixture_start(&f, 1, ",mrg_rxbuf=off");
+    g_assert_false(qvirtio_get_features(f.dev) &
+                   (1ull << VIRTIO_NET_F_MRG_RXBUF));
     fixture_stop(&f);
 }
 

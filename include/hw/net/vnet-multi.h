@@ -70,7 +70,9 @@
     DEFINE_PROP_BIT64("guest_uso6", VnetFunc, offloads,                      \
                       VIRTIO_NET_F_GUEST_USO6, true),                        \
     DEFINE_PROP_BIT64("ctrl_guest_offloads", VnetFunc, offloads,             \
-                      VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, true)
+                      VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, true),                \
+    DEFINE_PROP_BIT64("mrg_rxbuf", VnetFunc, offloads,                       \
+                      VIRTIO_NET_F_MRG_RXBUF, true)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
@@ -92,7 +94,7 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
-    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES left on */
+    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES and MRG_RXBUF left on */
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
