@@ -88,9 +88,10 @@ static void vnet_multi_sent(NetClientState *nc, ssize_t len)
     vnet_dev_for_each(VNET_FUNC(m)->dev, vnet_multi_tx_done_one, NULL);
 }
 
-/* libvnet's lower device hands a frame to its wire. */
-static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *frame,
-                                      size_t len)
+/* libvnet's lower device hands a frame to its wire. The uplink takes no
+ * offload (libvnet's default), so vnet_hdr is all zero. */
+static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *vnet_hdr,
+                                      const uint8_t *frame, size_t len)
 {
     VnetMulti *m = opaque;
 

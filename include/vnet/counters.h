@@ -36,6 +36,7 @@ enum class DropReason : std::uint8_t {
     tx_l3_not_ip,         // ipvlan L3: group frame or not IPv4/IPv6 (Linux drops)
     tx_bad_csum,          // virtio-net header: checksum to fill outside the frame, or not offered
     tx_bad_gso,           // virtio-net header: GSO type, size or headers that do not hold
+    rx_bad_offload,       // a wire's virtio-net header (tap) that does not hold
     vx_short,             // datagram shorter than the VXLAN header
     vx_no_i_flag,         // VXLAN I flag clear (RFC 7348 requires it)
     vx_unknown_vni,       // no vxlan netdev with this VNI on the socket

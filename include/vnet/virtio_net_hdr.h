@@ -43,13 +43,14 @@ struct VirtioNetHdr {
 // it, or the reason it is refused (tx_bad_csum: a checksum to fill outside
 // the frame, or without CSUM; tx_bad_gso: a GSO type not negotiated or
 // unknown, gso_size 0, no NEEDS_CSUM, or headers that are not the type's).
-// DATA_VALID from a driver means nothing (§5.1.6.2) and is ignored.
+// DATA_VALID from a driver means nothing (§5.1.6.2) and is ignored,
+// unless data_valid (a host's tap says the checksums were checked).
 struct HdrCheck {
     Offload offload;
     std::optional<DropReason> refused;
 };
 HdrCheck virtio_net_hdr_to_offload(const VirtioNetHdr& h, std::span<const std::uint8_t> frame,
-                                   const TxOffloads& allowed);
+                                   const TxOffloads& allowed, bool data_valid = false);
 
 // virtio_net_hdr_from_skb: the header a receiving driver gets for a frame
 // it takes whole. data_valid: the driver negotiated GUEST_CSUM, so a frame

@@ -49,8 +49,10 @@ typedef enum VnetDeliverResult {
 
 typedef struct VnetDevOps {
     /* Put a frame on the device's wire (the lower port's uplink; unused
-     * for children, whose wire is their lower). */
-    VnetXmitResult (*xmit)(void* opaque, const uint8_t* frame, size_t len);
+     * for children, whose wire is their lower). vnet_hdr is its virtio-net
+     * header (VNET_NET_HDR_LEN bytes): all zero unless the wire takes
+     * offloads (vnet_lower_set_wire_offloads), else what is left to do. */
+    VnetXmitResult (*xmit)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame, size_t len);
     /* Give a received frame to the guest function; hash picks its RX queue.
      * vnet_hdr is the frame's virtio-net header (VNET_NET_HDR_LEN bytes,
      * little-endian, num_buffers not included), made for what the
@@ -97,7 +99,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 36
+#define VNET_DROP_REASONS 37
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -200,6 +202,16 @@ void vnet_dev_rx_refilled(VnetDev* dev);
 
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
+/* The same from a wire that gives a virtio-net header with each frame (a
+ * tap with vnet_hdr): its offload travels with the frame (DATA_VALID
+ * included); a header that does not hold drops the frame, counted as
+ * rx-bad-offload. */
+VnetRxResult vnet_dev_receive_hdr(VnetDev* dev, const uint8_t* vnet_hdr, const uint8_t* frame,
+                                  size_t len);
+/* What the lower's wire takes whole, as GUEST_* feature bits (a tap with
+ * vnet_hdr takes TCP segmentation and checksums): frames for it keep
+ * these offloads, the rest are done in software first. Default: none. */
+void vnet_lower_set_wire_offloads(VnetDev* lower, uint64_t guest_offloads);
 
 /* The virtio-net control commands a function implements (virtio 1.2
  * §5.1.6.5), decoded from the bytes after the class/command header. */

@@ -40,7 +40,9 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
 
     // The lower port's wire.
     vnet::XmitResult xmit(vnet::NetDevice&, vnet::Packet& pkt) override {
-        switch (ops.xmit(opaque, pkt.data(), pkt.len())) {
+        std::uint8_t hdr[VNET_NET_HDR_LEN];
+        vnet::virtio_net_hdr_from_offload(pkt.offload, false).store(hdr);
+        switch (ops.xmit(opaque, hdr, pkt.data(), pkt.len())) {
             case VNET_XMIT_SENT:
                 return vnet::XmitResult::sent;
             case VNET_XMIT_QUEUED:
@@ -352,50 +354,39 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     return VNET_XMIT_DROPPED;
 }
 
-bool vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offloads) {
-    // Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
-    const auto has = [](std::uint64_t bits, unsigned n) { return (bits >> n) & 1; };
-    enum : unsigned {
-        kCsum = 0,
-        kGuestCsum = 1,
-        kGuestTso4 = 7,
-        kGuestTso6 = 8,
-        kGuestEcn = 9,
-        kHostTso4 = 11,
-        kHostTso6 = 12,
-        kHostEcn = 13,
-        kGuestUso4 = 54,
-        kGuestUso6 = 55,
-        kHostUso = 56,
-    };
-    const vnet::TxOffloads tx{.csum = has(features, kCsum) != 0,
-                              .tso4 = has(features, kHostTso4) != 0,
-                              .tso6 = has(features, kHostTso6) != 0,
-                              .ecn = has(features, kHostEcn) != 0,
-                              .uso = has(features, kHostUso) != 0};
-    const std::uint64_t guest_bits = (1ull << kGuestCsum) | (1ull << kGuestTso4) |
+namespace {
+
+// Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
+enum : unsigned {
+    kCsum = 0,
+    kGuestCsum = 1,
+    kGuestTso4 = 7,
+    kGuestTso6 = 8,
+    kGuestEcn = 9,
+    kHostTso4 = 11,
+    kHostTso6 = 12,
+    kHostEcn = 13,
+    kGuestUso4 = 54,
+    kGuestUso6 = 55,
+    kHostUso = 56,
+};
+constexpr std::uint64_t kGuestBits = (1ull << kGuestCsum) | (1ull << kGuestTso4) |
                                      (1ull << kGuestTso6) | (1ull << kGuestEcn) |
                                      (1ull << kGuestUso4) | (1ull << kGuestUso6);
-    if (guest_offloads & ~(features & guest_bits)) {
-        return false;
-    }
-    const std::uint64_t g = guest_offloads;
-    const vnet::RxOffloads rx{.csum = has(g, kGuestCsum) != 0,
-                              .tso4 = has(g, kGuestTso4) != 0,
-                              .tso6 = has(g, kGuestTso6) != 0,
-                              .ecn = has(g, kGuestEcn) != 0,
-                              .uso4 = has(g, kGuestUso4) != 0,
-                              .uso6 = has(g, kGuestUso6) != 0};
-    d->dev->set_offloads(tx, rx);
-    return true;
+
+bool has(std::uint64_t bits, unsigned n) { return ((bits >> n) & 1) != 0; }
+
+vnet::RxOffloads rx_offloads(std::uint64_t g) {
+    return {.csum = has(g, kGuestCsum),
+            .tso4 = has(g, kGuestTso4),
+            .tso6 = has(g, kGuestTso6),
+            .ecn = has(g, kGuestEcn),
+            .uso4 = has(g, kGuestUso4),
+            .uso6 = has(g, kGuestUso6)};
 }
 
-void vnet_dev_rx_refilled(VnetDev* d) { vnet::process_backlog(*d->dev); }
-
-VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
-    auto pkt = vnet::Packet::borrow(frame, len);
-    pkt.dev = d->dev;
-    switch (vnet::netif_receive_eth(pkt)) {
+VnetRxResult to_c(vnet::RxResult r) {
+    switch (r) {
         case vnet::RxResult::delivered:
             return VNET_RX_DELIVERED;
         case vnet::RxResult::consumed:
@@ -406,6 +397,52 @@ VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
             break;
     }
     return VNET_RX_DROPPED;
+}
+
+}  // namespace
+
+bool vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offloads) {
+    if (guest_offloads & ~(features & kGuestBits)) {
+        return false;
+    }
+    const vnet::TxOffloads tx{.csum = has(features, kCsum),
+                              .tso4 = has(features, kHostTso4),
+                              .tso6 = has(features, kHostTso6),
+                              .ecn = has(features, kHostEcn),
+                              .uso = has(features, kHostUso)};
+    d->dev->set_offloads(tx, rx_offloads(guest_offloads));
+    return true;
+}
+
+void vnet_lower_set_wire_offloads(VnetDev* lower, uint64_t guest_offloads) {
+    if (vnet::PhysDev* phys = lower->dev->phys()) {
+        phys->set_wire_offloads(rx_offloads(guest_offloads));
+    }
+}
+
+void vnet_dev_rx_refilled(VnetDev* d) { vnet::process_backlog(*d->dev); }
+
+VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
+    auto pkt = vnet::Packet::borrow(frame, len);
+    pkt.dev = d->dev;
+    return to_c(vnet::netif_receive_eth(pkt));
+}
+
+VnetRxResult vnet_dev_receive_hdr(VnetDev* d, const uint8_t* vnet_hdr, const uint8_t* frame,
+                                  size_t len) {
+    // A host's tap may hand over whatever offload a driver may.
+    static constexpr vnet::TxOffloads kAny{
+        .csum = true, .tso4 = true, .tso6 = true, .ecn = true, .uso = true};
+    const auto checked = vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(vnet_hdr),
+                                                         {frame, len}, kAny, true);
+    if (checked.refused) {
+        d->dev->counters().drop(vnet::DropReason::rx_bad_offload);
+        return VNET_RX_DROPPED;
+    }
+    auto pkt = vnet::Packet::borrow(frame, len);
+    pkt.dev = d->dev;
+    pkt.offload = checked.offload;
+    return to_c(vnet::netif_receive_eth(pkt));
 }
 
 bool vnet_dev_set_mac(VnetDev* d, const uint8_t mac[6]) {

@@ -57,6 +57,8 @@ const char* drop_reason_name(DropReason r) {
             return "tx-bad-csum";
         case DropReason::tx_bad_gso:
             return "tx-bad-gso";
+        case DropReason::rx_bad_offload:
+            return "rx-bad-offload";
         case DropReason::vx_short:
             return "vxlan-short";
         case DropReason::vx_no_i_flag:

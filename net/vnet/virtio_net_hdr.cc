@@ -94,7 +94,7 @@ void VirtioNetHdr::store(std::uint8_t* p) const {
 }
 
 HdrCheck virtio_net_hdr_to_offload(const VirtioNetHdr& h, std::span<const std::uint8_t> frame,
-                                   const TxOffloads& allowed) {
+                                   const TxOffloads& allowed, bool data_valid) {
     Offload o;
     const bool ecn = (h.gso_type & kVirtioNetHdrGsoEcn) != 0;
     switch (h.gso_type & ~kVirtioNetHdrGsoEcn) {
@@ -136,6 +136,8 @@ HdrCheck virtio_net_hdr_to_offload(const VirtioNetHdr& h, std::span<const std::u
         o.ip_summed = IpSummed::partial;
         o.csum_start = h.csum_start;
         o.csum_offset = h.csum_offset;
+    } else if (data_valid && (h.flags & kVirtioNetHdrFDataValid)) {
+        o.ip_summed = IpSummed::unnecessary;
     }
     if (o.is_gso()) {
         // A GSO frame is a partial-checksum frame cut at gso_size (the

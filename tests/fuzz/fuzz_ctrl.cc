@@ -38,7 +38,7 @@ VnetDeliverResult deliver(void* opaque, const uint8_t*, const uint8_t*, size_t, 
     return VNET_DELIVER_OK;
 }
 
-VnetXmitResult xmit(void*, const uint8_t*, size_t) { return VNET_XMIT_SENT; }
+VnetXmitResult xmit(void*, const uint8_t*, const uint8_t*, size_t) { return VNET_XMIT_SENT; }
 
 const VnetDevOps kOps = {.xmit = xmit, .deliver = deliver};
 

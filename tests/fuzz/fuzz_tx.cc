@@ -32,9 +32,8 @@ VnetDeliverResult deliver(void*, const uint8_t* hdr, const uint8_t* frame, size_
     return VNET_DELIVER_OK;
 }
 
-VnetXmitResult xmit(void*, const uint8_t* frame, size_t len) {
-    static const std::uint8_t none[VNET_NET_HDR_LEN] = {};
-    deliver(nullptr, none, frame, len, 0);
+VnetXmitResult xmit(void*, const uint8_t* hdr, const uint8_t* frame, size_t len) {
+    deliver(nullptr, hdr, frame, len, 0);
     return VNET_XMIT_SENT;
 }
 

@@ -24,7 +24,7 @@ struct Glue {
     std::vector<unsigned> mtus;
 };
 
-VnetXmitResult glue_xmit(void* opaque, const uint8_t* f, size_t len) {
+VnetXmitResult glue_xmit(void* opaque, const uint8_t*, const uint8_t* f, size_t len) {
     auto* g = static_cast<Glue*>(opaque);
     g->wire.emplace_back(f, f + len);
     return g->xmit_result;

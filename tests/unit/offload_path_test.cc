@@ -41,7 +41,8 @@ VnetDeliverResult deliver(void* o, const uint8_t* hdr, const uint8_t* f, size_t 
     return VNET_DELIVER_OK;
 }
 
-VnetXmitResult xmit(void* o, const uint8_t* f, size_t len) {
+VnetXmitResult xmit(void* o, const uint8_t* hdr, const uint8_t* f, size_t len) {
+    static_cast<Func*>(o)->hdrs.emplace_back(hdr, hdr + VNET_NET_HDR_LEN);
     static_cast<Func*>(o)->frames.emplace_back(f, f + len);
     return VNET_XMIT_SENT;
 }
@@ -91,6 +92,11 @@ class OffloadPathTest : public ::testing::Test {
         VnetDevStats s;
         vnet_dev_get_stats(d, &s);
         return s.drops[static_cast<int>(r)];
+    }
+
+    static const std::uint8_t* fb_mac() {
+        static const std::uint8_t m[6] = {0x02, 0, 0, 0, 0, 0x0b};
+        return m;
     }
 
     Func wire, fa, fb;
@@ -212,6 +218,38 @@ TEST_F(OffloadPathTest, BacklogGoesWithTheDriver) {
     fb.result = VNET_DELIVER_OK;
     vnet_dev_rx_refilled(b);
     EXPECT_TRUE(fb.frames.empty());
+}
+
+// A wire that takes TSO (a tap with vnet_hdr) gets the frame whole, with
+// its header.
+TEST_F(OffloadPathTest, WireTakingTsoGetsTheFrameWhole) {
+    vnet_dev_set_offloads(a, kSends, 0);
+    vnet_lower_set_wire_offloads(lower, kTakes);
+    Bytes f = bytes(vnet::test::kGsoTcp4);
+    std::copy(vnet::test::kMacC.bytes.begin(), vnet::test::kMacC.bytes.end(), f.begin());
+    EXPECT_EQ(send(a, vnet::test::kGsoTcp4Hdr, f), VNET_XMIT_SENT);
+    ASSERT_EQ(wire.frames.size(), 1u);
+    EXPECT_EQ(wire.frames[0], f);
+    EXPECT_EQ(wire.hdrs[0], bytes(vnet::test::kGsoTcp4Hdr));
+}
+
+// From such a wire: a partial checksum left for a receiver without
+// GUEST_CSUM is filled; a header that lies is dropped, counted.
+TEST_F(OffloadPathTest, WireHeadersAreCheckedAndHonoured) {
+    Bytes f = bytes(vnet::test::kCsumUdp4);
+    std::copy(fb_mac(), fb_mac() + 6, f.begin());
+    EXPECT_EQ(vnet_dev_receive_hdr(lower, vnet::test::kCsumUdp4Hdr, f.data(), f.size()),
+              VNET_RX_DELIVERED);
+    Bytes want = bytes(vnet::test::kCsumUdp4Out0);
+    std::copy(fb_mac(), fb_mac() + 6, want.begin());
+    ASSERT_EQ(fb.frames.size(), 1u);
+    EXPECT_EQ(fb.frames[0], want);
+    std::uint8_t lie[VNET_NET_HDR_LEN];
+    std::memcpy(lie, vnet::test::kCsumUdp4Hdr, sizeof(lie));
+    lie[6] = 0xff;  // csum_start past the frame
+    lie[7] = 0xff;
+    EXPECT_EQ(vnet_dev_receive_hdr(lower, lie, f.data(), f.size()), VNET_RX_DROPPED);
+    EXPECT_EQ(dropped(lower, vnet::DropReason::rx_bad_offload), 1u);
 }
 
 // A driver may switch on only offloads it negotiated.
