@@ -140,6 +140,53 @@ void gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
 
 }  // namespace
 
+namespace {
+
+// Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
+enum : unsigned {
+    kCsum = 0,
+    kGuestCsum = 1,
+    kGuestTso4 = 7,
+    kGuestTso6 = 8,
+    kGuestEcn = 9,
+    kHostTso4 = 11,
+    kHostTso6 = 12,
+    kHostEcn = 13,
+    kGuestUso4 = 54,
+    kGuestUso6 = 55,
+    kHostUso = 56,
+};
+constexpr std::uint64_t kGuestBits = (1ull << kGuestCsum) | (1ull << kGuestTso4) |
+                                     (1ull << kGuestTso6) | (1ull << kGuestEcn) |
+                                     (1ull << kGuestUso4) | (1ull << kGuestUso6);
+
+bool has(std::uint64_t bits, unsigned n) { return ((bits >> n) & 1) != 0; }
+
+vnet::RxOffloads rx_offloads(std::uint64_t g) {
+    return {.csum = has(g, kGuestCsum),
+            .tso4 = has(g, kGuestTso4),
+            .tso6 = has(g, kGuestTso6),
+            .ecn = has(g, kGuestEcn),
+            .uso4 = has(g, kGuestUso4),
+            .uso6 = has(g, kGuestUso6)};
+}
+
+VnetRxResult to_c(vnet::RxResult r) {
+    switch (r) {
+        case vnet::RxResult::delivered:
+            return VNET_RX_DELIVERED;
+        case vnet::RxResult::consumed:
+            return VNET_RX_CONSUMED;
+        case vnet::RxResult::busy:
+            return VNET_RX_BUSY;
+        case vnet::RxResult::dropped:
+            break;
+    }
+    return VNET_RX_DROPPED;
+}
+
+}  // namespace
+
 extern "C" {
 
 VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, const VnetDevOps* ops,
@@ -353,53 +400,6 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     }
     return VNET_XMIT_DROPPED;
 }
-
-namespace {
-
-// Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
-enum : unsigned {
-    kCsum = 0,
-    kGuestCsum = 1,
-    kGuestTso4 = 7,
-    kGuestTso6 = 8,
-    kGuestEcn = 9,
-    kHostTso4 = 11,
-    kHostTso6 = 12,
-    kHostEcn = 13,
-    kGuestUso4 = 54,
-    kGuestUso6 = 55,
-    kHostUso = 56,
-};
-constexpr std::uint64_t kGuestBits = (1ull << kGuestCsum) | (1ull << kGuestTso4) |
-                                     (1ull << kGuestTso6) | (1ull << kGuestEcn) |
-                                     (1ull << kGuestUso4) | (1ull << kGuestUso6);
-
-bool has(std::uint64_t bits, unsigned n) { return ((bits >> n) & 1) != 0; }
-
-vnet::RxOffloads rx_offloads(std::uint64_t g) {
-    return {.csum = has(g, kGuestCsum),
-            .tso4 = has(g, kGuestTso4),
-            .tso6 = has(g, kGuestTso6),
-            .ecn = has(g, kGuestEcn),
-            .uso4 = has(g, kGuestUso4),
-            .uso6 = has(g, kGuestUso6)};
-}
-
-VnetRxResult to_c(vnet::RxResult r) {
-    switch (r) {
-        case vnet::RxResult::delivered:
-            return VNET_RX_DELIVERED;
-        case vnet::RxResult::consumed:
-            return VNET_RX_CONSUMED;
-        case vnet::RxResult::busy:
-            return VNET_RX_BUSY;
-        case vnet::RxResult::dropped:
-            break;
-    }
-    return VNET_RX_DROPPED;
-}
-
-}  // namespace
 
 bool vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offloads) {
     if (guest_offloads & ~(features & kGuestBits)) {
