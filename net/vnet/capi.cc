@@ -119,8 +119,9 @@ VnetDev* handle_of(const vnet::NetDevice& dev) {
                                                   : nullptr;
 }
 
-// The first out.size() bytes of iov[] from byte `from` on (the virtio-net
-// header, which a driver may split over descriptors); zeros past the end.
+// The first out.size() bytes of iov[] from byte `from` on, across however
+// the driver split them over descriptors (the virtio-net header, the
+// frame after it); what iov[] lacks is left as it was.
 void gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
             std::span<std::uint8_t> out) {
     std::size_t got = 0;
@@ -137,10 +138,6 @@ void gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
         from = 0;
     }
 }
-
-}  // namespace
-
-namespace {
 
 // Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
 enum : unsigned {
@@ -365,23 +362,15 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
         dev.counters().drop(vnet::DropReason::tx_no_buffer);
         return VNET_XMIT_DROPPED;
     }
-    if (len > pkt->tailroom()) {
+    std::uint8_t* out = pkt->put(len);
+    if (!out) {
         dev.counters().drop(vnet::DropReason::tx_oversize);
         return VNET_XMIT_DROPPED;
     }
+    gather(iov, iovcnt, skip, {out, len});
     std::uint8_t hdr[VNET_NET_HDR_LEN] = {};
     if (skip >= VNET_NET_HDR_LEN) {
         gather(iov, iovcnt, 0, {hdr, sizeof(hdr)});
-    }
-    std::uint8_t* out = pkt->put(len);
-    for (unsigned i = 0; i < iovcnt; ++i) {
-        auto* base = static_cast<const std::uint8_t*>(iov[i].iov_base);
-        std::size_t n = iov[i].iov_len;
-        const std::size_t s = std::min(skip, n);
-        skip -= s;
-        n -= s;
-        std::copy(base + s, base + s + n, out);
-        out += n;
     }
     const auto checked = vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(hdr),
                                                          pkt->bytes(), dev.tx_offloads());
