@@ -69,6 +69,23 @@ RxResult enqueue_to_backlog(NetDevice& dev, const Packet& p) {
     return drop(dev, DropReason::rx_no_buffer);
 }
 
+// Counts what dev's stack did with p: delivered, or dropped under its
+// reason. Not for busy, which its callers each answer their way.
+RxResult count_delivery(NetDevice& dev, const Packet& p, DeliverResult r) {
+    switch (r) {
+        case DeliverResult::delivered:
+            ++dev.counters().rx_packets;
+            dev.counters().rx_bytes += p.len();
+            return RxResult::delivered;
+        case DeliverResult::down:
+            return drop(dev, DropReason::rx_link_down);
+        case DeliverResult::busy:
+        case DeliverResult::dropped:
+            break;
+    }
+    return drop(dev, DropReason::rx_no_buffer);
+}
+
 // deliver_skb: the device's stack takes one frame, counted. With no room
 // the frame waits in the device's backlog, unless the device holds it
 // back (rx_holds_when_busy); frames behind waiting ones wait too.
@@ -76,22 +93,11 @@ RxResult deliver_one(NetDevice& dev, const Packet& p) {
     if (const RxBacklog* b = dev.rx_backlog(); b && !b->empty()) [[unlikely]] {
         return enqueue_to_backlog(dev, p);
     }
-    switch (dev.protocol_handler()->deliver(dev, p)) {
-        case DeliverResult::delivered:
-            ++dev.counters().rx_packets;
-            dev.counters().rx_bytes += p.len();
-            return RxResult::delivered;
-        case DeliverResult::busy:
-            if (dev.rx_holds_when_busy()) {
-                return RxResult::busy;
-            }
-            return enqueue_to_backlog(dev, p);
-        case DeliverResult::down:
-            return drop(dev, DropReason::rx_link_down);
-        case DeliverResult::dropped:
-            break;
+    const DeliverResult r = dev.protocol_handler()->deliver(dev, p);
+    if (r == DeliverResult::busy) {
+        return dev.rx_holds_when_busy() ? RxResult::busy : enqueue_to_backlog(dev, p);
     }
-    return drop(dev, DropReason::rx_no_buffer);
+    return count_delivery(dev, p, r);
 }
 
 // What the device's driver cannot take whole is cut or checksummed for it
@@ -191,20 +197,11 @@ std::size_t process_backlog(NetDevice& dev) {
         return 0;
     }
     return b->process([&](const Packet& p) {
-        switch (dev.protocol_handler()->deliver(dev, p)) {
-            case DeliverResult::delivered:
-                ++dev.counters().rx_packets;
-                dev.counters().rx_bytes += p.len();
-                return true;
-            case DeliverResult::busy:
-                return false;  // still no room: it stays first
-            case DeliverResult::down:
-                dev.counters().drop(DropReason::rx_link_down);
-                return true;
-            case DeliverResult::dropped:
-                break;
+        const DeliverResult r = dev.protocol_handler()->deliver(dev, p);
+        if (r == DeliverResult::busy) {
+            return false;  // still no room: it stays first
         }
-        dev.counters().drop(DropReason::rx_no_buffer);
+        count_delivery(dev, p, r);
         return true;
     });
 }
