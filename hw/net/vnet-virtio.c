@@ -396,7 +396,7 @@ static void vnet_func_set_features(VirtIODevice *vdev, uint64_t features)
 {
     VnetFunc *f = VNET_FUNC(vdev);
 
-    f->guest_offloads = features & VNET_GUEST_OFFLOADS;
+    f->guest_offloads = vnet_guest_offloads(features);
     vnet_dev_set_offloads(f->dev, features, f->guest_offloads);
 }
 

@@ -191,6 +191,9 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* dev, const struct iovec* iov, unsign
  * changing nothing, if guest_offloads holds an offload that is not a
  * negotiated GUEST_* feature (the driver may not enable those). */
 bool vnet_dev_set_offloads(VnetDev* dev, uint64_t features, uint64_t guest_offloads);
+/* The guest offloads among negotiated features: what is in force until
+ * the driver sets others. */
+uint64_t vnet_guest_offloads(uint64_t features);
 /* The virtio-net header's first fields: flags, gso_type, hdr_len,
  * gso_size, csum_start, csum_offset (virtio 1.2 §5.1.6). */
 #define VNET_NET_HDR_LEN 10

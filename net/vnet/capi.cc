@@ -403,6 +403,8 @@ bool vnet_dev_set_offloads(VnetDev* d, uint64_t features, uint64_t guest_offload
     return true;
 }
 
+uint64_t vnet_guest_offloads(uint64_t features) { return features & kGuestBits; }
+
 void vnet_lower_set_wire_offloads(VnetDev* lower, uint64_t guest_offloads) {
     if (vnet::PhysDev* phys = lower->dev->phys()) {
         phys->set_wire_offloads(rx_offloads(guest_offloads));

@@ -252,8 +252,10 @@ TEST_F(OffloadPathTest, WireHeadersAreCheckedAndHonoured) {
     EXPECT_EQ(dropped(lower, vnet::DropReason::rx_bad_offload), 1u);
 }
 
-// A driver may switch on only offloads it negotiated.
+// A driver may switch on only offloads it negotiated; what it negotiated
+// is in force until then.
 TEST_F(OffloadPathTest, GuestOffloadNotNegotiatedIsRefused) {
+    EXPECT_EQ(vnet_guest_offloads(kSends | kTakes), kTakes);
     EXPECT_FALSE(vnet_dev_set_offloads(b, kGuestCsum, kGuestCsum | kGuestTso4));
     EXPECT_TRUE(vnet_dev_set_offloads(b, kTakes, kGuestCsum));
 }

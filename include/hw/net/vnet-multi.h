@@ -33,8 +33,8 @@
 #define VNET_TX_BURST 256
 
 /* The offloads a function offers (virtio 1.2 §5.1.3), each a property of
- * virtio-net's name to turn it off; and those of them the driver may
- * switch on and off with VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET. */
+ * virtio-net's name to turn it off. Which of them are guest offloads
+ * (CTRL_GUEST_OFFLOADS_SET's) is libvnet's to say: vnet_guest_offloads. */
 #define VNET_OFFLOAD_FEATURES                                                \
     ((1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_CSUM) |     \
      (1ull << VIRTIO_NET_F_HOST_TSO4) | (1ull << VIRTIO_NET_F_HOST_TSO6) | \
@@ -43,10 +43,6 @@
      (1ull << VIRTIO_NET_F_GUEST_ECN) | (1ull << VIRTIO_NET_F_GUEST_USO4) | \
      (1ull << VIRTIO_NET_F_GUEST_USO6) |                                   \
      (1ull << VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
-#define VNET_GUEST_OFFLOADS                                                  \
-    ((1ull << VIRTIO_NET_F_GUEST_CSUM) | (1ull << VIRTIO_NET_F_GUEST_TSO4) | \
-     (1ull << VIRTIO_NET_F_GUEST_TSO6) | (1ull << VIRTIO_NET_F_GUEST_ECN) |  \
-     (1ull << VIRTIO_NET_F_GUEST_USO4) | (1ull << VIRTIO_NET_F_GUEST_USO6))
 #define VNET_FUNC_OFFLOAD_PROPERTIES                                         \
     DEFINE_PROP_BIT64("csum", VnetFunc, offloads, VIRTIO_NET_F_CSUM, true), \
     DEFINE_PROP_BIT64("guest_csum", VnetFunc, offloads,                      \
