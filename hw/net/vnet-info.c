@@ -97,6 +97,7 @@ VnetInfoList *qmp_query_vnet(Error **errp)
         info->id = g_strdup(VNET_FUNC(m)->name);
         info->uplink_rx_packets = m->uplink_rx_packets;
         info->uplink_tx_packets = m->uplink_tx_packets;
+        info->uplink_vnet_hdr = m->wire_hdr;
         if (peer) {
             info->netdev = g_strdup(peer->name);
         }
@@ -170,9 +171,10 @@ void hmp_info_vnet(Monitor *mon, const QDict *qdict)
         return;
     }
     for (VnetInfoList *l = list; l; l = l->next) {
-        monitor_printf(mon, "%s: uplink %s, %" PRIu64 " frames in, %"
+        monitor_printf(mon, "%s: uplink %s%s, %" PRIu64 " frames in, %"
                        PRIu64 " out\n", l->value->id,
                        l->value->netdev ? l->value->netdev : "(none)",
+                       l->value->uplink_vnet_hdr ? " (vnet_hdr)" : "",
                        l->value->uplink_rx_packets,
                        l->value->uplink_tx_packets);
         monitor_printf(mon, "  %-5s %-12s %-8s %-8s %-17s %-4s %-4s %5s "

@@ -51,8 +51,12 @@ static ssize_t vnet_multi_receive(NetClientState *nc, const uint8_t *buf,
 {
     VnetMulti *m = VNET_MULTI(qemu_get_nic_opaque(nc));
 
+    VnetRxResult r = m->wire_hdr
+        ? vnet_dev_receive_hdr(VNET_FUNC(m)->dev, buf, size)
+        : vnet_dev_receive(VNET_FUNC(m)->dev, buf, size);
+
     /* Busy: the net layer keeps the frame and retries after a flush. */
-    if (vnet_dev_receive(VNET_FUNC(m)->dev, buf, size) == VNET_RX_BUSY) {
+    if (r == VNET_RX_BUSY) {
         return 0;
     }
     m->uplink_rx_packets++;
@@ -88,19 +92,55 @@ static void vnet_multi_sent(NetClientState *nc, ssize_t len)
     vnet_dev_for_each(VNET_FUNC(m)->dev, vnet_multi_tx_done_one, NULL);
 }
 
-/* libvnet's lower device hands a frame to its wire. The uplink takes no
- * offload (libvnet's default), so vnet_hdr is all zero. */
+/* libvnet's lower device hands a frame to its wire. A tap with vnet_hdr
+ * takes the header before the frame; any other uplink takes no offload
+ * (libvnet has done it in software) and no header. */
 static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *vnet_hdr,
                                       const uint8_t *frame, size_t len)
 {
     VnetMulti *m = opaque;
+    const struct iovec iov[2] = {
+        { .iov_base = (void *)vnet_hdr, .iov_len = VNET_NET_HDR_LEN },
+        { .iov_base = (void *)frame, .iov_len = len },
+    };
+    ssize_t sent;
 
     m->uplink_tx_packets++;  /* sent now or held by the net queue */
-    if (!qemu_send_packet_async(qemu_get_queue(m->nic), frame, len,
-                                vnet_multi_sent)) {
-        return VNET_XMIT_QUEUED;
+    if (m->wire_hdr) {
+        sent = qemu_sendv_packet_async(qemu_get_queue(m->nic), iov, 2,
+                                       vnet_multi_sent);
+    } else {
+        sent = qemu_sendv_packet_async(qemu_get_queue(m->nic), &iov[1], 1,
+                                       vnet_multi_sent);
     }
-    return VNET_XMIT_SENT;
+    return sent ? VNET_XMIT_SENT : VNET_XMIT_QUEUED;
+}
+
+/* What the lower's wire takes and gives whole, as GUEST_* bits: a tap
+ * with vnet_hdr does checksums and TCP segmentation (and UDP's where its
+ * kernel has USO), as virtio-net asks of it. */
+static void vnet_multi_setup_wire_offloads(VnetMulti *m)
+{
+    NetClientState *peer = qemu_get_queue(m->nic)->peer;
+    uint64_t take;
+    bool uso;
+
+    m->wire_hdr = peer && qemu_has_vnet_hdr(peer) &&
+                  qemu_has_vnet_hdr_len(peer, VNET_NET_HDR_LEN);
+    if (!m->wire_hdr) {
+        return;
+    }
+    qemu_set_vnet_hdr_len(peer, VNET_NET_HDR_LEN);
+    qemu_set_vnet_le(peer, true);  /* virtio 1.x headers are little-endian */
+    uso = qemu_has_uso(peer);
+    take = BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) | BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |
+           BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) | BIT_ULL(VIRTIO_NET_F_GUEST_ECN);
+    if (uso) {
+        take |= BIT_ULL(VIRTIO_NET_F_GUEST_USO4) |
+                BIT_ULL(VIRTIO_NET_F_GUEST_USO6);
+    }
+    qemu_set_offload(peer, 1, 1, 1, 1, 0, uso, uso);
+    vnet_lower_set_wire_offloads(VNET_FUNC(m)->dev, take);
 }
 
 static VnetDeliverResult vnet_multi_deliver(void *opaque,
@@ -239,6 +279,7 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     qemu_format_nic_info_str(nc, f->mac);
     f->name = nc->name;
     f->dev = vnet_lower_new(nc->name, f->mac, f->mtu, &vnet_multi_ops, m);
+    vnet_multi_setup_wire_offloads(m);
     vnet_dev_set_carrier(f->dev, !nc->link_down);
     if (inet.has_ip4 || inet.has_ip6) {
         vnet_lower_set_inet(f->dev, &inet);

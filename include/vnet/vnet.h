@@ -205,12 +205,12 @@ void vnet_dev_rx_refilled(VnetDev* dev);
 
 /* A frame arriving from the wire below the device. */
 VnetRxResult vnet_dev_receive(VnetDev* dev, const uint8_t* frame, size_t len);
-/* The same from a wire that gives a virtio-net header with each frame (a
- * tap with vnet_hdr): its offload travels with the frame (DATA_VALID
- * included); a header that does not hold drops the frame, counted as
- * rx-bad-offload. */
-VnetRxResult vnet_dev_receive_hdr(VnetDev* dev, const uint8_t* vnet_hdr, const uint8_t* frame,
-                                  size_t len);
+/* The same from a wire that puts a virtio-net header (VNET_NET_HDR_LEN
+ * bytes) before each frame (a tap with vnet_hdr): buf[len] is header and
+ * frame; the header's offload travels with the frame (DATA_VALID
+ * included). A buffer shorter than the header, or a header that does not
+ * hold, drops the frame, counted as rx-bad-offload. */
+VnetRxResult vnet_dev_receive_hdr(VnetDev* dev, const uint8_t* buf, size_t len);
 /* What the lower's wire takes whole, as GUEST_* feature bits (a tap with
  * vnet_hdr takes TCP segmentation and checksums): frames for it keep
  * these offloads, the rest are done in software first. Default: none. */

@@ -419,13 +419,18 @@ VnetRxResult vnet_dev_receive(VnetDev* d, const uint8_t* frame, size_t len) {
     return to_c(vnet::netif_receive_eth(pkt));
 }
 
-VnetRxResult vnet_dev_receive_hdr(VnetDev* d, const uint8_t* vnet_hdr, const uint8_t* frame,
-                                  size_t len) {
+VnetRxResult vnet_dev_receive_hdr(VnetDev* d, const uint8_t* buf, size_t len) {
     // A host's tap may hand over whatever offload a driver may.
     static constexpr vnet::TxOffloads kAny{
         .csum = true, .tso4 = true, .tso6 = true, .ecn = true, .uso = true};
-    const auto checked = vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(vnet_hdr),
-                                                         {frame, len}, kAny, true);
+    if (len < VNET_NET_HDR_LEN) {
+        d->dev->counters().drop(vnet::DropReason::rx_bad_offload);
+        return VNET_RX_DROPPED;
+    }
+    const uint8_t* frame = buf + VNET_NET_HDR_LEN;
+    len -= VNET_NET_HDR_LEN;
+    const auto checked =
+        vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(buf), {frame, len}, kAny, true);
     if (checked.refused) {
         d->dev->counters().drop(vnet::DropReason::rx_bad_offload);
         return VNET_RX_DROPPED;

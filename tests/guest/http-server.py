@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""A host-side HTTP peer for guest tests and the demo, on 127.0.0.1 only
-(slirp's 10.0.2.2 reaches it). GET serves files from DIR; POST to any path
-answers the SHA-256 of the body, so a guest can check an upload. Writes its
-port to PORTFILE and exits by itself after LIFETIME seconds.
+"""A host-side HTTP peer for guest tests and the demo, on 127.0.0.1 unless
+ADDR is given (slirp's 10.0.2.2 reaches that). GET serves files from DIR;
+POST to any path answers the SHA-256 of the body, so a guest can check an
+upload. Writes its port to PORTFILE and exits by itself after LIFETIME
+seconds.
 
-usage: http-server.py DIR PORTFILE [LIFETIME]
+usage: http-server.py DIR PORTFILE [LIFETIME [ADDR]]
 """
 import functools
 import hashlib
@@ -38,8 +39,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def main():
     root, portfile = sys.argv[1], sys.argv[2]
     lifetime = float(sys.argv[3]) if len(sys.argv) > 3 else 600
+    addr = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
     handler = functools.partial(Handler, directory=root)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    srv = http.server.ThreadingHTTPServer((addr, 0), handler)
     tmp = portfile + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(srv.server_address[1]))

@@ -88,6 +88,12 @@ class OffloadPathTest : public ::testing::Test {
         struct iovec iov[2] = {{h, sizeof(h)}, {frame.data(), frame.size()}};
         return vnet_dev_queue_xmit(from, iov, 2, sizeof(h));
     }
+    // What a tap with vnet_hdr hands the lower: the header, then the frame.
+    VnetRxResult receive_hdr(const std::uint8_t* hdr, const Bytes& frame) {
+        Bytes buf(hdr, hdr + VNET_NET_HDR_LEN);
+        buf.insert(buf.end(), frame.begin(), frame.end());
+        return vnet_dev_receive_hdr(lower, buf.data(), buf.size());
+    }
     std::uint64_t dropped(VnetDev* d, vnet::DropReason r) {
         VnetDevStats s;
         vnet_dev_get_stats(d, &s);
@@ -238,8 +244,7 @@ TEST_F(OffloadPathTest, WireTakingTsoGetsTheFrameWhole) {
 TEST_F(OffloadPathTest, WireHeadersAreCheckedAndHonoured) {
     Bytes f = bytes(vnet::test::kCsumUdp4);
     std::copy(fb_mac(), fb_mac() + 6, f.begin());
-    EXPECT_EQ(vnet_dev_receive_hdr(lower, vnet::test::kCsumUdp4Hdr, f.data(), f.size()),
-              VNET_RX_DELIVERED);
+    EXPECT_EQ(receive_hdr(vnet::test::kCsumUdp4Hdr, f), VNET_RX_DELIVERED);
     Bytes want = bytes(vnet::test::kCsumUdp4Out0);
     std::copy(fb_mac(), fb_mac() + 6, want.begin());
     ASSERT_EQ(fb.frames.size(), 1u);
@@ -248,8 +253,12 @@ TEST_F(OffloadPathTest, WireHeadersAreCheckedAndHonoured) {
     std::memcpy(lie, vnet::test::kCsumUdp4Hdr, sizeof(lie));
     lie[6] = 0xff;  // csum_start past the frame
     lie[7] = 0xff;
-    EXPECT_EQ(vnet_dev_receive_hdr(lower, lie, f.data(), f.size()), VNET_RX_DROPPED);
+    EXPECT_EQ(receive_hdr(lie, f), VNET_RX_DROPPED);
     EXPECT_EQ(dropped(lower, vnet::DropReason::rx_bad_offload), 1u);
+    // Shorter than the header itself: nothing to read a frame from.
+    EXPECT_EQ(vnet_dev_receive_hdr(lower, lie, VNET_NET_HDR_LEN - 1), VNET_RX_DROPPED);
+    EXPECT_EQ(dropped(lower, vnet::DropReason::rx_bad_offload), 2u);
+    EXPECT_EQ(fb.frames.size(), 1u);
 }
 
 // A driver may switch on only offloads it negotiated; what it negotiated

@@ -167,6 +167,9 @@ struct VnetMulti {
     char *ip;                            /* ip=: the lower's addresses */
     char *gw;                            /* gw=: its gateways */
     QEMUTimer *inet_timer;               /* the IP layer's neighbour timers */
+    /* The uplink is a tap with vnet_hdr: each frame both ways carries a
+     * virtio-net header, and its offloads pass through. */
+    bool wire_hdr;
     /* The PCI function's id and type, so QMP set_link and `info network`
      * name the device the user wrote, not its inner virtio object. */
     char *nc_name;
