@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Two guests, each vnet-multi on its own -netdev vxlan, over the host's
-# loopback: they ping each other and move 10 MiB over TCP intact, over an
-# IPv4 underlay (with a macvlan child of guest A pinging across the
-# overlay, and malformed datagrams thrown at guest B's socket, which must
-# be dropped and counted while forwarding goes on) and over an IPv6
-# underlay in a network namespace of its own.
+# loopback: they ping each other and move a blob over TCP intact, over an
+# IPv4 underlay (100 MiB, B's TSO frames cut before they are encapsulated;
+# with a macvlan child of guest A pinging across the overlay, and
+# malformed datagrams thrown at guest B's socket, which must be dropped and
+# counted while forwarding goes on) and over an IPv6 underlay in a network
+# namespace of its own (10 MiB).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,8 +35,7 @@ EOS
         echo "ip netns exec c ping -c 3 -W 2 10.99.0.2"
     fi
     cat <<EOS
-wget -q -O /tmp/got http://10.99.0.2/blob
-echo "A-SHA \$(sha256sum /tmp/got | cut -d' ' -f1)"
+echo "A-SHA \$(wget -q -O - http://10.99.0.2/blob | sha256sum | cut -d' ' -f1)"
 echo done | nc -w 1 10.99.0.2 5001 || true
 EOS
     if [ "$1" = 1 ]; then
@@ -44,16 +44,17 @@ EOS
     fi
 }
 
-guest_b() { # WITH_JUNK
+guest_b() { # WITH_JUNK MIB
     cat <<EOS
 wait_for_if eth0
 ip addr add 10.99.0.2/24 dev eth0
 ip link set eth0 up
 mkdir -p /tmp/www
-dd if=/dev/urandom of=/tmp/www/blob bs=1048576 count=10 2> /dev/null
+dd if=/dev/urandom of=/tmp/www/blob bs=1048576 count=$2 2> /dev/null
 echo "B-SHA \$(sha256sum /tmp/www/blob | cut -d' ' -f1)"
 httpd -p 80 -h /tmp/www
 timeout 200 nc -l -p 5001 > /dev/null || true
+echo "B-TX-FRAMES \$(cat /sys/class/net/eth0/statistics/tx_packets)"
 EOS
     if [ "$1" = 1 ]; then
         cat <<EOS
@@ -86,12 +87,12 @@ for p in (b"\x08\0\0",                          # short
 EOP
 }
 
-# pair NAME LOCAL_A LOCAL_B CHILD_AND_JUNK [NETNS]
+# pair NAME LOCAL_A LOCAL_B CHILD_AND_JUNK MIB [NETNS]
 pair() {
-    local name=$1 la=$2 lb=$3 extra=$4 netns=${5:-} pa pb rc=0 wrap=()
+    local name=$1 la=$2 lb=$3 extra=$4 mib=$5 netns=${6:-} pa pb rc=0 wrap=()
     [ -n "$netns" ] && wrap=(ip netns exec "$netns")
     guest_a "$extra" > "$work/$name-a.sh"
-    guest_b "$extra" > "$work/$name-b.sh"
+    guest_b "$extra" "$mib" > "$work/$name-b.sh"
     local kid=()
     if [ "$extra" = 1 ]; then
         kid=(-device vnet-macvlan,lower=nic,addr=5.1,mode=bridge,mac=02:00:00:00:0a:03)
@@ -116,9 +117,17 @@ pair() {
         done
         python3 "$guest_dir/qmp.py" "$work/$name-b.qmp" query-vxlan > "$work/$name-b.stats" || rc=1
         echo "$name: guest B's vxlan counters: $(cat "$work/$name-b.stats")"
-        python3 - "$work/$name-b.stats" <<'EOP' || rc=1
+        local frames
+        frames=$(tr -d '\r' < "$work/$name-b.log" | sed -n 's/^B-TX-FRAMES //p')
+        python3 - "$work/$name-b.stats" "$frames" <<'EOP' || rc=1
 import json, sys
 info = json.load(open(sys.argv[1]))[0]
+# B's driver sent TSO frames; the device cut them into datagrams.
+frames = int(sys.argv[2])
+print("guest B sent %d frames, its vxlan %d datagrams" % (frames, info["tx-packets"]))
+if frames * 4 > info["tx-packets"]:
+    print("B's frames were not TSO frames cut by the device")
+    sys.exit(1)
 drops = {d["reason"]: d["count"] for d in info["drops"]}
 sock = {d["reason"]: d["count"] for d in info["socket-drops"]}
 want_sock = {"vxlan-short": 1, "vxlan-no-i-flag": 1, "vxlan-unknown-vni": 1}
@@ -138,18 +147,18 @@ EOP
     grep -E "packets transmitted|A-SHA|B-SHA|JUNK" "$work/$name-a.log" "$work/$name-b.log" |
         sed "s|$work/||" || true
     if [ -z "$sa" ] || [ "$sa" != "$sb" ]; then
-        echo "$name: 10 MiB did not arrive intact (sent $sb, got $sa)"
+        echo "$name: $mib MiB did not arrive intact (sent $sb, got $sa)"
         rc=1
     fi
     return $rc
 }
 
 rc=0
-pair ipv4 127.0.0.11 127.0.0.12 1 || rc=1
+pair ipv4 127.0.0.11 127.0.0.12 1 100 || rc=1
 
 add_netns "$ns"
 ip -n "$ns" link set lo up
 ip -n "$ns" addr add fd00::a/128 dev lo nodad
 ip -n "$ns" addr add fd00::b/128 dev lo nodad
-pair ipv6 fd00::a fd00::b 0 "$ns" || rc=1
+pair ipv6 fd00::a fd00::b 0 10 "$ns" || rc=1
 exit $rc
