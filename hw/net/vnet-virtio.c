@@ -24,8 +24,6 @@
 #define VNET_MAX_MTU 65535   /* virtio-net config mtu is 16 bits */
 /* Mergeable buffers one frame may span: a 64 KiB frame in 1.5 KiB buffers. */
 #define VNET_RX_MAX_ELEMS 64
-/* Smallest frame on the wire without FCS (IEEE 802.3 minimum less 4). */
-#define VNET_MIN_FRAME 60
 
 /* Function 0, the lower port's own function. */
 bool vnet_func_is_lower(VnetFunc *f)
@@ -191,8 +189,11 @@ bool vnet_func_rx_ready(VnetFunc *f)
         /* Taken and counted as dropped by libvnet (device down). */
         return true;
     }
+    /* As virtio-net's can_receive: a buffer posted is enough. Whether the
+     * frame fits is known only when it comes (vnet_func_deliver): if not,
+     * it waits for more buffers, as here when there are none. */
     for (unsigned i = 0; i < f->curr_pairs; i++) {
-        if (vnet_queue_has_room(&f->vq[i], VNET_HDR_LEN + VNET_MIN_FRAME)) {
+        if (vnet_queue_has_room(&f->vq[i], 1)) {
             return true;
         }
     }

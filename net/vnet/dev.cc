@@ -127,6 +127,20 @@ RxResult deliver_skb(NetDevice& dev, Packet& p) {
     return first;
 }
 
+// A frame shorter than an Ethernet header, from the wire. No rx_handler
+// can classify it, and in Linux the lower's own driver sees it before any
+// (virtio_net then drops it as a length error): so it goes to the lower's
+// own stack, function 0, as a NIC hands it to its driver, only while that
+// is promiscuous (with no destination there is nothing to filter on),
+// as virtio-net does. Anything else (an empty one, too) drops it as a
+// runt.
+RxResult receive_runt(NetDevice& dev, Packet& pkt) {
+    if (pkt.len() == 0 || !dev.is_phys() || !dev.up() || !dev.filter().promisc()) {
+        return drop(dev, DropReason::rx_runt);
+    }
+    return deliver_skb(dev, pkt);
+}
+
 }  // namespace
 
 void eth_type_trans(Packet& pkt, const NetDevice& dev) {
@@ -148,8 +162,8 @@ RxResult netif_receive_eth(Packet& pkt) {
 
 RxResult netif_receive(Packet& pkt) {
     NetDevice* dev = pkt.dev;
-    if (pkt.len() < wire::kEthHlen) {
-        return drop(*dev, DropReason::rx_runt);
+    if (pkt.len() < wire::kEthHlen) [[unlikely]] {
+        return receive_runt(*dev, pkt);
     }
     // Linux's receive path looks at IFF_UP, not the carrier: a frame that
     // arrives is taken even while the link is reported down.

@@ -238,6 +238,38 @@ class CapiMacvlanTest : public CapiTest {
     const char* field = nullptr;
 };
 
+// A frame shorter than an Ethernet header from the wire goes to the
+// lower's own driver while it is promiscuous (as a NIC, as virtio-net),
+// never to a child; otherwise it is a counted runt.
+TEST_F(CapiMacvlanTest, RuntFromTheWireReachesOnlyAPromiscuousLower) {
+    const std::uint8_t runt[5] = {'T', 'E', 'S', 'T', 0};
+    EXPECT_EQ(vnet_dev_receive(dev, runt, sizeof(runt)), VNET_RX_DELIVERED);
+    ASSERT_EQ(g.guest.size(), 1u);
+    EXPECT_EQ(g.guest[0], std::vector<std::uint8_t>(runt, runt + sizeof(runt)));
+    EXPECT_TRUE(ga.guest.empty() && gb.guest.empty());
+    vnet_dev_set_rx_mode(dev, false, false);
+    EXPECT_EQ(vnet_dev_receive(dev, runt, sizeof(runt)), VNET_RX_DROPPED);
+    EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::rx_runt)], 1u);
+    EXPECT_EQ(g.guest.size(), 1u);
+    // An empty one is no frame at all, promiscuous or not.
+    vnet_dev_set_rx_mode(dev, true, false);
+    EXPECT_EQ(vnet_dev_receive(dev, runt, 0), VNET_RX_DROPPED);
+    EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::rx_runt)], 2u);
+    EXPECT_EQ(g.guest.size(), 1u);
+}
+
+// A child's driver cannot send one (as Linux's packet sockets refuse
+// frames shorter than the link header).
+TEST_F(CapiMacvlanTest, RuntFromAGuestIsRefused) {
+    std::uint8_t runt[13] = {};
+    struct iovec iov = {runt, sizeof(runt)};
+    EXPECT_EQ(vnet_dev_queue_xmit(a, &iov, 1, 0), VNET_XMIT_DROPPED);
+    VnetDevStats s;
+    vnet_dev_get_stats(a, &s);
+    EXPECT_EQ(s.drops[static_cast<int>(vnet::DropReason::tx_runt)], 1u);
+    EXPECT_TRUE(g.wire.empty() && gb.guest.empty());
+}
+
 TEST_F(CapiMacvlanTest, ChildToChildStaysOffTheWire) {
     EXPECT_EQ(vnet_dev_kind(a), VNET_DEV_MACVLAN);
     EXPECT_NE(vnet_dev_kind(dev), VNET_DEV_MACVLAN);
@@ -280,6 +312,7 @@ TEST_F(CapiMacvlanTest, TraceHookSeesRxHandlerResultsAndDrops) {
     auto f = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
     EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
     const uint8_t runt[10] = {};
+    vnet_dev_set_rx_mode(dev, false, false);  // promiscuous, it would take it
     EXPECT_EQ(vnet_dev_receive(dev, runt, sizeof(runt)), VNET_RX_DROPPED);
     vnet_set_trace(nullptr);
     EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
