@@ -25,15 +25,16 @@ typedef struct VnetCtrlHdr {
     uint8_t cmd;
 } QEMU_PACKED VnetCtrlHdr;
 
-/* libvnet decodes the command and checks its length; here are the
- * feature bits, the queue-pair range and the function's state. */
+/* libvnet decodes the command and checks its length and that its feature
+ * was negotiated; here are the queue-pair range and the function's state. */
 static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
                                  const uint8_t *d, size_t len)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
     VnetCtrlCmd c;
 
-    switch (vnet_ctrl_decode(h->class, h->cmd, d, len, &c)) {
+    switch (vnet_ctrl_decode(vdev->guest_features, h->class, h->cmd, d, len,
+                             &c)) {
     case VNET_CTRL_RX_PROMISC:
     case VNET_CTRL_RX_ALLMULTI:
         if (c.kind == VNET_CTRL_RX_PROMISC) {
@@ -44,8 +45,7 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
         return VIRTIO_NET_OK;
     case VNET_CTRL_MAC_ADDR_SET:
-        if (!virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_MAC_ADDR) ||
-            !vnet_dev_set_mac(f->dev, c.mac)) {
+        if (!vnet_dev_set_mac(f->dev, c.mac)) {
             return VIRTIO_NET_ERR;  /* or a sibling has it (EBUSY in Linux) */
         }
         memcpy(f->mac, c.mac, ETH_ALEN);
@@ -58,8 +58,7 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         vnet_dev_set_mac_tables(f->dev, c.uc, c.n_uc, c.mc, c.n_mc);
         return VIRTIO_NET_OK;
     case VNET_CTRL_MQ_PAIRS_SET:
-        if (!virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MQ) ||
-            c.pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || c.pairs > f->queues) {
+        if (c.pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || c.pairs > f->queues) {
             return VIRTIO_NET_ERR;
         }
         f->curr_pairs = c.pairs;
@@ -69,14 +68,14 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         return VIRTIO_NET_OK;
     case VNET_CTRL_GUEST_OFFLOADS_SET:
         /* ethtool -K in the guest: only offloads it negotiated. */
-        if (!virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) ||
-            !vnet_dev_set_offloads(f->dev, vdev->guest_features,
+        if (!vnet_dev_set_offloads(f->dev, vdev->guest_features,
                                    c.offloads)) {
             return VIRTIO_NET_ERR;
         }
         f->guest_offloads = c.offloads;
         return VIRTIO_NET_OK;
     case VNET_CTRL_INVALID:
+    case VNET_CTRL_NOT_NEGOTIATED:
         break;
     }
     return VIRTIO_NET_ERR;

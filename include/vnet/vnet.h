@@ -226,6 +226,7 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_MAC_TABLE_SET,
     VNET_CTRL_MQ_PAIRS_SET,
     VNET_CTRL_GUEST_OFFLOADS_SET,
+    VNET_CTRL_NOT_NEGOTIATED, /* well formed, but its feature was not: VIRTIO_NET_ERR */
 } VnetCtrlKind;
 
 typedef struct VnetCtrlCmd {
@@ -239,10 +240,13 @@ typedef struct VnetCtrlCmd {
 } VnetCtrlCmd;
 
 /* Decodes command `cmd` of class `cls` with data[len] into *out (pointers
- * into data); returns out->kind. Feature bits and the queue-pair range
- * are the caller's to check. */
-VnetCtrlKind vnet_ctrl_decode(uint8_t cls, uint8_t cmd, const uint8_t* data, size_t len,
-                              VnetCtrlCmd* out);
+ * into data); returns out->kind. A command whose feature the driver did
+ * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
+ * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
+ * CTRL_GUEST_OFFLOADS for theirs) is VNET_CTRL_NOT_NEGOTIATED. The
+ * queue-pair range is the caller's to check. */
+VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,
+                              size_t len, VnetCtrlCmd* out);
 
 /* False if refused (a child's MAC must stay unique on its lower). */
 bool vnet_dev_set_mac(VnetDev* dev, const uint8_t mac[6]);

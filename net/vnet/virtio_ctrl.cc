@@ -18,6 +18,30 @@ constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
 constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0;
 constexpr std::uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
 
+// The features that let a driver send them (virtio 1.2 §5.1.3, §5.1.6.5).
+constexpr unsigned kFCtrlGuestOffloads = 2, kFCtrlVq = 17, kFCtrlRx = 18, kFMq = 22,
+                   kFCtrlMacAddr = 23;
+
+// What kind k needs negotiated besides CTRL_VQ.
+unsigned feature_of(VnetCtrlKind k) {
+    switch (k) {
+        case VNET_CTRL_RX_PROMISC:
+        case VNET_CTRL_RX_ALLMULTI:
+        case VNET_CTRL_MAC_TABLE_SET:  // receive filtering, §5.1.6.5.2
+            return kFCtrlRx;
+        case VNET_CTRL_MAC_ADDR_SET:
+            return kFCtrlMacAddr;
+        case VNET_CTRL_MQ_PAIRS_SET:
+            return kFMq;
+        case VNET_CTRL_GUEST_OFFLOADS_SET:
+            return kFCtrlGuestOffloads;
+        case VNET_CTRL_INVALID:
+        case VNET_CTRL_NOT_NEGOTIATED:
+            break;
+    }
+    return kFCtrlVq;
+}
+
 // One struct virtio_net_ctrl_mac: le32 entries, then the MACs. Advances
 // data/len past it.
 bool mac_table(const std::uint8_t*& data, std::size_t& len, const std::uint8_t*& macs,
@@ -76,9 +100,15 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
 
 }  // namespace
 
-extern "C" VnetCtrlKind vnet_ctrl_decode(uint8_t cls, uint8_t cmd, const uint8_t* data, size_t len,
-                                         VnetCtrlCmd* out) {
+extern "C" VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd,
+                                         const uint8_t* data, size_t len, VnetCtrlCmd* out) {
     std::memset(out, 0, sizeof(*out));
-    out->kind = decode(cls, cmd, data, len, out);
-    return out->kind;
+    VnetCtrlKind k = decode(cls, cmd, data, len, out);
+    const auto has = [features](unsigned bit) { return ((features >> bit) & 1) != 0; };
+    if (k != VNET_CTRL_INVALID && !(has(kFCtrlVq) && has(feature_of(k)))) {
+        std::memset(out, 0, sizeof(*out));
+        k = VNET_CTRL_NOT_NEGOTIATED;
+    }
+    out->kind = k;
+    return k;
 }

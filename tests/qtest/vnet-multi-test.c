@@ -333,6 +333,49 @@ static void test_ctrl_rx_filter_drops_other_unicast(void)
 static uint8_t table_one[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
                                         0, 0, 0, 0 };
 
+/*
+ * A driver that negotiated the control queue but not CTRL_RX may not
+ * program the filter (nor MAC_ADDR_SET without CTRL_MAC_ADDR, nor the
+ * queue pairs without MQ): each is answered VIRTIO_NET_ERR and changes
+ * nothing, so a frame to another unicast address still arrives.
+ */
+static void test_ctrl_class_needs_its_feature(void)
+{
+    Fixture f = {};
+    uint8_t frame[64];
+    uint8_t off = 0;
+    static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x0d };
+    uint16_t pairs = cpu_to_le16(1);
+    uint64_t buf;
+    uint32_t head, len;
+    size_t n;
+
+    fixture_start(&f, 2, NULL);
+    fixture_drive(&f, 1ull << VIRTIO_NET_F_CTRL_VQ);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
+                             VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_TABLE_SET,
+                             table_one, sizeof(table_one)),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MAC,
+                             VIRTIO_NET_CTRL_MAC_ADDR_SET, mac, 6),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_ERR);
+    buf = guest_alloc(f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
+    g_assert_cmpmem(frame, 6, "\x02\x00\x00\x00\x00\x0c", 6);
+    fixture_stop(&f);
+}
+
 /* Sends a frame to 02:00:00:00:00:0c and waits for it in the ring. */
 static void assert_table_entry_passes(Fixture *f, uint16_t sport)
 {
@@ -516,6 +559,8 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/ctrl/mq-range", test_ctrl_mq_range);
     qtest_add_func("/vnet-multi/ctrl/rx-filter-drops-other-unicast",
                    test_ctrl_rx_filter_drops_other_unicast);
+    qtest_add_func("/vnet-multi/ctrl/class-needs-its-feature",
+                   test_ctrl_class_needs_its_feature);
     qtest_add_func("/vnet-multi/ctrl/mac-table-admits-entry",
                    test_ctrl_mac_table_admits_entry);
     qtest_add_func("/vnet-multi/ctrl/mac-table-overrun-refused",
