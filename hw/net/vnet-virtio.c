@@ -133,7 +133,7 @@ static void vnet_func_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
 
 void vnet_func_tx_done(VnetFunc *f)
 {
-    for (unsigned i = 0; i < f->queues; i++) {
+    for (unsigned i = 0; i < f->laid_pairs; i++) {
         VnetQueue *q = &f->vq[i];
 
         if (q->tx_waiting) {
@@ -391,11 +391,19 @@ static uint64_t vnet_func_offered_offloads(uint64_t on)
     return on;
 }
 
+static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs);
+
 /* The driver's choice: all it negotiated is in force until it says
- * otherwise (CTRL_GUEST_OFFLOADS_SET). */
+ * otherwise (CTRL_GUEST_OFFLOADS_SET); the queues laid out as it expects. */
 static void vnet_func_set_features(VirtIODevice *vdev, uint64_t features)
 {
     VnetFunc *f = VNET_FUNC(vdev);
+
+    vnet_func_lay_queues(f, virtio_has_feature(features, VIRTIO_NET_F_MQ)
+                            ? f->queues : 1);
+    if (f->curr_pairs > f->laid_pairs) {
+        f->curr_pairs = 1;
+    }
 
     f->guest_offloads = vnet_guest_offloads(features);
     vnet_dev_set_offloads(f->dev, features, f->guest_offloads);
@@ -470,7 +478,7 @@ static void vnet_func_reset(VirtIODevice *vdev)
     vnet_dev_set_mac_tables(f->dev, NULL, 0, NULL, 0);
     f->guest_offloads = 0;
     vnet_dev_set_offloads(f->dev, 0, 0);
-    for (unsigned i = 0; i < f->queues; i++) {
+    for (unsigned i = 0; i < f->laid_pairs; i++) {
         f->vq[i].tx_waiting = false;
     }
 }
@@ -487,20 +495,42 @@ static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
         vnet_dev_set_up(f->dev, ok);
     }
     if (ok) {
-        for (unsigned i = 0; i < f->queues; i++) {
+        for (unsigned i = 0; i < f->laid_pairs; i++) {
             qemu_bh_schedule(f->vq[i].tx_bh);
         }
         vnet_func_flush_queued(f);
     }
 }
 
-void vnet_func_init_queues(VnetFunc *f)
+/*
+ * Layout of virtio 1.2 §5.1.2: receiveq1, transmitq1, ..., receiveqN,
+ * transmitqN, controlq, with N the pairs a driver that negotiated MQ
+ * finds, 1 for one that did not. Re-laid when the features are set (a
+ * reset sets none) and before a migration loads the rings, as
+ * virtio-net does; only while the driver has no queue running.
+ */
+static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
 
-    virtio_init(vdev, VIRTIO_ID_NET, VNET_CONFIG_SIZE);
-    /* Layout of virtio 1.2 §5.1.2: receiveq1, transmitq1, ..., controlq. */
-    for (unsigned i = 0; i < f->queues; i++) {
+    if (f->laid_pairs == pairs) {
+        return;
+    }
+    if (f->laid_pairs) {
+        virtio_del_queue(vdev, 2 * f->laid_pairs);     /* controlq */
+    }
+    for (unsigned i = f->laid_pairs; i-- > pairs;) {
+        VnetQueue *q = &f->vq[i];
+
+        qemu_bh_delete(q->tx_bh);
+        virtio_del_queue(vdev, 2 * i + 1);
+        virtio_del_queue(vdev, 2 * i);
+        q->rx = q->tx = NULL;
+        q->tx_bh = NULL;
+        q->tx_waiting = false;
+    }
+    /* virtio_add_queue takes the first free index: these follow on. */
+    for (unsigned i = f->laid_pairs; i < pairs; i++) {
         VnetQueue *q = &f->vq[i];
 
         q->func = f;
@@ -513,6 +543,16 @@ void vnet_func_init_queues(VnetFunc *f)
     }
     f->ctrl_vq = virtio_add_queue(vdev, VNET_CTRL_QUEUE_SIZE,
                                   vnet_func_handle_ctrl);
+    f->laid_pairs = pairs;
+    trace_vnet_queue_layout(f->name, pairs);
+}
+
+void vnet_func_init_queues(VnetFunc *f)
+{
+    virtio_init(VIRTIO_DEVICE(f), VIRTIO_ID_NET, VNET_CONFIG_SIZE);
+    /* All of them until a driver says otherwise, as virtio-net. */
+    f->laid_pairs = 0;
+    vnet_func_lay_queues(f, f->queues);
     f->curr_pairs = 1;
     f->status = VIRTIO_NET_S_LINK_UP;
 }
@@ -521,13 +561,27 @@ void vnet_func_cleanup_queues(VnetFunc *f)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
 
-    for (unsigned i = 0; i < f->queues; i++) {
+    for (unsigned i = 0; i < f->laid_pairs; i++) {
         qemu_bh_delete(f->vq[i].tx_bh);
         virtio_delete_queue(f->vq[i].rx);
         virtio_delete_queue(f->vq[i].tx);
     }
     virtio_delete_queue(f->ctrl_vq);
     virtio_cleanup(vdev);
+}
+
+/* A migration stream lays the rings out as the source had them. */
+static int vnet_func_pre_load_queues(VirtIODevice *vdev, uint32_t n)
+{
+    VnetFunc *f = VNET_FUNC(vdev);
+
+    if (n < 3 || n % 2 == 0 || n > 2 * f->queues + 1) {
+        error_report("%s: migrated %u virtqueues, device lays out 3 or %u",
+                     f->name, n, 2 * f->queues + 1);
+        return -EINVAL;
+    }
+    vnet_func_lay_queues(f, (n - 1) / 2);
+    return 0;
 }
 
 static void vnet_func_class_init(ObjectClass *klass, void *data)
@@ -538,6 +592,7 @@ static void vnet_func_class_init(ObjectClass *klass, void *data)
     vdc->get_config = vnet_func_get_config;
     vdc->reset = vnet_func_reset;
     vdc->set_features = vnet_func_set_features;
+    vdc->pre_load_queues = vnet_func_pre_load_queues;
     vdc->post_load = vnet_func_post_load_virtio;
     vdc->set_status = vnet_func_set_status;
     vdc->vmsd = &vmstate_vnet_func_device;

@@ -47,6 +47,12 @@ static int vnet_func_post_load(void *opaque, int version_id)
                      f->name, f->curr_pairs, f->queues);
         return -EINVAL;
     }
+    /* The rings' layout (pre_load_queues) bounds them too. */
+    if (f->curr_pairs > f->laid_pairs) {
+        error_report("%s: migrated %u active queue pairs over %u laid out",
+                     f->name, f->curr_pairs, f->laid_pairs);
+        return -EINVAL;
+    }
     /* The lower loads before its children, so a child's own MTU is set
      * after the lower's has been carried up to it. */
     if (!vnet_dev_set_mtu(f->dev, f->mtu, why, sizeof(why))) {

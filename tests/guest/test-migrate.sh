@@ -11,7 +11,10 @@
 #  - C's query-vxlan-fdb, read before C runs, lists B's MAC as learned
 #    (it came with the migration: C has not received from B yet);
 #  - the pings of function 0 and of a child go on with at most a few
-#    replies lost, and the guest script ends on C with its status.
+#    replies lost, and the guest script ends on C with its status;
+#  - that child has two queue pairs (MQ negotiated, one active): on C it
+#    switches to both over its control queue (ethtool -L), which is where
+#    the guest left it only if C laid its queues out as A had them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +48,12 @@ for f in /tmp/p0 /tmp/p1; do
 done
 ip netns exec n2 ping -c 2 -W 5 10.9.0.2 >/dev/null || rc=1
 echo "after the move: the second child still pings ($rc)"
+# c1 has queues=2: its control queue sits after both pairs, where the
+# destination must have laid it out before the rings loaded.
+ip netns exec n1 ethtool -L eth1 combined 2 || rc=1
+ip netns exec n1 ethtool -l eth1 | tail -5 | grep -i combined
+ip netns exec n1 ping -c 2 -W 5 10.9.0.2 >/dev/null || rc=1
+echo "after the move: c1 takes 2 queue pairs over its control queue and pings ($rc)"
 exit $rc
 EOS
 
@@ -69,7 +78,7 @@ wait_for() {
 guest_a_args() { # LOCAL
     echo -netdev vxlan,id=vx,vni=42,local="$1",remote=127.0.0.12 \
         -device vnet-multi,id=nic0,netdev=vx,addr=5.0,multifunction=on,mac=02:00:00:00:0a:01 \
-        -device vnet-macvlan,id=c1,lower=nic0,addr=5.1,mode=bridge,mac=02:00:00:00:0a:11 \
+        -device vnet-macvlan,id=c1,lower=nic0,addr=5.1,mode=bridge,mac=02:00:00:00:0a:11,queues=2 \
         -device vnet-macvlan,id=c2,lower=nic0,addr=5.2,mode=bridge,mac=02:00:00:00:0a:12
 }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -62,7 +62,9 @@ void fixture_drive(Fixture *f, uint64_t features)
 {
     features |= 1ull << VIRTIO_F_VERSION_1;
     qvirtio_set_features(f->dev, features);
-    for (unsigned i = 0; i < 2 * f->queues + 1; i++) {
+    /* Without MQ the control queue follows the first pair (§5.1.2). */
+    f->laid = (features & (1ull << VIRTIO_NET_F_MQ)) ? f->queues : 1;
+    for (unsigned i = 0; i < 2 * f->laid + 1; i++) {
         f->vq[i] = qvirtqueue_setup(f->dev, f->alloc, i);
     }
     qvirtio_set_driver_ok(f->dev);
@@ -91,7 +93,7 @@ void fixture_stop(Fixture *f)
 
 QVirtQueue *rxq(Fixture *f, unsigned i) { return f->vq[2 * i]; }
 QVirtQueue *txq(Fixture *f, unsigned i) { return f->vq[2 * i + 1]; }
-QVirtQueue *ctrlq(Fixture *f) { return f->vq[2 * f->queues]; }
+QVirtQueue *ctrlq(Fixture *f) { return f->vq[2 * f->laid]; }
 
 /* The socket netdev frames each packet with a 4-byte big-endian length. */
 void sock_send(Fixture *f, const uint8_t *frame, size_t len)

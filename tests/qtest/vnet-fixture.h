@@ -40,6 +40,7 @@ typedef struct Fixture {
     QVirtioDevice *dev;
     QVirtQueue *vq[2 * 16 + 1];
     unsigned queues;
+    unsigned laid;              /* pairs before the control queue */
     int sock;
 } Fixture;
 

@@ -168,12 +168,13 @@ static void notify_queue(Fixture *f, unsigned index)
                    index * f->pci->notify_off_multiplier, index);
 }
 
-/* With queues=2 and MQ not negotiated, the driver sets up pair 0 and pair
- * 1's TX queue only, then kicks the queues it never set up (pair 1's RX,
- * the control queue) and indexes past the last queue. QEMU ignores them,
- * the function is not broken, and a frame from pair 0 leaves. A frame on
- * pair 1's TX queue, beyond the negotiated pairs, is sent too, as QEMU's
- * virtio-net sends it: the pair count steers receive only. */
+/* With queues=2, MQ negotiated but no pair count set (one pair active),
+ * the driver sets up pair 0 and pair 1's TX queue only, then kicks the
+ * queues it never set up (pair 1's RX, the control queue) and indexes past
+ * the last queue. QEMU ignores them, the function is not broken, and a
+ * frame from pair 0 leaves. A frame on pair 1's TX queue, beyond the
+ * active pairs, is sent too, as QEMU's virtio-net sends it: the pair count
+ * steers receive only. */
 static void test_hostile_notify_unconfigured_and_beyond(void)
 {
     static const unsigned kicks[] = { 2, 4, 5, 63, 64, 1023 };
@@ -185,7 +186,9 @@ static void test_hostile_notify_unconfigured_and_beyond(void)
     QDict *resp;
 
     fixture_start(&f, 2, NULL);
-    qvirtio_set_features(f.dev, 1ull << VIRTIO_F_VERSION_1);
+    qvirtio_set_features(f.dev, (1ull << VIRTIO_F_VERSION_1) |
+                                (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                                (1ull << VIRTIO_NET_F_MQ));
     f.vq[0] = qvirtqueue_setup(f.dev, f.alloc, 0);
     f.vq[1] = qvirtqueue_setup(f.dev, f.alloc, 1);
     f.vq[3] = qvirtqueue_setup(f.dev, f.alloc, 3);

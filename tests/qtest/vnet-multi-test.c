@@ -75,6 +75,13 @@ static void test_queue_count(void)
     uint16_t numq;
 
     fixture_start(&f, 4, NULL);
+    /* Out of reset no MQ is negotiated: one pair and the control queue,
+     * as virtio-net lays them; a driver that takes MQ finds all four. */
+    numq = qpci_io_readw(f.pci->pdev, f.pci->bar, f.pci->common_cfg_offset +
+                         offsetof(struct virtio_pci_common_cfg, num_queues));
+    g_assert_cmpint(numq, ==, 3);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_MQ));
     /* receiveq/transmitq per pair, then the control queue. */
     numq = qpci_io_readw(f.pci->pdev, f.pci->bar, f.pci->common_cfg_offset +
                          offsetof(struct virtio_pci_common_cfg, num_queues));
@@ -329,6 +336,36 @@ static void test_ctrl_rx_filter_drops_other_unicast(void)
     fixture_stop(&f);
 }
 
+/*
+ * queues=4 and a driver that declines MQ: the control queue is index 2
+ * (virtio 1.2 §5.1.2), where it programs the filter; a frame to another
+ * unicast address is then dropped and ours arrives.
+ */
+static void test_ctrl_queue_without_mq(void)
+{
+    Fixture f = {};
+    uint8_t frame[64];
+    uint64_t buf;
+    uint32_t head, len;
+    size_t n;
+
+    fixture_start(&f, 4, NULL);
+    drive_filtered(&f, 0);     /* CTRL_VQ, CTRL_RX: promisc off answered OK */
+    g_assert_cmpint(f.laid, ==, 1);
+    buf = guest_alloc(f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
+    sock_send(&f, frame, n);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40001);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
+    g_assert_cmpmem(frame, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    g_assert_cmpint(vnet_func_drops(f.qts, 0, 1, "rx-filtered"), ==, 1);
+    fixture_stop(&f);
+}
+
 /* One entry, 02:00:00:00:00:0c, in the unicast table. */
 static uint8_t table_one[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
                                         0, 0, 0, 0 };
@@ -559,6 +596,8 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/ctrl/mq-range", test_ctrl_mq_range);
     qtest_add_func("/vnet-multi/ctrl/rx-filter-drops-other-unicast",
                    test_ctrl_rx_filter_drops_other_unicast);
+    qtest_add_func("/vnet-multi/ctrl/queue-without-mq",
+                   test_ctrl_queue_without_mq);
     qtest_add_func("/vnet-multi/ctrl/class-needs-its-feature",
                    test_ctrl_class_needs_its_feature);
     qtest_add_func("/vnet-multi/ctrl/mac-table-admits-entry",

@@ -96,6 +96,9 @@ struct VnetFunc {
     uint8_t mac[ETH_ALEN];
     uint16_t status;
     uint16_t curr_pairs;
+    /* Queue pairs laid out before the control queue: `queues` for a
+     * driver that negotiated MQ, else 1 (virtio 1.2 §5.1.2). */
+    uint16_t laid_pairs;
     bool promisc;
     bool allmulti;
     uint32_t uc_entries;
