@@ -71,12 +71,27 @@ static void vnet_multi_link_status_changed(NetClientState *nc)
     vnet_dev_set_carrier(f->dev, !nc->link_down);
 }
 
+static void vnet_multi_announce_one(void *unused, void *func)
+{
+    vnet_func_announce(VNET_FUNC(func));
+}
+
+/* QEMU announces the VM on this NIC (it has sent function 0's RARP):
+ * every function's guest announces its own addresses. */
+static void vnet_multi_announce(NetClientState *nc)
+{
+    VnetFunc *f = VNET_FUNC(qemu_get_nic_opaque(nc));
+
+    vnet_dev_for_each(f->dev, vnet_multi_announce_one, NULL);
+}
+
 static NetClientInfo vnet_multi_nic_info = {
     .type = NET_CLIENT_DRIVER_NIC,
     .size = sizeof(NICState),
     .can_receive = vnet_multi_can_receive,
     .receive = vnet_multi_receive,
     .link_status_changed = vnet_multi_link_status_changed,
+    .announce = vnet_multi_announce,
 };
 
 static void vnet_multi_tx_done_one(void *unused, void *func)

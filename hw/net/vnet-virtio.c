@@ -359,6 +359,25 @@ void vnet_func_link_changed(VnetFunc *f, bool up)
     }
 }
 
+/* QEMU announces the VM (after a migration, or QMP announce-self): ask
+ * the guest's driver to announce this function's addresses itself
+ * (gratuitous ARP, unsolicited NA), as VIRTIO_NET_F_GUEST_ANNOUNCE has it;
+ * it acks through the control queue. A driver without it gets nothing:
+ * QEMU's own RARP covers only function 0, the netdev's NIC. */
+void vnet_func_announce(VnetFunc *f)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+
+    if (!virtio_vdev_has_feature(vdev, VIRTIO_NET_F_GUEST_ANNOUNCE) ||
+        !virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_VQ) ||
+        !(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
+        return;
+    }
+    f->status |= VIRTIO_NET_S_ANNOUNCE;
+    trace_vnet_announce(f->name);
+    virtio_notify_config(vdev);
+}
+
 /* What of the offload properties can be offered: each feature with the
  * ones it depends on (virtio 1.2 §5.1.3.1), as virtio-net drops them. */
 static uint64_t vnet_func_offered_offloads(uint64_t on)
@@ -438,6 +457,9 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_VQ);
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_RX);
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_MAC_ADDR);
+    if (f->offloads & (1ull << VIRTIO_NET_F_GUEST_ANNOUNCE)) {
+        virtio_add_feature(&features, VIRTIO_NET_F_GUEST_ANNOUNCE);
+    }
     if (f->queues > 1) {
         virtio_add_feature(&features, VIRTIO_NET_F_MQ);
     }
@@ -465,6 +487,7 @@ static void vnet_func_reset(VirtIODevice *vdev)
     VnetFunc *f = VNET_FUNC(vdev);
 
     f->curr_pairs = 1;
+    f->status &= ~VIRTIO_NET_S_ANNOUNCE;
     f->promisc = true;
     f->allmulti = false;
     f->uc_entries = 0;

@@ -226,6 +226,7 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_MAC_TABLE_SET,
     VNET_CTRL_MQ_PAIRS_SET,
     VNET_CTRL_GUEST_OFFLOADS_SET,
+    VNET_CTRL_ANNOUNCE_ACK,   /* the driver has announced itself (GUEST_ANNOUNCE) */
     VNET_CTRL_NOT_NEGOTIATED, /* well formed, but its feature was not: VIRTIO_NET_ERR */
 } VnetCtrlKind;
 
@@ -243,8 +244,9 @@ typedef struct VnetCtrlCmd {
  * into data); returns out->kind. A command whose feature the driver did
  * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
  * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
- * CTRL_GUEST_OFFLOADS for theirs) is VNET_CTRL_NOT_NEGOTIATED. The
- * queue-pair range is the caller's to check. */
+ * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE for theirs) is
+ * VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
+ * check. */
 VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,
                               size_t len, VnetCtrlCmd* out);
 

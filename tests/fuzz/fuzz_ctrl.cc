@@ -18,10 +18,10 @@
 
 namespace {
 
-// CTRL_GUEST_OFFLOADS, CTRL_VQ, CTRL_RX, MQ, CTRL_MAC_ADDR: every class
+// CTRL_GUEST_OFFLOADS, CTRL_VQ, CTRL_RX, GUEST_ANNOUNCE, MQ, CTRL_MAC_ADDR: every class
 // may be sent (the unit tests cover the refusal without them).
 constexpr std::uint64_t kAllCtrl =
-    (1ull << 2) | (1ull << 17) | (1ull << 18) | (1ull << 22) | (1ull << 23);
+    (1ull << 2) | (1ull << 17) | (1ull << 18) | (1ull << 21) | (1ull << 22) | (1ull << 23);
 
 using Mac = std::array<std::uint8_t, 6>;
 
@@ -69,6 +69,9 @@ bool spec_valid(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* d, std::
     }
     if (cls == 5) {
         return cmd == 0 && len == 8;  // GUEST_OFFLOADS_SET, one le64
+    }
+    if (cls == 3) {
+        return cmd == 0 && len == 0;  // ANNOUNCE_ACK
     }
     return cls == 4 && cmd == 0 && len == 2;
 }
@@ -213,6 +216,7 @@ struct World {
                 }
                 break;
             }
+            case VNET_CTRL_ANNOUNCE_ACK:  // the glue's alone: nothing in libvnet
             case VNET_CTRL_INVALID:
                 break;
             case VNET_CTRL_NOT_NEGOTIATED:

@@ -12,6 +12,9 @@
 #    (it came with the migration: C has not received from B yet);
 #  - the pings of function 0 and of a child go on with at most a few
 #    replies lost, and the guest script ends on C with its status;
+#  - B's FDB entry for the second child moves to C's address within
+#    seconds, before that child sends anything: its guest announced it
+#    (GUEST_ANNOUNCE), as QEMU asks every function's driver to;
 #  - that child has two queue pairs (MQ negotiated, one active): on C it
 #    switches to both over its control queue (ethtool -L), which is where
 #    the guest left it only if C laid its queues out as A had them.
@@ -26,6 +29,9 @@ ip addr add 10.9.0.1/24 dev eth0
 ip link set eth0 up
 for k in 1 2; do
     ip netns add n$k
+    # c2 must stay silent but for its pings and its announcement: no IPv6
+    # (router solicitations and DAD would announce it too).
+    [ $k = 2 ] && ip netns exec n2 sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6'
     ip link set eth$k netns n$k
     ip -n n$k addr add 10.9.0.1$k/24 dev eth$k
     ip -n n$k link set eth$k up
@@ -118,6 +124,17 @@ move() {
     qmp "$work/c.qmp" query-vxlan-fdb '{"netdev": "vx"}' > "$work/fdb.json" || return 1
     qmp "$work/c.qmp" cont || return 1
     qmp "$work/a.qmp" quit >/dev/null || true
+    # c2 sends nothing of its own for the next 30 s: only its guest's
+    # announcement (GUEST_ANNOUNCE) can move B's entry for it to C.
+    local moved=
+    for _ in $(seq 50); do
+        qmp "$work/b.qmp" query-vxlan-fdb '{"netdev": "vx"}' > "$work/bfdb.json" || return 1
+        moved=$(python3 -c 'import json,sys; print(" ".join(e["remote"] for e in json.load(open(sys.argv[1])) if e["mac"] == "02:00:00:00:0a:12"))' "$work/bfdb.json")
+        [ "$moved" = 127.0.0.13 ] && break
+        sleep 0.1
+    done
+    echo "B's FDB entry for c2 after the move, before c2 sent: $moved"
+    [ "$moved" = 127.0.0.13 ] || return 1
     echo "destination FDB before it ran: $(cat "$work/fdb.json")"
     python3 - "$work/fdb.json" <<'EOP'
 import json, sys

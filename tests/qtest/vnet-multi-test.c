@@ -550,6 +550,70 @@ static void test_tx_any_queue(void)
 }
 
 
+static uint16_t net_status(Fixture *f)
+{
+    return qvirtio_config_readw(f->dev, offsetof(struct virtio_net_config,
+                                                 status));
+}
+
+static void announce_self(QTestState *qts)
+{
+    QDict *resp = qtest_qmp(qts, "{'execute': 'announce-self', 'arguments': "
+                            "{'initial': 10, 'max': 10, 'rounds': 1, "
+                            "'step': 10}}");
+
+    g_assert_true(qdict_haskey(resp, "return"));
+    qobject_unref(resp);
+}
+
+/*
+ * QMP announce-self (what a migration's destination does) asks every
+ * function whose driver negotiated GUEST_ANNOUNCE to announce itself:
+ * VIRTIO_NET_S_ANNOUNCE in its config status, until its driver acks over
+ * the control queue. A child's driver without the feature is not asked,
+ * and may not ack.
+ */
+static void test_announce_self_asks_each_driver(void)
+{
+    Fixture f = {}, a = {};
+    g_autofree char *extra = g_strdup_printf(
+        " -device vnet-macvlan,id=a,lower=nic0,addr=%d.1,mode=bridge,mac="
+        CHILD_A " -device vnet-macvlan,id=b,lower=nic0,addr=%d.2,"
+        "mode=bridge,mac=" CHILD_B, SLOT, SLOT);
+    Fixture b = {};
+    const uint64_t ctrl = (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                          (1ull << VIRTIO_NET_F_STATUS);
+    const uint64_t announce = 1ull << VIRTIO_NET_F_GUEST_ANNOUNCE;
+
+    fixture_start(&f, 1, extra);
+    fixture_attach(&a, &f, 1, 1);
+    fixture_attach(&b, &f, 2, 1);
+    fixture_drive(&f, ctrl | announce);
+    fixture_drive(&a, ctrl | announce);
+    fixture_drive(&b, ctrl);
+    g_assert_cmphex(net_status(&f) & VIRTIO_NET_S_ANNOUNCE, ==, 0);
+    announce_self(f.qts);
+    g_assert_true(WAIT_UNTIL(net_status(&f) & VIRTIO_NET_S_ANNOUNCE));
+    g_assert_true(WAIT_UNTIL(net_status(&a) & VIRTIO_NET_S_ANNOUNCE));
+    g_assert_cmphex(net_status(&b) & VIRTIO_NET_S_ANNOUNCE, ==, 0);
+    g_assert_cmpint(ctrl_cmd(&a, VIRTIO_NET_CTRL_ANNOUNCE,
+                             VIRTIO_NET_CTRL_ANNOUNCE_ACK, NULL, 0),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmphex(net_status(&a) & VIRTIO_NET_S_ANNOUNCE, ==, 0);
+    g_assert_cmphex(net_status(&f) & VIRTIO_NET_S_ANNOUNCE, !=, 0);
+    g_assert_cmpint(ctrl_cmd(&b, VIRTIO_NET_CTRL_ANNOUNCE,
+                             VIRTIO_NET_CTRL_ANNOUNCE_ACK, NULL, 0),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_ANNOUNCE,
+                             VIRTIO_NET_CTRL_ANNOUNCE_ACK, NULL, 0),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmphex(net_status(&f) & VIRTIO_NET_S_ANNOUNCE, ==, 0);
+    g_assert_cmphex(net_status(&f) & VIRTIO_NET_S_LINK_UP, !=, 0);
+    fixture_stop(&b);
+    fixture_stop(&a);
+    fixture_stop(&f);
+}
+
 static void test_help_describes_every_property(void)
 {
     static const char *const multi[] = {
@@ -608,6 +672,8 @@ int main(int argc, char **argv)
                    test_ctrl_mac_table_overflow);
     qtest_add_func("/vnet-multi/ctrl/mac-addr-set", test_ctrl_mac_addr_set);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
+    qtest_add_func("/vnet-multi/announce-self-asks-each-driver",
+                   test_announce_self_asks_each_driver);
     qtest_add_func("/vnet-multi/help-describes-every-property",
                    test_help_describes_every_property);
     qtest_add_func("/vnet-multi/bad-properties-refused",

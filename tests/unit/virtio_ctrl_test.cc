@@ -12,8 +12,9 @@ namespace {
 
 // Feature bits (virtio 1.2 §5.1.3) that let a driver send the commands.
 constexpr std::uint64_t kCtrlGuestOffloads = 1ull << 2, kCtrlVq = 1ull << 17, kCtrlRx = 1ull << 18,
-                        kMq = 1ull << 22, kCtrlMacAddr = 1ull << 23;
-constexpr std::uint64_t kAll = kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kMq | kCtrlMacAddr;
+                        kGuestAnnounce = 1ull << 21, kMq = 1ull << 22, kCtrlMacAddr = 1ull << 23;
+constexpr std::uint64_t kAll =
+    kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kGuestAnnounce | kMq | kCtrlMacAddr;
 
 std::vector<std::uint8_t> table_set(std::uint32_t n_uc, std::uint32_t n_mc, std::size_t macs) {
     std::vector<std::uint8_t> d;
@@ -113,6 +114,7 @@ TEST(VirtioCtrl, EachClassNeedsItsFeature) {
         {1, 1, mac, 6, kCtrlMacAddr, VNET_CTRL_MAC_ADDR_SET},
         {4, 0, pairs, 2, kMq, VNET_CTRL_MQ_PAIRS_SET},
         {5, 0, offloads, 8, kCtrlGuestOffloads, VNET_CTRL_GUEST_OFFLOADS_SET},
+        {3, 0, nullptr, 0, kGuestAnnounce, VNET_CTRL_ANNOUNCE_ACK},
     };
     for (const auto& k : cases) {
         SCOPED_TRACE(testing::Message() << "class " << int(k.cls) << " cmd " << int(k.cmd));
@@ -126,6 +128,20 @@ TEST(VirtioCtrl, EachClassNeedsItsFeature) {
     }
     // A malformed one stays invalid, negotiated or not.
     EXPECT_EQ(vnet_ctrl_decode(0, 0, 0, &on, 2, &c), VNET_CTRL_INVALID);
+}
+
+}  // namespace
+
+namespace {
+
+// VIRTIO_NET_CTRL_ANNOUNCE_ACK carries no data; anything else in its class
+// is unknown.
+TEST(VirtioCtrl, AnnounceAckTakesNoData) {
+    VnetCtrlCmd c;
+    const std::uint8_t one = 0;
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 3, 0, nullptr, 0, &c), VNET_CTRL_ANNOUNCE_ACK);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 3, 0, &one, 1, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 3, 1, nullptr, 0, &c), VNET_CTRL_INVALID);
 }
 
 }  // namespace

@@ -68,7 +68,9 @@
     DEFINE_PROP_BIT64("ctrl_guest_offloads", VnetFunc, offloads,             \
                       VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, true),                \
     DEFINE_PROP_BIT64("mrg_rxbuf", VnetFunc, offloads,                       \
-                      VIRTIO_NET_F_MRG_RXBUF, true)
+                      VIRTIO_NET_F_MRG_RXBUF, true),                         \
+    DEFINE_PROP_BIT64("guest_announce", VnetFunc, offloads,                  \
+                      VIRTIO_NET_F_GUEST_ANNOUNCE, true)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
@@ -90,7 +92,7 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
-    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES and MRG_RXBUF left on */
+    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE left on */
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
@@ -145,6 +147,7 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
 void vnet_func_tx_done(VnetFunc *f);
 void vnet_func_flush_queued(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
+void vnet_func_announce(VnetFunc *f);
 void vnet_func_mtu_changed(void *opaque, unsigned mtu);
 extern const VnetDevOps vnet_func_child_ops;
 
