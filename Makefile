@@ -28,7 +28,7 @@ qemu: fetch
 	@scripts/overlay-qemu $(if $(QEMU_SRC),$(QEMU_SRC),$(B)/qemu-src)
 	@test -f $(B)/qemu-build/build.ninja || scripts/configure-qemu > $(B)/qemu-configure.log || \
 	    { tail -30 $(B)/qemu-configure.log; exit 1; }
-	ninja -C $(B)/qemu-build qemu-system-x86_64 tests/qtest/vnet-multi-test tests/qtest/netdev-vxlan-test
+	ninja -C $(B)/qemu-build qemu-system-x86_64 tests/qtest/vnet-multi-test tests/qtest/netdev-vxlan-test tests/qtest/qos-test
 	@$(call firmware-links,$(B)/qemu-build)
 	@ln -sfn qemu-build/qemu-system-x86_64 $(QEMU)
 
