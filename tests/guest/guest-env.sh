@@ -15,3 +15,13 @@ wait_for_if() {
         sleep 0.1
     done
 }
+
+# fetch_counted NS DEV URL: fetches URL inside network namespace NS and
+# sets $got to the SHA-256 of what came and $frames to how many frames
+# DEV received meanwhile (the offload tests' measure of frame size).
+fetch_counted() {
+    before=$(ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets")
+    got=$(ip netns exec "$1" wget -q -O - "$3" | sha256sum | cut -d' ' -f1)
+    after=$(ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets")
+    frames=$((after - before))
+}

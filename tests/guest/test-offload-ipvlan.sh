@@ -36,10 +36,7 @@ head -c $((mib * 1048576)) /dev/urandom > /tmp/www/blob
 want=\$(sha256sum /tmp/www/blob | cut -d' ' -f1)
 ip netns exec c1 httpd -p 80 -h /tmp/www
 fetch() { # LABEL: fetches the blob in c2, checks it, prints frames
-    before=\$(ip netns exec c2 cat /sys/class/net/eth2/statistics/rx_packets)
-    got=\$(ip netns exec c2 wget -q -O - http://$a1/blob | sha256sum | cut -d' ' -f1)
-    after=\$(ip netns exec c2 cat /sys/class/net/eth2/statistics/rx_packets)
-    frames=\$((after - before))
+    fetch_counted c2 eth2 http://$a1/blob
     echo "$1 \$1: sha256 \$got, \$frames frames"
     [ "\$got" = "\$want" ]
 }

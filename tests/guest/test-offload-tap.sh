@@ -48,10 +48,7 @@ ip -n c1 link set lo up
 ip -n c1 addr add 10.9.0.11/24 dev eth1
 ip -n c1 link set eth1 up
 fetch() { # LABEL: fetches the blob in c1, checks it, prints frames
-    before=\$(ip netns exec c1 cat /sys/class/net/eth1/statistics/rx_packets)
-    got=\$(ip netns exec c1 wget -q -O - http://10.9.0.1:$port/blob | sha256sum | cut -d' ' -f1)
-    after=\$(ip netns exec c1 cat /sys/class/net/eth1/statistics/rx_packets)
-    frames=\$((after - before))
+    fetch_counted c1 eth1 http://10.9.0.1:$port/blob
     echo "\$1: sha256 \$got, \$frames frames"
     [ "\$got" = "$want" ]
 }

@@ -35,10 +35,7 @@ head -c $((mib * 1048576)) /dev/urandom > /tmp/www/blob
 want=\$(sha256sum /tmp/www/blob | cut -d' ' -f1)
 ip netns exec c1 httpd -p 80 -h /tmp/www
 fetch() { # NS DEV LABEL: fetches the blob in NS, checks it, prints frames
-    before=\$(ip netns exec \$1 cat /sys/class/net/\$2/statistics/rx_packets)
-    got=\$(ip netns exec \$1 wget -q -O - http://10.0.0.1/blob | sha256sum | cut -d' ' -f1)
-    after=\$(ip netns exec \$1 cat /sys/class/net/\$2/statistics/rx_packets)
-    frames=\$((after - before))
+    fetch_counted \$1 \$2 http://10.0.0.1/blob
     echo "\$3: sha256 \$got, \$frames frames"
     [ "\$got" = "\$want" ]
 }

@@ -176,6 +176,20 @@ static void test_rx_mergeable_buffers(void)
     fixture_stop(&f);
 }
 
+/* Waits for the RX buffer `head` (at `buf`) and checks it holds exactly
+ * the header and frame[n]. */
+static void assert_received(Fixture *f, uint64_t buf, uint32_t head,
+                            const uint8_t *frame, size_t n)
+{
+    g_autofree uint8_t *got = g_malloc(HDR_LEN + n);
+    uint32_t len;
+
+    qvirtio_wait_used_elem(f->qts, f->dev, rxq(f, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n);
+    qtest_memread(f->qts, buf, got, len);
+    g_assert_cmpmem(got + HDR_LEN, n, frame, n);
+}
+
 /*
  * One buffer that holds the frame is enough, as for virtio-net: a 42-byte
  * frame in a 64-byte buffer (the ring is never asked for more than is
@@ -186,9 +200,8 @@ static void test_rx_one_small_buffer(void)
     Fixture f = {};
     uint8_t frame[42] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
                           0x02, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x08, 0x06 };
-    uint8_t got[HDR_LEN + sizeof(frame)];
     uint64_t buf;
-    uint32_t head, len;
+    uint32_t head;
 
     for (size_t i = 14; i < sizeof(frame); i++) {
         frame[i] = i;
@@ -198,10 +211,7 @@ static void test_rx_one_small_buffer(void)
     buf = guest_alloc(f.alloc, 64);
     head = post_rx(&f, 0, buf, 64);
     sock_send(&f, frame, sizeof(frame));
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    g_assert_cmpint(len, ==, HDR_LEN + sizeof(frame));
-    qtest_memread(f.qts, buf, got, len);
-    g_assert_cmpmem(got + HDR_LEN, sizeof(frame), frame, sizeof(frame));
+    assert_received(&f, buf, head, frame, sizeof(frame));
     fixture_stop(&f);
 }
 
@@ -214,10 +224,10 @@ static void test_rx_runt_to_promiscuous_driver(void)
 {
     Fixture f = {};
     static const uint8_t runt[] = "TEST";
-    uint8_t frame[64], got[HDR_LEN + 64];
+    uint8_t frame[64];
     uint8_t off = 0;
     uint64_t buf;
-    uint32_t head, len;
+    uint32_t head;
     size_t n;
 
     fixture_start(&f, 1, NULL);
@@ -226,10 +236,7 @@ static void test_rx_runt_to_promiscuous_driver(void)
     buf = guest_alloc(f.alloc, 2048);
     head = post_rx(&f, 0, buf, 2048);
     sock_send(&f, runt, sizeof(runt));
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    g_assert_cmpint(len, ==, HDR_LEN + sizeof(runt));
-    qtest_memread(f.qts, buf, got, len);
-    g_assert_cmpmem(got + HDR_LEN, sizeof(runt), runt, sizeof(runt));
+    assert_received(&f, buf, head, runt, sizeof(runt));
 
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_RX,
                              VIRTIO_NET_CTRL_RX_PROMISC, &off, 1),
@@ -238,10 +245,7 @@ static void test_rx_runt_to_promiscuous_driver(void)
     sock_send(&f, runt, sizeof(runt));
     n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
     sock_send(&f, frame, n);
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    g_assert_cmpint(len, ==, HDR_LEN + n);
-    qtest_memread(f.qts, buf, got, len);
-    g_assert_cmpmem(got + HDR_LEN, n, frame, n);
+    assert_received(&f, buf, head, frame, n);
     g_assert_cmpint(vnet_func_drops(f.qts, 0, 1, "rx-runt"), ==, 1);
     fixture_stop(&f);
 }
@@ -310,29 +314,36 @@ static void test_ctrl_mq_range(void)
     fixture_stop(&f);
 }
 
+/* With one buffer posted, sends a frame to 02:00:00:00:00:0c, then one to
+ * the function's own MAC, and reads the destination MAC of what landed in
+ * the buffer: the first if the filter let it pass, else ours. */
+static void first_arrival(Fixture *f, uint8_t dst[6])
+{
+    uint8_t frame[64];
+    uint64_t buf = guest_alloc(f->alloc, 2048);
+    uint32_t head = post_rx(f, 0, buf, 2048), len;
+    size_t n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+
+    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
+    sock_send(f, frame, n);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40001);
+    sock_send(f, frame, n);
+    qvirtio_wait_used_elem(f->qts, f->dev, rxq(f, 0), head, &len, TIMEOUT_US);
+    qtest_memread(f->qts, buf + HDR_LEN, dst, 6);
+}
+
 /* A frame to a unicast address that is neither the function's nor in
  * its table is filtered: the next frame, to our own MAC, is the first
  * thing in the ring. */
 static void test_ctrl_rx_filter_drops_other_unicast(void)
 {
     Fixture f = {};
-    uint8_t frame[64];
-    uint64_t buf;
-    uint32_t head, len;
-    size_t n;
+    uint8_t dst[6];
 
     fixture_start(&f, 1, NULL);
     drive_filtered(&f, 0);
-    buf = guest_alloc(f.alloc, 2048);
-    head = post_rx(&f, 0, buf, 2048);
-    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
-    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
-    sock_send(&f, frame, n);
-    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40001);
-    sock_send(&f, frame, n);
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
-    g_assert_cmpmem(frame, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    first_arrival(&f, dst);
+    g_assert_cmpmem(dst, 6, "\x52\x54\x00\x12\x34\x56", 6);
     fixture_stop(&f);
 }
 
@@ -344,24 +355,13 @@ static void test_ctrl_rx_filter_drops_other_unicast(void)
 static void test_ctrl_queue_without_mq(void)
 {
     Fixture f = {};
-    uint8_t frame[64];
-    uint64_t buf;
-    uint32_t head, len;
-    size_t n;
+    uint8_t dst[6];
 
     fixture_start(&f, 4, NULL);
     drive_filtered(&f, 0);     /* CTRL_VQ, CTRL_RX: promisc off answered OK */
     g_assert_cmpint(f.laid, ==, 1);
-    buf = guest_alloc(f.alloc, 2048);
-    head = post_rx(&f, 0, buf, 2048);
-    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
-    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
-    sock_send(&f, frame, n);
-    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40001);
-    sock_send(&f, frame, n);
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
-    g_assert_cmpmem(frame, 6, "\x52\x54\x00\x12\x34\x56", 6);
+    first_arrival(&f, dst);
+    g_assert_cmpmem(dst, 6, "\x52\x54\x00\x12\x34\x56", 6);
     g_assert_cmpint(vnet_func_drops(f.qts, 0, 1, "rx-filtered"), ==, 1);
     fixture_stop(&f);
 }
@@ -379,13 +379,10 @@ static uint8_t table_one[4 + 6 + 4] = { 1, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0c,
 static void test_ctrl_class_needs_its_feature(void)
 {
     Fixture f = {};
-    uint8_t frame[64];
+    uint8_t dst[6];
     uint8_t off = 0;
     static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x0d };
     uint16_t pairs = cpu_to_le16(1);
-    uint64_t buf;
-    uint32_t head, len;
-    size_t n;
 
     fixture_start(&f, 2, NULL);
     fixture_drive(&f, 1ull << VIRTIO_NET_F_CTRL_VQ);
@@ -402,14 +399,8 @@ static void test_ctrl_class_needs_its_feature(void)
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
                              VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
                     ==, VIRTIO_NET_ERR);
-    buf = guest_alloc(f.alloc, 2048);
-    head = post_rx(&f, 0, buf, 2048);
-    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
-    memcpy(frame, "\x02\x00\x00\x00\x00\x0c", 6);
-    sock_send(&f, frame, n);
-    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
-    qtest_memread(f.qts, buf + HDR_LEN, frame, 6);
-    g_assert_cmpmem(frame, 6, "\x02\x00\x00\x00\x00\x0c", 6);
+    first_arrival(&f, dst);
+    g_assert_cmpmem(dst, 6, "\x02\x00\x00\x00\x00\x0c", 6);
     fixture_stop(&f);
 }
 
