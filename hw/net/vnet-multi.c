@@ -186,16 +186,26 @@ static uint64_t vnet_multi_now_ms(void *opaque)
     return qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
 }
 
-/* Neighbour retransmission and ageing work in seconds: a 1 s tick. */
-#define VNET_INET_TICK_MS 1000
+/*
+ * The stack's timers (neighbours, ipvlan's probes for unknown addresses):
+ * libvnet says when it wants to run next, 1 s idle, 100 ms while probing.
+ */
+static void vnet_multi_timer_tick(void *opaque)
+{
+    VnetMulti *m = opaque;
+    unsigned next = vnet_dev_run_timers(VNET_FUNC(m)->dev);
 
-static void vnet_multi_inet_tick(void *opaque)
+    timer_mod(m->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + next);
+}
+
+static void vnet_multi_timers_soon(void *opaque, unsigned ms)
 {
     VnetMulti *m = opaque;
 
-    vnet_dev_run_timers(VNET_FUNC(m)->dev);
-    timer_mod(m->inet_timer,
-              qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + VNET_INET_TICK_MS);
+    if (m->timer) {
+        timer_mod_anticipate(m->timer,
+                             qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + ms);
+    }
 }
 
 /* ip= and gw=, as libvnet reads them. */
@@ -209,6 +219,7 @@ static bool vnet_multi_parse_inet(VnetMulti *m, VnetInetConfig *cfg,
         error_setg(errp, "vnet-multi: property '%s': %s", field, why);
         return false;
     }
+    cfg->l3_proxy_off = !m->l3_proxy;
     return true;
 }
 
@@ -218,6 +229,7 @@ static const VnetDevOps vnet_multi_ops = {
     .carrier_changed = vnet_multi_carrier_changed,
     .kick_work = vnet_multi_kick_work,
     .now_ms = vnet_multi_now_ms,
+    .timers_soon = vnet_multi_timers_soon,
     .mtu_changed = vnet_func_mtu_changed,
 };
 
@@ -298,10 +310,9 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     vnet_dev_set_carrier(f->dev, !nc->link_down);
     if (inet.has_ip4 || inet.has_ip6) {
         vnet_lower_set_inet(f->dev, &inet);
-        m->inet_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vnet_multi_inet_tick, m);
-        timer_mod(m->inet_timer,
-                  qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + VNET_INET_TICK_MS);
     }
+    m->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vnet_multi_timer_tick, m);
+    timer_mod(m->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
     vnet_info_register(m);
 }
 
@@ -314,10 +325,8 @@ static void vnet_multi_unrealize(DeviceState *dev)
     qemu_del_vm_change_state_handler(m->vm_state);
     qemu_bh_delete(m->flush_bh);
     qemu_bh_delete(m->work_bh);
-    if (m->inet_timer) {
-        timer_free(m->inet_timer);
-        m->inet_timer = NULL;
-    }
+    timer_free(m->timer);
+    m->timer = NULL;
     qemu_del_nic(m->nic);
     vnet_func_cleanup_queues(f);
     vnet_dev_free(f->dev);
@@ -334,6 +343,7 @@ static const Property vnet_multi_properties[] = {
     VNET_FUNC_OFFLOAD_PROPERTIES,
     DEFINE_PROP_STRING("ip", VnetMulti, ip),
     DEFINE_PROP_STRING("gw", VnetMulti, gw),
+    DEFINE_PROP_BOOL("l3-proxy", VnetMulti, l3_proxy, true),
 };
 
 static void vnet_multi_class_init(ObjectClass *klass, void *data)
@@ -355,6 +365,10 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
         "children route through");
     object_class_property_set_description(klass, "gw",
         "the IP layer's default gateways (10.0.2.2,,fd00::2)");
+    object_class_property_set_description(klass, "l3-proxy",
+        "the lower answers ARP/NS from the uplink for its ipvlan l3/l3s "
+        "children's addresses (off: none, as Linux; the outside routes "
+        "them via the lower's address)");
     dc->vmsd = &vmstate_vnet_multi;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_multi_realize;

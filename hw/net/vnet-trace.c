@@ -2,7 +2,8 @@
 /*
  * libvnet's datapath decisions as QEMU trace events: rx_handler results,
  * drops by reason (the mode rule that refused a frame among them),
- * neighbour resolution, VXLAN FDB learn/migrate/age. One hook for the
+ * neighbour resolution, VXLAN FDB learn/migrate/age, ipvlan's probes for
+ * unknown addresses. One hook for the
  * process, installed with the device types; addresses are formatted only
  * when their event is enabled.
  *
@@ -33,6 +34,12 @@ static void vnet_trace(VnetTraceKind kind, const char *dev, const char *what,
         if (trace_event_get_state_backends(TRACE_VNET_NEIGH)) {
             ipstr = ip ? vnet_ip_strdup(ip) : g_strdup("-");
             trace_vnet_neigh(dev, ipstr, what);
+        }
+        break;
+    case VNET_TRACE_IPVLAN_ADDR:
+        if (trace_event_get_state_backends(TRACE_VNET_IPVLAN_ADDR)) {
+            ipstr = ip ? vnet_ip_strdup(ip) : g_strdup("-");
+            trace_vnet_ipvlan_addr(dev, ipstr, what);
         }
         break;
     case VNET_TRACE_FDB:

@@ -50,6 +50,9 @@ enum class DropReason : std::uint8_t {
     vx_no_fdb,            // no FDB entry and no default remote (L2 miss)
     vx_send_failed,       // the host socket refused the datagram
     vx_proxy_consumed,    // ARP/NS taken by proxy=on, answered or not (Linux consumes them)
+    probe_queue_full,     // ipvlan: waiting while the children are asked who owns it: queue at its
+                          // bound
+    rx_l3_noarp,  // ipvlan L3: ARP/NS from the uplink for a child (Linux's NOARP child drops it)
     count_
 };
 

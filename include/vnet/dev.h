@@ -29,6 +29,12 @@ void eth_type_trans(Packet& pkt, const NetDevice& dev);
 // filter (the function's NIC filter; Linux would drop them in IP).
 RxResult netif_receive(Packet& pkt);
 
+// The end of netif_receive, once the rx_handlers passed: through the
+// device's RX filter to its own stack. For a frame an rx_handler's owner
+// gives the device's own stack itself (ipvlan's probes, frames that waited
+// for one), which must not meet that handler again.
+RxResult netif_deliver(Packet& pkt);
+
 // What a driver does with a frame off its wire: eth_type_trans, then
 // netif_receive.
 RxResult netif_receive_eth(Packet& pkt);

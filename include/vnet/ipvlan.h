@@ -27,6 +27,7 @@
 #include "vnet/backlog.h"
 #include "vnet/flat_map.h"
 #include "vnet/ip_addr.h"
+#include "vnet/ipvlan_probe.h"
 #include "vnet/net_device.h"
 #include "vnet/work.h"
 
@@ -64,7 +65,7 @@ class L3Outbound {
     // Sees every frame arriving on the lower of an L3/L3S port first: the
     // IP layer learns its neighbours from ARP and NA there, and answers
     // ARP/NS for the children's addresses itself (true: consumed).
-    virtual bool neigh_rcv(const Packet& pkt, const IpvlanPort& port) = 0;
+    virtual bool neigh_rcv(const Packet& pkt, IpvlanPort& port) = 0;
 
   protected:
     ~L3Outbound() = default;
@@ -95,14 +96,32 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     // The same for an address's 4 or 16 bytes where they sit in a frame.
     IpvlanDev* addr_lookup(std::span<const std::uint8_t> bytes) const;
 
+    // Whether a frame for `dst`, which no child is known to own, should
+    // wait while the children are asked (ipvlan_probe.h): with a clock,
+    // a learning child, and in L3 an address on the lower's own link that
+    // is neither the lower's nor a host the uplink answered for.
+    bool may_probe(const IpAddr& dst) const;
+    IpvlanProber& prober() { return prober_; }
+    const IpvlanProber& prober() const { return prober_; }
+    // A frame the lower's own stack sends (function 0's guest): it answers
+    // for the addresses it has. True if it was the answer to a probe,
+    // which the device asked and so takes.
+    bool lower_sent(const Packet& pkt);
+    // The probes' timers; the milliseconds until they want to run again.
+    std::uint64_t run_timers() { return prober_.run_timers(); }
+
   private:
     friend class IpvlanDev;
+    friend class IpvlanProber;
     static RxHandlerResult handle_frame(Packet*& pkt, void* data);
     static void device_event(NetDevice& lower, NetdevEvent ev, void* data);
     static void process_multicast(void* port);
 
     RxHandlerResult handle_l3(Packet*& pkt);
     bool external_frame(const Packet& pkt) const;
+    // The answer to one of this port's probes (an ARP reply to 0.0.0.0 at
+    // the shared MAC, or an NA to all nodes for an address being asked).
+    bool probe_answer(std::span<const std::uint8_t> frame) const;
     void multicast_enqueue(const Packet& pkt, NetDevice* from, bool tx_pkt);
     void forget(const IpvlanDev* dev);
 
@@ -121,6 +140,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     std::vector<IpvlanDev*> ipvlans_;
     FlatMap<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
     Backlog<McSender> backlog_;  // port->backlog
+    IpvlanProber prober_;
 };
 
 struct IpvlanConfig {
@@ -173,6 +193,7 @@ class IpvlanDev final : public XmitOps {
 
   private:
     friend class IpvlanPort;
+    friend class IpvlanProber;
     IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, ProtocolHandler* stack,
               std::shared_ptr<IpvlanPort> port);
     void unlink();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Answers to address resolution built on someone's behalf: an ARP reply
+// Address resolution built on someone's behalf: an ARP reply
 // (arp_create(ARPOP_REPLY, ...)) and an IPv6 neighbour advertisement
-// (ndisc's NA, vxlan_na_create). Used by the IP layer's proxy for ipvlan
-// children and by VXLAN's proxy=on.
+// (ndisc's NA, vxlan_na_create), used by the IP layer's proxy for ipvlan
+// children and by VXLAN's proxy=on; and the questions, an ARP request and
+// a neighbour solicitation, which the IP layer and ipvlan's probes ask.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,27 @@ namespace vnet {
 inline constexpr std::size_t kNaWithLladdrLen = wire::kNdHlen + 8;
 inline constexpr std::size_t kArpReplyLen = wire::kEthHlen + wire::kArpLen;
 inline constexpr std::size_t kNaReplyLen = wire::kEthHlen + wire::kIpv6Hlen + kNaWithLladdrLen;
+
+inline constexpr std::size_t kArpRequestLen = wire::kEthHlen + wire::kArpLen;
+// An NS with a source link-layer address option, and without (from ::).
+inline constexpr std::size_t kNsLen = wire::kEthHlen + wire::kIpv6Hlen + wire::kNdHlen + 8;
+inline constexpr std::size_t kNsDadLen = wire::kEthHlen + wire::kIpv6Hlen + wire::kNdHlen;
+
+// The solicited-node multicast group of an address (RFC 4291 §2.7.1) and
+// an IPv6 group's MAC (RFC 2464 §7).
+wire::Ipv6Addr solicited_node(const wire::Ipv6Addr& target);
+MacAddr ipv6_multicast_mac(const wire::Ipv6Addr& group);
+
+// A broadcast "who has `target`, tell `sender_ip`" from `sender_mac`
+// (sender_ip 0.0.0.0: an RFC 5227 probe); kArpRequestLen bytes.
+std::size_t build_arp_request(std::uint8_t* out, const MacAddr& sender_mac,
+                              const wire::Ipv4Addr& sender_ip, const wire::Ipv4Addr& target);
+
+// An NS for `target` to its solicited-node group from `src_ip`; from ::
+// (a DAD probe, RFC 4862 §5.4.2) it carries no link-layer option (kNsDadLen
+// bytes), else it carries `src_mac` (kNsLen bytes).
+std::size_t build_ns(std::uint8_t* out, const MacAddr& src_mac, const wire::Ipv6Addr& src_ip,
+                     const wire::Ipv6Addr& target);
 
 // "`answer_ip` is at `answer_mac`", to the asker; kArpReplyLen bytes.
 std::size_t build_arp_reply(std::uint8_t* out, const MacAddr& answer_mac,

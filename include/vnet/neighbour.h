@@ -27,6 +27,9 @@ inline constexpr std::uint64_t kNeighRetransMs = 1000;     // retrans_time_ms
 inline constexpr unsigned kNeighMaxProbes = 3;             // mcast_solicit / ucast_solicit
 inline constexpr std::size_t kNeighQueueLen = 3;           // the classic unres_qlen
 inline constexpr std::size_t kNeighMaxEntries = 1024;      // gc_thresh3
+// How often the table's timer wants to run: retransmissions are a second
+// apart.
+inline constexpr std::uint64_t kNeighTickMs = 1000;
 
 enum class NeighState : std::uint8_t { incomplete, reachable, stale, probe };
 

@@ -61,7 +61,29 @@ class PhysDev {
     // (one at a time: the datapath runs on one thread), made once.
     std::span<std::uint8_t> gso_scratch() { return {scratch_.get(), PacketPool::kLargeBufferSize}; }
 
-    // Gives the lower its IP layer (ip=, gw=), replacing any earlier one.
+    // The clock of the stack's timers (neighbours, ipvlan's address
+    // probes): without one, nothing that waits on time runs.
+    void set_clock(const Clock& clock) { clock_ = &clock; }
+    const Clock* clock() const { return clock_; }
+    // Runs every timer of this device and what is stacked on it (the IP
+    // layer's neighbours, ipvlan ports' probes); returns the milliseconds
+    // until it wants to run again.
+    std::uint64_t run_timers();
+    // Whoever runs the timers hears when something wants them sooner than
+    // their idle tick (a probe just sent).
+    using TimerHook = void (*)(void* opaque, std::uint64_t ms);
+    void set_timer_hook(TimerHook hook, void* opaque) {
+        timer_hook_ = hook;
+        timer_hook_opaque_ = opaque;
+    }
+    void want_timers_in(std::uint64_t ms) {
+        if (timer_hook_) {
+            timer_hook_(timer_hook_opaque_, ms);
+        }
+    }
+
+    // Gives the lower its IP layer (ip=, gw=), replacing any earlier one;
+    // the clock becomes the device's.
     void set_inet(const Clock& clock, const InetConfig& cfg);
     InetLayer* inet() const { return inet_.get(); }
     // What ipvlan L3/L3S route through: the IP layer, unless another
@@ -89,6 +111,9 @@ class PhysDev {
     WorkQueue wq_;
     NetDevice dev_;
     std::uint32_t ifindex_ = 0;
+    const Clock* clock_ = nullptr;
+    TimerHook timer_hook_ = nullptr;
+    void* timer_hook_opaque_ = nullptr;
     std::unique_ptr<InetLayer> inet_;
     L3Outbound* outbound_ = nullptr;
 };

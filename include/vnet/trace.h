@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Datapath decisions for the glue's trace events (QEMU's trace-events):
 // what an rx_handler returned, the rule that dropped a frame, a neighbour's
-// resolution, an FDB entry learned, moved or aged out. One process-wide
+// resolution, an FDB entry learned, moved or aged out, an ipvlan address
+// probed for, found or known as no child's. One process-wide
 // hook, unset by default; when set, each decision costs one indirect call
 // and the hook decides what to format.
 #pragma once
@@ -14,7 +15,7 @@
 
 namespace vnet {
 
-enum class TraceKind : std::uint8_t { rx_handler, drop, neigh, fdb };
+enum class TraceKind : std::uint8_t { rx_handler, drop, neigh, fdb, ipvlan_addr };
 
 struct TraceEvent {
     TraceKind kind;

@@ -64,9 +64,14 @@ typedef struct VnetDevOps {
     /* Optional, lower port only: deferred work is pending; arrange a call
      * to vnet_dev_run_work() from the main loop. */
     void (*kick_work)(void* opaque);
-    /* Lower port with an IP layer only: milliseconds of the clock that
-     * ages neighbours (the guest's, so that it stops with the VM). */
+    /* Lower port: milliseconds of the clock its timers run on (neighbour
+     * ageing, ipvlan's probes for unknown addresses): the guest's, so that
+     * it stops with the VM. Without it (NULL) nothing waits on time: no
+     * IP layer, no probes. */
     uint64_t (*now_ms)(void* opaque);
+    /* Optional, lower port: the timers want to run within ms milliseconds
+     * (a probe went out), sooner than vnet_dev_run_timers() last asked. */
+    void (*timers_soon)(void* opaque, unsigned ms);
     /* Optional: the device's MTU changed (vnet_dev_set_mtu, here or on a
      * device below). */
     void (*mtu_changed)(void* opaque, unsigned mtu);
@@ -76,6 +81,8 @@ typedef struct VnetDevOps {
  * ipvlan L3/L3S children route through. */
 typedef struct VnetInetConfig {
     bool has_ip4, has_gw4, has_ip6, has_gw6;
+    /* l3-proxy=off: the lower answers no ARP/NS for its L3 children. */
+    bool l3_proxy_off;
     uint8_t ip4[4], gw4[4];
     uint8_t ip6[16], gw6[16];
     unsigned prefix4, prefix6;
@@ -99,7 +106,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 37
+#define VNET_DROP_REASONS 39
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -171,11 +178,13 @@ bool vnet_macvlan_macaddr(VnetDev* dev, VnetMacaddrOp op, const uint8_t* macs, s
 void vnet_dev_run_work(VnetDev* dev);
 
 /* Gives the lower port its IP layer (needs ops->now_ms), before or after
- * its ipvlan children are created. Its timers want vnet_dev_run_timers()
- * about once a second. */
+ * its ipvlan children are created. */
 void vnet_lower_set_inet(VnetDev* lower, const VnetInetConfig* cfg);
 bool vnet_dev_has_inet(const VnetDev* dev);
-void vnet_dev_run_timers(VnetDev* dev);
+/* Runs the timers of dev's lower and everything on it (neighbours, ipvlan
+ * probes); returns the milliseconds until it wants to run again (100 while
+ * a probe is out, else 1000). */
+unsigned vnet_dev_run_timers(VnetDev* dev);
 
 /* Guest TX: the frame is iov[] after its first `skip` bytes, the virtio-net
  * header (at least VNET_NET_HDR_LEN of them, or 0 for none); it is copied
@@ -328,7 +337,9 @@ size_t vnet_parse_ip_list(const char* s, VnetIpAddr** addrs, char* why, size_t w
  * rx_handler returned ("consumed", "another", "exact", "pass"), the reason
  * a frame was dropped (a drop reason's name), a neighbour's new state
  * ("incomplete", "reachable", "stale", "probe", "failed"), an FDB entry
- * learned, moved or aged out ("learn", "migrate", "age"). dev names the
+ * learned, moved or aged out ("learn", "migrate", "age"), an ipvlan
+ * address asked for, found or known as no child's ("probe", "found",
+ * "not-child"). dev names the
  * device, or the vxlan netdev; mac and ip are NULL where they do not
  * apply. Process-wide; set once before frames flow (NULL: off). */
 typedef enum VnetTraceKind {
@@ -336,6 +347,7 @@ typedef enum VnetTraceKind {
     VNET_TRACE_DROP,
     VNET_TRACE_NEIGH,
     VNET_TRACE_FDB,
+    VNET_TRACE_IPVLAN_ADDR,
 } VnetTraceKind;
 typedef void VnetTraceFn(VnetTraceKind kind, const char* dev, const char* what, const uint8_t* mac,
                          const VnetIpAddr* ip);

@@ -192,6 +192,17 @@ VnetDev* vnet_lower_new(const char* name, const uint8_t mac[6], unsigned mtu, co
     auto& phys = d->owned.emplace<VNET_DEV_LOWER>(std::make_unique<vnet::PhysDev>(
         name, vnet::MacAddr::from(mac), d.get(), d.get(), vnet::PhysConfig{.mtu = mtu}));
     phys->wq().set_kick(&VnetDev::kick, d.get());
+    if (ops->now_ms) {
+        phys->set_clock(*d);
+    }
+    if (ops->timers_soon) {
+        phys->set_timer_hook(
+            [](void* self, std::uint64_t ms) {
+                auto* v = static_cast<VnetDev*>(self);
+                v->ops.timers_soon(v->opaque, static_cast<unsigned>(ms));
+            },
+            d.get());
+    }
     return adopt(std::move(d), phys->dev());
 }
 
@@ -325,6 +336,7 @@ void vnet_lower_set_inet(VnetDev* d, const VnetInetConfig* c) {
         cfg.gw6.emplace();
         std::copy(c->gw6, c->gw6 + 16, cfg.gw6->begin());
     }
+    cfg.proxy = !c->l3_proxy_off;
     phys->set_inet(*d, cfg);
 }
 
@@ -332,10 +344,9 @@ bool vnet_dev_has_inet(const VnetDev* d) {
     return d->dev->phys() && d->dev->phys()->inet() != nullptr;
 }
 
-void vnet_dev_run_timers(VnetDev* d) {
-    if (vnet::PhysDev* phys = d->dev->phys(); phys && phys->inet()) {
-        phys->inet()->run_timers();
-    }
+unsigned vnet_dev_run_timers(VnetDev* d) {
+    vnet::PhysDev* phys = d->dev->phys();
+    return static_cast<unsigned>(phys ? phys->run_timers() : vnet::kNeighTickMs);
 }
 
 void vnet_dev_run_work(VnetDev* d) {
@@ -379,6 +390,9 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
         return VNET_XMIT_DROPPED;
     }
     pkt->offload = checked.offload;
+    if (vnet::IpvlanPort* port = vnet::IpvlanPort::of(dev); port && port->lower_sent(*pkt)) {
+        return VNET_XMIT_SENT;  // the answer to the device's own probe
+    }
     switch (vnet::dev_queue_xmit(dev, *pkt)) {
         case vnet::XmitResult::sent:
             return VNET_XMIT_SENT;

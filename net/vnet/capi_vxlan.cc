@@ -212,6 +212,8 @@ void trace_to_c(const vnet::TraceEvent& e) {
 }  // namespace
 
 static_assert(VNET_TRACE_FDB == static_cast<int>(vnet::TraceKind::fdb), "trace kinds out of step");
+static_assert(VNET_TRACE_IPVLAN_ADDR == static_cast<int>(vnet::TraceKind::ipvlan_addr),
+              "trace kinds out of step");
 
 void vnet_set_trace(VnetTraceFn* fn) {
     g_trace_fn = fn;

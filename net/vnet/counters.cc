@@ -85,6 +85,10 @@ const char* drop_reason_name(DropReason r) {
             return "vxlan-send-failed";
         case DropReason::vx_proxy_consumed:
             return "vxlan-proxy-consumed";
+        case DropReason::probe_queue_full:
+            return "probe-queue-full";
+        case DropReason::rx_l3_noarp:
+            return "rx-l3-noarp";
         case DropReason::count_:
             break;
     }

@@ -198,11 +198,18 @@ RxResult netif_receive(Packet& pkt) {
         // another: p->dev now names the next device; loop.
     }
 
-    dev = p->dev;
-    if (p->pkt_type != PacketType::host && !dev->filter().accepts(MacAddr::from(p->data()))) {
-        return drop(*dev, DropReason::rx_filtered);
+    return netif_deliver(*p);
+}
+
+RxResult netif_deliver(Packet& pkt) {
+    NetDevice& dev = *pkt.dev;
+    if (!dev.up()) {
+        return drop(dev, DropReason::rx_link_down);
     }
-    return deliver_skb(*dev, *p);
+    if (pkt.pkt_type != PacketType::host && !dev.filter().accepts(MacAddr::from(pkt.data()))) {
+        return drop(dev, DropReason::rx_filtered);
+    }
+    return deliver_skb(dev, pkt);
 }
 
 std::size_t process_backlog(NetDevice& dev) {

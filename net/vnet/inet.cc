@@ -29,17 +29,6 @@ bool in_prefix(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
     return true;
 }
 
-// The solicited-node multicast address of RFC 4291 §2.7.1 and its MAC.
-wire::Ipv6Addr solicited_node(const IpAddr& target) {
-    wire::Ipv6Addr a{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff};
-    std::copy(target.bytes.begin() + 13, target.bytes.begin() + 16, a.begin() + 13);
-    return a;
-}
-
-MacAddr ipv6_multicast_mac(const wire::Ipv6Addr& a) {
-    return MacAddr{{0x33, 0x33, a[12], a[13], a[14], a[15]}};
-}
-
 // A link-local address from the MAC (RFC 4291 appendix A), for neighbour
 // solicitations when the lower has no IPv6 address of its own.
 wire::Ipv6Addr link_local(const MacAddr& m) {
@@ -91,29 +80,13 @@ void InetLayer::solicit(const IpAddr& target) {
         return;
     }
     if (!target.v6) {
-        std::uint8_t* f = p->put(wire::kEthHlen + wire::kArpLen);
-        wire::EthernetRepr{MacAddr::broadcast(), lower_.mac(), wire::kEthPArp, std::nullopt}.emit(
-            f);
-        wire::ArpRepr req{.op = wire::kArpOpRequest,
-                          .sha = lower_.mac(),
-                          .spa = cfg_.ip4.value_or(wire::Ipv4Addr{}),
-                          .tha = {},
-                          .tpa = {}};
-        std::copy(target.bytes.begin(), target.bytes.begin() + 4, req.tpa.begin());
-        req.emit(f + wire::kEthHlen);
+        wire::Ipv4Addr tpa;
+        std::copy(target.bytes.begin(), target.bytes.begin() + 4, tpa.begin());
+        build_arp_request(p->put(kArpRequestLen), lower_.mac(), cfg_.ip4.value_or(wire::Ipv4Addr{}),
+                          tpa);
     } else {
-        wire::NdRepr ns{
-            .type = wire::kNdNeighborSolicit, .flags = 0, .target = {}, .link_addr = lower_.mac()};
-        std::copy(target.bytes.begin(), target.bytes.end(), ns.target.begin());
-        wire::Ipv6Repr ip{.src = cfg_.ip6.value_or(link_local(lower_.mac())),
-                          .dst = solicited_node(target),
-                          .next_header = wire::kIpProtoIcmpv6,
-                          .hop_limit = 255};
-        std::uint8_t* f = p->put(wire::kEthHlen + wire::kIpv6Hlen + ns.len());
-        wire::EthernetRepr{ipv6_multicast_mac(ip.dst), lower_.mac(), wire::kEthPIpv6, std::nullopt}
-            .emit(f);
-        ip.emit(f + wire::kEthHlen, ns.len());
-        ns.emit(f + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
+        build_ns(p->put(kNsLen), lower_.mac(), cfg_.ip6.value_or(link_local(lower_.mac())),
+                 target.bytes);
     }
     dev_queue_xmit(lower_, *p);
 }
@@ -233,29 +206,80 @@ XmitResult InetLayer::outbound(IpvlanDev& from, Packet& pkt) {
     return route(from, pkt);
 }
 
-bool InetLayer::neigh_rcv(const Packet& pkt, const IpvlanPort& port) {
+void InetLayer::answer_uplink(const IpAddr& target, const MacAddr& asker_mac,
+                              const IpAddr& asker_ip) {
+    PacketRef r = pool_.alloc();
+    if (!r) {
+        lower_.counters().drop(DropReason::tx_no_buffer);
+        return;
+    }
+    const MacAddr us = lower_.mac();
+    if (!target.v6) {
+        wire::Ipv4Addr tpa;
+        wire::Ipv4Addr spa;
+        std::copy(target.bytes.begin(), target.bytes.begin() + 4, tpa.begin());
+        std::copy(asker_ip.bytes.begin(), asker_ip.bytes.begin() + 4, spa.begin());
+        build_arp_reply(r->put(kArpReplyLen), us, tpa, asker_mac, spa);
+    } else {
+        // To the solicitor, or to all nodes for a DAD probe from ::.
+        const bool dad = std::all_of(asker_ip.bytes.begin(), asker_ip.bytes.end(),
+                                     [](auto b) { return b == 0; });
+        const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        const wire::Ipv6Addr dst = dad ? all_nodes : asker_ip.bytes;
+        build_na(
+            r->put(kNaReplyLen), us, target.bytes, dad ? ipv6_multicast_mac(all_nodes) : asker_mac,
+            dst,
+            static_cast<std::uint8_t>((dad ? 0 : wire::kNdFlagSolicited) | wire::kNdFlagOverride));
+    }
+    dev_queue_xmit(lower_, *r);
+}
+
+bool InetLayer::neigh_rcv(const Packet& pkt, IpvlanPort& port) {
     auto eth = wire::EthernetView::parse(pkt.bytes());
     if (!eth) {
         return false;
     }
-    const MacAddr us = lower_.mac();
+    // From the shared MAC: the lower's or a child's own frame, which a
+    // relay beyond the uplink reflected. It teaches nothing, and the proxy
+    // must not answer the lower's own question (Linux's lower gets no
+    // answer from its NOARP children either).
+    const bool reflected = eth->src() == lower_.mac();
+    // For a child's address: answered by the proxy, or dropped where a
+    // NOARP child would drop it.
+    auto for_child = [&](const IpAddr& target, const MacAddr& asker_mac, const IpAddr& asker_ip) {
+        if (cfg_.proxy && !reflected) {
+            answer_uplink(target, asker_mac, asker_ip);
+        } else {
+            lower_.counters().drop(DropReason::rx_l3_noarp);
+        }
+        return true;
+    };
     if (eth->ethertype() == wire::kEthPArp) {
         auto arp = wire::ArpRepr::parse(eth->payload());
-        if (!arp) {
+        if (!arp || reflected) {
+            if (arp && arp->op == wire::kArpOpRequest && port.addr_lookup(IpAddr::v4(arp->tpa))) {
+                return for_child(IpAddr::v4(arp->tpa), arp->sha, IpAddr::v4(arp->spa));
+            }
             return false;
         }
-        neigh_.confirm(IpAddr::v4(arp->spa), arp->sha);
-        if (arp->op != wire::kArpOpRequest || arp->spa == arp->tpa ||
-            !port.addr_lookup(IpAddr::v4(arp->tpa))) {
-            return false;
+        const IpAddr spa = IpAddr::v4(arp->spa);
+        const IpAddr tpa = IpAddr::v4(arp->tpa);
+        neigh_.confirm(spa, arp->sha);
+        port.prober().not_child(spa);  // a host on the uplink has it
+        if (arp->spa == arp->tpa) {
+            return false;  // an announcement: nothing to answer
         }
-        PacketRef r = pool_.alloc();
-        if (!r) {
-            return false;
+        if (port.addr_lookup(tpa)) {
+            if (arp->op == wire::kArpOpRequest) {
+                return for_child(tpa, arp->sha, spa);
+            }
+            lower_.counters().drop(DropReason::rx_l3_noarp);
+            return true;
         }
-        build_arp_reply(r->put(kArpReplyLen), us, arp->tpa, arp->sha, arp->spa);
-        dev_queue_xmit(lower_, *r);
-        return true;
+        if (arp->op == wire::kArpOpRequest && cfg_.proxy && port.may_probe(tpa)) {
+            port.prober().ask(tpa, arp->sha, spa);
+        }
+        return false;
     }
     if (eth->ethertype() != wire::kEthPIpv6) {
         return false;
@@ -265,32 +289,23 @@ bool InetLayer::neigh_rcv(const Packet& pkt, const IpvlanPort& port) {
     if (!nd) {
         return false;
     }
+    const IpAddr target = IpAddr::v6of(nd->target);
     if (nd->type == wire::kNdNeighborAdvert) {
-        if (nd->link_addr) {
-            neigh_.confirm(IpAddr::v6of(nd->target), *nd->link_addr);
+        if (nd->link_addr && !reflected) {
+            neigh_.confirm(target, *nd->link_addr);
+            port.prober().not_child(target);
         }
         return false;
     }
-    if (!port.addr_lookup(IpAddr::v6of(nd->target))) {
-        return false;
+    const IpAddr src = IpAddr::v6of(ip->src());
+    if (port.addr_lookup(target)) {
+        return for_child(target, eth->src(), src);
     }
-    PacketRef r = pool_.alloc();
-    if (!r) {
-        return false;
+    const bool dad = std::all_of(src.bytes.begin(), src.bytes.end(), [](auto b) { return b == 0; });
+    if (!reflected && !dad && cfg_.proxy && port.may_probe(target)) {
+        port.prober().ask(target, eth->src(), src);
     }
-    // To the solicitor, or to all nodes for a DAD probe from ::.
-    const auto src = ip->src();
-    const bool dad = std::all_of(src.begin(), src.end(), [](auto b) { return b == 0; });
-    const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    wire::Ipv6Addr dst = all_nodes;
-    if (!dad) {
-        std::copy(src.begin(), src.end(), dst.begin());
-    }
-    build_na(r->put(kNaReplyLen), us, nd->target, dad ? ipv6_multicast_mac(all_nodes) : eth->src(),
-             dst,
-             static_cast<std::uint8_t>((dad ? 0 : wire::kNdFlagSolicited) | wire::kNdFlagOverride));
-    dev_queue_xmit(lower_, *r);
-    return true;
+    return false;
 }
 
 }  // namespace vnet

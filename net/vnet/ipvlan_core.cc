@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "vnet/dev.h"
+#include "vnet/inet.h"
 #include "vnet/ipvlan.h"
 #include "vnet/phys_dev.h"
 #include "vnet/wire/arp.h"
@@ -72,6 +73,19 @@ IpAddr addr_of(std::span<const std::uint8_t> b) {
     return b.size() == 4 ? IpAddr::v4(b.first<4>()) : IpAddr::v6of(b.first<16>());
 }
 
+// Addresses that claim nothing: unspecified (DHCP, DAD), group addresses.
+bool claimable(const IpAddr& a) {
+    const auto& b = a.bytes;
+    if (!a.v6) {
+        const bool zero = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+        return !zero && b[0] < 224;
+    }
+    return b[0] != 0xff && !std::all_of(b.begin(), b.end(), [](auto x) { return x == 0; });
+}
+
+// IPv4 or IPv6, and not neighbour discovery: what waits for a probe.
+bool holdable(std::span<const std::uint8_t> frame);
+
 }  // namespace
 
 std::optional<IpvlanL3Addrs> ipvlan_l3_addrs(std::span<const std::uint8_t> frame) {
@@ -98,7 +112,65 @@ PacketType group_type(const Packet& pkt) {
     return MacAddr::from(pkt.data()).is_broadcast() ? PacketType::broadcast : PacketType::multicast;
 }
 
+bool holdable(std::span<const std::uint8_t> frame) {
+    const std::uint16_t type = wire::load_be16(frame.data() + 12);
+    return type == wire::kEthPIpv4 || (type == wire::kEthPIpv6 && !is_nd(frame));
+}
+
 }  // namespace
+
+bool IpvlanPort::may_probe(const IpAddr& dst) const {
+    if (!phys_.clock() || !claimable(dst)) {
+        return false;
+    }
+    if (std::none_of(ipvlans_.begin(), ipvlans_.end(),
+                     [](const IpvlanDev* d) { return d->learning(); })) {
+        return false;  // every child's addresses are given: nothing to find
+    }
+    if (mode_ != IpvlanMode::l2) {
+        if (const InetLayer* inet = phys_.inet()) {
+            if (inet->is_local(dst) || inet->next_hop(dst) != dst) {
+                return false;  // the lower's own, or beyond a gateway
+            }
+            if (auto mac = inet->neigh().mac(dst); mac && *mac != lower_.mac()) {
+                return false;  // a host on the uplink answered for it
+            }
+        }
+    }
+    return true;
+}
+
+bool IpvlanPort::probe_answer(std::span<const std::uint8_t> frame) const {
+    auto eth = wire::EthernetView::parse(frame);
+    if (!eth) {
+        return false;
+    }
+    if (eth->ethertype() == wire::kEthPArp) {
+        auto arp = wire::ArpRepr::parse(eth->payload());
+        return arp && arp->op == wire::kArpOpReply && arp->tha == lower_.mac() &&
+               arp->tpa == wire::Ipv4Addr{};
+    }
+    if (eth->ethertype() != wire::kEthPIpv6) {
+        return false;
+    }
+    auto ip = wire::Ipv6View::parse(eth->payload());
+    auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
+    const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    return nd && nd->type == wire::kNdNeighborAdvert &&
+           std::equal(all_nodes.begin(), all_nodes.end(), ip->dst().begin()) &&
+           prober_.probing(IpAddr::v6of(nd->target));
+}
+
+bool IpvlanPort::lower_sent(const Packet& pkt) {
+    if (prober_.idle()) [[likely]] {
+        return false;
+    }
+    const bool answer = probe_answer(pkt.bytes());
+    if (auto a = l3_spans(pkt.bytes())) {
+        prober_.not_child(addr_of(a->src));
+    }
+    return answer;
+}
 
 // Here, where the datapath calls it, so that it inlines.
 L3Outbound* IpvlanPort::outbound() const { return phys_.l3_outbound(); }
@@ -166,7 +238,15 @@ void IpvlanPort::process_multicast(void* owner) {
 RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
     auto a = l3_spans(pkt->bytes());
     IpvlanDev* owner = a ? addr_lookup(a->dst) : nullptr;
-    if (!owner) {
+    if (!owner) [[unlikely]] {
+        // For the shared MAC and no child known to have it: perhaps one
+        // that has not spoken yet.
+        if (a && pkt->pkt_type == PacketType::host && holdable(pkt->bytes())) {
+            const IpAddr dst = addr_of(a->dst);
+            if (may_probe(dst) && prober_.hold(*pkt, dst, nullptr)) {
+                return RxHandlerResult::consumed;
+            }
+        }
         return RxHandlerResult::pass;
     }
     pkt->dev = &owner->dev_;
@@ -217,6 +297,12 @@ void IpvlanDev::rcv_local(Packet& pkt) {
 std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt, const L3& l3) {
     IpvlanDev* owner = l3 ? port_->addr_lookup(l3->dst) : nullptr;
     if (!owner) {
+        // A sibling that has not spoken yet may have it: ask before it
+        // goes to the lower.
+        if (l3 && holdable(pkt.bytes()) && port_->may_probe(l3->dst) &&
+            port_->prober_.hold(pkt, l3->dst, this)) {
+            return XmitResult::sent;
+        }
         return std::nullopt;
     }
     if (port_->is_private()) {
@@ -265,20 +351,6 @@ XmitResult IpvlanDev::xmit_l3(Packet& pkt, const L3& l3) {
     return out->outbound(*this, pkt);
 }
 
-namespace {
-
-// Addresses that claim nothing: unspecified (DHCP, DAD), group addresses.
-bool claimable(const IpAddr& a) {
-    const auto& b = a.bytes;
-    if (!a.v6) {
-        const bool zero = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
-        return !zero && b[0] < 224;
-    }
-    return b[0] != 0xff && !std::all_of(b.begin(), b.end(), [](auto x) { return x == 0; });
-}
-
-}  // namespace
-
 bool IpvlanDev::source_allowed(const L3& l3) {
     if (!l3 || !claimable(l3->src)) {
         return true;
@@ -300,8 +372,12 @@ bool IpvlanDev::source_allowed(const L3& l3) {
 // ipvlan_queue_xmit.
 XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
     const L3 l3 = ipvlan_l3_addrs(pkt.bytes());  // parsed once for both checks
+    const bool answer = !port_->prober_.idle() && port_->probe_answer(pkt.bytes());
     if (!source_allowed(l3)) {
         return XmitResult::dropped;
+    }
+    if (answer) [[unlikely]] {
+        return XmitResult::sent;  // the device asked: its source taught it the owner
     }
     return port_->mode() == IpvlanMode::l2 ? xmit_l2(pkt, l3) : xmit_l3(pkt, l3);
 }

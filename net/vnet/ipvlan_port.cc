@@ -28,7 +28,8 @@ IpvlanPort::IpvlanPort(NetDevice& lower)
       phys_(*lower.phys()),
       wq_(phys_.wq()),
       mc_work_(&IpvlanPort::process_multicast, this),
-      backlog_(kIpvlanBacklogLimit, phys_.pool(), wq_, mc_work_) {}
+      backlog_(kIpvlanBacklogLimit, phys_.pool(), wq_, mc_work_),
+      prober_(*this) {}
 
 // ipvlan_device_event: the children take the lower's MTU
 // (ipvlan_adjust_mtu); a lower going away takes them off it.
@@ -91,6 +92,7 @@ void IpvlanPort::forget(const IpvlanDev* dev) {
     std::erase(ipvlans_, dev);
     addrs_.erase_if([dev](const IpAddr&, const IpvlanDev* d) { return d == dev; });
     backlog_.forget_if([dev](const McSender& s) { return s.from == &dev->dev_; });
+    prober_.forget(dev);
 }
 
 IpvlanDev::IpvlanDev(const IpvlanConfig& cfg, const MacAddr& mac, ProtocolHandler* stack,
@@ -178,6 +180,7 @@ bool IpvlanDev::add_addr(const IpAddr& a) {
     }
     port_->addrs_.emplace(a, this);
     addrs_.push_back(a);
+    port_->prober_.learned(a, *this);
     return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "vnet/ipvlan.h"
 #include "vnet/wire/ethernet.h"
 
 namespace vnet {
@@ -38,8 +39,23 @@ PhysDev::~PhysDev() {
 }
 
 void PhysDev::set_inet(const Clock& clock, const InetConfig& cfg) {
+    clock_ = &clock;
     inet_ = std::make_unique<InetLayer>(dev_, pool_, clock, cfg);
     outbound_ = inet_.get();
+}
+
+std::uint64_t PhysDev::run_timers() {
+    std::uint64_t next = kNeighTickMs;
+    if (inet_) {
+        inet_->run_timers();
+    }
+    // An ipvlan port sits on this device or on a macvlan child of it.
+    for (NetDevice* d : devices()) {
+        if (IpvlanPort* port = IpvlanPort::of(*d)) {
+            next = std::min(next, port->run_timers());
+        }
+    }
+    return next;
 }
 
 std::vector<NetDevice*> PhysDev::devices() {

@@ -9,6 +9,7 @@
 #   ${P}low  the lower's own stack   10.9.0.1   (veth end / function 0)
 #   ${P}1    child 1                 10.9.0.11  (kernel macvlan / vnet-macvlan)
 #   ${P}2    child 2                 10.9.0.12  (not in passthru mode)
+#   ${P}3    child 3 (ipvlan only)   10.9.0.13  (vnet-multi: PCI 05.3)
 #   ${P}out  outside host            10.9.0.99  behind ${P}sw, a Linux bridge
 #                                    whose lower-facing port has hairpin on:
 #                                    the reflective relay VEPA needs.
@@ -81,7 +82,10 @@ switch() {
 }
 
 # Static neighbours, so unicast probes test unicast only (ARP is probed
-# on its own, as the broadcast case).
+# on its own, as the broadcast case). For ipvlan the lower resolves its
+# children's addresses itself: its frames go out of the uplink and come
+# back only through the relay, where Linux's NOARP L3 children leave its
+# ARP unanswered; vnet-multi must too.
 neigh() { # NS IP MAC
     dev=$(ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
     ip -n "$1" neigh replace "$2" lladdr "$3" nud permanent dev "$dev"
@@ -98,14 +102,41 @@ statics() { # P
     for ns in "$1low" "$1out" $(children "$1"); do
         if [ "$ns" != "$1low" ]; then neigh "$ns" 10.9.0.1 $MAC_LOW; fi
         if [ "$ns" != "$1out" ]; then neigh "$ns" 10.9.0.99 $MAC_OUT; fi
+        if [ "$KIND" = ipvlan ] && [ "$ns" = "$1low" ]; then continue; fi
         if [ "$ns" != "$1"1 ]; then neigh "$ns" 10.9.0.11 $c1mac; fi
         if [ "$MODE" != passthru ] && [ "$ns" != "$1"2 ]; then
             neigh "$ns" 10.9.0.12 $c2mac
         fi
+        if [ "$KIND" = ipvlan ] && [ "$ns" != "$1"3 ]; then neigh "$ns" 10.9.0.13 $MAC_LOW; fi
     done
 }
 
-children() { if [ "$MODE" = passthru ]; then echo "$1"1; else echo "$1"1 "$1"2; fi; }
+children() {
+    if [ "$MODE" = passthru ]; then
+        echo "$1"1
+    elif [ "$KIND" = ipvlan ]; then
+        echo "$1"1 "$1"2 "$1"3
+    else
+        echo "$1"1 "$1"2
+    fi
+}
+
+# listen NS IP: an HTTP server that only listens (it sends nothing until
+# asked), on port 8080.
+listen() {
+    mkdir -p "/tmp/www-$1"
+    echo "hello from $1" > "/tmp/www-$1/hello"
+    ip netns exec "$1" httpd -p "$2:8080" -h "/tmp/www-$1"
+}
+
+tcp1() { # NS IP -> yes/no: a TCP connection to IP's listener, answered
+    # (busybox wget -T crashes: the bound is timeout's)
+    if ip netns exec "$1" timeout 5 wget -q -O - "http://$2:8080/hello" 2>/dev/null | grep -q hello; then
+        echo yes
+    else
+        echo no
+    fi
+}
 
 ping6() { # NS IP -> yes/no
     if ip netns exec "$1" ping -6 -c 1 -W 1 "$2" >/dev/null 2>&1; then echo yes; else echo no; fi
@@ -134,6 +165,13 @@ matrix() { # P -> "case=result" lines
     P=$1
     c2=yes
     if [ "$MODE" = passthru ]; then c2=; fi
+    if [ "$KIND" = ipvlan ] && [ -n "$COLD" ]; then
+        # First, while c2 and c3 have sent nothing (vnet-multi learns a
+        # child's addresses from what it sends): a sibling, then the
+        # outside, reach a server that only listens.
+        echo "c1->c2 TCP, c2 silent until then=$(tcp1 "$P"1 10.9.0.12)"
+        echo "outside->c3 TCP, c3 silent until then=$(tcp1 "$P"out 10.9.0.13)"
+    fi
     if [ -n "$c2" ]; then echo "c1->c2 unicast=$(ping1 "$P"1 10.9.0.12)"; fi
     echo "c1->lower unicast=$(ping1 "$P"1 10.9.0.1)"
     echo "c1->outside unicast=$(ping1 "$P"1 10.9.0.99)"
@@ -164,8 +202,9 @@ kernel_topology() {
     extra=
     if [ "$MODE" = source ]; then extra="macaddr add $MAC_OUT"; fi
     i=1
-    for mac in $MAC_C1 $MAC_C2; do
+    for mac in $MAC_C1 $MAC_C2 3; do
         [ "$MODE" = passthru ] && [ $i = 2 ] && break
+        [ "$KIND" != ipvlan ] && [ $i = 3 ] && break
         if [ "$KIND" = ipvlan ]; then
             ip -n klow link add link klowdev name k$i type ipvlan mode "${MODE%-*}" "${MODE#*-}"
         elif [ "$MODE" = passthru ]; then
@@ -184,20 +223,16 @@ kernel_topology() {
         i=$((i + 1))
     done
     statics k
-    announce k
+    servers k
 }
 
-# Each child announces its address once (a gratuitous ARP), as hosts do
-# when they come up: vnet-multi's ipvlan learns addresses from what a child
-# sends; the kernel's knows them already.
-announce() { # P
-    for ns in $(children "$1"); do
-        dev=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1)
-        ip netns exec "$ns" arping -q -U -c 1 -I "$dev" "10.9.0.1${ns#$1}" || true
-        if [ -n "$V6" ]; then
-            ip netns exec "$ns" ping -6 -c 1 -W 1 fd00:9::99 >/dev/null 2>&1 || true
-        fi
-    done
+# ipvlan: c2 and c3 serve HTTP, and send nothing until asked (no warm-up:
+# vnet-multi must find a child that has not spoken, as Linux knows it).
+servers() { # P
+    if [ "$KIND" = ipvlan ]; then
+        listen "$1"2 10.9.0.12
+        listen "$1"3 10.9.0.13
+    fi
 }
 
 # ---- vnet-multi's functions (the QEMU command line made them) ----
@@ -208,8 +243,9 @@ vnet_topology() {
     if [ "$MODE" != passthru ]; then
         nsif v2 "$(if_by_pci 05.2)" 10.9.0.12
     fi
+    if [ "$KIND" = ipvlan ]; then nsif v3 "$(if_by_pci 05.3)" 10.9.0.13; fi
     statics v
-    announce v
+    servers v
 }
 
 kernel_topology
@@ -218,6 +254,7 @@ sleep 1
 differ=0
 # relay SW PORT on|off: the switch's hairpin on the lower-facing port.
 relay() { ip -n "$1" link set "$2" type bridge_slave hairpin "$3"; }
+COLD=1
 for hairpin in on off; do
     relay ksw kswport $hairpin
     relay vsw "$(ip -n vsw -o link show | awk -F': ' '/master br0/ && !/swo/ {print $2; exit}' | cut -d@ -f1)" $hairpin
@@ -229,8 +266,9 @@ for hairpin in on off; do
     ip -n vsw link set br0 type bridge ageing_time 30000
     matrix k > /tmp/kernel.txt
     matrix v > /tmp/vnet.txt
+    COLD=
     echo
-    echo "$KIND mode $MODE, relay hairpin $hairpin: Linux kernel $KIND vs vnet-multi"
+    echo "$KIND mode ${NAME:-$MODE}, relay hairpin $hairpin: Linux kernel $KIND vs vnet-multi"
     printf '%-34s %-12s %-12s\n' "traffic" "kernel" "vnet-multi"
     while IFS='=' read -r what k; do
         v=$(grep -F "$what=" /tmp/vnet.txt | head -1 | cut -d= -f2)
@@ -248,5 +286,5 @@ for hairpin in on off; do
         printf '%-34s %-12s %-12s%s\n' "$what" "$k" "$v" "$mark"
     done < /tmp/kernel.txt
 done
-echo "MATRIX-RESULT mode=$MODE differ=$differ"
+echo "MATRIX-RESULT mode=${NAME:-$MODE} differ=$differ"
 [ $differ = 0 ]

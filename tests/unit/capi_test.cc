@@ -56,6 +56,7 @@ const VnetDevOps kOps = {.xmit = glue_xmit,
                          .carrier_changed = glue_carrier,
                          .kick_work = glue_kick,
                          .now_ms = glue_now,
+                         .timers_soon = nullptr,
                          .mtu_changed = glue_mtu};
 
 class CapiTest : public ::testing::Test {
@@ -195,7 +196,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "vxlan-proxy-consumed");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-l3-noarp");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 

@@ -37,10 +37,11 @@ struct Rec final : XmitOps, ProtocolHandler {
     std::vector<std::vector<std::uint8_t>> wire, child;
 };
 
+// From the shared MAC (a child's frame) unless `src` says otherwise.
 std::vector<std::uint8_t> frame(const MacAddr& dst, std::uint16_t type,
-                                const std::vector<std::uint8_t>& l3) {
+                                const std::vector<std::uint8_t>& l3, const MacAddr& src = kLower) {
     std::vector<std::uint8_t> f(wire::kEthHlen);
-    wire::EthernetRepr{dst, kLower, type, std::nullopt}.emit(f.data());
+    wire::EthernetRepr{dst, src, type, std::nullopt}.emit(f.data());
     f.insert(f.end(), l3.begin(), l3.end());
     return f;
 }
@@ -124,7 +125,7 @@ TEST_F(InetTest, OffLinkGoesToTheGatewayOnceResolved) {
     EXPECT_EQ(req->spa, kLowerIp);
     // The gateway answers on the uplink; the queued packet goes.
     arrive(std::vector<std::uint8_t>(
-        frame(kLower, wire::kEthPArp, arp(wire::kArpOpReply, kGwMac, kGw, kLowerIp))));
+        frame(kLower, wire::kEthPArp, arp(wire::kArpOpReply, kGwMac, kGw, kLowerIp), kGwMac)));
     ASSERT_EQ(rec.wire.size(), 2u);
     auto out = wire::EthernetView::parse(rec.wire[1]);
     EXPECT_EQ(out->dst(), kGwMac);
@@ -180,7 +181,7 @@ TEST_F(InetTest, ChildsArpReplyGoesOutForItsAddress) {
 // Like a proxy_arp host, the lower answers the uplink for its L3 children.
 TEST_F(InetTest, UplinkArpForAChildIsAnsweredByTheLower) {
     arrive(frame(MacAddr::broadcast(), wire::kEthPArp,
-                 arp(wire::kArpOpRequest, kGwMac, kGw, kChildIp)));
+                 arp(wire::kArpOpRequest, kGwMac, kGw, kChildIp), kGwMac));
     EXPECT_TRUE(rec.child.empty());
     ASSERT_EQ(rec.wire.size(), 1u);
     auto eth = wire::EthernetView::parse(rec.wire[0]);
@@ -193,7 +194,7 @@ TEST_F(InetTest, UplinkArpForAChildIsAnsweredByTheLower) {
     EXPECT_EQ(reply->tpa, kGw);
     // Not for a child: up the lower's own path, unanswered here.
     arrive(frame(MacAddr::broadcast(), wire::kEthPArp,
-                 arp(wire::kArpOpRequest, kGwMac, kGw, kOnLink)));
+                 arp(wire::kArpOpRequest, kGwMac, kGw, kOnLink), kGwMac));
     EXPECT_EQ(rec.wire.size(), 1u);
 }
 

@@ -66,7 +66,7 @@ class Net final : public XmitOps, public ProtocolHandler, public L3Outbound {
         seen.insert("route");
         return XmitResult::sent;
     }
-    bool neigh_rcv(const Packet&, const IpvlanPort&) override { return false; }
+    bool neigh_rcv(const Packet&, IpvlanPort&) override { return false; }
     std::string take() {
         std::string s;
         for (const auto& n : seen) {

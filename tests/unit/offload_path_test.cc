@@ -52,6 +52,7 @@ const VnetDevOps kOps = {.xmit = xmit,
                          .carrier_changed = nullptr,
                          .kick_work = nullptr,
                          .now_ms = nullptr,
+                         .timers_soon = nullptr,
                          .mtu_changed = nullptr};
 
 template <std::size_t N>

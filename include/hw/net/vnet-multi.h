@@ -172,7 +172,8 @@ struct VnetMulti {
     VMChangeStateEntry *vm_state;        /* held while the VM is stopped */
     char *ip;                            /* ip=: the lower's addresses */
     char *gw;                            /* gw=: its gateways */
-    QEMUTimer *inet_timer;               /* the IP layer's neighbour timers */
+    QEMUTimer *timer;                    /* the stack's timers */
+    bool l3_proxy;                       /* l3-proxy= */
     /* The uplink is a tap with vnet_hdr: each frame both ways carries a
      * virtio-net header, and its offloads pass through. */
     bool wire_hdr;
