@@ -41,6 +41,7 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
     PCIDevice *pci = vnet_func_pci(f);
     VnetQueueStatsList **qtail = &info->queue_stats;
     VnetDevStats st;
+    VnetIpvlanProbeStats probes;
 
     VNET_FUNC_GET_CLASS(f)->fill_info(f, info);
     info->id = g_strdup(f->name);
@@ -64,6 +65,15 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
     info->tx_packets = st.tx_packets;
     info->tx_bytes = st.tx_bytes;
     info->drops = vnet_drop_counts(&st);
+    if (vnet_ipvlan_probe_stats(f->dev, &probes)) {
+        info->ipvlan_probes = g_new0(VnetIpvlanProbes, 1);
+        info->ipvlan_probes->probes = probes.probes;
+        info->ipvlan_probes->found = probes.found;
+        info->ipvlan_probes->not_child = probes.not_child;
+        info->ipvlan_probes->kept = probes.kept;
+        info->ipvlan_probes->moved = probes.moved;
+        info->ipvlan_probes->expired = probes.expired;
+    }
     for (unsigned i = 0; i < f->queues; i++) {
         VnetQueueStats *q = g_new0(VnetQueueStats, 1);
 
@@ -133,6 +143,23 @@ static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
             monitor_printf(mon, " %s", a->value);
         }
         monitor_printf(mon, "\n");
+    }
+    if (fi->learned) {
+        monitor_printf(mon, "        learned");
+        for (VnetLearnedAddressList *l = fi->learned; l; l = l->next) {
+            monitor_printf(mon, " %s (%" PRIu64 " s)", l->value->address,
+                           l->value->age_ms / 1000);
+        }
+        monitor_printf(mon, "\n");
+    }
+    if (fi->ipvlan_probes) {
+        VnetIpvlanProbes *p = fi->ipvlan_probes;
+
+        monitor_printf(mon, "        ipvlan probes %" PRIu64 ": found %" PRIu64
+                       ", not a child's %" PRIu64 ", kept %" PRIu64
+                       ", moved %" PRIu64 ", expired %" PRIu64 "\n",
+                       p->probes, p->found, p->not_child, p->kept, p->moved,
+                       p->expired);
     }
     for (VnetQueueStatsList *q = fi->queue_stats; q; q = q->next) {
         monitor_printf(mon, "        queue %u: rx %" PRIu64 " (%" PRIu64

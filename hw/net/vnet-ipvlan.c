@@ -130,8 +130,22 @@ static void vnet_ipvlan_addr_str(void *opaque, const uint8_t *addr, bool v6)
     QAPI_LIST_APPEND(*tail, vnet_ip_strdup(&a));
 }
 
+static void vnet_ipvlan_learned_info(void *opaque, const uint8_t *addr,
+                                     bool v6, uint64_t age_ms)
+{
+    VnetLearnedAddressList ***tail = opaque;
+    VnetLearnedAddress *l = g_new0(VnetLearnedAddress, 1);
+    VnetIpAddr a = { .v6 = v6 };
+
+    memcpy(a.b, addr, v6 ? 16 : 4);
+    l->address = vnet_ip_strdup(&a);
+    l->age_ms = age_ms;
+    QAPI_LIST_APPEND(*tail, l);
+}
+
 static void vnet_ipvlan_fill_info(VnetFunc *f, VnetFuncInfo *info)
 {
+    VnetLearnedAddressList **ltail = &info->learned;
     VnetIpvlan *v = VNET_IPVLAN(f);
     strList **tail = &info->addresses;
 
@@ -140,6 +154,7 @@ static void vnet_ipvlan_fill_info(VnetFunc *f, VnetFuncInfo *info)
     info->flags = g_strdup(v->flags);
     info->lower = g_strdup(v->lower);
     vnet_ipvlan_addrs(f->dev, vnet_ipvlan_addr_str, &tail);
+    vnet_ipvlan_learned(f->dev, vnet_ipvlan_learned_info, &ltail);
 }
 
 static const Property vnet_ipvlan_properties[] = {

@@ -501,6 +501,7 @@ static void vnet_func_reset(VirtIODevice *vdev)
     vnet_dev_set_mac_tables(f->dev, NULL, 0, NULL, 0);
     f->guest_offloads = 0;
     vnet_dev_set_offloads(f->dev, 0, 0);
+    vnet_dev_reset(f->dev);
     for (unsigned i = 0; i < f->laid_pairs; i++) {
         f->vq[i].tx_waiting = false;
     }

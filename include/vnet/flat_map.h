@@ -39,6 +39,18 @@ class FlatMap {
         }
     }
 
+    V* find_mut(const K& k) { return const_cast<V*>(find(k)); }
+
+    // fn(key, value) for every entry; fn may change the value, not the map.
+    template <typename Fn>
+    void for_each(Fn fn) {
+        for (Slot& s : slots_) {
+            if (s.used) {
+                fn(static_cast<const K&>(s.key), s.val);
+            }
+        }
+    }
+
     // Adds `k` -> `v` unless `k` is present; true if it was added.
     bool emplace(const K& k, V v) {
         // At most a quarter full: probe runs stay short, and the tables

@@ -43,6 +43,12 @@ inline constexpr std::size_t kIpvlanBacklogLimit = 1000;
 // addresses must not grow QEMU's memory without bound. Past it, a frame
 // from a new address still goes, unlearned (as VXLAN at maxaddress).
 inline constexpr std::size_t kIpvlanLearnLimit = 256;
+// A learned address its child has not sent from for this long is asked
+// about (ipvlan_probe.h); if the child no longer answers for it, it is
+// forgotten. The bridge FDB's default ageing_time.
+inline constexpr std::uint64_t kIpvlanAddrAgeMs = 300000;
+// How often the port looks at its learned addresses' use.
+inline constexpr std::uint64_t kIpvlanAddrSweepMs = 1000;
 
 const char* ipvlan_mode_name(IpvlanMode m);
 
@@ -55,6 +61,17 @@ class IpvlanPort;
 struct IpvlanL3Addrs {
     IpAddr src;
     IpAddr dst;
+};
+
+// The port's address hash, per address: its child; whether it was learned
+// (else given with addrs=, which neither ages nor moves); for a learned
+// one, whether it was sent from since the port last looked, and when it
+// was last known in use.
+struct IpvlanAddrEntry {
+    IpvlanDev* dev = nullptr;
+    bool learned = false;
+    mutable bool used = false;
+    std::uint64_t seen_ms = 0;
 };
 
 // What ipvlan_process_outbound does in L3/L3S: route a packet a child sent
@@ -95,6 +112,7 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     IpvlanDev* addr_lookup(const IpAddr& a) const;
     // The same for an address's 4 or 16 bytes where they sit in a frame.
     IpvlanDev* addr_lookup(std::span<const std::uint8_t> bytes) const;
+    const IpvlanAddrEntry* addr_entry(const IpAddr& a) const { return addrs_.find(a); }
 
     // Whether a frame for `dst`, which no child is known to own, should
     // wait while the children are asked (ipvlan_probe.h): with a clock,
@@ -107,8 +125,9 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     // for the addresses it has. True if it was the answer to a probe,
     // which the device asked and so takes.
     bool lower_sent(const Packet& pkt);
-    // The probes' timers; the milliseconds until they want to run again.
-    std::uint64_t run_timers() { return prober_.run_timers(); }
+    // The probes' timers, and the ageing of learned addresses; the
+    // milliseconds until they want to run again.
+    std::uint64_t run_timers();
 
   private:
     friend class IpvlanDev;
@@ -119,9 +138,12 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
 
     RxHandlerResult handle_l3(Packet*& pkt);
     bool external_frame(const Packet& pkt) const;
-    // The answer to one of this port's probes (an ARP reply to 0.0.0.0 at
-    // the shared MAC, or an NA to all nodes for an address being asked).
-    bool probe_answer(std::span<const std::uint8_t> frame) const;
+    // The address a frame answers for, if it is the answer to one of this
+    // port's probes (an ARP reply to 0.0.0.0 at the shared MAC, or an NA to
+    // all nodes for an address being asked).
+    std::optional<IpAddr> probe_answer(std::span<const std::uint8_t> frame) const;
+    void age_addrs();
+    std::uint64_t now_ms() const;
     void multicast_enqueue(const Packet& pkt, NetDevice* from, bool tx_pkt);
     void forget(const IpvlanDev* dev);
 
@@ -138,7 +160,8 @@ class IpvlanPort : public std::enable_shared_from_this<IpvlanPort> {
     IpvlanMode mode_ = IpvlanMode::l3;
     std::uint16_t flags_ = 0;
     std::vector<IpvlanDev*> ipvlans_;
-    FlatMap<IpAddr, IpvlanDev*, IpAddrHash> addrs_;
+    FlatMap<IpAddr, IpvlanAddrEntry, IpAddrHash> addrs_;
+    std::uint64_t swept_ms_ = 0;
     Backlog<McSender> backlog_;  // port->backlog
     IpvlanProber prober_;
 };
@@ -172,8 +195,15 @@ class IpvlanDev final : public XmitOps {
 
     // The address validator: false if another child owns `a` (Linux's
     // ipvlan_addr_busy, EADDRINUSE). Adding one's own address again is fine.
-    bool add_addr(const IpAddr& a);
+    // A given address (addrs=) is the child's for good; a learned one ages
+    // and may move to a sibling (ipvlan_probe.h).
+    bool add_addr(const IpAddr& a, bool learned = false);
     void del_addr(const IpAddr& a);
+    // The guest's driver reset the function: what was learned from it goes.
+    void forget_learned();
+    // `a` with its age in ms (0 for a given one), for each address.
+    template <typename Fn>
+    void for_each_addr(Fn fn) const;
     std::size_t addr_count() const { return addrs_.size(); }
     const std::vector<IpAddr>& addrs() const { return addrs_; }
     // Migration (state_blob.h): the child's addresses, learned ones too.
@@ -203,13 +233,23 @@ class IpvlanDev final : public XmitOps {
     XmitResult xmit_l3(Packet& pkt, const L3& l3);
     void rcv_local(Packet& pkt);
 
-    bool source_allowed(const L3& l3);
+    enum class Source : std::uint8_t { allowed, held, busy };
+    Source source_check(const L3& l3, const Packet& pkt);
 
     NetDevice dev_;
     std::shared_ptr<IpvlanPort> port_;
     std::vector<IpAddr> addrs_;
     bool learning_ = false;
 };
+
+template <typename Fn>
+void IpvlanDev::for_each_addr(Fn fn) const {
+    for (const IpAddr& a : addrs_) {
+        const IpvlanAddrEntry* e = port_ ? port_->addr_entry(a) : nullptr;
+        const bool learned = e && e->learned;
+        fn(a, learned, learned ? port_->now_ms() - e->seen_ms : 0);
+    }
+}
 
 // ipvlan_get_L3_hdr + ipvlan_addr_lookup's choice of addresses, in one
 // parse.

@@ -14,6 +14,14 @@
 // answers, or nobody does within the probes, the address is marked as no
 // child's for a while and its frames go on as they would have (to the
 // lower's stack, or out through its IP layer).
+//
+// The same question keeps learned addresses true (RFC 5227's conflict
+// detection, asked by the device): when a child sends from an address a
+// sibling learned, or a learned address has not been used for
+// kIpvlanAddrAgeMs, the owner alone is asked. If it answers, it keeps the
+// address (the claimant's frames are dropped as before, tx-addr-busy); if
+// not, the address moves to the claimant (its frames, held meanwhile, go)
+// or is forgotten.
 #pragma once
 
 #include <array>
@@ -47,6 +55,9 @@ struct IpvlanProbeStats {
     std::uint64_t probes = 0;     // probe rounds sent (each to every learning child)
     std::uint64_t found = 0;      // addresses a child answered for
     std::uint64_t not_child = 0;  // addresses the lower or the uplink had, or nobody
+    std::uint64_t kept = 0;       // learned addresses their owner still answered for
+    std::uint64_t moved = 0;      // to the sibling that claimed them, the owner silent
+    std::uint64_t expired = 0;    // unused, and the owner silent
 };
 
 class IpvlanProber {
@@ -70,6 +81,16 @@ class IpvlanProber {
     void ask(const IpAddr& target, const MacAddr& asker_mac, const IpAddr& asker_ip);
     // `owner` was learned for `a`: what waited for it goes to it.
     void learned(const IpAddr& a, IpvlanDev& owner);
+    // Whether `owner` still has its learned address `a`: `claimant` (null
+    // when the address only aged) sent `pkt` from it. True if pkt now
+    // waits for the answer; false if it is to be refused (the owner has
+    // answered for it lately, or there is no room to ask).
+    bool verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant, const Packet* pkt);
+    // `dev` answered a probe for `a`.
+    void answered(const IpAddr& a, IpvlanDev& dev);
+    // A frame for `dst` while its owner is being asked whether it still
+    // has it: true if it waits, to go to whoever has it then.
+    bool hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from);
     // `a` is no child's (the lower's stack sent from it, or the uplink
     // answered for it): what waited goes on.
     void not_child(const IpAddr& a);
@@ -92,12 +113,18 @@ class IpvlanProber {
                                                           PacketRef(nullptr, {nullptr}),
                                                           PacketRef(nullptr, {nullptr})}};
         std::array<IpvlanDev*, kIpvlanProbeQueueLen> from{};
+        // Verifying: the claimant's own frame (else one for the address).
+        std::array<bool, kIpvlanProbeQueueLen> claim{};
         std::size_t nheld = 0;
         std::optional<MacAddr> asker_mac;
         IpAddr asker_ip{};
         // The child whose frame started it: not asked (what it has, its
         // own stack would have kept).
         IpvlanDev* sender = nullptr;
+        // Verifying a learned address: its owner, the only one asked, and
+        // the sibling that claims it (null if it only aged).
+        IpvlanDev* owner = nullptr;
+        IpvlanDev* claimant = nullptr;
     };
 
     Entry* find(const IpAddr& a);
@@ -105,6 +132,11 @@ class IpvlanProber {
     void release(Entry& e);
     void send_probe(const Entry& e);
     void give_up(Entry& e);
+    void move(Entry& e);
+    bool queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim = false);
+    // A frame that waited goes its way again, now that the question is
+    // settled: `from` sends it, or (null) the uplink delivers it.
+    void reinject(Packet& p, IpvlanDev* from);
     std::uint64_t now() const;
 
     IpvlanPort& port_;

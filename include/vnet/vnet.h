@@ -169,6 +169,19 @@ void vnet_ipvlan_set_learning(VnetDev* dev, bool on);
  * learned; returns how many. */
 typedef void VnetAddrFn(void* opaque, const uint8_t* addr, bool v6);
 size_t vnet_ipvlan_addrs(const VnetDev* dev, VnetAddrFn* fn, void* opaque);
+/* The learned ones among them, each with the milliseconds since it was
+ * last seen in use. */
+typedef void VnetLearnedFn(void* opaque, const uint8_t* addr, bool v6, uint64_t age_ms);
+size_t vnet_ipvlan_learned(const VnetDev* dev, VnetLearnedFn* fn, void* opaque);
+/* What the ipvlan port on dev (a lower, or a macvlan child with ipvlan
+ * children) asked its children about addresses; false if it has none. */
+typedef struct VnetIpvlanProbeStats {
+    uint64_t probes, found, not_child, kept, moved, expired;
+} VnetIpvlanProbeStats;
+bool vnet_ipvlan_probe_stats(const VnetDev* dev, VnetIpvlanProbeStats* out);
+/* The guest's driver reset the function: what the device learned from
+ * it is forgotten (an ipvlan child's learned addresses). */
+void vnet_dev_reset(VnetDev* dev);
 /* Source mode's MAC list; macs holds n 6-byte addresses. False if dev is
  * not a macvlan child. */
 bool vnet_macvlan_macaddr(VnetDev* dev, VnetMacaddrOp op, const uint8_t* macs, size_t n);

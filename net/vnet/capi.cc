@@ -282,6 +282,42 @@ size_t vnet_ipvlan_addrs(const VnetDev* d, VnetAddrFn* fn, void* opaque) {
     return ipvlan->addrs().size();
 }
 
+size_t vnet_ipvlan_learned(const VnetDev* d, VnetLearnedFn* fn, void* opaque) {
+    vnet::IpvlanDev* ipvlan = d->ipvlan();
+    if (!ipvlan) {
+        return 0;
+    }
+    std::size_t n = 0;
+    ipvlan->for_each_addr([&](const vnet::IpAddr& a, bool learned, std::uint64_t age) {
+        if (learned) {
+            fn(opaque, a.bytes.data(), a.v6, age);
+            ++n;
+        }
+    });
+    return n;
+}
+
+bool vnet_ipvlan_probe_stats(const VnetDev* d, VnetIpvlanProbeStats* out) {
+    const vnet::IpvlanPort* port = vnet::IpvlanPort::of(*d->dev);
+    if (!port) {
+        return false;
+    }
+    const vnet::IpvlanProbeStats& s = port->prober().stats();
+    *out = VnetIpvlanProbeStats{.probes = s.probes,
+                                .found = s.found,
+                                .not_child = s.not_child,
+                                .kept = s.kept,
+                                .moved = s.moved,
+                                .expired = s.expired};
+    return true;
+}
+
+void vnet_dev_reset(VnetDev* d) {
+    if (vnet::IpvlanDev* ipvlan = d->ipvlan()) {
+        ipvlan->forget_learned();
+    }
+}
+
 bool vnet_macvlan_macaddr(VnetDev* d, VnetMacaddrOp op, const uint8_t* macs, size_t n) {
     vnet::MacvlanDev* macvlan = d->macvlan();
     if (!macvlan) {

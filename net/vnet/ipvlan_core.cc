@@ -140,32 +140,38 @@ bool IpvlanPort::may_probe(const IpAddr& dst) const {
     return true;
 }
 
-bool IpvlanPort::probe_answer(std::span<const std::uint8_t> frame) const {
+std::optional<IpAddr> IpvlanPort::probe_answer(std::span<const std::uint8_t> frame) const {
     auto eth = wire::EthernetView::parse(frame);
     if (!eth) {
-        return false;
+        return std::nullopt;
     }
     if (eth->ethertype() == wire::kEthPArp) {
         auto arp = wire::ArpRepr::parse(eth->payload());
-        return arp && arp->op == wire::kArpOpReply && arp->tha == lower_.mac() &&
-               arp->tpa == wire::Ipv4Addr{};
+        if (arp && arp->op == wire::kArpOpReply && arp->tha == lower_.mac() &&
+            arp->tpa == wire::Ipv4Addr{}) {
+            return IpAddr::v4(arp->spa);
+        }
+        return std::nullopt;
     }
     if (eth->ethertype() != wire::kEthPIpv6) {
-        return false;
+        return std::nullopt;
     }
     auto ip = wire::Ipv6View::parse(eth->payload());
     auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
     const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    return nd && nd->type == wire::kNdNeighborAdvert &&
-           std::equal(all_nodes.begin(), all_nodes.end(), ip->dst().begin()) &&
-           prober_.probing(IpAddr::v6of(nd->target));
+    if (nd && nd->type == wire::kNdNeighborAdvert &&
+        std::equal(all_nodes.begin(), all_nodes.end(), ip->dst().begin()) &&
+        prober_.probing(IpAddr::v6of(nd->target))) {
+        return IpAddr::v6of(nd->target);
+    }
+    return std::nullopt;
 }
 
 bool IpvlanPort::lower_sent(const Packet& pkt) {
     if (prober_.idle()) [[likely]] {
         return false;
     }
-    const bool answer = probe_answer(pkt.bytes());
+    const bool answer = probe_answer(pkt.bytes()).has_value();
     if (auto a = l3_spans(pkt.bytes())) {
         prober_.not_child(addr_of(a->src));
     }
@@ -249,6 +255,9 @@ RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
         }
         return RxHandlerResult::pass;
     }
+    if (!prober_.idle() && prober_.hold_owned(*pkt, addr_of(a->dst), nullptr)) [[unlikely]] {
+        return RxHandlerResult::consumed;  // its owner is being asked whether it still has it
+    }
     pkt->dev = &owner->dev_;
     return RxHandlerResult::another;
 }
@@ -305,6 +314,9 @@ std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt, const L3& l3) {
         }
         return std::nullopt;
     }
+    if (!port_->prober_.idle() && port_->prober_.hold_owned(pkt, l3->dst, this)) [[unlikely]] {
+        return XmitResult::sent;  // its owner is being asked whether it still has it
+    }
     if (port_->is_private()) {
         dev_.counters().drop(DropReason::tx_private);
         return XmitResult::dropped;
@@ -351,33 +363,51 @@ XmitResult IpvlanDev::xmit_l3(Packet& pkt, const L3& l3) {
     return out->outbound(*this, pkt);
 }
 
-bool IpvlanDev::source_allowed(const L3& l3) {
+IpvlanDev::Source IpvlanDev::source_check(const L3& l3, const Packet& pkt) {
     if (!l3 || !claimable(l3->src)) {
-        return true;
+        return Source::allowed;
     }
-    IpvlanDev* owner = port_->addr_lookup(l3->src);
-    if (owner == this) {
-        return true;
+    const IpvlanAddrEntry* e = port_->addrs_.find(l3->src);
+    if (e && e->dev == this) {
+        if (e->learned && !e->used) [[unlikely]] {
+            e->used = true;  // seen in use: it does not age
+        }
+        return Source::allowed;
     }
-    if (owner) {
+    if (e) {
+        // A sibling learned it: perhaps it has let it go. Ask it; the
+        // frame waits for the answer.
+        if (e->learned && learning_ && port_->phys_.clock() &&
+            port_->prober_.verify(l3->src, *e->dev, this, &pkt)) {
+            return Source::held;
+        }
         dev_.counters().drop(DropReason::tx_addr_busy);
-        return false;
+        return Source::busy;
     }
     if (learning_ && addrs_.size() < kIpvlanLearnLimit) {
-        add_addr(l3->src);  // control-path allocation, once per new address
+        add_addr(l3->src, true);  // control-path allocation, once per new address
     }
-    return true;
+    return Source::allowed;
 }
 
 // ipvlan_queue_xmit.
 XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
     const L3 l3 = ipvlan_l3_addrs(pkt.bytes());  // parsed once for both checks
-    const bool answer = !port_->prober_.idle() && port_->probe_answer(pkt.bytes());
-    if (!source_allowed(l3)) {
-        return XmitResult::dropped;
+    const std::optional<IpAddr> answer =
+        port_->prober_.idle() ? std::nullopt : port_->probe_answer(pkt.bytes());
+    switch (source_check(l3, pkt)) {
+        case Source::allowed:
+            break;
+        case Source::held:
+            return XmitResult::sent;
+        case Source::busy:
+            return XmitResult::dropped;
     }
     if (answer) [[unlikely]] {
-        return XmitResult::sent;  // the device asked: its source taught it the owner
+        // The device asked: the source taught it the owner, or the owner
+        // still has it.
+        port_->prober_.answered(*answer, *this);
+        return XmitResult::sent;
     }
     return port_->mode() == IpvlanMode::l2 ? xmit_l2(pkt, l3) : xmit_l3(pkt, l3);
 }

@@ -80,17 +80,17 @@ IpvlanDev* IpvlanPort::addr_lookup(std::span<const std::uint8_t> b) const {
         std::memcpy(&v4, b.data(), 4);
         w0 = v4;
     }
-    IpvlanDev* const* d = addrs_.find_hashed(
+    const IpvlanAddrEntry* d = addrs_.find_hashed(
         IpAddrHash::of_words(w0, w1, v6),
         [&](const IpAddr& k) { return k.v6 == v6 && k.word(0) == w0 && k.word(1) == w1; });
-    return d ? *d : nullptr;
+    return d ? d->dev : nullptr;
 }
 
 IpvlanDev* IpvlanPort::addr_lookup(const IpAddr& a) const { return addr_lookup(a.span()); }
 
 void IpvlanPort::forget(const IpvlanDev* dev) {
     std::erase(ipvlans_, dev);
-    addrs_.erase_if([dev](const IpAddr&, const IpvlanDev* d) { return d == dev; });
+    addrs_.erase_if([dev](const IpAddr&, const IpvlanAddrEntry& e) { return e.dev == dev; });
     backlog_.forget_if([dev](const McSender& s) { return s.from == &dev->dev_; });
     prober_.forget(dev);
 }
@@ -171,17 +171,66 @@ void IpvlanDev::dellink() {
     dev_.set_carrier(false);
 }
 
-bool IpvlanDev::add_addr(const IpAddr& a) {
+std::uint64_t IpvlanPort::now_ms() const {
+    const Clock* c = phys_.clock();
+    return c ? c->now_ms() : 0;
+}
+
+bool IpvlanDev::add_addr(const IpAddr& a, bool learned) {
     if (!port_) {
         return false;
     }
-    if (IpvlanDev* owner = port_->addr_lookup(a)) {
-        return owner == this;
+    if (IpvlanAddrEntry* e = port_->addrs_.find_mut(a)) {
+        if (e->dev == this && !learned) {
+            e->learned = false;  // given now: it stays
+        }
+        return e->dev == this;
     }
-    port_->addrs_.emplace(a, this);
+    port_->addrs_.emplace(
+        a, IpvlanAddrEntry{.dev = this, .learned = learned, .seen_ms = port_->now_ms()});
     addrs_.push_back(a);
     port_->prober_.learned(a, *this);
     return true;
+}
+
+void IpvlanDev::forget_learned() {
+    if (!port_) {
+        return;
+    }
+    std::erase_if(addrs_, [this](const IpAddr& a) {
+        const IpvlanAddrEntry* e = port_->addrs_.find(a);
+        if (e && e->learned) {
+            port_->addrs_.erase(a);
+            return true;
+        }
+        return false;
+    });
+}
+
+std::uint64_t IpvlanPort::run_timers() {
+    const std::uint64_t next = prober_.run_timers();
+    if (phys_.clock() && now_ms() - swept_ms_ >= kIpvlanAddrSweepMs) {
+        swept_ms_ = now_ms();
+        age_addrs();
+    }
+    return next;
+}
+
+// A learned address in use is seen now; one unused for kIpvlanAddrAgeMs
+// is asked about, and goes if its child no longer answers for it.
+void IpvlanPort::age_addrs() {
+    const std::uint64_t now = now_ms();
+    addrs_.for_each([&](const IpAddr& a, IpvlanAddrEntry& e) {
+        if (!e.learned) {
+            return;
+        }
+        if (e.used) {
+            e.used = false;
+            e.seen_ms = now;
+        } else if (now - e.seen_ms >= kIpvlanAddrAgeMs) {
+            prober_.verify(a, *e.dev, nullptr, nullptr);
+        }
+    });
 }
 
 void IpvlanDev::save(std::vector<std::uint8_t>& out) const {
@@ -203,7 +252,7 @@ bool IpvlanDev::load(std::span<const std::uint8_t> in) {
         return false;
     }
     for (const auto& a : got) {
-        add_addr(a);
+        add_addr(a, learning_);  // what addrs= gave is there already
     }
     return true;
 }

@@ -62,6 +62,8 @@ void IpvlanProber::release(Entry& e) {
     e.nheld = 0;
     e.asker_mac.reset();
     e.sender = nullptr;
+    e.owner = nullptr;
+    e.claimant = nullptr;
     e.used = false;
     e.probing = false;
 }
@@ -82,20 +84,59 @@ void IpvlanProber::send_probe(const Entry& e) {
         build_ns(p->put(kNsDadLen), us, wire::Ipv6Addr{}, e.addr.bytes);
     }
     const PacketType type = e.addr.v6 ? PacketType::multicast : PacketType::broadcast;
-    for (IpvlanDev* child : port_.ipvlans_) {
-        // A child whose addresses are fixed (addrs=) owns no other.
-        if (child != e.sender && child->learning() && child->dev_.up()) {
-            Packet v = Packet::view(*p, child->dev_, type);
+    if (e.owner) {
+        if (e.owner->dev_.up()) {  // a child that is down answers nothing
+            Packet v = Packet::view(*p, e.owner->dev_, type);
             netif_receive(v);
         }
-    }
-    if (port_.lower_.up()) {
-        Packet v = Packet::view(*p, port_.lower_, type);
-        netif_deliver(v);
+    } else {
+        for (IpvlanDev* child : port_.ipvlans_) {
+            // A child whose addresses are fixed (addrs=) owns no other.
+            if (child != e.sender && child->learning() && child->dev_.up()) {
+                Packet v = Packet::view(*p, child->dev_, type);
+                netif_receive(v);
+            }
+        }
+        if (port_.lower_.up()) {
+            Packet v = Packet::view(*p, port_.lower_, type);
+            netif_deliver(v);
+        }
     }
     ++stats_.probes;
     trace(TraceKind::ipvlan_addr, port_.lower_.name(), "probe", nullptr, &e.addr);
     port_.phys_.want_timers_in(kIpvlanProbeIntervalMs);
+}
+
+// False if no copy could be made; a full queue drops, counted.
+bool IpvlanProber::queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim) {
+    if (e.nheld == kIpvlanProbeQueueLen) {
+        (from ? from->dev_ : port_.lower_).counters().drop(DropReason::probe_queue_full);
+        return true;
+    }
+    PacketRef copy = port_.phys_.pool().clone(pkt);
+    if (!copy) {
+        return false;
+    }
+    e.held[e.nheld] = std::move(copy);
+    e.from[e.nheld] = from;
+    e.claim[e.nheld] = claim;
+    ++e.nheld;
+    return true;
+}
+
+bool IpvlanProber::hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
+    Entry* e = find(dst);
+    return e && e->probing && e->owner && queue(*e, pkt, from);
+}
+
+void IpvlanProber::reinject(Packet& p, IpvlanDev* from) {
+    if (from) {
+        from->xmit(from->dev_, p);
+    } else {
+        p.dev = &port_.lower_;
+        p.pkt_type = PacketType::host;
+        netif_receive(p);
+    }
 }
 
 bool IpvlanProber::hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
@@ -111,21 +152,12 @@ bool IpvlanProber::hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
     if (fresh && !(e = start(dst))) {
         return false;
     }
-    NetDevice& counted = from ? from->dev_ : port_.lower_;
-    if (e->nheld == kIpvlanProbeQueueLen) {
-        counted.counters().drop(DropReason::probe_queue_full);
-        return true;
-    }
-    PacketRef copy = port_.phys_.pool().clone(pkt);
-    if (!copy) {
+    if (!queue(*e, pkt, from)) {
         if (fresh) {
             release(*e);
         }
         return false;  // it goes on unasked rather than be lost
     }
-    e->held[e->nheld] = std::move(copy);
-    e->from[e->nheld] = from;
-    ++e->nheld;
     if (fresh) {
         e->sender = from;
         send_probe(*e);
@@ -210,7 +242,123 @@ void IpvlanProber::learned(const IpAddr& a, IpvlanDev& owner) {
     }
 }
 
+bool IpvlanProber::verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant,
+                          const Packet* pkt) {
+    Entry* e = find(a);
+    if (e && !e->probing) {
+        if (now() < e->until_ms) {
+            return false;  // the owner answered for it lately
+        }
+        release(*e);
+        e = nullptr;
+    }
+    if (e && e->owner != &owner) {
+        return false;
+    }
+    const bool fresh = !e;
+    if (fresh && !(e = start(a))) {
+        return false;
+    }
+    if (fresh) {
+        e->owner = &owner;
+    }
+    if (claimant && !e->claimant) {
+        e->claimant = claimant;
+    }
+    if (pkt && claimant == e->claimant && !queue(*e, *pkt, claimant, true)) {
+        if (fresh) {
+            release(*e);
+        }
+        return false;
+    }
+    if (fresh) {
+        send_probe(*e);
+        e->sent = 1;
+        e->until_ms = now() + kIpvlanProbeIntervalMs;
+    }
+    return pkt && claimant == e->claimant;
+}
+
+void IpvlanProber::answered(const IpAddr& a, IpvlanDev& dev) {
+    Entry* e = find(a);
+    if (!e || !e->probing || e->owner != &dev) {
+        return;
+    }
+    // The owner still has it: the claimant is refused, as the validator
+    // refuses a sibling's address, for a while before it may ask again.
+    IpvlanDev* claimant = e->claimant;
+    std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
+                                                      PacketRef(nullptr, {nullptr}),
+                                                      PacketRef(nullptr, {nullptr})}};
+    const std::array<IpvlanDev*, kIpvlanProbeQueueLen> from = e->from;
+    const std::array<bool, kIpvlanProbeQueueLen> claim = e->claim;
+    const std::size_t n = e->nheld;
+    for (std::size_t i = 0; i < n; ++i) {
+        held[i] = std::move(e->held[i]);
+    }
+    e->nheld = 0;
+    e->probing = false;
+    e->claimant = nullptr;
+    e->until_ms = now() + kIpvlanNotChildMs;
+    if (IpvlanAddrEntry* owned = port_.addrs_.find_mut(a)) {
+        owned->seen_ms = now();
+    }
+    ++stats_.kept;
+    trace(TraceKind::ipvlan_addr, dev.dev_.name(), "kept", nullptr, &a);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (claim[i]) {
+            claimant->dev_.counters().drop(DropReason::tx_addr_busy);
+        } else {
+            reinject(*held[i], from[i]);  // to the owner, as it still has it
+        }
+    }
+}
+
+// The owner did not answer for its learned address: it moves to the
+// claimant, whose frames then go, or is forgotten.
+void IpvlanProber::move(Entry& e) {
+    std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
+                                                      PacketRef(nullptr, {nullptr}),
+                                                      PacketRef(nullptr, {nullptr})}};
+    const std::array<IpvlanDev*, kIpvlanProbeQueueLen> from = e.from;
+    const std::array<bool, kIpvlanProbeQueueLen> claim = e.claim;
+    const std::size_t n = e.nheld;
+    for (std::size_t i = 0; i < n; ++i) {
+        held[i] = std::move(e.held[i]);
+    }
+    e.nheld = 0;
+    IpvlanDev* owner = e.owner;
+    IpvlanDev* claimant = e.claimant;
+    const IpAddr a = e.addr;
+    release(e);
+    owner->del_addr(a);
+    if (claimant) {
+        ++stats_.moved;
+        trace(TraceKind::ipvlan_addr, claimant->dev_.name(), "moved", nullptr, &a);
+        claimant->add_addr(a, true);
+    } else {
+        ++stats_.expired;
+        trace(TraceKind::ipvlan_addr, owner->dev_.name(), "expired", nullptr, &a);
+    }
+    // The claimant's frames first (its announcement), then those for the
+    // address, which now go to the claimant, or are asked about anew.
+    for (std::size_t i = 0; i < n; ++i) {
+        if (claim[i]) {
+            claimant->xmit(claimant->dev_, *held[i]);
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!claim[i]) {
+            reinject(*held[i], from[i]);
+        }
+    }
+}
+
 void IpvlanProber::give_up(Entry& e) {
+    if (e.owner) {
+        move(e);
+        return;
+    }
     std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
                                                       PacketRef(nullptr, {nullptr}),
                                                       PacketRef(nullptr, {nullptr})}};
@@ -282,6 +430,10 @@ void IpvlanProber::forget(const IpvlanDev* dev) {
         if (e.sender == dev) {
             e.sender = nullptr;
         }
+        if (e.used && (e.owner == dev || e.claimant == dev)) {
+            release(e);  // the question was about it
+            continue;
+        }
         std::size_t kept = 0;
         for (std::size_t i = 0; i < e.nheld; ++i) {
             if (e.from[i] == dev) {
@@ -291,6 +443,7 @@ void IpvlanProber::forget(const IpvlanDev* dev) {
             if (kept != i) {
                 e.held[kept] = std::move(e.held[i]);
                 e.from[kept] = e.from[i];
+                e.claim[kept] = e.claim[i];
             }
             ++kept;
         }

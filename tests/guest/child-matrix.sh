@@ -161,6 +161,62 @@ mcast1() { # NS -> who answered a ping to 224.0.0.1 (all-hosts)
         sed 's/+$//; s/^$/none/'
 }
 
+nsdev() { # NS -> its interface
+    ip -n "$1" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}' | cut -d@ -f1
+}
+
+# in_addr_errors NS: IPv4 and IPv6 packets NS's stack took in for an
+# address it does not have (InAddrErrors, Ip6InAddrErrors).
+in_addr_errors() {
+    ip netns exec "$1" cat /proc/net/snmp /proc/net/snmp6 |
+        awk '/^Ip: Forwarding/ {for (i = 1; i <= NF; i++) if ($i == "InAddrErrors") c = i}
+             /^Ip: [0-9]/ {v4 = $c} /^Ip6InAddrErrors/ {v6 = $2} END {print v4 + v6}'
+}
+
+who1() { # NS URL -> whose server answered (v2, k3, ...) or none
+    ip netns exec "$1" timeout 5 wget -q -O - "$2" 2>/dev/null | sed -n 's/^hello from //p' |
+        grep . || echo none
+}
+
+# move P: c2's addresses move to c3, as a platform recycles a pod's
+# address: deleted from c2, added to c3, which announces it (a gratuitous
+# ARP; for IPv6 its own DAD) and serves on it. Then, at once, who is
+# reached there, and whether c2 still gets frames for it.
+move() {
+    local d2 d3 before
+    d2=$(nsdev "$1"2)
+    d3=$(nsdev "$1"3)
+    ip -n "$1"2 addr del 10.9.0.12/24 dev "$d2"
+    ip -n "$1"2 addr del fd00:9::12/64 dev "$d2"
+    ip -n "$1"3 addr add 10.9.0.12/24 dev "$d3"
+    ip -n "$1"3 addr add fd00:9::12/64 dev "$d3"
+    mkdir -p "/tmp/www-$1m"
+    echo "hello from $1""3" > "/tmp/www-$1m/hello"
+    ip netns exec "$1"3 httpd -p 10.9.0.12:8080 -h "/tmp/www-$1m"
+    ip netns exec "$1"3 arping -q -U -c 1 -I "$d3" 10.9.0.12 || true
+    before=$(in_addr_errors "$1"2)
+    echo "moved c2's address to c3: c1 reaches it at=$(who1 "$1"1 http://10.9.0.12:8080/hello | sed "s/^$1/c/")"
+    echo "moved c2's address to c3: outside reaches it at=$(who1 "$1"out http://10.9.0.12:8080/hello | sed "s/^$1/c/")"
+    # IPv6: once c3's DAD is done, as for any new address.
+    for _ in $(seq 30); do
+        ip -n "$1"3 -6 addr show dev "$d3" tentative | grep -q fd00:9::12 || break
+        sleep 0.1
+    done
+    echo "moved c2's address to c3: c1 IPv6 unicast to it=$(ping6 "$1"1 fd00:9::12)"
+    echo "moved c2's address to c3: c2 still got frames for it=$([ "$(in_addr_errors "$1"2)" = "$before" ] && echo no || echo yes)"
+    # And back, announced the same way, for the cells that follow.
+    ip -n "$1"3 addr del 10.9.0.12/24 dev "$d3"
+    ip -n "$1"3 addr del fd00:9::12/64 dev "$d3"
+    ip -n "$1"2 addr add 10.9.0.12/24 dev "$d2"
+    ip -n "$1"2 addr add fd00:9::12/64 dev "$d2"
+    ip netns exec "$1"2 arping -q -U -c 1 -I "$d2" 10.9.0.12 || true
+    echo "moved it back to c2: c1 reaches it at=$(who1 "$1"1 http://10.9.0.12:8080/hello | sed "s/^$1/c/")"
+    for _ in $(seq 30); do
+        ip -n "$1"2 -6 addr show dev "$d2" tentative | grep -q fd00:9::12 || break
+        sleep 0.1
+    done
+}
+
 matrix() { # P -> "case=result" lines
     P=$1
     c2=yes
@@ -192,6 +248,7 @@ matrix() { # P -> "case=result" lines
     echo "c1 multicast: answered by=$(mcast1 "$P"1)"
     echo "outside multicast: answered by=$(mcast1 "$P"out)"
     echo "lower multicast: answered by=$(mcast1 "$P"low)"
+    if [ "$KIND" = ipvlan ] && [ -n "$COLD" ]; then move "$P"; fi
 }
 
 # ---- the kernel's macvlan over a veth ----

@@ -4,7 +4,10 @@
 // DAD-form NS), the answer teaches the owner and the frame goes there;
 // nobody, the lower, or the uplink answering lets it go on as before. With
 // the manual clock: retransmission, giving up, the "no child's" period,
-// and the bounds on what waits.
+// and the bounds on what waits. Then the same question keeping learned
+// addresses true: an address moves to the sibling that claims it once its
+// owner no longer answers, stays while it does, ages out unused, and goes
+// when the child's driver resets.
 #include "vnet/ipvlan_probe.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +36,7 @@ const wire::Ipv4Addr kLowerIp{10, 0, 2, 15}, kIpA{10, 0, 2, 21}, kIpB{10, 0, 2, 
     kNobody{10, 0, 2, 50}, kHostIp{10, 0, 2, 99};
 const wire::Ipv6Addr kIp6A{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x21};
 const wire::Ipv6Addr kIp6B{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x22};
+MacAddr kOutside() { return MacAddr{{0x52, 0x55, 0x0a, 0x00, 0x02, 0x02}}; }
 const wire::Ipv6Addr kAllNodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
 struct Rec final : XmitOps, ProtocolHandler {
@@ -121,8 +125,8 @@ class Probe : public ::testing::Test {
             kids.push_back(std::move(c));
         }
         // A has spoken (learned); B has not.
-        ASSERT_TRUE(kids[0]->add_addr(IpAddr::v4(kIpA)));
-        ASSERT_TRUE(kids[0]->add_addr(IpAddr::v6of(kIp6A)));
+        ASSERT_TRUE(kids[0]->add_addr(IpAddr::v4(kIpA), true));
+        ASSERT_TRUE(kids[0]->add_addr(IpAddr::v6of(kIp6A), true));
     }
     IpvlanPort& port() { return kids[0]->port(); }
     XmitResult send(int child, const std::vector<std::uint8_t>& f) {
@@ -385,6 +389,129 @@ TEST_F(Probe, NoClockNoProbes) {
     dev_queue_xmit(a->dev(), *p);
     ASSERT_EQ(got("lower").size(), 1u);
     EXPECT_EQ(ip4_dst(got("lower")[0]), kIpB);
+}
+
+TEST_F(Probe, AnAddressMovesOnceItsOwnerNoLongerAnswers) {
+    make(IpvlanMode::l2);
+    // B takes A's (learned) address: the frame waits while A is asked.
+    EXPECT_EQ(send(1, ipv4(kOutside(), kLower, kIpA, kHostIp)), XmitResult::sent);
+    EXPECT_TRUE(rec.wire.empty());
+    ASSERT_EQ(got("A").size(), 1u);  // only the owner is asked
+    EXPECT_EQ(as_arp(got("A")[0])->tpa, kIpA);
+    EXPECT_TRUE(got("B").empty());
+    EXPECT_TRUE(got("lower").empty());
+    // Meanwhile a frame for the address waits too, for whoever has it.
+    arrive(ipv4(kLower, kHost, kHostIp, kIpA));
+    EXPECT_EQ(got("A").size(), 1u);
+    for (unsigned i = 0; i < kIpvlanProbeTries; ++i) {
+        tick(kIpvlanProbeIntervalMs);
+    }
+    // A stayed silent: the address is B's, B's frame went, and the one
+    // for it reached B.
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kIpA)), kids[1].get());
+    ASSERT_EQ(rec.wire.size(), 1u);
+    EXPECT_EQ(ip4_dst(rec.wire[0]), kHostIp);
+    ASSERT_EQ(got("B").size(), 1u);
+    EXPECT_EQ(ip4_dst(got("B")[0]), kIpA);
+    EXPECT_EQ(port().prober().stats().moved, 1u);
+    EXPECT_EQ(kids[0]->addr_count(), 1u);  // its IPv6 one only
+    // Frames for it now reach B, not A.
+    arrive(ipv4(kLower, kHost, kHostIp, kIpA));
+    EXPECT_EQ(got("B").size(), 2u);
+    EXPECT_EQ(got("A").size(), kIpvlanProbeTries);
+    EXPECT_EQ(pool.in_use(), 0u);
+}
+
+TEST_F(Probe, AnOwnerThatStillAnswersKeepsItsAddress) {
+    make(IpvlanMode::l2);
+    send(1, ipv4(kOutside(), kLower, kIpA, kHostIp));
+    arrive(ipv4(kLower, kHost, kHostIp, kIpA));  // waits for the answer
+    EXPECT_EQ(got("A").size(), 1u);
+    send(0, probe_reply(kIpA));  // A still has it
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kIpA)), kids[0].get());
+    ASSERT_EQ(got("A").size(), 2u);  // and gets what waited for it
+    EXPECT_EQ(ip4_dst(got("A")[1]), kIpA);
+    EXPECT_TRUE(rec.wire.empty());
+    EXPECT_EQ(kids[1]->dev().counters().dropped(DropReason::tx_addr_busy), 1u);
+    EXPECT_EQ(port().prober().stats().kept, 1u);
+    // For a while B is refused without asking again.
+    send(1, ipv4(kOutside(), kLower, kIpA, kHostIp));
+    EXPECT_EQ(kids[1]->dev().counters().dropped(DropReason::tx_addr_busy), 2u);
+    EXPECT_EQ(got("A").size(), 2u);
+    // Then A is asked again.
+    tick(kIpvlanNotChildMs);
+    send(1, ipv4(kOutside(), kLower, kIpA, kHostIp));
+    EXPECT_EQ(got("A").size(), 3u);
+}
+
+TEST_F(Probe, Ipv6MoveWithTheNewOwnersDad) {
+    make(IpvlanMode::l2);
+    // B's DAD probe for A's address: A is asked the same way, and silent.
+    std::vector<std::uint8_t> dad(kNsDadLen);
+    build_ns(dad.data(), kLower, wire::Ipv6Addr{}, kIp6A);
+    send(1, dad);
+    ASSERT_EQ(got("A").size(), 1u);
+    for (unsigned i = 0; i < kIpvlanProbeTries; ++i) {
+        tick(kIpvlanProbeIntervalMs);
+    }
+    EXPECT_EQ(port().addr_lookup(IpAddr::v6of(kIp6A)), kids[1].get());
+    // B's DAD probe went on, as a group frame (to the uplink, and to A
+    // from the multicast worker): nobody defends it, B keeps it.
+    EXPECT_EQ(rec.wire.size(), 1u);
+}
+
+TEST_F(Probe, AGivenAddressNeitherMovesNorAges) {
+    make(IpvlanMode::l2);
+    ASSERT_TRUE(kids[0]->add_addr(IpAddr::v4(kNobody)));  // as addrs= gives it
+    send(1, ipv4(kOutside(), kLower, kNobody, kHostIp));
+    EXPECT_EQ(kids[1]->dev().counters().dropped(DropReason::tx_addr_busy), 1u);
+    EXPECT_TRUE(got("A").empty());
+    tick(kIpvlanAddrAgeMs + kIpvlanAddrSweepMs);
+    // Only the learned ones are asked about (ARP for kIpA, NS for kIp6A).
+    ASSERT_EQ(got("A").size(), 2u);
+    for (const auto& f : got("A")) {
+        auto q = as_arp(f);
+        EXPECT_TRUE(!q || q->tpa == kIpA);
+    }
+    for (unsigned i = 0; i < kIpvlanProbeTries; ++i) {
+        tick(kIpvlanProbeIntervalMs);
+    }
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kNobody)), kids[0].get());
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kIpA)), nullptr);
+}
+
+TEST_F(Probe, UnusedLearnedAddressesAgeOutUsedOnesStay) {
+    make(IpvlanMode::l2);
+    // A keeps using kIpA; its IPv6 address it never uses again.
+    for (std::uint64_t t = 0; t <= kIpvlanAddrAgeMs; t += 10 * kIpvlanAddrSweepMs) {
+        send(0, ipv4(kOutside(), kLower, kIpA, kHostIp));
+        tick(10 * kIpvlanAddrSweepMs);
+    }
+    tick(kIpvlanAddrSweepMs);
+    // Now the unused one is asked about (A silent: it goes), not the other.
+    for (unsigned i = 0; i < kIpvlanProbeTries; ++i) {
+        tick(kIpvlanProbeIntervalMs);
+    }
+    EXPECT_EQ(port().addr_lookup(IpAddr::v6of(kIp6A)), nullptr);
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kIpA)), kids[0].get());
+    EXPECT_EQ(port().prober().stats().expired, 1u);
+    // An unused address whose child still answers stays, seen anew.
+    std::size_t before = got("A").size();
+    tick(kIpvlanAddrAgeMs + kIpvlanAddrSweepMs);
+    ASSERT_GT(got("A").size(), before);
+    send(0, probe_reply(kIpA));
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kIpA)), kids[0].get());
+    EXPECT_EQ(port().prober().stats().kept, 1u);
+}
+
+TEST_F(Probe, ADriverResetForgetsWhatWasLearned) {
+    make(IpvlanMode::l2);
+    ASSERT_TRUE(kids[0]->add_addr(IpAddr::v4(kNobody)));  // given
+    kids[0]->forget_learned();
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kIpA)), nullptr);
+    EXPECT_EQ(port().addr_lookup(IpAddr::v6of(kIp6A)), nullptr);
+    EXPECT_EQ(port().addr_lookup(IpAddr::v4(kNobody)), kids[0].get());
+    EXPECT_EQ(kids[0]->addr_count(), 1u);
 }
 
 }  // namespace
