@@ -134,6 +134,17 @@ class IpvlanProber {
     void give_up(Entry& e);
     void move(Entry& e);
     bool queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim = false);
+    // What waited in an entry, taken out before it goes on (delivering may
+    // bring more frames to the entry).
+    struct Taken {
+        std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
+                                                          PacketRef(nullptr, {nullptr}),
+                                                          PacketRef(nullptr, {nullptr})}};
+        std::array<IpvlanDev*, kIpvlanProbeQueueLen> from{};
+        std::array<bool, kIpvlanProbeQueueLen> claim{};
+        std::size_t n = 0;
+    };
+    static Taken take(Entry& e);
     // A frame that waited goes its way again, now that the question is
     // settled: `from` sends it, or (null) the uplink delivers it.
     void reinject(Packet& p, IpvlanDev* from);

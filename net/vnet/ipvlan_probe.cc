@@ -124,6 +124,18 @@ bool IpvlanProber::queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool clai
     return true;
 }
 
+IpvlanProber::Taken IpvlanProber::take(Entry& e) {
+    Taken t;
+    t.n = e.nheld;
+    for (std::size_t i = 0; i < t.n; ++i) {
+        t.held[i] = std::move(e.held[i]);
+        t.from[i] = e.from[i];
+        t.claim[i] = e.claim[i];
+    }
+    e.nheld = 0;
+    return t;
+}
+
 bool IpvlanProber::hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
     Entry* e = find(dst);
     return e && e->probing && e->owner && queue(*e, pkt, from);
@@ -202,17 +214,7 @@ void IpvlanProber::learned(const IpAddr& a, IpvlanDev& owner) {
     if (!e) {
         return;
     }
-    // Taken out first: delivering may bring more frames here.
-    std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr})}};
-    std::array<IpvlanDev*, kIpvlanProbeQueueLen> from{};
-    const std::size_t n = e->nheld;
-    for (std::size_t i = 0; i < n; ++i) {
-        held[i] = std::move(e->held[i]);
-        from[i] = e->from[i];
-    }
-    e->nheld = 0;
+    Taken t = take(*e);
     const std::optional<MacAddr> asker = e->asker_mac;
     const IpAddr asker_ip = e->asker_ip;
     const bool was_probing = e->probing;
@@ -221,11 +223,11 @@ void IpvlanProber::learned(const IpAddr& a, IpvlanDev& owner) {
         ++stats_.found;
         trace(TraceKind::ipvlan_addr, owner.dev_.name(), "found", nullptr, &a);
     }
-    for (std::size_t i = 0; i < n; ++i) {
-        Packet& p = *held[i];
-        if (from[i]) {
+    for (std::size_t i = 0; i < t.n; ++i) {
+        Packet& p = *t.held[i];
+        if (t.from[i]) {
             if (port_.is_private()) {
-                from[i]->dev_.counters().drop(DropReason::tx_private);
+                t.from[i]->dev_.counters().drop(DropReason::tx_private);
             } else {
                 owner.rcv_local(p);
             }
@@ -287,16 +289,7 @@ void IpvlanProber::answered(const IpAddr& a, IpvlanDev& dev) {
     // The owner still has it: the claimant is refused, as the validator
     // refuses a sibling's address, for a while before it may ask again.
     IpvlanDev* claimant = e->claimant;
-    std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr})}};
-    const std::array<IpvlanDev*, kIpvlanProbeQueueLen> from = e->from;
-    const std::array<bool, kIpvlanProbeQueueLen> claim = e->claim;
-    const std::size_t n = e->nheld;
-    for (std::size_t i = 0; i < n; ++i) {
-        held[i] = std::move(e->held[i]);
-    }
-    e->nheld = 0;
+    Taken t = take(*e);
     e->probing = false;
     e->claimant = nullptr;
     e->until_ms = now() + kIpvlanNotChildMs;
@@ -305,11 +298,11 @@ void IpvlanProber::answered(const IpAddr& a, IpvlanDev& dev) {
     }
     ++stats_.kept;
     trace(TraceKind::ipvlan_addr, dev.dev_.name(), "kept", nullptr, &a);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (claim[i]) {
+    for (std::size_t i = 0; i < t.n; ++i) {
+        if (t.claim[i]) {
             claimant->dev_.counters().drop(DropReason::tx_addr_busy);
         } else {
-            reinject(*held[i], from[i]);  // to the owner, as it still has it
+            reinject(*t.held[i], t.from[i]);  // to the owner, as it still has it
         }
     }
 }
@@ -317,16 +310,7 @@ void IpvlanProber::answered(const IpAddr& a, IpvlanDev& dev) {
 // The owner did not answer for its learned address: it moves to the
 // claimant, whose frames then go, or is forgotten.
 void IpvlanProber::move(Entry& e) {
-    std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr})}};
-    const std::array<IpvlanDev*, kIpvlanProbeQueueLen> from = e.from;
-    const std::array<bool, kIpvlanProbeQueueLen> claim = e.claim;
-    const std::size_t n = e.nheld;
-    for (std::size_t i = 0; i < n; ++i) {
-        held[i] = std::move(e.held[i]);
-    }
-    e.nheld = 0;
+    Taken t = take(e);
     IpvlanDev* owner = e.owner;
     IpvlanDev* claimant = e.claimant;
     const IpAddr a = e.addr;
@@ -342,14 +326,14 @@ void IpvlanProber::move(Entry& e) {
     }
     // The claimant's frames first (its announcement), then those for the
     // address, which now go to the claimant, or are asked about anew.
-    for (std::size_t i = 0; i < n; ++i) {
-        if (claim[i]) {
-            claimant->xmit(claimant->dev_, *held[i]);
+    for (std::size_t i = 0; i < t.n; ++i) {
+        if (t.claim[i]) {
+            claimant->xmit(claimant->dev_, *t.held[i]);
         }
     }
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!claim[i]) {
-            reinject(*held[i], from[i]);
+    for (std::size_t i = 0; i < t.n; ++i) {
+        if (!t.claim[i]) {
+            reinject(*t.held[i], t.from[i]);
         }
     }
 }
@@ -359,16 +343,7 @@ void IpvlanProber::give_up(Entry& e) {
         move(e);
         return;
     }
-    std::array<PacketRef, kIpvlanProbeQueueLen> held{{PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr}),
-                                                      PacketRef(nullptr, {nullptr})}};
-    std::array<IpvlanDev*, kIpvlanProbeQueueLen> from{};
-    const std::size_t n = e.nheld;
-    for (std::size_t i = 0; i < n; ++i) {
-        held[i] = std::move(e.held[i]);
-        from[i] = e.from[i];
-    }
-    e.nheld = 0;
+    Taken t = take(e);
     e.asker_mac.reset();
     // Marked before the frames go on: on their way they meet the port
     // again, which must now let them pass.
@@ -376,18 +351,18 @@ void IpvlanProber::give_up(Entry& e) {
     e.until_ms = now() + kIpvlanNotChildMs;
     ++stats_.not_child;
     trace(TraceKind::ipvlan_addr, port_.lower_.name(), "not-child", nullptr, &e.addr);
-    for (std::size_t i = 0; i < n; ++i) {
-        Packet& p = *held[i];
-        if (!from[i]) {
+    for (std::size_t i = 0; i < t.n; ++i) {
+        Packet& p = *t.held[i];
+        if (!t.from[i]) {
             p.dev = &port_.lower_;
             p.pkt_type = PacketType::host;
             netif_deliver(p);
         } else if (port_.mode_ == IpvlanMode::l2) {
             dev_forward(port_.lower_, p);
         } else if (L3Outbound* out = port_.outbound()) {
-            out->outbound(*from[i], p);
+            out->outbound(*t.from[i], p);
         } else {
-            from[i]->dev_.counters().drop(DropReason::tx_no_route);
+            t.from[i]->dev_.counters().drop(DropReason::tx_no_route);
         }
     }
 }
