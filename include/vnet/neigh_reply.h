@@ -27,6 +27,9 @@ inline constexpr std::size_t kArpRequestLen = wire::kEthHlen + wire::kArpLen;
 inline constexpr std::size_t kNsLen = wire::kEthHlen + wire::kIpv6Hlen + wire::kNdHlen + 8;
 inline constexpr std::size_t kNsDadLen = wire::kEthHlen + wire::kIpv6Hlen + wire::kNdHlen;
 
+// ff02::1: where an answer to a DAD probe (from ::) goes (RFC 4862 §5.4.3).
+inline constexpr wire::Ipv6Addr kIpv6AllNodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
 // The solicited-node multicast group of an address (RFC 4291 §2.7.1) and
 // an IPv6 group's MAC (RFC 2464 §7).
 wire::Ipv6Addr solicited_node(const wire::Ipv6Addr& target);

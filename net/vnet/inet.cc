@@ -224,11 +224,10 @@ void InetLayer::answer_uplink(const IpAddr& target, const MacAddr& asker_mac,
         // To the solicitor, or to all nodes for a DAD probe from ::.
         const bool dad = std::all_of(asker_ip.bytes.begin(), asker_ip.bytes.end(),
                                      [](auto b) { return b == 0; });
-        const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-        const wire::Ipv6Addr dst = dad ? all_nodes : asker_ip.bytes;
+        const wire::Ipv6Addr dst = dad ? kIpv6AllNodes : asker_ip.bytes;
         build_na(
-            r->put(kNaReplyLen), us, target.bytes, dad ? ipv6_multicast_mac(all_nodes) : asker_mac,
-            dst,
+            r->put(kNaReplyLen), us, target.bytes,
+            dad ? ipv6_multicast_mac(kIpv6AllNodes) : asker_mac, dst,
             static_cast<std::uint8_t>((dad ? 0 : wire::kNdFlagSolicited) | wire::kNdFlagOverride));
     }
     dev_queue_xmit(lower_, *r);

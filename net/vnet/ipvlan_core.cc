@@ -7,6 +7,7 @@
 #include "vnet/dev.h"
 #include "vnet/inet.h"
 #include "vnet/ipvlan.h"
+#include "vnet/neigh_reply.h"
 #include "vnet/phys_dev.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ethernet.h"
@@ -158,9 +159,8 @@ std::optional<IpAddr> IpvlanPort::probe_answer(std::span<const std::uint8_t> fra
     }
     auto ip = wire::Ipv6View::parse(eth->payload());
     auto nd = ip ? wire::NdRepr::parse(*ip) : std::nullopt;
-    const wire::Ipv6Addr all_nodes{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     if (nd && nd->type == wire::kNdNeighborAdvert &&
-        std::equal(all_nodes.begin(), all_nodes.end(), ip->dst().begin()) &&
+        std::equal(kIpv6AllNodes.begin(), kIpv6AllNodes.end(), ip->dst().begin()) &&
         prober_.probing(IpAddr::v6of(nd->target))) {
         return IpAddr::v6of(nd->target);
     }
