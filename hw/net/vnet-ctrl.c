@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vnet-multi: the control virtqueue (virtio 1.2 §5.1.6.5): RX mode, MAC
- * filter tables, MAC address, the number of active queue pairs, the
- * guest offloads, and the driver's acknowledgement of an announcement.
+ * filter tables, MAC address, the VLAN filter, the number of active queue
+ * pairs, the guest offloads, and the driver's acknowledgement of an
+ * announcement.
  * Each command is checked for exact length (vnet_ctrl_decode); a bad one
  * is answered VIRTIO_NET_ERR and changes nothing.
  */
@@ -76,6 +77,15 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         return VIRTIO_NET_OK;
     case VNET_CTRL_ANNOUNCE_ACK:
         f->status &= ~VIRTIO_NET_S_ANNOUNCE;
+        return VIRTIO_NET_OK;
+    case VNET_CTRL_VLAN_ADD:
+    case VNET_CTRL_VLAN_DEL:
+        if (c.kind == VNET_CTRL_VLAN_ADD) {
+            f->vlans[c.vid / 32] |= 1u << (c.vid % 32);
+        } else {
+            f->vlans[c.vid / 32] &= ~(1u << (c.vid % 32));
+        }
+        vnet_dev_set_vlan(f->dev, c.vid, c.kind == VNET_CTRL_VLAN_ADD);
         return VIRTIO_NET_OK;
     case VNET_CTRL_INVALID:
     case VNET_CTRL_NOT_NEGOTIATED:

@@ -57,6 +57,17 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
     info->driver_ok = vdev->status & VIRTIO_CONFIG_S_DRIVER_OK;
     info->promisc = f->promisc;
     info->allmulti = f->allmulti;
+    if (virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_VLAN)) {
+        uint16List **vtail = &info->vlans;
+
+        info->vlan_filter = true;
+        for (unsigned vid = 0; vid < VNET_VLAN_WORDS * 32; vid++) {
+            if (f->vlans[vid / 32] & (1u << (vid % 32))) {
+                QAPI_LIST_APPEND(vtail, vid);
+            }
+        }
+        info->has_vlans = info->vlans != NULL;
+    }
 
     vnet_dev_get_stats(f->dev, &st);
     info->rx_packets = st.rx_packets;
@@ -143,6 +154,13 @@ static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
             monitor_printf(mon, " %s", a->value);
         }
         monitor_printf(mon, "\n");
+    }
+    if (fi->vlan_filter) {
+        monitor_printf(mon, "        vlan filter:");
+        for (uint16List *v = fi->vlans; v; v = v->next) {
+            monitor_printf(mon, " %u", v->value);
+        }
+        monitor_printf(mon, "%s\n", fi->vlans ? "" : " none");
     }
     if (fi->learned) {
         monitor_printf(mon, "        learned");

@@ -426,6 +426,12 @@ static void vnet_func_set_features(VirtIODevice *vdev, uint64_t features)
 
     f->guest_offloads = vnet_guest_offloads(features);
     vnet_dev_set_offloads(f->dev, features, f->guest_offloads);
+    /* As virtio-net: with CTRL_VLAN, tagged frames pass only for the VIDs
+     * the driver adds (the table is empty out of reset). */
+    vnet_dev_set_vlan_filter(f->dev,
+                             virtio_has_feature(features,
+                                                VIRTIO_NET_F_CTRL_VLAN),
+                             f->vlans);
 }
 
 /* After a migration's features: the guest offloads it had set. */
@@ -440,6 +446,10 @@ static int vnet_func_post_load_virtio(VirtIODevice *vdev)
         return -EINVAL;
     }
     f->guest_offloads = f->saved_guest_offloads;
+    vnet_dev_set_vlan_filter(f->dev,
+                             virtio_vdev_has_feature(vdev,
+                                                     VIRTIO_NET_F_CTRL_VLAN),
+                             f->vlans);
     return 0;
 }
 
@@ -459,6 +469,9 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     virtio_add_feature(&features, VIRTIO_NET_F_CTRL_MAC_ADDR);
     if (f->offloads & (1ull << VIRTIO_NET_F_GUEST_ANNOUNCE)) {
         virtio_add_feature(&features, VIRTIO_NET_F_GUEST_ANNOUNCE);
+    }
+    if (f->offloads & (1ull << VIRTIO_NET_F_CTRL_VLAN)) {
+        virtio_add_feature(&features, VIRTIO_NET_F_CTRL_VLAN);
     }
     if (f->queues > 1) {
         virtio_add_feature(&features, VIRTIO_NET_F_MQ);
@@ -492,6 +505,7 @@ static void vnet_func_reset(VirtIODevice *vdev)
     f->allmulti = false;
     f->uc_entries = 0;
     f->mc_entries = 0;
+    memset(f->vlans, 0, sizeof(f->vlans));
     VNET_FUNC_GET_CLASS(f)->configured_mac(f, f->mac);
     if (!vnet_dev_set_mac(f->dev, f->mac)) {
         /* The configured MAC was taken meanwhile: keep the current one. */
@@ -499,6 +513,7 @@ static void vnet_func_reset(VirtIODevice *vdev)
     }
     vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
     vnet_dev_set_mac_tables(f->dev, NULL, 0, NULL, 0);
+    vnet_dev_set_vlan_filter(f->dev, false, NULL);
     f->guest_offloads = 0;
     vnet_dev_set_offloads(f->dev, 0, 0);
     vnet_dev_reset(f->dev);

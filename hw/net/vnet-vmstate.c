@@ -119,6 +119,7 @@ const VMStateDescription vmstate_vnet_func_device = {
                              vmstate_vnet_queue, VnetQueue),
         VMSTATE_VNET_STATE_BUF(state, VnetFunc),
         VMSTATE_UINT64(saved_guest_offloads, VnetFunc),
+        VMSTATE_UINT32_ARRAY(vlans, VnetFunc, VNET_VLAN_WORDS),
         VMSTATE_END_OF_LIST()
     },
 };

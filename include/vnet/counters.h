@@ -53,6 +53,7 @@ enum class DropReason : std::uint8_t {
     probe_queue_full,     // ipvlan: waiting while the children are asked who owns it: queue at its
                           // bound
     rx_l3_noarp,  // ipvlan L3: ARP/NS from the uplink for a child (Linux's NOARP child drops it)
+    rx_vlan_filtered,  // 802.1Q VID the driver did not add (VIRTIO_NET_CTRL_VLAN)
     count_
 };
 

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A NIC's receive address filter: its own MAC, broadcast, the unicast and
 // multicast tables the guest programs (virtio-net VIRTIO_NET_CTRL_MAC_TABLE_SET),
-// promiscuous and all-multicast modes. Like a real NIC (and Linux's
+// promiscuous and all-multicast modes, and the VLAN filter
+// (VIRTIO_NET_CTRL_VLAN: the driver's NETIF_F_HW_VLAN_CTAG_FILTER). Like a real NIC (and Linux's
 // __dev_set_rx_mode), a table larger than the hardware holds turns into
 // all-unicast or all-multicast rather than losing addresses.
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <span>
 
@@ -36,6 +38,18 @@ class RxFilter {
 
     bool accepts(const MacAddr& dst) const;
 
+    // VLAN filtering (on while the driver negotiated CTRL_VLAN): an
+    // 802.1Q-tagged frame passes only with a VID the driver added, as
+    // virtio-net's receive_filter has it; untagged frames are not
+    // concerned. Off, every VID passes. Promiscuous mode passes all.
+    static constexpr std::size_t kVlanIds = 4096;
+    void set_vlan_filtering(bool on) { vlan_filtering_ = on; }
+    bool vlan_filtering() const { return vlan_filtering_; }
+    void set_vlan(std::uint16_t vid, bool on) { vlans_.set(vid % kVlanIds, on); }
+    bool has_vlan(std::uint16_t vid) const { return vlans_.test(vid % kVlanIds); }
+    void clear_vlans() { vlans_.reset(); }
+    bool accepts_vlan(std::span<const std::uint8_t> frame) const;
+
   private:
     // Open addressing over a power-of-two array twice the table size: O(1)
     // lookup with no allocation, and never full.
@@ -55,6 +69,8 @@ class RxFilter {
     bool allmulti_ = false;
     Table uc_;
     Table mc_;
+    bool vlan_filtering_ = false;
+    std::bitset<kVlanIds> vlans_;
 };
 
 }  // namespace vnet

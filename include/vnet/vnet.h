@@ -106,7 +106,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 39
+#define VNET_DROP_REASONS 40
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -248,7 +248,9 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_MAC_TABLE_SET,
     VNET_CTRL_MQ_PAIRS_SET,
     VNET_CTRL_GUEST_OFFLOADS_SET,
-    VNET_CTRL_ANNOUNCE_ACK,   /* the driver has announced itself (GUEST_ANNOUNCE) */
+    VNET_CTRL_ANNOUNCE_ACK, /* the driver has announced itself (GUEST_ANNOUNCE) */
+    VNET_CTRL_VLAN_ADD,     /* CTRL_VLAN: admit a VID */
+    VNET_CTRL_VLAN_DEL,
     VNET_CTRL_NOT_NEGOTIATED, /* well formed, but its feature was not: VIRTIO_NET_ERR */
 } VnetCtrlKind;
 
@@ -260,13 +262,14 @@ typedef struct VnetCtrlCmd {
     uint32_t n_uc, n_mc;
     uint16_t pairs;    /* MQ_PAIRS_SET: not checked against the function */
     uint64_t offloads; /* GUEST_OFFLOADS_SET: GUEST_* feature bits */
+    uint16_t vid;      /* VLAN_ADD, VLAN_DEL: below 4096 */
 } VnetCtrlCmd;
 
 /* Decodes command `cmd` of class `cls` with data[len] into *out (pointers
  * into data); returns out->kind. A command whose feature the driver did
  * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
  * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
- * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE for theirs) is
+ * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN for theirs) is
  * VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
  * check. */
 VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,
@@ -293,6 +296,15 @@ void vnet_dev_set_rx_mode(VnetDev* dev, bool promisc, bool allmulti);
 /* Tables of 6-byte addresses, n_uc and n_mc entries back to back. */
 void vnet_dev_set_mac_tables(VnetDev* dev, const uint8_t* uc, size_t n_uc, const uint8_t* mc,
                              size_t n_mc);
+/* VLAN filtering, on while the driver negotiated VIRTIO_NET_F_CTRL_VLAN:
+ * an 802.1Q-tagged frame reaches the function only with a VID in the
+ * table (VNET_VLAN_WORDS words, VID v at bit v % 32 of word v / 32, as
+ * virtio-net's vlans[]; NULL: empty); off, every VID. Untagged frames and
+ * promiscuous mode are not concerned. */
+#define VNET_VLAN_WORDS 128
+void vnet_dev_set_vlan_filter(VnetDev* dev, bool on, const uint32_t* table);
+/* VIRTIO_NET_CTRL_VLAN_ADD / _DEL of one VID (below 4096). */
+void vnet_dev_set_vlan(VnetDev* dev, uint16_t vid, bool on);
 void vnet_dev_get_stats(const VnetDev* dev, VnetDevStats* stats);
 const char* vnet_drop_reason_name(unsigned reason);
 

@@ -534,6 +534,16 @@ void vnet_dev_set_rx_mode(VnetDev* d, bool promisc, bool allmulti) {
     d->dev->filter().set_allmulti(allmulti);
 }
 
+void vnet_dev_set_vlan_filter(VnetDev* d, bool on, const uint32_t* table) {
+    vnet::RxFilter& f = d->dev->filter();
+    f.set_vlan_filtering(on);
+    for (std::uint16_t vid = 0; vid < vnet::RxFilter::kVlanIds; ++vid) {
+        f.set_vlan(vid, table && (table[vid / 32] >> (vid % 32)) & 1);
+    }
+}
+
+void vnet_dev_set_vlan(VnetDev* d, uint16_t vid, bool on) { d->dev->filter().set_vlan(vid, on); }
+
 void vnet_dev_set_mac_tables(VnetDev* d, const uint8_t* uc, size_t n_uc, const uint8_t* mc,
                              size_t n_mc) {
     // Control path: a guest's table is at most a few dozen entries, but

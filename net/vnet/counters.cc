@@ -89,6 +89,8 @@ const char* drop_reason_name(DropReason r) {
             return "probe-queue-full";
         case DropReason::rx_l3_noarp:
             return "rx-l3-noarp";
+        case DropReason::rx_vlan_filtered:
+            return "rx-vlan-filtered";
         case DropReason::count_:
             break;
     }

@@ -160,6 +160,24 @@ RxResult netif_receive_eth(Packet& pkt) {
     return netif_receive(pkt);
 }
 
+namespace {
+
+// vlan_do_receive, before the rx_handler: a frame tagged with a VID for
+// which the device's own guest has a VLAN interface goes to that guest,
+// whatever the children below would have made of it. The guest's driver
+// says which VIDs those are, adding each to its VLAN filter (CTRL_VLAN);
+// VID 0, which Linux adds without an interface, is not one.
+bool vlan_device_takes(const NetDevice& dev, const Packet& pkt) {
+    const RxFilter& f = dev.filter();
+    if (!f.vlan_filtering()) {
+        return false;
+    }
+    const std::optional<std::uint16_t> vid = wire::vlan_id(pkt.bytes());
+    return vid && *vid != 0 && f.has_vlan(*vid);
+}
+
+}  // namespace
+
 RxResult netif_receive(Packet& pkt) {
     NetDevice* dev = pkt.dev;
     if (pkt.len() < wire::kEthHlen) [[unlikely]] {
@@ -175,6 +193,9 @@ RxResult netif_receive(Packet& pkt) {
         dev = p->dev;
         const RxHandler handler = dev->rx_handler();
         if (!handler) {
+            break;
+        }
+        if (vlan_device_takes(*dev, *p)) [[unlikely]] {
             break;
         }
         if (hops == kMaxNesting) {
@@ -206,7 +227,11 @@ RxResult netif_deliver(Packet& pkt) {
     if (!dev.up()) {
         return drop(dev, DropReason::rx_link_down);
     }
-    if (pkt.pkt_type != PacketType::host && !dev.filter().accepts(MacAddr::from(pkt.data()))) {
+    const RxFilter& filter = dev.filter();
+    if (!filter.accepts_vlan(pkt.bytes())) [[unlikely]] {
+        return drop(dev, DropReason::rx_vlan_filtered);
+    }
+    if (pkt.pkt_type != PacketType::host && !filter.accepts(MacAddr::from(pkt.data()))) {
         return drop(dev, DropReason::rx_filtered);
     }
     return deliver_skb(dev, pkt);

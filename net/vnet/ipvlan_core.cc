@@ -113,6 +113,15 @@ PacketType group_type(const Packet& pkt) {
     return MacAddr::from(pkt.data()).is_broadcast() ? PacketType::broadcast : PacketType::multicast;
 }
 
+// Linux's ipvlan is NETIF_F_VLAN_CHALLENGED: no VLAN interface can sit on
+// a child ("VLANs not supported on device"), so a frame tagged with a VID
+// is never a child's (the lower's own VLAN interface may take it); a
+// priority tag (VID 0) is stripped and the frame taken as untagged.
+bool vlan_challenged(const Packet& pkt) {
+    const std::optional<std::uint16_t> vid = wire::vlan_id(pkt.bytes(), true);
+    return vid && *vid != 0;
+}
+
 bool holdable(std::span<const std::uint8_t> frame) {
     const std::uint16_t type = wire::load_be16(frame.data() + 12);
     return type == wire::kEthPIpv4 || (type == wire::kEthPIpv6 && !is_nd(frame));
@@ -220,9 +229,10 @@ void IpvlanPort::process_multicast(void* owner) {
         }
         const MacAddr dst = MacAddr::from(pkt->data());
         const PacketType type = group_type(*pkt);
+        const bool to_children = !vlan_challenged(*pkt);
         for (IpvlanDev* ipvlan : port->ipvlans_) {
             NetDevice& d = ipvlan->dev_;
-            if ((tx_pkt && &d == from) || !d.filter().accepts(dst) || !d.up()) {
+            if (!to_children || (tx_pkt && &d == from) || !d.filter().accepts(dst) || !d.up()) {
                 continue;
             }
             Packet v = Packet::view(*pkt, d, type);
@@ -264,6 +274,9 @@ RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
 
 RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
     auto* port = static_cast<IpvlanPort*>(data);
+    if (vlan_challenged(*pkt)) [[unlikely]] {
+        return RxHandlerResult::pass;
+    }
     switch (port->mode_) {
         case IpvlanMode::l2:
             if (MacAddr::from(pkt->data()).is_multicast()) {
@@ -392,7 +405,10 @@ IpvlanDev::Source IpvlanDev::source_check(const L3& l3, const Packet& pkt) {
 
 // ipvlan_queue_xmit.
 XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
-    const L3 l3 = ipvlan_l3_addrs(pkt.bytes());  // parsed once for both checks
+    // A child's own tagged frame has no address of its (skb->protocol is
+    // the tag's, which ipvlan_get_L3_hdr does not parse): it is not
+    // learned from, and goes as any non-IP frame.
+    const L3 l3 = wire::vlan_id(pkt.bytes(), true) ? std::nullopt : ipvlan_l3_addrs(pkt.bytes());
     const std::optional<IpAddr> answer =
         port_->prober_.idle() ? std::nullopt : port_->probe_answer(pkt.bytes());
     switch (source_check(l3, pkt)) {

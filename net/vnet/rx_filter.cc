@@ -2,6 +2,9 @@
 // The NIC receive address filter (see rx_filter.h).
 #include "vnet/rx_filter.h"
 
+#include "vnet/wire/bytes.h"
+#include "vnet/wire/ethernet.h"
+
 namespace vnet {
 
 namespace {
@@ -64,6 +67,16 @@ bool RxFilter::accepts(const MacAddr& dst) const {
         return allmulti_ || mc_.overflow || mc_.contains(dst);
     }
     return dst == mac_ || uc_.overflow || uc_.contains(dst);
+}
+
+bool RxFilter::accepts_vlan(std::span<const std::uint8_t> frame) const {
+    if (promisc_ || !vlan_filtering_ || frame.size() < wire::kEthHlen ||
+        wire::load_be16(frame.data() + 12) != wire::kEthP8021Q) {
+        return true;
+    }
+    // A tag cut short has no VID to pass on (virtio-net drops it too).
+    return frame.size() >= wire::kEthHlen + 2 &&
+           has_vlan(wire::load_be16(frame.data() + wire::kEthHlen) & 0xfff);
 }
 
 }  // namespace vnet

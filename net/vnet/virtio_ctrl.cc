@@ -15,13 +15,14 @@ namespace {
 // Class and command numbers of the virtio specification.
 constexpr std::uint8_t kClassRx = 0, kRxPromisc = 0, kRxAllmulti = 1;
 constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
+constexpr std::uint8_t kClassVlan = 2, kVlanAdd = 0, kVlanDel = 1;
 constexpr std::uint8_t kClassAnnounce = 3, kAnnounceAck = 0;
 constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0;
 constexpr std::uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
 
 // The features that let a driver send them (virtio 1.2 §5.1.3, §5.1.6.5).
-constexpr unsigned kFCtrlGuestOffloads = 2, kFCtrlVq = 17, kFCtrlRx = 18, kFGuestAnnounce = 21,
-                   kFMq = 22, kFCtrlMacAddr = 23;
+constexpr unsigned kFCtrlGuestOffloads = 2, kFCtrlVq = 17, kFCtrlRx = 18, kFCtrlVlan = 19,
+                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23;
 
 // What kind k needs negotiated besides CTRL_VQ.
 unsigned feature_of(VnetCtrlKind k) {
@@ -38,6 +39,9 @@ unsigned feature_of(VnetCtrlKind k) {
             return kFCtrlGuestOffloads;
         case VNET_CTRL_ANNOUNCE_ACK:
             return kFGuestAnnounce;
+        case VNET_CTRL_VLAN_ADD:
+        case VNET_CTRL_VLAN_DEL:
+            return kFCtrlVlan;
         case VNET_CTRL_INVALID:
         case VNET_CTRL_NOT_NEGOTIATED:
             break;
@@ -84,6 +88,14 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
                 return VNET_CTRL_MAC_TABLE_SET;
             }
             return VNET_CTRL_INVALID;
+        case kClassVlan:
+            // One le16 VID (virtio 1.2 §5.1.6.5.3); 4096 and up is no VID.
+            if ((cmd != kVlanAdd && cmd != kVlanDel) || len != 2 ||
+                vnet::wire::load_le16(data) >= 4096) {
+                return VNET_CTRL_INVALID;
+            }
+            out->vid = vnet::wire::load_le16(data);
+            return cmd == kVlanAdd ? VNET_CTRL_VLAN_ADD : VNET_CTRL_VLAN_DEL;
         case kClassAnnounce:
             return cmd == kAnnounceAck && len == 0 ? VNET_CTRL_ANNOUNCE_ACK : VNET_CTRL_INVALID;
         case kClassMq:

@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qobject/qnum.h"
 #include "vnet-fixture.h"
 
 static void test_pci_identity(void)
@@ -517,6 +518,94 @@ static void test_ctrl_mac_addr_set(void)
     fixture_stop(&f);
 }
 
+/* A TCP frame to the function's MAC with an 802.1Q tag of `tci` (0: none). */
+static size_t vlan_frame(uint8_t *b, uint16_t tci, uint16_t sport)
+{
+    size_t n = tcp_frame(b, 0x0a000202, 0x0a00020f, 80, sport);
+
+    if (!tci) {
+        return n;
+    }
+    memmove(b + 16, b + 12, n - 12);
+    stw_be_p(b + 12, 0x8100);
+    stw_be_p(b + 14, tci);
+    return n + 4;
+}
+
+/* With one buffer posted, sends `first` then `second`, and returns the TCI
+ * of what landed (0: untagged). */
+static uint16_t first_tci(Fixture *f, uint16_t first, uint16_t second)
+{
+    uint8_t frame[80];
+    uint64_t buf = guest_alloc(f->alloc, 2048);
+    uint32_t head = post_rx(f, 0, buf, 2048);
+
+    sock_send(f, frame, vlan_frame(frame, first, 40000));
+    sock_send(f, frame, vlan_frame(frame, second, 40001));
+    qvirtio_wait_used_elem(f->qts, f->dev, rxq(f, 0), head, NULL, TIMEOUT_US);
+    qtest_memread(f->qts, buf + HDR_LEN + 12, frame, 4);
+    return lduw_be_p(frame) == 0x8100 ? lduw_be_p(frame + 2) : 0;
+}
+
+/*
+ * CTRL_VLAN, as Linux's virtio_net uses it under `ip link add ... type
+ * vlan id 10`: once negotiated, a tagged frame passes only with a VID the
+ * driver added (whatever its priority bits); untagged frames always do.
+ * query-vnet shows the table.
+ */
+static void test_ctrl_vlan_filter(void)
+{
+    Fixture f = {};
+    uint16_t vid = cpu_to_le16(10);
+    QDict *resp, *fi;
+    QList *vlans;
+
+    fixture_start(&f, 1, NULL);
+    drive_filtered(&f, 1ull << VIRTIO_NET_F_CTRL_VLAN);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_VLAN,
+                             VIRTIO_NET_CTRL_VLAN_ADD, &vid, 2),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmphex(first_tci(&f, 20, 0xa00a), ==, 0xa00a);
+    g_assert_cmpint(vnet_func_drops(f.qts, 0, 1, "rx-vlan-filtered"), ==, 1);
+    fi = vnet_func_info(f.qts, 0, 1, &resp);
+    g_assert_true(qdict_get_bool(fi, "vlan-filter"));
+    vlans = qdict_get_qlist(fi, "vlans");
+    g_assert_cmpint(qlist_size(vlans), ==, 1);
+    g_assert_cmpint(qnum_get_int(qobject_to(QNum, qlist_peek(vlans))), ==, 10);
+    qobject_unref(resp);
+
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_VLAN,
+                             VIRTIO_NET_CTRL_VLAN_DEL, &vid, 2),
+                    ==, VIRTIO_NET_OK);
+    g_assert_cmphex(first_tci(&f, 10, 0), ==, 0);
+    g_assert_cmpint(vnet_func_drops(f.qts, 0, 1, "rx-vlan-filtered"), ==, 2);
+    vid = cpu_to_le16(4096);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_VLAN,
+                             VIRTIO_NET_CTRL_VLAN_ADD, &vid, 2),
+                    ==, VIRTIO_NET_ERR);
+    fixture_stop(&f);
+}
+
+/* A driver without CTRL_VLAN gets every VID, and may not program any. */
+static void test_ctrl_vlan_not_negotiated(void)
+{
+    Fixture f = {};
+    uint16_t vid = cpu_to_le16(10);
+    QDict *resp, *fi;
+
+    fixture_start(&f, 1, NULL);
+    drive_filtered(&f, 0);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_VLAN,
+                             VIRTIO_NET_CTRL_VLAN_ADD, &vid, 2),
+                    ==, VIRTIO_NET_ERR);
+    g_assert_cmphex(first_tci(&f, 20, 0), ==, 20);
+    fi = vnet_func_info(f.qts, 0, 1, &resp);
+    g_assert_false(qdict_get_bool(fi, "vlan-filter"));
+    g_assert_false(qdict_haskey(fi, "vlans"));
+    qobject_unref(resp);
+    fixture_stop(&f);
+}
+
 /* A frame sent on any TX queue, here the last one, leaves on the uplink. */
 static void test_tx_any_queue(void)
 {
@@ -662,6 +751,9 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/ctrl/mac-table-overflow",
                    test_ctrl_mac_table_overflow);
     qtest_add_func("/vnet-multi/ctrl/mac-addr-set", test_ctrl_mac_addr_set);
+    qtest_add_func("/vnet-multi/ctrl/vlan-filter", test_ctrl_vlan_filter);
+    qtest_add_func("/vnet-multi/ctrl/vlan-not-negotiated",
+                   test_ctrl_vlan_not_negotiated);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
     qtest_add_func("/vnet-multi/announce-self-asks-each-driver",
                    test_announce_self_asks_each_driver);

@@ -196,7 +196,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-l3-noarp");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-vlan-filtered");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 
@@ -257,6 +257,80 @@ TEST_F(CapiMacvlanTest, RuntFromTheWireReachesOnlyAPromiscuousLower) {
     EXPECT_EQ(vnet_dev_receive(dev, runt, 0), VNET_RX_DROPPED);
     EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::rx_runt)], 2u);
     EXPECT_EQ(g.guest.size(), 1u);
+}
+
+// A vlan device on a child (`ip link add link eth1 name eth1.10 type vlan
+// id 10`) makes its driver add VID 10 (CTRL_VLAN); only frames with that
+// tag reach the child, untagged ones still do, and a sibling's table is
+// its own.
+TEST_F(CapiMacvlanTest, VlanFilterAdmitsOnlyTheVidsTheDriverAdded) {
+    auto tagged = [](const vnet::MacAddr& dst, std::uint16_t tci) {
+        auto f = vnet::test::eth_frame(dst, vnet::test::kMacA, 0x8100, 50);
+        f[14] = static_cast<std::uint8_t>(tci >> 8);
+        f[15] = static_cast<std::uint8_t>(tci);
+        f[16] = 0x08;
+        f[17] = 0x00;
+        return f;
+    };
+    vnet_dev_set_rx_mode(a, false, false);
+    vnet_dev_set_rx_mode(b, false, false);
+    auto vid10 = tagged(vnet::test::kMacB, 0x200a);  // priority 1, VID 10
+    auto vid20 = tagged(vnet::test::kMacB, 20);
+    // Not negotiated: every VID passes.
+    EXPECT_EQ(vnet_dev_receive(dev, vid20.data(), vid20.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(ga.guest.size(), 1u);
+    vnet_dev_set_vlan_filter(a, true, nullptr);
+    vnet_dev_set_vlan_filter(b, true, nullptr);
+    EXPECT_EQ(vnet_dev_receive(dev, vid10.data(), vid10.size()), VNET_RX_DROPPED);
+    vnet_dev_set_vlan(a, 10, true);
+    EXPECT_EQ(vnet_dev_receive(dev, vid10.data(), vid10.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(vnet_dev_receive(dev, vid20.data(), vid20.size()), VNET_RX_DROPPED);
+    auto untagged = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
+    EXPECT_EQ(vnet_dev_receive(dev, untagged.data(), untagged.size()), VNET_RX_DELIVERED);
+    ASSERT_EQ(ga.guest.size(), 3u);
+    EXPECT_EQ(ga.guest[1], vid10);
+    // The sibling did not add VID 10.
+    auto b10 = tagged(vnet::test::kMacC, 10);
+    EXPECT_EQ(vnet_dev_receive(dev, b10.data(), b10.size()), VNET_RX_DROPPED);
+    EXPECT_TRUE(gb.guest.empty());
+    VnetDevStats st;
+    vnet_dev_get_stats(a, &st);
+    EXPECT_EQ(st.drops[static_cast<int>(vnet::DropReason::rx_vlan_filtered)], 2u);
+    // Deleted, it is filtered again; a whole table (a migration) sets it back.
+    vnet_dev_set_vlan(a, 10, false);
+    EXPECT_EQ(vnet_dev_receive(dev, vid10.data(), vid10.size()), VNET_RX_DROPPED);
+    std::uint32_t table[VNET_VLAN_WORDS] = {};
+    table[0] = 1u << 10;
+    vnet_dev_set_vlan_filter(a, true, table);
+    EXPECT_EQ(vnet_dev_receive(dev, vid10.data(), vid10.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(vnet_dev_receive(dev, vid20.data(), vid20.size()), VNET_RX_DROPPED);
+}
+
+// vlan_do_receive: a VID the lower's own guest has a VLAN interface for
+// (its driver added it) is the lower's before any macvlan child sees the
+// frame, as in Linux, where the child's VLAN interface then gets nothing;
+// a priority tag, or a lower that does not filter, leaves it to the child.
+TEST_F(CapiMacvlanTest, TheLowersVlanInterfaceTakesItsVidFirst) {
+    auto tagged = [](std::uint16_t tci) {
+        auto f = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x8100, 50);
+        f[14] = static_cast<std::uint8_t>(tci >> 8);
+        f[15] = static_cast<std::uint8_t>(tci);
+        return f;
+    };
+    auto vid10 = tagged(10), vid20 = tagged(20), prio = tagged(0x4000);
+    EXPECT_EQ(vnet_dev_receive(dev, vid10.data(), vid10.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(ga.guest.size(), 1u);  // the lower does not filter: unknown
+    vnet_dev_set_vlan_filter(dev, true, nullptr);
+    vnet_dev_set_vlan(dev, 0, true);
+    vnet_dev_set_vlan(dev, 10, true);
+    for (auto* f : {&vid10, &vid20, &prio}) {
+        EXPECT_EQ(vnet_dev_receive(dev, f->data(), f->size()), VNET_RX_DELIVERED);
+    }
+    ASSERT_EQ(g.guest.size(), 1u);
+    EXPECT_EQ(g.guest[0], vid10);
+    ASSERT_EQ(ga.guest.size(), 3u);
+    EXPECT_EQ(ga.guest[1], vid20);
+    EXPECT_EQ(ga.guest[2], prio);
 }
 
 // A child's driver cannot send one (as Linux's packet sockets refuse

@@ -148,6 +148,40 @@ TEST(IpvlanL2, DeliveryMatrixPerFlag) {
     }
 }
 
+std::vector<std::uint8_t> tagged(std::vector<std::uint8_t> f, std::uint16_t tci) {
+    const std::uint8_t tag[4] = {0x81, 0x00, static_cast<std::uint8_t>(tci >> 8),
+                                 static_cast<std::uint8_t>(tci)};
+    f.insert(f.begin() + 12, tag, tag + 4);
+    return f;
+}
+
+// Linux's ipvlan refuses VLAN interfaces on a child (NETIF_F_VLAN_CHALLENGED):
+// a frame tagged with a VID, from the wire or a child, is never a child's;
+// it goes where an untagged non-IP frame goes. A priority tag (VID 0) is
+// not a VLAN.
+TEST(IpvlanL2, FramesTaggedWithAVidAreNoChilds) {
+    Topology t(IpvlanMode::l2, 0);
+    EXPECT_EQ(t.arrive(tagged(ipv4(kLower, kOutside, kIpOut, kIpA), 10)), "lower");
+    EXPECT_EQ(t.arrive(tagged(ipv4(kLower, kOutside, kIpOut, kIpA), 0x6000)), "A");
+    EXPECT_EQ(t.arrive(tagged(arp(MacAddr::broadcast(), kOutside, 1, kIpOut, kIpA), 10)), "lower");
+    EXPECT_EQ(t.send(0, tagged(ipv4(kLower, kLower, kIpA, kIpB), 10)), "lower");
+    EXPECT_EQ(t.send(0, tagged(arp(MacAddr::broadcast(), kLower, 1, kIpA, kIpB), 10)), "wire");
+    // Untagged, the same frames are the children's.
+    EXPECT_EQ(t.send(0, ipv4(kLower, kLower, kIpA, kIpB)), "B");
+    EXPECT_EQ(t.send(0, arp(MacAddr::broadcast(), kLower, 1, kIpA, kIpB)), "B,wire");
+}
+
+// Nor is an address a child sends from inside a tag learned.
+TEST(IpvlanL2, ATaggedFrameTeachesNoAddress) {
+    Topology t(IpvlanMode::l2, 0);
+    t.kids[1]->set_learning(true);
+    const wire::Ipv4Addr k77{10, 0, 0, 77};
+    EXPECT_EQ(t.send(1, tagged(ipv4(kOutside, kLower, k77, kIpOut), 10)), "wire");
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, k77)), "lower");
+    EXPECT_EQ(t.send(1, ipv4(kOutside, kLower, k77, kIpOut)), "wire");
+    EXPECT_EQ(t.arrive(ipv4(kLower, kOutside, kIpOut, k77)), "B");
+}
+
 const wire::Ipv6Addr k6A{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
 const wire::Ipv6Addr k6B{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02};
 const wire::Ipv6Addr k6Lower{0xfd, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x64};

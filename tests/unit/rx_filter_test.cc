@@ -93,5 +93,38 @@ TEST(RxFilter, DuplicateEntriesCountOnce) {
     EXPECT_EQ(f.unicast_count(), 2u);
 }
 
+std::vector<std::uint8_t> tagged(std::uint16_t tpid, std::uint16_t tci) {
+    auto f = test::eth_frame(kMacA, kMacB, tpid, 50);
+    f[14] = static_cast<std::uint8_t>(tci >> 8);
+    f[15] = static_cast<std::uint8_t>(tci);
+    return f;
+}
+
+// As virtio-net's receive_filter: only the 802.1Q TPID is looked at, the
+// VID is the TCI's low 12 bits, promiscuous mode passes everything, and
+// a tag cut short passes nothing.
+TEST(RxFilter, VlanFilterOnlyWhenNegotiated) {
+    RxFilter f = programmed();
+    const auto vid10 = tagged(0x8100, 0xe00a);
+    EXPECT_TRUE(f.accepts_vlan(vid10));
+    f.set_vlan_filtering(true);
+    EXPECT_FALSE(f.accepts_vlan(vid10));
+    f.set_vlan(10, true);
+    EXPECT_TRUE(f.accepts_vlan(vid10));
+    EXPECT_FALSE(f.accepts_vlan(tagged(0x8100, 11)));
+    EXPECT_TRUE(f.accepts_vlan(tagged(0x88a8, 11)));  // 802.1ad: not this filter's
+    EXPECT_TRUE(f.accepts_vlan(test::eth_frame(kMacA, kMacB, 0x0800, 46)));
+    auto cut = tagged(0x8100, 10);
+    cut.resize(15);
+    EXPECT_FALSE(f.accepts_vlan(cut));
+    f.set_promisc(true);
+    EXPECT_TRUE(f.accepts_vlan(tagged(0x8100, 11)));
+    f.set_promisc(false);
+    f.set_vlan(10, false);
+    EXPECT_FALSE(f.accepts_vlan(vid10));
+    f.set_vlan_filtering(false);
+    EXPECT_TRUE(f.accepts_vlan(vid10));
+}
+
 }  // namespace
 }  // namespace vnet

@@ -12,9 +12,10 @@ namespace {
 
 // Feature bits (virtio 1.2 §5.1.3) that let a driver send the commands.
 constexpr std::uint64_t kCtrlGuestOffloads = 1ull << 2, kCtrlVq = 1ull << 17, kCtrlRx = 1ull << 18,
-                        kGuestAnnounce = 1ull << 21, kMq = 1ull << 22, kCtrlMacAddr = 1ull << 23;
+                        kCtrlVlan = 1ull << 19, kGuestAnnounce = 1ull << 21, kMq = 1ull << 22,
+                        kCtrlMacAddr = 1ull << 23;
 constexpr std::uint64_t kAll =
-    kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kGuestAnnounce | kMq | kCtrlMacAddr;
+    kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kCtrlVlan | kGuestAnnounce | kMq | kCtrlMacAddr;
 
 std::vector<std::uint8_t> table_set(std::uint32_t n_uc, std::uint32_t n_mc, std::size_t macs) {
     std::vector<std::uint8_t> d;
@@ -115,6 +116,8 @@ TEST(VirtioCtrl, EachClassNeedsItsFeature) {
         {4, 0, pairs, 2, kMq, VNET_CTRL_MQ_PAIRS_SET},
         {5, 0, offloads, 8, kCtrlGuestOffloads, VNET_CTRL_GUEST_OFFLOADS_SET},
         {3, 0, nullptr, 0, kGuestAnnounce, VNET_CTRL_ANNOUNCE_ACK},
+        {2, 0, pairs, 2, kCtrlVlan, VNET_CTRL_VLAN_ADD},
+        {2, 1, pairs, 2, kCtrlVlan, VNET_CTRL_VLAN_DEL},
     };
     for (const auto& k : cases) {
         SCOPED_TRACE(testing::Message() << "class " << int(k.cls) << " cmd " << int(k.cmd));
@@ -142,6 +145,26 @@ TEST(VirtioCtrl, AnnounceAckTakesNoData) {
     EXPECT_EQ(vnet_ctrl_decode(kAll, 3, 0, nullptr, 0, &c), VNET_CTRL_ANNOUNCE_ACK);
     EXPECT_EQ(vnet_ctrl_decode(kAll, 3, 0, &one, 1, &c), VNET_CTRL_INVALID);
     EXPECT_EQ(vnet_ctrl_decode(kAll, 3, 1, nullptr, 0, &c), VNET_CTRL_INVALID);
+}
+
+}  // namespace
+
+namespace {
+
+// VIRTIO_NET_CTRL_VLAN_ADD/DEL: one le16 VID below 4096 (virtio 1.2
+// §5.1.6.5.3), as Linux's virtnet_vlan_rx_add_vid sends it.
+TEST(VirtioCtrl, VlanAddAndDelTakeOneVid) {
+    VnetCtrlCmd c;
+    const std::uint8_t vid[3] = {0xff, 0x0f, 0};  // 4095
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 2, 0, vid, 2, &c), VNET_CTRL_VLAN_ADD);
+    EXPECT_EQ(c.vid, 4095);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 2, 1, vid, 2, &c), VNET_CTRL_VLAN_DEL);
+    EXPECT_EQ(c.vid, 4095);
+    const std::uint8_t too_big[2] = {0x00, 0x10};  // 4096
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 2, 0, too_big, 2, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 2, 0, vid, 1, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 2, 0, vid, 3, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 2, 2, vid, 2, &c), VNET_CTRL_INVALID);
 }
 
 }  // namespace

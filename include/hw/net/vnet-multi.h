@@ -70,7 +70,9 @@
     DEFINE_PROP_BIT64("mrg_rxbuf", VnetFunc, offloads,                       \
                       VIRTIO_NET_F_MRG_RXBUF, true),                         \
     DEFINE_PROP_BIT64("guest_announce", VnetFunc, offloads,                  \
-                      VIRTIO_NET_F_GUEST_ANNOUNCE, true)
+                      VIRTIO_NET_F_GUEST_ANNOUNCE, true),                    \
+    DEFINE_PROP_BIT64("ctrl_vlan", VnetFunc, offloads,                       \
+                      VIRTIO_NET_F_CTRL_VLAN, true)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
@@ -92,7 +94,7 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
-    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE left on */
+    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN left on */
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
@@ -107,6 +109,7 @@ struct VnetFunc {
     uint32_t mc_entries;
     uint8_t uc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint8_t mc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
+    uint32_t vlans[VNET_VLAN_WORDS]; /* VIDs the driver added (CTRL_VLAN) */
     uint64_t guest_offloads;        /* in force: GUEST_* feature bits */
     uint64_t saved_guest_offloads;  /* as migrated, applied after features */
 

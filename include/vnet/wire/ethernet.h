@@ -62,6 +62,20 @@ class EthernetView {
     std::optional<std::uint16_t> tci_;
 };
 
+// The VID of a frame's outer 802.1Q (or, with `qinq`, 802.1ad) tag, 0 for
+// a priority tag; none if untagged or cut inside the tag.
+inline std::optional<std::uint16_t> vlan_id(std::span<const std::uint8_t> frame,
+                                            bool qinq = false) {
+    if (frame.size() < kEthHlen + 2) {
+        return std::nullopt;
+    }
+    const std::uint16_t tpid = load_be16(frame.data() + 12);
+    if (tpid != kEthP8021Q && !(qinq && tpid == kEthP8021AD)) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(load_be16(frame.data() + kEthHlen) & 0xfff);
+}
+
 struct EthernetRepr {
     MacAddr dst{};
     MacAddr src{};
