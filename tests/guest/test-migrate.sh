@@ -17,7 +17,9 @@
 #    (GUEST_ANNOUNCE), as QEMU asks every function's driver to;
 #  - that child has two queue pairs (MQ negotiated, one active): on C it
 #    switches to both over its control queue (ethtool -L), which is where
-#    the guest left it only if C laid its queues out as A had them.
+#    the guest left it only if C laid its queues out as A had them;
+#  - that child's VLAN 10, first used after the move, reaches B: C has
+#    its VLAN filter.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +38,10 @@ for k in 1 2; do
     ip -n n$k addr add 10.9.0.1$k/24 dev eth$k
     ip -n n$k link set eth$k up
 done
+# c1 has VLAN 10: its driver's filter (CTRL_VLAN) admits it.
+ip -n n1 link add link eth1 name eth1.10 type vlan id 10
+ip -n n1 addr add 10.10.10.11/24 dev eth1.10
+ip -n n1 link set eth1.10 up
 ping -c 2 -W 5 10.9.0.2 >/dev/null
 ip netns exec n1 ping -c 2 -W 5 10.9.0.2 >/dev/null
 ip netns exec n2 ping -c 2 -W 5 10.9.0.2 >/dev/null
@@ -60,6 +66,10 @@ ip netns exec n1 ethtool -L eth1 combined 2 || rc=1
 ip netns exec n1 ethtool -l eth1 | tail -5 | grep -i combined
 ip netns exec n1 ping -c 2 -W 5 10.9.0.2 >/dev/null || rc=1
 echo "after the move: c1 takes 2 queue pairs over its control queue and pings ($rc)"
+# First use of VLAN 10 after the move: B's tagged replies pass only if
+# the destination has c1's VLAN filter as the source had it.
+ip netns exec n1 ping -c 2 -W 5 10.10.10.2 >/dev/null || rc=1
+echo "after the move: c1's VLAN 10 reaches B ($rc)"
 exit $rc
 EOS
 
@@ -67,6 +77,9 @@ cat > "$work/b.sh" <<'EOS'
 wait_for_if eth0
 ip addr add 10.9.0.2/24 dev eth0
 ip link set eth0 up
+ip link add link eth0 name eth0.10 type vlan id 10
+ip addr add 10.10.10.2/24 dev eth0.10
+ip link set eth0.10 up
 echo B-READY
 sleep 150
 EOS
