@@ -5,8 +5,9 @@
 # outside host, once on the kernel's own driver over a veth and once on
 # vnet-multi's functions (whose drivers program the VLAN filter with
 # CTRL_VLAN), and pings cold across them (vlan-matrix.sh); fails where the
-# two differ. The outside of the vnet side is a virtio-net NIC of the same
-# guest on a QEMU hub with the uplink.
+# two differ; and checks that the outside's VLAN 20 broadcasts never reach
+# the vnet child without VLAN 20 (its filter). The outside of the vnet side
+# is a virtio-net NIC of the same guest on a QEMU hub with the uplink.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
