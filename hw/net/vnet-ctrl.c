@@ -26,6 +26,29 @@ typedef struct VnetCtrlHdr {
     uint8_t cmd;
 } QEMU_PACKED VnetCtrlHdr;
 
+/* An RSS_CONFIG command (data[len]) taken by the function: its queues in
+ * range, active pairs max_tx_vq. */
+bool vnet_func_apply_rss(VnetFunc *f, const uint8_t *d, size_t len)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(f);
+    VnetCtrlCmd c;
+
+    if (len > sizeof(f->rss_cmd) ||
+        vnet_ctrl_decode(vdev->guest_features, VIRTIO_NET_CTRL_MQ,
+                         VIRTIO_NET_CTRL_MQ_RSS_CONFIG, d, len, &c)
+            != VNET_CTRL_RSS_CONFIG ||
+        c.pairs < 1 || c.pairs > f->laid_pairs ||
+        !vnet_dev_set_rss(f->dev, &c, f->laid_pairs)) {
+        return false;
+    }
+    if (d != f->rss_cmd) {
+        memcpy(f->rss_cmd, d, len);
+    }
+    f->rss_len = (c.hash_types || c.key_len) ? len : 0;
+    vnet_func_set_pairs(f, c.pairs);
+    return true;
+}
+
 /* libvnet decodes the command and checks its length and that its feature
  * was negotiated; here are the queue-pair range and the function's state. */
 static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
@@ -59,10 +82,13 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         vnet_dev_set_mac_tables(f->dev, c.uc, c.n_uc, c.mc, c.n_mc);
         return VIRTIO_NET_OK;
     case VNET_CTRL_MQ_PAIRS_SET:
+        /* Any MQ command ends RSS, as virtio-net has it. */
+        f->rss_len = 0;
+        vnet_dev_set_rss(f->dev, NULL, f->queues);
         if (c.pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || c.pairs > f->queues) {
             return VIRTIO_NET_ERR;
         }
-        f->curr_pairs = c.pairs;
+        vnet_func_set_pairs(f, c.pairs);
         trace_vnet_queue_pairs(f->name, c.pairs);
         /* Frames held for a queue that is now inactive re-hash on retry. */
         vnet_func_flush_queued(f);
@@ -77,6 +103,15 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         return VIRTIO_NET_OK;
     case VNET_CTRL_ANNOUNCE_ACK:
         f->status &= ~VIRTIO_NET_S_ANNOUNCE;
+        return VIRTIO_NET_OK;
+    case VNET_CTRL_RSS_CONFIG:
+        if (!vnet_func_apply_rss(f, d, len)) {
+            f->rss_len = 0;
+            vnet_dev_set_rss(f->dev, NULL, f->queues);
+            return VIRTIO_NET_ERR;
+        }
+        trace_vnet_queue_pairs(f->name, f->curr_pairs);
+        vnet_func_flush_queued(f);
         return VIRTIO_NET_OK;
     case VNET_CTRL_VLAN_ADD:
     case VNET_CTRL_VLAN_DEL:

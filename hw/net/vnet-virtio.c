@@ -15,12 +15,22 @@
 #include "qemu/error-report.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-net.h"
+#include "standard-headers/linux/ethtool.h"
 #include "standard-headers/linux/virtio_ids.h"
 #include "hw/net/vnet-multi.h"
 #include "trace.h"
 
 /* Config space up to and including mtu: we offer no SPEED_DUPLEX or RSS. */
 #define VNET_CONFIG_SIZE endof(struct virtio_net_config, mtu)
+/* With RSS, up to its fields (speed and duplex before them read unknown). */
+#define VNET_CONFIG_SIZE_RSS endof(struct virtio_net_config, supported_hash_types)
+/* The hash types RSS offers (no _EX ones), as libvnet computes them. */
+#define VNET_RSS_HASH_TYPES (VIRTIO_NET_RSS_HASH_TYPE_IPv4 | \
+                             VIRTIO_NET_RSS_HASH_TYPE_TCPv4 | \
+                             VIRTIO_NET_RSS_HASH_TYPE_UDPv4 | \
+                             VIRTIO_NET_RSS_HASH_TYPE_IPv6 | \
+                             VIRTIO_NET_RSS_HASH_TYPE_TCPv6 | \
+                             VIRTIO_NET_RSS_HASH_TYPE_UDPv6)
 #define VNET_MAX_MTU 65535   /* virtio-net config mtu is 16 bits */
 /* Mergeable buffers one frame may span: a 64 KiB frame in 1.5 KiB buffers. */
 #define VNET_RX_MAX_ELEMS 64
@@ -183,6 +193,15 @@ static bool vnet_queue_has_room(VnetQueue *q, unsigned need)
     return false;
 }
 
+/* The RX queues frames may land on: the active pairs, or with RSS every
+ * queue its table names (max_tx_vq, which sets the active pairs then,
+ * bounds only transmission: Linux 6.1 leaves it at the pairs it probed
+ * with after `ethtool -L`). */
+static unsigned vnet_func_rx_pairs(const VnetFunc *f)
+{
+    return f->rss_len ? f->laid_pairs : f->curr_pairs;
+}
+
 bool vnet_func_rx_ready(VnetFunc *f)
 {
     if (!vnet_func_driver_ok(f)) {
@@ -192,7 +211,7 @@ bool vnet_func_rx_ready(VnetFunc *f)
     /* As virtio-net's can_receive: a buffer posted is enough. Whether the
      * frame fits is known only when it comes (vnet_func_deliver): if not,
      * it waits for more buffers, as here when there are none. */
-    for (unsigned i = 0; i < f->curr_pairs; i++) {
+    for (unsigned i = 0; i < vnet_func_rx_pairs(f); i++) {
         if (vnet_queue_has_room(&f->vq[i], 1)) {
             return true;
         }
@@ -211,10 +230,10 @@ static void vnet_rx_unpop(VnetQueue *q, VirtQueueElement **elems, unsigned n)
 
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
                                     const uint8_t *buf, size_t len,
-                                    uint32_t hash)
+                                    uint32_t queue)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
-    VnetQueue *q = &f->vq[vnet_queue_for_hash(hash, f->curr_pairs)];
+    VnetQueue *q = &f->vq[queue < vnet_func_rx_pairs(f) ? queue : 0];
     bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
     VirtQueueElement *elems[VNET_RX_MAX_ELEMS] = { NULL };
     size_t lens[VNET_RX_MAX_ELEMS];
@@ -421,7 +440,7 @@ static void vnet_func_set_features(VirtIODevice *vdev, uint64_t features)
     vnet_func_lay_queues(f, virtio_has_feature(features, VIRTIO_NET_F_MQ)
                             ? f->queues : 1);
     if (f->curr_pairs > f->laid_pairs) {
-        f->curr_pairs = 1;
+        vnet_func_set_pairs(f, 1);
     }
 
     f->guest_offloads = vnet_guest_offloads(features);
@@ -450,6 +469,11 @@ static int vnet_func_post_load_virtio(VirtIODevice *vdev)
                              virtio_vdev_has_feature(vdev,
                                                      VIRTIO_NET_F_CTRL_VLAN),
                              f->vlans);
+    vnet_dev_set_rx_queues(f->dev, f->curr_pairs);
+    if (f->rss_len && !vnet_func_apply_rss(f, f->rss_cmd, f->rss_len)) {
+        error_report("%s: migrated RSS configuration does not hold", f->name);
+        return -EINVAL;
+    }
     return 0;
 }
 
@@ -476,6 +500,9 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     if (f->queues > 1) {
         virtio_add_feature(&features, VIRTIO_NET_F_MQ);
     }
+    if (vnet_func_offers_rss(f)) {
+        virtio_add_feature(&features, VIRTIO_NET_F_RSS);
+    }
     features |= vnet_func_offered_offloads(f->offloads);
     /* Per-queue reset is not implemented: a driver must reset the device. */
     virtio_clear_feature(&features, VIRTIO_F_RING_RESET);
@@ -492,14 +519,42 @@ static void vnet_func_get_config(VirtIODevice *vdev, uint8_t *config)
     stw_le_p(&cfg.status, f->status);
     stw_le_p(&cfg.max_virtqueue_pairs, f->queues);
     stw_le_p(&cfg.mtu, f->mtu);
+    if (vnet_func_offers_rss(f)) {
+        stl_le_p(&cfg.speed, SPEED_UNKNOWN);
+        cfg.duplex = DUPLEX_UNKNOWN;
+        cfg.rss_max_key_size = VIRTIO_NET_RSS_MAX_KEY_SIZE;
+        stw_le_p(&cfg.rss_max_indirection_table_length,
+                 VIRTIO_NET_RSS_MAX_TABLE_LEN);
+        stl_le_p(&cfg.supported_hash_types, VNET_RSS_HASH_TYPES);
+        memcpy(config, &cfg, VNET_CONFIG_SIZE_RSS);
+        return;
+    }
     memcpy(config, &cfg, VNET_CONFIG_SIZE);
+}
+
+/* RSS only where there are queues to spread over (virtio-net offers it
+ * with rss=on whatever its queues). */
+bool vnet_func_offers_rss(const VnetFunc *f)
+{
+    return f->queues > 1 && (f->offloads & (1ull << VIRTIO_NET_F_RSS));
+}
+
+/* The driver's active queue pairs, which libvnet spreads frames over. */
+void vnet_func_set_pairs(VnetFunc *f, unsigned pairs)
+{
+    f->curr_pairs = pairs;
+    if (f->dev) {
+        vnet_dev_set_rx_queues(f->dev, pairs);
+    }
 }
 
 static void vnet_func_reset(VirtIODevice *vdev)
 {
     VnetFunc *f = VNET_FUNC(vdev);
 
-    f->curr_pairs = 1;
+    vnet_func_set_pairs(f, 1);
+    f->rss_len = 0;
+    vnet_dev_set_rss(f->dev, NULL, f->queues);
     f->status &= ~VIRTIO_NET_S_ANNOUNCE;
     f->promisc = true;
     f->allmulti = false;
@@ -588,7 +643,9 @@ static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
 
 void vnet_func_init_queues(VnetFunc *f)
 {
-    virtio_init(VIRTIO_DEVICE(f), VIRTIO_ID_NET, VNET_CONFIG_SIZE);
+    virtio_init(VIRTIO_DEVICE(f), VIRTIO_ID_NET,
+                vnet_func_offers_rss(f) ? VNET_CONFIG_SIZE_RSS
+                                        : VNET_CONFIG_SIZE);
     /* All of them until a driver says otherwise, as virtio-net. */
     f->laid_pairs = 0;
     vnet_func_lay_queues(f, f->queues);

@@ -120,6 +120,8 @@ const VMStateDescription vmstate_vnet_func_device = {
         VMSTATE_VNET_STATE_BUF(state, VnetFunc),
         VMSTATE_UINT64(saved_guest_offloads, VnetFunc),
         VMSTATE_UINT32_ARRAY(vlans, VnetFunc, VNET_VLAN_WORDS),
+        VMSTATE_UINT32(rss_len, VnetFunc),
+        VMSTATE_BUFFER(rss_cmd, VnetFunc),
         VMSTATE_END_OF_LIST()
     },
 };

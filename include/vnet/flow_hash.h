@@ -37,6 +37,11 @@ class ToeplitzHasher {
     // Hash of an Ethernet frame; type none (value 0) for anything that is
     // not IPv4/IPv6, so such frames all go to one queue.
     FlowHash hash_frame(std::span<const std::uint8_t> frame) const;
+    // The same with only the virtio hash types in `types` (kHashType*, in
+    // rss.h) enabled, as §5.1.6.4.3 chooses: the ports only if the frame's
+    // TCP/UDP type is enabled, else the addresses if its IP type is, else
+    // none.
+    FlowHash hash_frame(std::span<const std::uint8_t> frame, std::uint32_t types) const;
 
     static const ToeplitzHasher& default_hasher();
 

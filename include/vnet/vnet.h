@@ -53,12 +53,14 @@ typedef struct VnetDevOps {
      * header (VNET_NET_HDR_LEN bytes): all zero unless the wire takes
      * offloads (vnet_lower_set_wire_offloads), else what is left to do. */
     VnetXmitResult (*xmit)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame, size_t len);
-    /* Give a received frame to the guest function; hash picks its RX queue.
-     * vnet_hdr is the frame's virtio-net header (VNET_NET_HDR_LEN bytes,
-     * little-endian, num_buffers not included), made for what the
-     * function's driver takes (vnet_dev_set_offloads). */
+    /* Give a received frame to the guest function, on RX queue `queue`
+     * (below the count of vnet_dev_set_rx_queues; the flow hash, or the
+     * driver's RSS configuration, picked it). vnet_hdr is the frame's
+     * virtio-net header (VNET_NET_HDR_LEN bytes, little-endian,
+     * num_buffers not included), made for what the function's driver
+     * takes (vnet_dev_set_offloads). */
     VnetDeliverResult (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame,
-                                 size_t len, uint32_t hash);
+                                 size_t len, uint32_t queue);
     /* Optional: the device's carrier changed (children follow their lower). */
     void (*carrier_changed)(void* opaque, bool on);
     /* Optional, lower port only: deferred work is pending; arrange a call
@@ -251,6 +253,7 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_ANNOUNCE_ACK, /* the driver has announced itself (GUEST_ANNOUNCE) */
     VNET_CTRL_VLAN_ADD,     /* CTRL_VLAN: admit a VID */
     VNET_CTRL_VLAN_DEL,
+    VNET_CTRL_RSS_CONFIG,     /* RSS: the driver's key, hash types and table */
     VNET_CTRL_NOT_NEGOTIATED, /* well formed, but its feature was not: VIRTIO_NET_ERR */
 } VnetCtrlKind;
 
@@ -263,13 +266,22 @@ typedef struct VnetCtrlCmd {
     uint16_t pairs;    /* MQ_PAIRS_SET: not checked against the function */
     uint64_t offloads; /* GUEST_OFFLOADS_SET: GUEST_* feature bits */
     uint16_t vid;      /* VLAN_ADD, VLAN_DEL: below 4096 */
+    /* RSS_CONFIG: the table's n_table (a power of two, at most 128) le16
+     * queue indices and the key's key_len bytes point inside data; pairs
+     * is max_tx_vq. Not checked against the function's queues. */
+    uint32_t hash_types;
+    uint16_t unclassified_queue;
+    const uint8_t* table;
+    uint16_t n_table;
+    const uint8_t* key;
+    uint8_t key_len;
 } VnetCtrlCmd;
 
 /* Decodes command `cmd` of class `cls` with data[len] into *out (pointers
  * into data); returns out->kind. A command whose feature the driver did
  * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
  * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
- * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN for theirs) is
+ * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS for theirs) is
  * VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
  * check. */
 VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,
@@ -317,8 +329,16 @@ uint8_t* vnet_dev_state_save(const VnetDev* dev, size_t* len);
  * malformed or of another kind of device, and then nothing changed. */
 bool vnet_dev_state_load(VnetDev* dev, const uint8_t* buf, size_t len);
 
-/* The RX queue among n of a frame's flow hash (VnetDevOps.deliver's). */
-unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues);
+/* The receive queue pairs the driver has active (1 out of reset): the
+ * flow hash spreads frames over them. */
+void vnet_dev_set_rx_queues(VnetDev* dev, unsigned n);
+/* VIRTIO_NET_CTRL_MQ_RSS_CONFIG, decoded (cmd->kind VNET_CTRL_RSS_CONFIG),
+ * for a function of `queues` pairs: true if taken (then the driver's key,
+ * hash types and indirection table pick each frame's queue; with no key
+ * and no hash type, RSS is off again), false if it does not hold (a queue
+ * at or past `queues`), changing nothing. NULL: off (reset, or any other
+ * MQ command, as virtio-net has it). */
+bool vnet_dev_set_rss(VnetDev* dev, const VnetCtrlCmd* cmd, unsigned queues);
 
 /*
  * VXLAN (-netdev vxlan). The glue owns the host sockets; a VnetVxsock is

@@ -19,8 +19,10 @@
 #include "vnet/ipvlan.h"
 #include "vnet/macvlan.h"
 #include "vnet/phys_dev.h"
+#include "vnet/rss.h"
 #include "vnet/virtio_net_hdr.h"
 #include "vnet/vnet.h"
+#include "vnet/wire/bytes.h"
 
 static_assert(VNET_DROP_REASONS == vnet::kDropReasons, "vnet.h drop reasons out of date");
 static_assert(VNET_MIN_MTU == vnet::NetDevice::kMinMtu, "vnet.h minimum MTU out of date");
@@ -55,10 +57,10 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
 
     // The guest function behind this device.
     vnet::DeliverResult deliver(vnet::NetDevice& dev, const vnet::Packet& pkt) override {
-        const auto h = vnet::ToeplitzHasher::default_hasher().hash_frame(pkt.bytes());
+        const unsigned queue = rss.queue_for(pkt.bytes(), rx_queues);
         std::uint8_t hdr[VNET_NET_HDR_LEN];
         vnet::virtio_net_hdr_from_offload(pkt.offload, dev.rx_offloads().csum).store(hdr);
-        switch (ops.deliver(opaque, hdr, pkt.data(), pkt.len(), h.value)) {
+        switch (ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue)) {
             case VNET_DELIVER_OK:
                 return vnet::DeliverResult::delivered;
             case VNET_DELIVER_BUSY:
@@ -91,6 +93,9 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
     }
 
     VnetDevOps ops;
+    // The receive queue choice: the active pairs, and the driver's RSS.
+    unsigned rx_queues = 1;
+    vnet::RssSteering rss;
     void* opaque;
     vnet::NetDevice* dev = nullptr;
     // Indexed by VnetDevKind.
@@ -599,8 +604,26 @@ bool vnet_dev_state_load(VnetDev* d, const uint8_t* buf, size_t len) {
     return phys && phys->inet() && phys->inet()->neigh().load(in);
 }
 
-unsigned vnet_queue_for_hash(uint32_t hash, unsigned nqueues) {
-    return vnet::queue_for_hash(hash, nqueues);
+void vnet_dev_set_rx_queues(VnetDev* d, unsigned n) { d->rx_queues = n ? n : 1; }
+
+bool vnet_dev_set_rss(VnetDev* d, const VnetCtrlCmd* c, unsigned queues) {
+    if (!c || (c->hash_types == 0 && c->key_len == 0)) {
+        d->rss.disable();
+        return true;
+    }
+    if (c->key_len == 0) {
+        return false;  // hash types and no key to hash with
+    }
+    std::array<std::uint16_t, vnet::kRssMaxTable> table;
+    const std::size_t n = std::min<std::size_t>(c->n_table, table.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        table[i] = vnet::wire::load_le16(c->table + 2 * i);
+    }
+    return d->rss.configure({.hash_types = c->hash_types,
+                             .unclassified_queue = c->unclassified_queue,
+                             .table = std::span(table.data(), n),
+                             .key = std::span(c->key, c->key_len)},
+                            queues);
 }
 
 }  // extern "C"

@@ -17,12 +17,12 @@ constexpr std::uint8_t kClassRx = 0, kRxPromisc = 0, kRxAllmulti = 1;
 constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
 constexpr std::uint8_t kClassVlan = 2, kVlanAdd = 0, kVlanDel = 1;
 constexpr std::uint8_t kClassAnnounce = 3, kAnnounceAck = 0;
-constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0;
+constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0, kMqRssConfig = 1;
 constexpr std::uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
 
 // The features that let a driver send them (virtio 1.2 §5.1.3, §5.1.6.5).
 constexpr unsigned kFCtrlGuestOffloads = 2, kFCtrlVq = 17, kFCtrlRx = 18, kFCtrlVlan = 19,
-                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23;
+                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23, kFRss = 60;
 
 // What kind k needs negotiated besides CTRL_VQ.
 unsigned feature_of(VnetCtrlKind k) {
@@ -42,6 +42,8 @@ unsigned feature_of(VnetCtrlKind k) {
         case VNET_CTRL_VLAN_ADD:
         case VNET_CTRL_VLAN_DEL:
             return kFCtrlVlan;
+        case VNET_CTRL_RSS_CONFIG:
+            return kFRss;
         case VNET_CTRL_INVALID:
         case VNET_CTRL_NOT_NEGOTIATED:
             break;
@@ -64,6 +66,33 @@ bool mac_table(const std::uint8_t*& data, std::size_t& len, const std::uint8_t*&
     data += 4 + std::size_t{n} * vnet::kEthAlen;
     len -= 4 + std::size_t{n} * vnet::kEthAlen;
     return true;
+}
+
+// struct virtio_net_rss_config (§5.1.6.5.7.1): le32 hash_types, le16
+// indirection_table_mask, le16 unclassified_queue, le16 table[mask + 1],
+// le16 max_tx_vq, u8 hash_key_length, hash_key_data[length]; exactly.
+VnetCtrlKind rss_config(const std::uint8_t* data, std::size_t len, VnetCtrlCmd* out) {
+    constexpr std::size_t kHead = 8, kTail = 3;
+    if (len < kHead + 2 + kTail) {
+        return VNET_CTRL_INVALID;
+    }
+    const std::uint32_t n = std::uint32_t{vnet::wire::load_le16(data + 4)} + 1;
+    if (n > 128 || (n & (n - 1)) != 0 || len < kHead + 2 * n + kTail) {
+        return VNET_CTRL_INVALID;
+    }
+    const std::uint8_t* tail = data + kHead + 2 * n;
+    const std::uint8_t key_len = tail[2];
+    if (len != kHead + 2 * n + kTail + key_len || key_len > 40) {
+        return VNET_CTRL_INVALID;
+    }
+    out->hash_types = vnet::wire::load_le32(data);
+    out->unclassified_queue = vnet::wire::load_le16(data + 6);
+    out->table = data + kHead;
+    out->n_table = static_cast<std::uint16_t>(n);
+    out->pairs = vnet::wire::load_le16(tail);
+    out->key = tail + kTail;
+    out->key_len = key_len;
+    return VNET_CTRL_RSS_CONFIG;
 }
 
 VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data, std::size_t len,
@@ -99,6 +128,9 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
         case kClassAnnounce:
             return cmd == kAnnounceAck && len == 0 ? VNET_CTRL_ANNOUNCE_ACK : VNET_CTRL_INVALID;
         case kClassMq:
+            if (cmd == kMqRssConfig) {
+                return rss_config(data, len, out);
+            }
             if (cmd != kMqPairsSet || len != 2) {
                 return VNET_CTRL_INVALID;
             }

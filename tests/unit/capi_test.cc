@@ -15,7 +15,7 @@ namespace {
 
 struct Glue {
     std::vector<std::vector<std::uint8_t>> wire, guest;
-    std::vector<std::uint32_t> hashes;
+    std::vector<std::uint32_t> queues;
     VnetXmitResult xmit_result = VNET_XMIT_SENT;
     VnetDeliverResult deliver_result = VNET_DELIVER_OK;
     std::vector<std::vector<uint8_t>> hdrs;  // each delivered frame's virtio-net header
@@ -31,12 +31,12 @@ VnetXmitResult glue_xmit(void* opaque, const uint8_t*, const uint8_t* f, size_t 
 }
 
 VnetDeliverResult glue_deliver(void* opaque, const uint8_t* hdr, const uint8_t* f, size_t len,
-                               uint32_t hash) {
+                               uint32_t queue) {
     auto* g = static_cast<Glue*>(opaque);
     if (g->deliver_result == VNET_DELIVER_OK) {
         g->hdrs.emplace_back(hdr, hdr + VNET_NET_HDR_LEN);
         g->guest.emplace_back(f, f + len);
-        g->hashes.push_back(hash);
+        g->queues.push_back(queue);
     }
     return g->deliver_result;
 }
@@ -145,13 +145,34 @@ TEST_F(CapiTest, TransmitOverBufferIsOversizeNotOverflow) {
     EXPECT_EQ(stats().drops[static_cast<int>(vnet::DropReason::tx_oversize)], 1u);
 }
 
-TEST_F(CapiTest, ReceiveDeliversWithFlowHash) {
+// The flow hash spreads frames over the active pairs (entry hash & 127 of
+// the default table holds entry mod pairs), until the driver sets RSS.
+TEST_F(CapiTest, ReceiveQueueFromTheFlowHashThenFromRss) {
     auto f = vnet::test::ipv4_frame(0x420995bb, 0xa18e6450, 6, 2794, 1766);
-    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
-    ASSERT_EQ(g.guest.size(), 1u);
-    EXPECT_EQ(g.guest[0], f);
-    EXPECT_EQ(g.hashes[0], 0x51ccc178u);
     EXPECT_EQ(vnet::ToeplitzHasher::default_hasher().hash_frame(f).value, 0x51ccc178u);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    vnet_dev_set_rx_queues(dev, 16);
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    ASSERT_EQ(g.guest.size(), 2u);
+    EXPECT_EQ(g.guest[0], f);
+    EXPECT_EQ(g.queues, (std::vector<std::uint32_t>{0, 0x78 % 16}));
+    std::uint8_t table[2] = {3, 0};  // one entry: queue 3
+    VnetCtrlCmd rss{};
+    rss.kind = VNET_CTRL_RSS_CONFIG;
+    rss.hash_types = 1;  // IPv4
+    rss.table = table;
+    rss.n_table = 1;
+    rss.key = vnet::kDefaultRssKey.data();
+    rss.key_len = 40;
+    EXPECT_FALSE(vnet_dev_set_rss(dev, &rss, 3));  // queue 3 of 3: refused
+    ASSERT_TRUE(vnet_dev_set_rss(dev, &rss, 4));
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(g.queues.back(), 3u);
+    rss.key_len = 0;  // hash types without a key
+    EXPECT_FALSE(vnet_dev_set_rss(dev, &rss, 4));
+    ASSERT_TRUE(vnet_dev_set_rss(dev, nullptr, 4));
+    EXPECT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(g.queues.back(), 0x78u % 16);
 }
 
 TEST_F(CapiTest, ReceiveBusyLeavesFrameWithCaller) {

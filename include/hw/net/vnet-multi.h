@@ -29,6 +29,9 @@
  * more as overflow, so the 65th only needs to exist (a migration keeps
  * that much). */
 #define VNET_MAC_TABLE_KEPT 65
+/* The longest struct virtio_net_rss_config: 128 table entries, a 40-byte
+ * key. */
+#define VNET_RSS_CMD_MAX (8 + 2 * 128 + 3 + 40)
 /* Frames one TX bottom half sends before yielding to the main loop. */
 #define VNET_TX_BURST 256
 
@@ -72,7 +75,8 @@
     DEFINE_PROP_BIT64("guest_announce", VnetFunc, offloads,                  \
                       VIRTIO_NET_F_GUEST_ANNOUNCE, true),                    \
     DEFINE_PROP_BIT64("ctrl_vlan", VnetFunc, offloads,                       \
-                      VIRTIO_NET_F_CTRL_VLAN, true)
+                      VIRTIO_NET_F_CTRL_VLAN, true),                         \
+    DEFINE_PROP_BIT64("rss", VnetFunc, offloads, VIRTIO_NET_F_RSS, true)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
@@ -94,7 +98,7 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
-    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN left on */
+    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN, RSS left on */
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
@@ -110,6 +114,10 @@ struct VnetFunc {
     uint8_t uc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint8_t mc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint32_t vlans[VNET_VLAN_WORDS]; /* VIDs the driver added (CTRL_VLAN) */
+    /* The driver's RSS_CONFIG command as it sent it (rss_len 0: RSS off),
+     * applied again after a migration. */
+    uint8_t rss_cmd[VNET_RSS_CMD_MAX];
+    uint32_t rss_len;
     uint64_t guest_offloads;        /* in force: GUEST_* feature bits */
     uint64_t saved_guest_offloads;  /* as migrated, applied after features */
 
@@ -142,6 +150,9 @@ bool vnet_func_check_props(VnetFunc *f, const char *type, bool child,
                            Error **errp);
 bool vnet_func_is_lower(VnetFunc *f);
 void vnet_func_init_queues(VnetFunc *f);
+void vnet_func_set_pairs(VnetFunc *f, unsigned pairs);
+bool vnet_func_offers_rss(const VnetFunc *f);
+bool vnet_func_apply_rss(VnetFunc *f, const uint8_t *d, size_t len);
 void vnet_func_cleanup_queues(VnetFunc *f);
 bool vnet_func_rx_ready(VnetFunc *f);
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
