@@ -7,7 +7,9 @@
 #  - `ethtool -X eth0 equal 4` with `ethtool -N eth0 rx-flow-hash tcp4 sd`
 #    (addresses only, rxhash on): every packet on one queue, the same
 #    flow hash;
-#  - then `rx-flow-hash tcp4 sdfn` (with the ports): on more than one.
+#  - then `rx-flow-hash tcp4 sdfn` (with the ports): on more than one;
+#  - `weight 0 0 1 0`, then a live migration to a second QEMU: on queue 2
+#    after the move.
 # The per-queue counts are the guest driver's own (ethtool -S).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -58,6 +60,48 @@ ethtool -N eth0 rx-flow-hash tcp4 sdfn
 d=\$(batch)
 echo "equal 4, tcp4 hashed with ports: per-queue packets \$d (queues used: \$(used "\$d"))"
 [ "\$(used "\$d")" -ge 2 ] || rc=1
+
+# The configuration migrates: every IP packet on queue 2 after the move
+# too (lost, the flows above would spread again).
+ethtool -X eth0 weight 0 0 1 0
+echo MIGRATE-NOW
+until wget -q -O /dev/null http://10.0.2.2:$HTTP_PORT/moved 2>/dev/null; do sleep 0.5; done
+d=\$(batch)
+echo "after the move, weight 0 0 1 0: per-queue packets \$d"
+set -- \$d
+[ "\$1" -le 1 ] && [ "\$2" = 0 ] && [ "\$3" -ge 100 ] && [ "\$4" = 0 ] || rc=1
 exit \$rc
 EOS
-"$run_guest" --timeout 120 "$work/script" -netdev user,id=up -device vnet-multi,netdev=up,queues=4
+# No IPv6 from slirp (its router advertisements would land by their own hash).
+args=(-netdev user,id=up,ipv6=off -device vnet-multi,netdev=up,queues=4)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$run_guest" --timeout 180 "$work/script" "${args[@]}" \
+    -qmp unix:"$work/a.qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
+rc=0
+move() {
+    wait_mark MIGRATE-NOW 150 || return 1
+    "$run_guest" --timeout 180 "$work/script" "${args[@]}" \
+        -qmp unix:"$work/c.qmp",server=on,wait=off \
+        -incoming tcp:127.0.0.1:"$port" > "$work/c.log" 2>&1 & pc=$!
+    for _ in $(seq 50); do [ -S "$work/c.qmp" ] && break; sleep 0.2; done
+    python3 "$guest_dir/qmp.py" "$work/a.qmp" migrate "{\"uri\": \"tcp:127.0.0.1:$port\"}" >/dev/null || return 1
+    local st=
+    for _ in $(seq 300); do
+        st=$(python3 "$guest_dir/qmp.py" "$work/a.qmp" query-migrate | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status"))')
+        [ "$st" = completed ] || [ "$st" = failed ] && break
+        sleep 0.2
+    done
+    echo "migration: $st"
+    [ "$st" = completed ] || return 1
+    python3 "$guest_dir/qmp.py" "$work/a.qmp" quit >/dev/null 2>&1 || true
+    touch "$work/www/moved"
+    wait "$pc" || return 1
+}
+pc=
+move || rc=1
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+tr -d '\r' < "$work/log" | grep -v '^\s*$' | grep -v http-server | tail -8
+echo "--- destination"
+tr -d '\r' < "$work/c.log" 2>/dev/null | grep -v '^\s*$' | grep -v http-server | tail -4
+exit $rc
