@@ -288,6 +288,79 @@ static void test_rx_queue_follows_flow_hash(void)
     fixture_stop(&f);
 }
 
+/* struct virtio_net_rss_config with a one-entry table (every hashed
+ * frame to `queue`), hash types IPv4 and TCPv4, max_tx_vq 1 (as Linux 6.1
+ * leaves it) and the RSS suite's key. */
+static size_t rss_one_queue(uint8_t *b, uint16_t queue)
+{
+    static const uint8_t key[40] = {
+        0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+        0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+        0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+        0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+    };
+
+    stl_le_p(b, VIRTIO_NET_RSS_HASH_TYPE_IPv4 | VIRTIO_NET_RSS_HASH_TYPE_TCPv4);
+    stw_le_p(b + 4, 0);         /* indirection_table_mask: one entry */
+    stw_le_p(b + 6, 0);         /* unclassified_queue */
+    stw_le_p(b + 8, queue);
+    stw_le_p(b + 10, 1);        /* max_tx_vq */
+    b[12] = sizeof(key);
+    memcpy(b + 13, key, sizeof(key));
+    return 13 + sizeof(key);
+}
+
+/*
+ * VIRTIO_NET_F_RSS: the driver's table picks the queue (here queue 1 for
+ * a flow the default spreading puts on 3), whatever max_tx_vq; a table
+ * naming a queue the function lacks is refused; VQ_PAIRS_SET ends RSS,
+ * as with virtio-net, and the flow is back on queue 3.
+ */
+static void test_rss_config_steers(void)
+{
+    Fixture f = {};
+    uint8_t frame[64], cmd[64];
+    uint64_t buf[4];
+    uint32_t head[4];
+    uint16_t pairs = cpu_to_le16(4);
+    size_t n, len;
+
+    fixture_start(&f, 4, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_MQ) | (1ull << VIRTIO_NET_F_RSS));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_OK);
+    len = rss_one_queue(cmd, 4);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_RSS_CONFIG, cmd, len),
+                    ==, VIRTIO_NET_ERR);
+    len = rss_one_queue(cmd, 1);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_RSS_CONFIG, cmd, len),
+                    ==, VIRTIO_NET_OK);
+    for (int q = 0; q < 4; q++) {
+        buf[q] = guest_alloc(f.alloc, 2048);
+        head[q] = post_rx(&f, q, buf[q], 2048);
+    }
+    /* 38.27.205.30:48228 -> 209.142.163.6:2217: default queue 3 */
+    n = tcp_frame(frame, 0x261bcd1e, 0xd18ea306, 48228, 2217);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 1), head[1], NULL,
+                           TIMEOUT_US);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                    ==, VIRTIO_NET_OK);
+    sock_send(&f, frame, n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 3), head[3], NULL,
+                           TIMEOUT_US);
+    for (int q = 0; q < 4; q += 2) {
+        uint32_t idx, l;
+        g_assert_false(qvirtqueue_get_buf(f.qts, rxq(&f, q), &idx, &l));
+    }
+    fixture_stop(&f);
+}
+
 static void test_ctrl_mq_range(void)
 {
     Fixture f = {};
@@ -752,6 +825,8 @@ int main(int argc, char **argv)
                    test_ctrl_mac_table_overflow);
     qtest_add_func("/vnet-multi/ctrl/mac-addr-set", test_ctrl_mac_addr_set);
     qtest_add_func("/vnet-multi/ctrl/vlan-filter", test_ctrl_vlan_filter);
+    qtest_add_func("/vnet-multi/ctrl/rss-config-steers",
+                   test_rss_config_steers);
     qtest_add_func("/vnet-multi/ctrl/vlan-not-negotiated",
                    test_ctrl_vlan_not_negotiated);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
