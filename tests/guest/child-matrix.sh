@@ -19,16 +19,6 @@ MAC_C2=02:00:00:00:01:02
 MAC_OUT=02:00:00:00:00:99
 MAC_SWPORT=02:00:00:00:00:98
 
-if_by_pci() { # FUNCTION (05.1) -> interface name in the initial namespace
-    for d in /sys/class/net/*; do
-        case $(readlink -f "$d/device/..") in
-            */0000:00:$1) basename "$d"; return ;;
-        esac
-    done
-    echo "no interface at PCI 00:$1" >&2
-    return 1
-}
-
 if_by_mac() { # MAC -> interface name in the initial namespace
     for d in /sys/class/net/*; do
         [ "$(cat "$d/address")" = "$1" ] && { basename "$d"; return; }

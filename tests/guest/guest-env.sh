@@ -16,6 +16,22 @@ wait_for_if() {
     done
 }
 
+# if_by_pci FUNCTION (05.1): the interface at PCI 00:FUNCTION in the
+# initial namespace, once its driver has made it.
+if_by_pci() {
+    i=0
+    while :; do
+        for d in /sys/class/net/*; do
+            case $(readlink -f "$d/device/..") in
+                */0000:00:$1) basename "$d"; return ;;
+            esac
+        done
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "no interface at PCI 00:$1" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
 # fetch_counted NS DEV URL: fetches URL inside network namespace NS and
 # sets $got to the SHA-256 of what came and $frames to how many frames
 # DEV received meanwhile (the offload tests' measure of frame size).

@@ -14,16 +14,6 @@ MAC_C1=02:00:00:00:01:01
 MAC_C2=02:00:00:00:01:02
 MAC_OUT=02:00:00:00:00:99
 
-if_by_pci() { # FUNCTION (05.1) -> interface name in the initial namespace
-    for d in /sys/class/net/*; do
-        case $(readlink -f "$d/device/..") in
-            */0000:00:$1) basename "$d"; return ;;
-        esac
-    done
-    echo "no interface at PCI 00:$1" >&2
-    return 1
-}
-
 # host NS IF UNTAGGED [VID IP]...: IF into a fresh NS with its untagged
 # address and a VLAN interface IF.VID per pair.
 host() {
