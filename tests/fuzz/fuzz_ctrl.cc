@@ -18,10 +18,10 @@
 
 namespace {
 
-// CTRL_GUEST_OFFLOADS, CTRL_VQ, CTRL_RX, GUEST_ANNOUNCE, MQ, CTRL_MAC_ADDR: every class
-// may be sent (the unit tests cover the refusal without them).
-constexpr std::uint64_t kAllCtrl =
-    (1ull << 2) | (1ull << 17) | (1ull << 18) | (1ull << 21) | (1ull << 22) | (1ull << 23);
+// CTRL_GUEST_OFFLOADS, CTRL_VQ, CTRL_RX, CTRL_VLAN, GUEST_ANNOUNCE, MQ, CTRL_MAC_ADDR,
+// RSS: every class may be sent (the unit tests cover the refusal without them).
+constexpr std::uint64_t kAllCtrl = (1ull << 2) | (1ull << 17) | (1ull << 18) | (1ull << 19) |
+                                   (1ull << 21) | (1ull << 22) | (1ull << 23) | (1ull << 60);
 
 using Mac = std::array<std::uint8_t, 6>;
 
@@ -73,6 +73,22 @@ bool spec_valid(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* d, std::
     if (cls == 3) {
         return cmd == 0 && len == 0;  // ANNOUNCE_ACK
     }
+    if (cls == 2) {
+        return cmd <= 1 && len == 2 && (d[0] | d[1] << 8) < 4096;  // VLAN_ADD/DEL, one le16 VID
+    }
+    if (cls == 4 && cmd == 1) {
+        // RSS_CONFIG: 8 bytes, a power-of-two table of le16 up to 128, then
+        // max_tx_vq, the key's length (up to 40) and the key, exactly.
+        if (len < 8) {
+            return false;
+        }
+        const std::size_t n = std::size_t(d[4] | d[5] << 8) + 1;
+        if (n > 128 || (n & (n - 1)) || len < 8 + 2 * n + 3) {
+            return false;
+        }
+        const std::size_t key = d[8 + 2 * n + 2];
+        return key <= 40 && len == 8 + 2 * n + 3 + key;
+    }
     return cls == 4 && cmd == 0 && len == 2;
 }
 
@@ -120,6 +136,9 @@ struct World {
             f[i] = Func{};
             vnet_dev_set_rx_mode(dev, true, false);
             vnet_dev_set_mac_tables(dev, nullptr, 0, nullptr, 0);
+            // VLAN filtering on: untagged probes are not its concern.
+            vnet_dev_set_vlan_filter(dev, true, nullptr);
+            vnet_dev_set_rss(dev, nullptr, 4);
         }
         if (!vnet_dev_set_mac(lower, kLowerMac.data()) ||
             !vnet_dev_set_mac(child, kChildMac.data())) {
@@ -214,6 +233,27 @@ struct World {
                 if (c.offloads != v) {
                     std::abort();
                 }
+                break;
+            }
+            case VNET_CTRL_VLAN_ADD:
+            case VNET_CTRL_VLAN_DEL:
+                if (c.vid != (d[0] | d[1] << 8)) {
+                    std::abort();
+                }
+                vnet_dev_set_vlan(dev, c.vid, k == VNET_CTRL_VLAN_ADD);
+                break;
+            case VNET_CTRL_RSS_CONFIG: {
+                const std::size_t n = c.n_table;
+                std::uint32_t types = 0;
+                std::memcpy(&types, d, 4);  // little-endian host (x86_64)
+                if (c.hash_types != types || c.table != d + 8 || n != (d[4] | d[5] << 8) + 1u ||
+                    c.unclassified_queue != (d[6] | d[7] << 8) ||
+                    c.pairs != (d[8 + 2 * n] | d[9 + 2 * n] << 8) || c.key_len != d[10 + 2 * n] ||
+                    c.key != d + 11 + 2 * n) {
+                    std::abort();
+                }
+                // Taken or refused, it only moves frames between queues.
+                vnet_dev_set_rss(dev, &c, 4);
                 break;
             }
             case VNET_CTRL_ANNOUNCE_ACK:  // the glue's alone: nothing in libvnet
