@@ -455,7 +455,8 @@ static void test_hostile_macvlan_forged_source_passes(void)
 
 /* A storm of broadcasts from the uplink, faster than the children take
  * them: the lower's broadcast backlog is bounded, so what does not fit is
- * dropped there under rx-bc-backlog-full; every child gets, queues for
+ * dropped there under rx-bc-backlog-full (or, the pool spent,
+ * rx-no-clone-buffer); every child gets, queues for
  * room or drops (by name) each frame the backlog took; function 0 does
  * the same with its own copy of each; and unicast forwarding goes on. */
 static void test_hostile_broadcast_storm_bounded(void)
@@ -501,7 +502,10 @@ static void test_hostile_broadcast_storm_bounded(void)
     }
     g_test_message("backlog-full %" PRId64 ", no-clone-buffer %" PRId64,
                    backlog_full, no_clone);
-    g_assert_cmpint(backlog_full, >, 0);
+    /* Bounded either way, each drop named: by the backlog's limit, or by
+     * the pool when function 0's own backlog holds buffers first (which
+     * one comes first depends on when the worker runs). */
+    g_assert_cmpint(backlog_full + no_clone, >, 0);
     assert_sibling_forwards(&f, &b);
     stop_with_children(&f, &a, &b);
 }
