@@ -20,7 +20,7 @@
 #include "hw/net/vnet-multi.h"
 #include "trace.h"
 
-/* Config space up to and including mtu: we offer no SPEED_DUPLEX or RSS. */
+/* Config space up to and including mtu (no SPEED_DUPLEX); with RSS, more. */
 #define VNET_CONFIG_SIZE endof(struct virtio_net_config, mtu)
 /* With RSS, up to its fields (speed and duplex before them read unknown). */
 #define VNET_CONFIG_SIZE_RSS endof(struct virtio_net_config, supported_hash_types)
