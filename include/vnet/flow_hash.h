@@ -20,6 +20,12 @@ using RssKey = std::array<std::uint8_t, kRssKeyLen>;
 // NIC default; with it our hashes equal the published test values.
 extern const RssKey kDefaultRssKey;
 
+// VIRTIO_NET_HASH_TYPE_* (§5.1.6.4.3.1), the types a driver enables for
+// RSS (rss.h); the _EX ones are not offered.
+inline constexpr std::uint32_t kHashTypeIpv4 = 1u << 0, kHashTypeTcpv4 = 1u << 1,
+                               kHashTypeUdpv4 = 1u << 2, kHashTypeIpv6 = 1u << 3,
+                               kHashTypeTcpv6 = 1u << 4, kHashTypeUdpv6 = 1u << 5;
+
 enum class HashType : std::uint8_t { none, ipv4, tcpv4, udpv4, ipv6, tcpv6, udpv6 };
 
 struct FlowHash {
@@ -37,8 +43,8 @@ class ToeplitzHasher {
     // Hash of an Ethernet frame; type none (value 0) for anything that is
     // not IPv4/IPv6, so such frames all go to one queue.
     FlowHash hash_frame(std::span<const std::uint8_t> frame) const;
-    // The same with only the virtio hash types in `types` (kHashType*, in
-    // rss.h) enabled, as §5.1.6.4.3 chooses: the ports only if the frame's
+    // The same with only the virtio hash types in `types` (kHashType*)
+    // enabled, as §5.1.6.4.3 chooses: the ports only if the frame's
     // TCP/UDP type is enabled, else the addresses if its IP type is, else
     // none.
     FlowHash hash_frame(std::span<const std::uint8_t> frame, std::uint32_t types) const;

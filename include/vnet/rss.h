@@ -16,10 +16,6 @@
 
 namespace vnet {
 
-// VIRTIO_NET_HASH_TYPE_* (§5.1.6.4.3.1); the _EX ones are not offered.
-inline constexpr std::uint32_t kHashTypeIpv4 = 1u << 0, kHashTypeTcpv4 = 1u << 1,
-                               kHashTypeUdpv4 = 1u << 2, kHashTypeIpv6 = 1u << 3,
-                               kHashTypeTcpv6 = 1u << 4, kHashTypeUdpv6 = 1u << 5;
 inline constexpr std::uint32_t kHashTypesSupported = kHashTypeIpv4 | kHashTypeTcpv4 |
                                                      kHashTypeUdpv4 | kHashTypeIpv6 |
                                                      kHashTypeTcpv6 | kHashTypeUdpv6;

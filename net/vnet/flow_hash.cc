@@ -68,8 +68,6 @@ FlowHash ToeplitzHasher::hash_frame(std::span<const std::uint8_t> frame) const {
 
 FlowHash ToeplitzHasher::hash_frame(std::span<const std::uint8_t> frame,
                                     std::uint32_t types) const {
-    // The virtio hash type bits (rss.h): IPv4, TCPv4, UDPv4, IPv6, TCPv6, UDPv6.
-    const auto on = [types](unsigned bit) { return ((types >> bit) & 1) != 0; };
     auto eth = wire::EthernetView::parse(frame);
     if (!eth) {
         return {};
@@ -112,13 +110,16 @@ FlowHash ToeplitzHasher::hash_frame(std::span<const std::uint8_t> frame,
     if (proto == wire::kIpProtoTcp || proto == wire::kIpProtoUdp) {
         const bool tcp = proto == wire::kIpProtoTcp;
         auto ports = wire::L4PortsView::parse(l4, tcp ? wire::kTcpMinHlen : wire::kUdpHlen);
-        if (ports && on((v6 ? 3 : 0) + (tcp ? 1 : 2))) {
+        const std::uint32_t l4_type =
+            tcp ? (v6 ? kHashTypeTcpv6 : kHashTypeTcpv4) : (v6 ? kHashTypeUdpv6 : kHashTypeUdpv4);
+        if (ports && (types & l4_type)) {
             append(ports->ports());
             type = tcp ? (v6 ? HashType::tcpv6 : HashType::tcpv4)
                        : (v6 ? HashType::udpv6 : HashType::udpv4);
         }
     }
-    if (type == (v6 ? HashType::ipv6 : HashType::ipv4) && !on(v6 ? 3 : 0)) {
+    if (type == (v6 ? HashType::ipv6 : HashType::ipv4) &&
+        !(types & (v6 ? kHashTypeIpv6 : kHashTypeIpv4))) {
         return {};
     }
     return {hash(std::span(in.data(), n)), type};
