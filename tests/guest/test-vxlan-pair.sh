@@ -28,7 +28,7 @@ ip -n c link set eth1 up
 EOS
     fi
     cat <<EOS
-for i in \$(seq 90); do ping -c 1 -W 1 10.99.0.2 > /dev/null 2>&1 && break; done
+for i in \$(seq 240); do ping -c 1 -W 1 10.99.0.2 > /dev/null 2>&1 && break; done
 ping -c 5 -W 2 10.99.0.2
 EOS
     if [ "$1" = 1 ]; then
@@ -47,13 +47,15 @@ EOS
 guest_b() { # WITH_JUNK MIB
     cat <<EOS
 wait_for_if eth0
-ip addr add 10.99.0.2/24 dev eth0
-ip link set eth0 up
 mkdir -p /tmp/www
 dd if=/dev/urandom of=/tmp/www/blob bs=1048576 count=$2 2> /dev/null
 echo "B-SHA \$(sha256sum /tmp/www/blob | cut -d' ' -f1)"
 httpd -p 80 -h /tmp/www
-timeout 200 nc -l -p 5001 > /dev/null || true
+# B answers A's first ping only once it serves: making and hashing the
+# blob takes minutes on a loaded machine, and A fetches on that answer.
+ip addr add 10.99.0.2/24 dev eth0
+ip link set eth0 up
+timeout 300 nc -l -p 5001 > /dev/null || true
 echo "B-TX-FRAMES \$(cat /sys/class/net/eth0/statistics/tx_packets)"
 EOS
     if [ "$1" = 1 ]; then
@@ -97,11 +99,11 @@ pair() {
     if [ "$extra" = 1 ]; then
         kid=(-device vnet-macvlan,lower=nic,addr=5.1,mode=bridge,mac=02:00:00:00:0a:03)
     fi
-    "${wrap[@]}" "$run_guest" --timeout 300 "$work/$name-a.sh" \
+    "${wrap[@]}" "$run_guest" --timeout 420 "$work/$name-a.sh" \
         -netdev vxlan,id=vx,vni=42,local="$la",remote="$lb" \
         -device vnet-multi,id=nic,netdev=vx,addr=5.0,multifunction=on,mac=02:00:00:00:0a:01 \
         "${kid[@]}" > "$work/$name-a.log" 2>&1 & pa=$!
-    "${wrap[@]}" "$run_guest" --timeout 300 "$work/$name-b.sh" \
+    "${wrap[@]}" "$run_guest" --timeout 420 "$work/$name-b.sh" \
         -netdev vxlan,id=vx,vni=42,local="$lb",remote="$la" \
         -device vnet-multi,netdev=vx,mac=02:00:00:00:0b:02 \
         -qmp unix:"$work/$name-b.qmp",server=on,wait=off > "$work/$name-b.log" 2>&1 & pb=$!
