@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libqos graph node for vnet-multi's function 0, producing the
+ * libqos graph nodes for vnet-multi's functions, each producing the
  * "virtio-net" interface: every qos test written against that interface
  * (QEMU's tests/qtest/virtio-net-test.c among them) runs on it, as on
  * virtio-net-pci. Such tests supply "-netdev ...,id=hs0" themselves.
  *
- *   qos-test -r /x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/vnet-multi
+ *   vnet-multi     function 0, the lower's own stack, on hs0
+ *   vnet-macvlan   a bridge-mode macvlan child on such a lower
+ *   vnet-ipvlan    an l2-mode ipvlan child on such a lower
+ *
+ *   qos-test -r /x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/vnet-macvlan
+ *
+ * A child's lower is on the command line before it; its function 0 has
+ * no driver, as the children need none there.
  */
 
 #include "qemu/osdep.h"
@@ -99,17 +106,35 @@ static void *vnet_multi_qos_create(void *pci_bus, QGuestAllocator *alloc,
     return obj;
 }
 
-static void vnet_multi_qos_register(void)
+/* A function at devfn 4.fn, its -device taking opts; a child's lower
+ * comes first, from before. */
+static void vnet_qos_node(const char *name, int fn, const char *opts,
+                          const char *before)
 {
-    QPCIAddress addr = { .devfn = QPCI_DEVFN(4, 0) };
-    QOSGraphEdgeOptions opts = {
-        .extra_device_opts = "netdev=hs0,addr=04.0",
+    QPCIAddress addr = { .devfn = QPCI_DEVFN(4, fn) };
+    QOSGraphEdgeOptions edge = {
+        .extra_device_opts = opts,
+        .before_cmd_line = before,
     };
 
-    add_qpci_address(&opts, &addr);
-    qos_node_create_driver("vnet-multi", vnet_multi_qos_create);
-    qos_node_consumes("vnet-multi", "pci-bus", &opts);
-    qos_node_produces("vnet-multi", "virtio-net");
+    add_qpci_address(&edge, &addr);
+    qos_node_create_driver(name, vnet_multi_qos_create);
+    qos_node_consumes(name, "pci-bus", &edge);
+    qos_node_produces(name, "virtio-net");
+}
+
+static void vnet_multi_qos_register(void)
+{
+    static const char lower[] =
+        "-device vnet-multi,id=vnetqos0,netdev=hs0,addr=04.0,"
+        "multifunction=on";
+
+    vnet_qos_node("vnet-multi", 0, "netdev=hs0,addr=04.0", NULL);
+    vnet_qos_node("vnet-macvlan", 1,
+                  "lower=vnetqos0,addr=04.1,mode=bridge,"
+                  "mac=02:00:00:00:51:01", lower);
+    vnet_qos_node("vnet-ipvlan", 1, "lower=vnetqos0,addr=04.1,mode=l2,addrs=10.0.2.31",
+                  lower);
 }
 
 libqos_init(vnet_multi_qos_register);
