@@ -27,25 +27,31 @@ typedef struct VnetCtrlHdr {
 } QEMU_PACKED VnetCtrlHdr;
 
 /* An RSS_CONFIG command (data[len]) taken by the function: its queues in
- * range, active pairs max_tx_vq. */
-bool vnet_func_apply_rss(VnetFunc *f, const uint8_t *d, size_t len)
+ * range, active pairs max_tx_vq. Or a HASH_CONFIG one: the hashes it
+ * reports. */
+bool vnet_func_apply_rss(VnetFunc *f, uint8_t cmd, const uint8_t *d,
+                         size_t len)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
+    bool rss = cmd == VIRTIO_NET_CTRL_MQ_RSS_CONFIG;
     VnetCtrlCmd c;
 
     if (len > sizeof(f->rss_cmd) ||
-        vnet_ctrl_decode(vdev->guest_features, VIRTIO_NET_CTRL_MQ,
-                         VIRTIO_NET_CTRL_MQ_RSS_CONFIG, d, len, &c)
-            != VNET_CTRL_RSS_CONFIG ||
-        c.pairs < 1 || c.pairs > f->laid_pairs ||
+        vnet_ctrl_decode(vdev->guest_features, VIRTIO_NET_CTRL_MQ, cmd, d,
+                         len, &c)
+            != (rss ? VNET_CTRL_RSS_CONFIG : VNET_CTRL_HASH_CONFIG) ||
+        (rss && (c.pairs < 1 || c.pairs > f->laid_pairs)) ||
         !vnet_dev_set_rss(f->dev, &c, f->laid_pairs)) {
         return false;
     }
     if (d != f->rss_cmd) {
         memcpy(f->rss_cmd, d, len);
     }
+    f->rss_cmd_id = cmd;
     f->rss_len = (c.hash_types || c.key_len) ? len : 0;
-    vnet_func_set_pairs(f, c.pairs);
+    if (rss) {
+        vnet_func_set_pairs(f, c.pairs);
+    }
     return true;
 }
 
@@ -104,8 +110,15 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
     case VNET_CTRL_ANNOUNCE_ACK:
         f->status &= ~VIRTIO_NET_S_ANNOUNCE;
         return VIRTIO_NET_OK;
+    case VNET_CTRL_HASH_CONFIG:
+        if (!vnet_func_apply_rss(f, h->cmd, d, len)) {
+            f->rss_len = 0;
+            vnet_dev_set_rss(f->dev, NULL, f->queues);
+            return VIRTIO_NET_ERR;
+        }
+        return VIRTIO_NET_OK;
     case VNET_CTRL_RSS_CONFIG:
-        if (!vnet_func_apply_rss(f, d, len)) {
+        if (!vnet_func_apply_rss(f, h->cmd, d, len)) {
             f->rss_len = 0;
             vnet_dev_set_rss(f->dev, NULL, f->queues);
             return VIRTIO_NET_ERR;

@@ -92,9 +92,9 @@ static int vnet_func_flush_tx(VnetQueue *q)
         }
         size = iov_size(elem->out_sg, elem->out_num);
         q->tx_packets++;
-        q->tx_bytes += size > VNET_HDR_LEN ? size - VNET_HDR_LEN : 0;
+        q->tx_bytes += size > f->hdr_len ? size - f->hdr_len : 0;
         r = vnet_dev_queue_xmit(f->dev, elem->out_sg, elem->out_num,
-                              VNET_HDR_LEN);
+                              f->hdr_len);
         virtqueue_push(q->tx, elem, 0);
         g_free(elem);
         n++;
@@ -199,7 +199,8 @@ static bool vnet_queue_has_room(VnetQueue *q, unsigned need)
  * with after `ethtool -L`). */
 static unsigned vnet_func_rx_pairs(const VnetFunc *f)
 {
-    return f->rss_len ? f->laid_pairs : f->curr_pairs;
+    return f->rss_len && f->rss_cmd_id == VIRTIO_NET_CTRL_MQ_RSS_CONFIG
+           ? f->laid_pairs : f->curr_pairs;
 }
 
 bool vnet_func_rx_ready(VnetFunc *f)
@@ -237,8 +238,9 @@ VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
     bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
     VirtQueueElement *elems[VNET_RX_MAX_ELEMS] = { NULL };
     size_t lens[VNET_RX_MAX_ELEMS];
-    uint8_t hdr[VNET_HDR_LEN] = { 0 };   /* num_buffers filled below */
-    size_t total = VNET_HDR_LEN + len;
+    uint8_t hdr[VNET_RX_HDR_LEN];   /* num_buffers filled below */
+    size_t hl = f->hdr_len;
+    size_t total = hl + len;
     size_t done = 0;
     unsigned n = 0;
     bool retried = false;
@@ -262,7 +264,7 @@ retry:
             goto no_room;
         }
         if (elem->out_num || iov_size(elem->in_sg, elem->in_num) <
-                             (n ? 1 : VNET_HDR_LEN)) {
+                             (n ? 1 : hl)) {
             virtio_error(vdev, "vnet: RX buffer unusable");
             virtqueue_detach_element(q->rx, elem, 0);
             g_free(elem);
@@ -270,14 +272,12 @@ retry:
         }
         elems[n] = elem;
         if (n == 0) {
-            memcpy(hdr, vnet_hdr, VNET_NET_HDR_LEN);
-            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0, hdr,
-                                 VNET_HDR_LEN);
-            chunk += iov_from_buf(elem->in_sg, elem->in_num, VNET_HDR_LEN,
-                                  buf, len);
+            memcpy(hdr, vnet_hdr, hl);
+            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0, hdr, hl);
+            chunk += iov_from_buf(elem->in_sg, elem->in_num, hl, buf, len);
         } else {
             chunk = iov_from_buf(elem->in_sg, elem->in_num, 0,
-                                 buf + done - VNET_HDR_LEN, total - done);
+                                 buf + done - hl, total - done);
         }
         lens[n++] = chunk;
         done += chunk;
@@ -445,6 +445,11 @@ static void vnet_func_set_features(VirtIODevice *vdev, uint64_t features)
 
     f->guest_offloads = vnet_guest_offloads(features);
     vnet_dev_set_offloads(f->dev, features, f->guest_offloads);
+    /* With HASH_REPORT the header grows to virtio_net_hdr_v1_hash, for
+     * the frames the driver sends too (virtio 1.2 §5.1.6). */
+    f->hdr_len = virtio_has_feature(features, VIRTIO_NET_F_HASH_REPORT)
+                 ? VNET_RX_HDR_LEN : VNET_HDR_LEN;
+    vnet_dev_set_hash_report(f->dev, f->hdr_len == VNET_RX_HDR_LEN);
     /* As virtio-net: with CTRL_VLAN, tagged frames pass only for the VIDs
      * the driver adds (the table is empty out of reset). */
     vnet_dev_set_vlan_filter(f->dev,
@@ -470,7 +475,8 @@ static int vnet_func_post_load_virtio(VirtIODevice *vdev)
                                                      VIRTIO_NET_F_CTRL_VLAN),
                              f->vlans);
     vnet_dev_set_rx_queues(f->dev, f->curr_pairs);
-    if (f->rss_len && !vnet_func_apply_rss(f, f->rss_cmd, f->rss_len)) {
+    if (f->rss_len &&
+        !vnet_func_apply_rss(f, f->rss_cmd_id, f->rss_cmd, f->rss_len)) {
         error_report("%s: migrated RSS configuration does not hold", f->name);
         return -EINVAL;
     }
@@ -503,10 +509,21 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     if (vnet_func_offers_rss(f)) {
         virtio_add_feature(&features, VIRTIO_NET_F_RSS);
     }
+    if (f->offloads & (1ull << VIRTIO_NET_F_HASH_REPORT)) {
+        virtio_add_feature(&features, VIRTIO_NET_F_HASH_REPORT);
+    }
     features |= vnet_func_offered_offloads(f->offloads);
     /* Per-queue reset is not implemented: a driver must reset the device. */
     virtio_clear_feature(&features, VIRTIO_F_RING_RESET);
     return features;
+}
+
+/* With RSS or hash reporting, the config space has their fields. */
+static size_t vnet_func_config_size(const VnetFunc *f)
+{
+    return vnet_func_offers_rss(f) ||
+           (f->offloads & (1ull << VIRTIO_NET_F_HASH_REPORT))
+           ? VNET_CONFIG_SIZE_RSS : VNET_CONFIG_SIZE;
 }
 
 static void vnet_func_get_config(VirtIODevice *vdev, uint8_t *config)
@@ -519,7 +536,7 @@ static void vnet_func_get_config(VirtIODevice *vdev, uint8_t *config)
     stw_le_p(&cfg.status, f->status);
     stw_le_p(&cfg.max_virtqueue_pairs, f->queues);
     stw_le_p(&cfg.mtu, f->mtu);
-    if (vnet_func_offers_rss(f)) {
+    if (vnet_func_config_size(f) == VNET_CONFIG_SIZE_RSS) {
         stl_le_p(&cfg.speed, SPEED_UNKNOWN);
         cfg.duplex = DUPLEX_UNKNOWN;
         cfg.rss_max_key_size = VIRTIO_NET_RSS_MAX_KEY_SIZE;
@@ -555,6 +572,8 @@ static void vnet_func_reset(VirtIODevice *vdev)
     vnet_func_set_pairs(f, 1);
     f->rss_len = 0;
     vnet_dev_set_rss(f->dev, NULL, f->queues);
+    f->hdr_len = VNET_HDR_LEN;
+    vnet_dev_set_hash_report(f->dev, false);
     f->status &= ~VIRTIO_NET_S_ANNOUNCE;
     f->promisc = true;
     f->allmulti = false;
@@ -643,13 +662,12 @@ static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
 
 void vnet_func_init_queues(VnetFunc *f)
 {
-    virtio_init(VIRTIO_DEVICE(f), VIRTIO_ID_NET,
-                vnet_func_offers_rss(f) ? VNET_CONFIG_SIZE_RSS
-                                        : VNET_CONFIG_SIZE);
+    virtio_init(VIRTIO_DEVICE(f), VIRTIO_ID_NET, vnet_func_config_size(f));
     /* All of them until a driver says otherwise, as virtio-net. */
     f->laid_pairs = 0;
     vnet_func_lay_queues(f, f->queues);
     f->curr_pairs = 1;
+    f->hdr_len = VNET_HDR_LEN;
     f->status = VIRTIO_NET_S_LINK_UP;
 }
 

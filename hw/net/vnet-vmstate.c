@@ -122,6 +122,7 @@ const VMStateDescription vmstate_vnet_func_device = {
         VMSTATE_UINT32_ARRAY(vlans, VnetFunc, VNET_VLAN_WORDS),
         VMSTATE_UINT32(rss_len, VnetFunc),
         VMSTATE_BUFFER(rss_cmd, VnetFunc),
+        VMSTATE_UINT8(rss_cmd_id, VnetFunc),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -56,9 +56,11 @@ typedef struct VnetDevOps {
     /* Give a received frame to the guest function, on RX queue `queue`
      * (below the count of vnet_dev_set_rx_queues; the flow hash, or the
      * driver's RSS configuration, picked it). vnet_hdr is the frame's
-     * virtio-net header (VNET_NET_HDR_LEN bytes, little-endian,
-     * num_buffers not included), made for what the function's driver
-     * takes (vnet_dev_set_offloads). */
+     * virtio-net header with its hash (VNET_RX_HDR_LEN bytes, struct
+     * virtio_net_hdr_v1_hash, little-endian, num_buffers 0): its first
+     * VNET_NET_HDR_LEN made for what the function's driver takes
+     * (vnet_dev_set_offloads), hash_value and hash_report zero unless it
+     * negotiated hash reporting (vnet_dev_set_hash_report). */
     VnetDeliverResult (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame,
                                  size_t len, uint32_t queue);
     /* Optional: the device's carrier changed (children follow their lower). */
@@ -221,6 +223,9 @@ uint64_t vnet_guest_offloads(uint64_t features);
 /* The virtio-net header's first fields: flags, gso_type, hdr_len,
  * gso_size, csum_start, csum_offset (virtio 1.2 §5.1.6). */
 #define VNET_NET_HDR_LEN 10
+/* With num_buffers (le16), hash_value (le32), hash_report (le16) and two
+ * bytes of padding: struct virtio_net_hdr_v1_hash. */
+#define VNET_RX_HDR_LEN 20
 
 /* The function's driver posted RX buffers: frames waiting for room (a
  * VNET_DELIVER_BUSY a device does not hold back is queued, up to 1000)
@@ -254,6 +259,7 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_VLAN_ADD,     /* CTRL_VLAN: admit a VID */
     VNET_CTRL_VLAN_DEL,
     VNET_CTRL_RSS_CONFIG,     /* RSS: the driver's key, hash types and table */
+    VNET_CTRL_HASH_CONFIG,    /* HASH_REPORT without RSS: key and hash types */
     VNET_CTRL_NOT_NEGOTIATED, /* well formed, but its feature was not: VIRTIO_NET_ERR */
 } VnetCtrlKind;
 
@@ -268,7 +274,8 @@ typedef struct VnetCtrlCmd {
     uint16_t vid;      /* VLAN_ADD, VLAN_DEL: below 4096 */
     /* RSS_CONFIG: the table's n_table (a power of two, at most 128) le16
      * queue indices and the key's key_len bytes point inside data; pairs
-     * is max_tx_vq. Not checked against the function's queues. */
+     * is max_tx_vq. Not checked against the function's queues.
+     * HASH_CONFIG: hash_types, key and key_len alone. */
     uint32_t hash_types;
     uint16_t unclassified_queue;
     const uint8_t* table;
@@ -281,7 +288,7 @@ typedef struct VnetCtrlCmd {
  * into data); returns out->kind. A command whose feature the driver did
  * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
  * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
- * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS for theirs) is
+ * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS, HASH_REPORT for theirs) is
  * VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
  * check. */
 VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,
@@ -339,6 +346,13 @@ void vnet_dev_set_rx_queues(VnetDev* dev, unsigned n);
  * at or past `queues`), changing nothing. NULL: off (reset, or any other
  * MQ command, as virtio-net has it). */
 bool vnet_dev_set_rss(VnetDev* dev, const VnetCtrlCmd* cmd, unsigned queues);
+/* The same takes VIRTIO_NET_CTRL_MQ_HASH_CONFIG (cmd->kind
+ * VNET_CTRL_HASH_CONFIG): the key and hash types of the hashes reported,
+ * the queue choice left as it is. */
+/* VIRTIO_NET_F_HASH_REPORT negotiated: each frame's header carries the
+ * hash of the types the driver configured (RSS_CONFIG or HASH_CONFIG;
+ * none before either), as virtio 1.2 §5.1.6.4.3.4 has it. */
+void vnet_dev_set_hash_report(VnetDev* dev, bool on);
 
 /*
  * VXLAN (-netdev vxlan). The glue owns the host sockets; a VnetVxsock is

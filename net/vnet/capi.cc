@@ -57,10 +57,13 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
 
     // The guest function behind this device.
     vnet::DeliverResult deliver(vnet::NetDevice& dev, const vnet::Packet& pkt) override {
-        const unsigned queue = rss.queue_for(pkt.bytes(), rx_queues);
-        std::uint8_t hdr[VNET_NET_HDR_LEN];
+        const vnet::RssSteering::Choice c = rss.choose(pkt.bytes(), rx_queues);
+        // struct virtio_net_hdr_v1_hash: num_buffers is the glue's.
+        std::uint8_t hdr[VNET_RX_HDR_LEN] = {};
         vnet::virtio_net_hdr_from_offload(pkt.offload, dev.rx_offloads().csum).store(hdr);
-        switch (ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue)) {
+        vnet::wire::store_le32(hdr + 12, c.reported.value);
+        vnet::wire::store_le16(hdr + 16, static_cast<std::uint16_t>(c.reported.type));
+        switch (ops.deliver(opaque, hdr, pkt.data(), pkt.len(), c.queue)) {
             case VNET_DELIVER_OK:
                 return vnet::DeliverResult::delivered;
             case VNET_DELIVER_BUSY:
@@ -606,7 +609,12 @@ bool vnet_dev_state_load(VnetDev* d, const uint8_t* buf, size_t len) {
 
 void vnet_dev_set_rx_queues(VnetDev* d, unsigned n) { d->rx_queues = n ? n : 1; }
 
+void vnet_dev_set_hash_report(VnetDev* d, bool on) { d->rss.set_report(on); }
+
 bool vnet_dev_set_rss(VnetDev* d, const VnetCtrlCmd* c, unsigned queues) {
+    if (c && c->kind == VNET_CTRL_HASH_CONFIG) {
+        return d->rss.configure_hash(c->hash_types, std::span(c->key, c->key_len));
+    }
     if (!c || (c->hash_types == 0 && c->key_len == 0)) {
         d->rss.disable();
         return true;

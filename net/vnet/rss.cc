@@ -28,12 +28,29 @@ bool RssSteering::configure(const RssConfig& cfg, unsigned queues) {
     return true;
 }
 
-unsigned RssSteering::queue_for(std::span<const std::uint8_t> frame, unsigned active) const {
-    if (!enabled_) {
-        return queue_for_hash(ToeplitzHasher::default_hasher().hash_frame(frame).value, active);
+bool RssSteering::configure_hash(std::uint32_t hash_types, std::span<const std::uint8_t> key) {
+    if (key.size() > kRssKeyLen || (hash_types & ~kHashTypesSupported) != 0) {
+        return false;
     }
-    const FlowHash h = hasher_->hash_frame(frame, hash_types_);
-    return h.type == HashType::none ? unclassified_ : table_[h.value & mask_];
+    RssKey k{};
+    std::copy(key.begin(), key.end(), k.begin());
+    hasher_ = std::make_unique<ToeplitzHasher>(k);
+    hash_types_ = hash_types;
+    return true;
+}
+
+RssSteering::Choice RssSteering::choose(std::span<const std::uint8_t> frame,
+                                        unsigned active) const {
+    if (!enabled_ && (!report_ || hash_types_ == 0)) [[likely]] {
+        return {queue_for_hash(ToeplitzHasher::default_hasher().hash_frame(frame).value, active),
+                {}};
+    }
+    const FlowHash h = hash_types_ ? hasher_->hash_frame(frame, hash_types_) : FlowHash{};
+    const unsigned queue =
+        !enabled_ ? queue_for_hash(ToeplitzHasher::default_hasher().hash_frame(frame).value, active)
+        : h.type == HashType::none ? unclassified_
+                                   : table_[h.value & mask_];
+    return {queue, report_ ? h : FlowHash{}};
 }
 
 }  // namespace vnet

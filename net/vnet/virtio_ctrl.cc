@@ -17,12 +17,13 @@ constexpr std::uint8_t kClassRx = 0, kRxPromisc = 0, kRxAllmulti = 1;
 constexpr std::uint8_t kClassMac = 1, kMacTableSet = 0, kMacAddrSet = 1;
 constexpr std::uint8_t kClassVlan = 2, kVlanAdd = 0, kVlanDel = 1;
 constexpr std::uint8_t kClassAnnounce = 3, kAnnounceAck = 0;
-constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0, kMqRssConfig = 1;
+constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0, kMqRssConfig = 1, kMqHashConfig = 2;
 constexpr std::uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
 
 // The features that let a driver send them (virtio 1.2 §5.1.3, §5.1.6.5).
 constexpr unsigned kFCtrlGuestOffloads = 2, kFCtrlVq = 17, kFCtrlRx = 18, kFCtrlVlan = 19,
-                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23, kFRss = 60;
+                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23, kFHashReport = 57,
+                   kFRss = 60;
 
 // What kind k needs negotiated besides CTRL_VQ.
 unsigned feature_of(VnetCtrlKind k) {
@@ -44,6 +45,8 @@ unsigned feature_of(VnetCtrlKind k) {
             return kFCtrlVlan;
         case VNET_CTRL_RSS_CONFIG:
             return kFRss;
+        case VNET_CTRL_HASH_CONFIG:
+            return kFHashReport;
         case VNET_CTRL_INVALID:
         case VNET_CTRL_NOT_NEGOTIATED:
             break;
@@ -95,6 +98,19 @@ VnetCtrlKind rss_config(const std::uint8_t* data, std::size_t len, VnetCtrlCmd* 
     return VNET_CTRL_RSS_CONFIG;
 }
 
+// struct virtio_net_hash_config (§5.1.6.5.6.4): le32 hash_types, le16
+// reserved[4], u8 hash_key_length, hash_key_data[length]; exactly.
+VnetCtrlKind hash_config(const std::uint8_t* data, std::size_t len, VnetCtrlCmd* out) {
+    constexpr std::size_t kHead = 13;
+    if (len < kHead || len != kHead + data[12] || data[12] > 40) {
+        return VNET_CTRL_INVALID;
+    }
+    out->hash_types = vnet::wire::load_le32(data);
+    out->key = data + kHead;
+    out->key_len = data[12];
+    return VNET_CTRL_HASH_CONFIG;
+}
+
 VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data, std::size_t len,
                     VnetCtrlCmd* out) {
     switch (cls) {
@@ -130,6 +146,9 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
         case kClassMq:
             if (cmd == kMqRssConfig) {
                 return rss_config(data, len, out);
+            }
+            if (cmd == kMqHashConfig) {
+                return hash_config(data, len, out);
             }
             if (cmd != kMqPairsSet || len != 2) {
                 return VNET_CTRL_INVALID;

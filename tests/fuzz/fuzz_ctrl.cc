@@ -19,9 +19,11 @@
 namespace {
 
 // CTRL_GUEST_OFFLOADS, CTRL_VQ, CTRL_RX, CTRL_VLAN, GUEST_ANNOUNCE, MQ, CTRL_MAC_ADDR,
-// RSS: every class may be sent (the unit tests cover the refusal without them).
+// HASH_REPORT, RSS: every class may be sent (the unit tests cover the refusal
+// without them).
 constexpr std::uint64_t kAllCtrl = (1ull << 2) | (1ull << 17) | (1ull << 18) | (1ull << 19) |
-                                   (1ull << 21) | (1ull << 22) | (1ull << 23) | (1ull << 60);
+                                   (1ull << 21) | (1ull << 22) | (1ull << 23) | (1ull << 57) |
+                                   (1ull << 60);
 
 using Mac = std::array<std::uint8_t, 6>;
 
@@ -89,6 +91,11 @@ bool spec_valid(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* d, std::
         const std::size_t key = d[8 + 2 * n + 2];
         return key <= 40 && len == 8 + 2 * n + 3 + key;
     }
+    if (cls == 4 && cmd == 2) {
+        // HASH_CONFIG: hash types, 8 reserved bytes, the key's length (up
+        // to 40) and the key, exactly.
+        return len >= 13 && d[12] <= 40 && len == 13u + d[12];
+    }
     return cls == 4 && cmd == 0 && len == 2;
 }
 
@@ -122,6 +129,8 @@ struct World {
         }
         vnet_dev_set_up(lower, true);
         vnet_dev_set_up(child, true);
+        // Reported hashes go through the same frames' headers.
+        vnet_dev_set_hash_report(lower, true);
     }
     ~World() {
         vnet_dev_free(child);
@@ -253,6 +262,15 @@ struct World {
                     std::abort();
                 }
                 // Taken or refused, it only moves frames between queues.
+                vnet_dev_set_rss(dev, &c, 4);
+                break;
+            }
+            case VNET_CTRL_HASH_CONFIG: {
+                std::uint32_t types = 0;
+                std::memcpy(&types, d, 4);
+                if (c.hash_types != types || c.key_len != d[12] || c.key != d + 13) {
+                    std::abort();
+                }
                 vnet_dev_set_rss(dev, &c, 4);
                 break;
             }

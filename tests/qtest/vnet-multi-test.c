@@ -311,6 +311,87 @@ static size_t rss_one_queue(uint8_t *b, uint16_t queue)
 }
 
 /*
+ * VIRTIO_NET_F_HASH_REPORT (hash=on) without RSS: the header grows to
+ * virtio_net_hdr_v1_hash both ways; no hash is reported until the driver
+ * sends HASH_CONFIG, then the Toeplitz hash of its key and types with
+ * their report type (the RSS suite's flow: 0x51ccc178 as TCPv4,
+ * 0x323e8fc2 as IPv4 alone); a frame no type classifies reports none.
+ */
+static void test_hash_report(void)
+{
+    Fixture f = {};
+    uint8_t frame[64], cmd[64], got[128], arp[60] = { 0 };
+    uint8_t out[20 + 54] = { 0 };
+    uint64_t buf = 0, tx;
+    uint32_t head, len;
+    size_t n, clen;
+
+    fixture_start(&f, 1, ",hash=on");
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_HASH_REPORT));
+    g_assert_cmphex(qvirtio_config_readl(f.dev,
+                        offsetof(struct virtio_net_config,
+                                 supported_hash_types)),
+                    ==, 0x3f);
+    /* 66.9.149.187:2794 -> 161.142.100.80:1766 */
+    n = tcp_frame(frame, 0x420995bb, 0xa18e6450, 2794, 1766);
+
+    /* Receives the frame f sends and the header's hash fields. */
+#define RECV_HASH(fr, fl, want_value, want_report) do {                   \
+        buf = guest_alloc(f.alloc, 2048);                                 \
+        head = post_rx(&f, 0, buf, 2048);                                 \
+        sock_send(&f, fr, fl);                                            \
+        qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len,      \
+                               TIMEOUT_US);                               \
+        g_assert_cmpint(len, ==, 20 + (fl));                              \
+        qtest_memread(f.qts, buf, got, len);                              \
+        g_assert_cmpmem(got + 20, fl, fr, fl);                            \
+        g_assert_cmphex(ldl_le_p(got + 12), ==, want_value);              \
+        g_assert_cmpint(lduw_le_p(got + 16), ==, want_report);            \
+    } while (0)
+
+    RECV_HASH(frame, n, 0, 0);
+    /* struct virtio_net_hash_config: types, reserved[4], key: RSS_CONFIG's
+     * one-entry layout with the table's fields zero (as Linux sends it). */
+    clen = rss_one_queue(cmd, 0);
+    memset(cmd + 4, 0, 8);
+    g_assert_cmpint(clen, ==, 13 + 40);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_HASH_CONFIG, cmd, clen),
+                    ==, VIRTIO_NET_OK);
+    RECV_HASH(frame, n, 0x51ccc178, VIRTIO_NET_HASH_REPORT_TCPv4);
+    stl_le_p(cmd, VIRTIO_NET_RSS_HASH_TYPE_IPv4);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_HASH_CONFIG, cmd, clen),
+                    ==, VIRTIO_NET_OK);
+    RECV_HASH(frame, n, 0x323e8fc2, VIRTIO_NET_HASH_REPORT_IPv4);
+    memset(arp, 0xff, 6);
+    memcpy(arp + 6, frame + 6, 6);
+    stw_be_p(arp + 12, 0x0806);
+    RECV_HASH(arp, sizeof(arp), 0, VIRTIO_NET_HASH_REPORT_NONE);
+    /* A key longer than the device's is refused. */
+    cmd[12] = 41;
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_MQ,
+                             VIRTIO_NET_CTRL_MQ_HASH_CONFIG, cmd, clen + 1),
+                    ==, VIRTIO_NET_ERR);
+#undef RECV_HASH
+
+    /* The driver's frames carry the 20-byte header too: the frame after
+     * it leaves whole. */
+    memcpy(out + 20, frame, n);
+    memcpy(out + 20, frame + 6, 6);
+    memcpy(out + 26, frame, 6);
+    tx = guest_alloc(f.alloc, sizeof(out));
+    qtest_memwrite(f.qts, tx, out, sizeof(out));
+    head = qvirtqueue_add(f.qts, txq(&f, 0), tx, sizeof(out), false, false);
+    qvirtqueue_kick(f.qts, f.dev, txq(&f, 0), head);
+    qvirtio_wait_used_elem(f.qts, f.dev, txq(&f, 0), head, NULL, TIMEOUT_US);
+    g_assert_cmpint(sock_recv(&f, got, sizeof(got)), ==, n);
+    g_assert_cmpmem(got, n, out + 20, n);
+    fixture_stop(&f);
+}
+
+/*
  * VIRTIO_NET_F_RSS: the driver's table picks the queue (here queue 1 for
  * a flow the default spreading puts on 3), whatever max_tx_vq; a table
  * naming a queue the function lacks is refused; VQ_PAIRS_SET ends RSS,
@@ -827,6 +908,7 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/ctrl/vlan-filter", test_ctrl_vlan_filter);
     qtest_add_func("/vnet-multi/ctrl/rss-config-steers",
                    test_rss_config_steers);
+    qtest_add_func("/vnet-multi/ctrl/hash-report", test_hash_report);
     qtest_add_func("/vnet-multi/ctrl/vlan-not-negotiated",
                    test_ctrl_vlan_not_negotiated);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);

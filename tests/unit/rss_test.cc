@@ -2,15 +2,20 @@
 // RSS as a driver configures it (VIRTIO_NET_CTRL_MQ_RSS_CONFIG): the hash
 // types it enables decide what is hashed (checked against the published
 // RSS verification values), its table the queue, and what it may not ask.
+// Hash reporting (HASH_CONFIG, or RSS_CONFIG's): the hash and its type
+// that go to the driver with each frame.
 #include "vnet/rss.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstring>
+#include <utility>
 #include <vector>
 
 #include "frames.h"
 #include "vnet/vnet.h"
+#include "vnet/wire/bytes.h"
 
 namespace vnet {
 namespace {
@@ -125,6 +130,99 @@ TEST(Rss, ConfigCommandThroughTheAbi) {
     big_key[8 + 256 + 2] = 41;
     big_key.push_back(0);
     EXPECT_EQ(vnet_ctrl_decode(feats, 4, 1, big_key.data(), big_key.size(), &c), VNET_CTRL_INVALID);
+}
+
+TEST(Rss, ReportsTheConfiguredHash) {
+    RssSteering rss;
+    const auto f = suite_tcp();
+    rss.set_report(true);
+    // Before the driver configures a hash: none reported.
+    EXPECT_EQ(rss.choose(f, 4).reported.type, HashType::none);
+    ASSERT_TRUE(rss.configure_hash(kHashTypeIpv4 | kHashTypeTcpv4, kDefaultRssKey));
+    RssSteering::Choice c = rss.choose(f, 4);
+    EXPECT_EQ(c.reported.type, HashType::tcpv4);
+    EXPECT_EQ(c.reported.value, 0x51ccc178u);
+    // HASH_CONFIG leaves the queue to the default spreading.
+    EXPECT_EQ(c.queue, queue_for_hash(0x51ccc178, 4));
+    ASSERT_TRUE(rss.configure_hash(kHashTypeIpv4, kDefaultRssKey));
+    c = rss.choose(f, 4);
+    EXPECT_EQ(c.reported.type, HashType::ipv4);
+    EXPECT_EQ(c.reported.value, 0x323e8fc2u);
+    EXPECT_FALSE(rss.configure_hash(1u << 6, kDefaultRssKey));  // IP_EX: not offered
+    EXPECT_EQ(rss.choose(f, 4).reported.value, 0x323e8fc2u);
+    // RSS_CONFIG's hash is the one reported, with its queue.
+    auto t = table_with(0x51ccc178, 3);
+    ASSERT_TRUE(
+        rss.configure({.hash_types = kHashTypeTcpv4, .table = t, .key = kDefaultRssKey}, 4));
+    c = rss.choose(f, 4);
+    EXPECT_EQ(c.queue, 3u);
+    EXPECT_EQ(c.reported.value, 0x51ccc178u);
+    // Not negotiated: nothing reported, the queue the same.
+    rss.set_report(false);
+    c = rss.choose(f, 4);
+    EXPECT_EQ(c.queue, 3u);
+    EXPECT_EQ(c.reported.type, HashType::none);
+    EXPECT_EQ(c.reported.value, 0u);
+    // Reset: neither steering nor a hash to report.
+    rss.set_report(true);
+    rss.disable();
+    EXPECT_EQ(rss.choose(f, 4).reported.type, HashType::none);
+}
+
+// HASH_CONFIG through the C ABI: the header a function gets carries the
+// hash (struct virtio_net_hdr_v1_hash: hash_value at 12, hash_report at 16).
+TEST(Rss, HashConfigCommandThroughTheAbi) {
+    std::vector<std::uint8_t> cmd = {0x02, 0, 0, 0,  // TCPv4
+                                     0,    0, 0, 0, 0, 0, 0, 0, 40};
+    cmd.insert(cmd.end(), kDefaultRssKey.begin(), kDefaultRssKey.end());
+    VnetCtrlCmd c;
+    const std::uint64_t feats = (1ull << 17) | (1ull << 57);
+    ASSERT_EQ(vnet_ctrl_decode(feats, 4, 2, cmd.data(), cmd.size(), &c), VNET_CTRL_HASH_CONFIG);
+    EXPECT_EQ(c.hash_types, 2u);
+    EXPECT_EQ(c.key_len, 40);
+    EXPECT_EQ(vnet_ctrl_decode(1ull << 17, 4, 2, cmd.data(), cmd.size(), &c),
+              VNET_CTRL_NOT_NEGOTIATED);
+    EXPECT_EQ(vnet_ctrl_decode(feats, 4, 2, cmd.data(), cmd.size() - 1, &c), VNET_CTRL_INVALID);
+    auto longer = cmd;
+    longer.push_back(0);
+    EXPECT_EQ(vnet_ctrl_decode(feats, 4, 2, longer.data(), longer.size(), &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(feats, 4, 2, cmd.data(), 12, &c), VNET_CTRL_INVALID);
+
+    struct Got {
+        std::uint8_t hdr[VNET_RX_HDR_LEN];
+        unsigned n = 0;
+    } got;
+    VnetDevOps ops{};
+    ops.deliver = [](void* o, const std::uint8_t* hdr, const std::uint8_t*, std::size_t,
+                     std::uint32_t) {
+        auto* g = static_cast<Got*>(o);
+        std::memcpy(g->hdr, hdr, VNET_RX_HDR_LEN);
+        ++g->n;
+        return VNET_DELIVER_OK;
+    };
+    ops.xmit = [](void*, const std::uint8_t*, const std::uint8_t*, std::size_t) {
+        return VNET_XMIT_SENT;
+    };
+    VnetDev* dev = vnet_lower_new("up0", test::kMacA.bytes.data(), 1500, &ops, &got);
+    ASSERT_NE(dev, nullptr);
+    vnet_dev_set_up(dev, true);
+    vnet_dev_set_rx_mode(dev, true, false);
+    auto f = suite_tcp();
+    const auto hash_of = [&] {
+        return std::pair{wire::load_le32(got.hdr + 12), wire::load_le16(got.hdr + 16)};
+    };
+    vnet_dev_set_hash_report(dev, true);
+    ASSERT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(hash_of(), std::pair(0u, std::uint16_t{0}));  // none configured yet
+    ASSERT_EQ(vnet_ctrl_decode(feats, 4, 2, cmd.data(), cmd.size(), &c), VNET_CTRL_HASH_CONFIG);
+    ASSERT_TRUE(vnet_dev_set_rss(dev, &c, 1));
+    ASSERT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(hash_of(), std::pair(0x51ccc178u, std::uint16_t{2}));  // VIRTIO_NET_HASH_REPORT_TCPv4
+    vnet_dev_set_hash_report(dev, false);
+    ASSERT_EQ(vnet_dev_receive(dev, f.data(), f.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(hash_of(), std::pair(0u, std::uint16_t{0}));
+    EXPECT_EQ(got.n, 3u);
+    vnet_dev_free(dev);
 }
 
 }  // namespace

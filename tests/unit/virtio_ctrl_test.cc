@@ -13,9 +13,9 @@ namespace {
 // Feature bits (virtio 1.2 §5.1.3) that let a driver send the commands.
 constexpr std::uint64_t kCtrlGuestOffloads = 1ull << 2, kCtrlVq = 1ull << 17, kCtrlRx = 1ull << 18,
                         kCtrlVlan = 1ull << 19, kGuestAnnounce = 1ull << 21, kMq = 1ull << 22,
-                        kCtrlMacAddr = 1ull << 23, kRss = 1ull << 60;
-constexpr std::uint64_t kAll =
-    kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kCtrlVlan | kGuestAnnounce | kMq | kCtrlMacAddr | kRss;
+                        kCtrlMacAddr = 1ull << 23, kRss = 1ull << 60, kHashReport = 1ull << 57;
+constexpr std::uint64_t kAll = kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kCtrlVlan | kGuestAnnounce |
+                               kMq | kCtrlMacAddr | kRss | kHashReport;
 
 std::vector<std::uint8_t> table_set(std::uint32_t n_uc, std::uint32_t n_mc, std::size_t macs) {
     std::vector<std::uint8_t> d;
@@ -104,6 +104,8 @@ TEST(VirtioCtrl, EachClassNeedsItsFeature) {
     const auto table = table_set(0, 0, 0);
     // One table entry, max_tx_vq 1, no key, no hash type.
     const std::uint8_t rss[13] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+    // No hash type, reserved, no key.
+    const std::uint8_t hash[13] = {};
     struct Case {
         std::uint8_t cls, cmd;
         const std::uint8_t* d;
@@ -121,6 +123,7 @@ TEST(VirtioCtrl, EachClassNeedsItsFeature) {
         {2, 0, pairs, 2, kCtrlVlan, VNET_CTRL_VLAN_ADD},
         {2, 1, pairs, 2, kCtrlVlan, VNET_CTRL_VLAN_DEL},
         {4, 1, rss, sizeof(rss), kRss, VNET_CTRL_RSS_CONFIG},
+        {4, 2, hash, sizeof(hash), kHashReport, VNET_CTRL_HASH_CONFIG},
     };
     for (const auto& k : cases) {
         SCOPED_TRACE(testing::Message() << "class " << int(k.cls) << " cmd " << int(k.cmd));

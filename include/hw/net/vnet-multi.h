@@ -20,7 +20,8 @@
 #include "vnet/vnet.h"
 
 #define VNET_MAX_QUEUE_PAIRS 16
-/* virtio_net_hdr_v1: always this size on a VERSION_1 device (virtio 1.2 §5.1.6) */
+/* virtio_net_hdr_v1: this size on a VERSION_1 device (virtio 1.2 §5.1.6),
+ * VNET_RX_HDR_LEN (virtio_net_hdr_v1_hash) with HASH_REPORT, both ways. */
 #define VNET_HDR_LEN 12
 #define VNET_RX_QUEUE_SIZE 256
 #define VNET_TX_QUEUE_SIZE 256
@@ -76,7 +77,9 @@
                       VIRTIO_NET_F_GUEST_ANNOUNCE, true),                    \
     DEFINE_PROP_BIT64("ctrl_vlan", VnetFunc, offloads,                       \
                       VIRTIO_NET_F_CTRL_VLAN, true),                         \
-    DEFINE_PROP_BIT64("rss", VnetFunc, offloads, VIRTIO_NET_F_RSS, true)
+    DEFINE_PROP_BIT64("rss", VnetFunc, offloads, VIRTIO_NET_F_RSS, true),     \
+    DEFINE_PROP_BIT64("hash", VnetFunc, offloads,                            \
+                      VIRTIO_NET_F_HASH_REPORT, false)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
@@ -98,7 +101,7 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
-    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN, RSS left on */
+    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN, RSS left on, HASH_REPORT turned on */
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
@@ -114,10 +117,15 @@ struct VnetFunc {
     uint8_t uc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint8_t mc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint32_t vlans[VNET_VLAN_WORDS]; /* VIDs the driver added (CTRL_VLAN) */
-    /* The driver's RSS_CONFIG command as it sent it (rss_len 0: RSS off),
-     * applied again after a migration. */
+    /* The driver's RSS_CONFIG or HASH_CONFIG command (rss_cmd_id) as it
+     * sent it (rss_len 0: neither in force), applied again after a
+     * migration. */
     uint8_t rss_cmd[VNET_RSS_CMD_MAX];
     uint32_t rss_len;
+    uint8_t rss_cmd_id;
+    /* The virtio-net header's size, both ways: VNET_HDR_LEN, or
+     * VNET_RX_HDR_LEN with HASH_REPORT negotiated. */
+    uint32_t hdr_len;
     uint64_t guest_offloads;        /* in force: GUEST_* feature bits */
     uint64_t saved_guest_offloads;  /* as migrated, applied after features */
 
@@ -152,7 +160,8 @@ bool vnet_func_is_lower(VnetFunc *f);
 void vnet_func_init_queues(VnetFunc *f);
 void vnet_func_set_pairs(VnetFunc *f, unsigned pairs);
 bool vnet_func_offers_rss(const VnetFunc *f);
-bool vnet_func_apply_rss(VnetFunc *f, const uint8_t *d, size_t len);
+bool vnet_func_apply_rss(VnetFunc *f, uint8_t cmd, const uint8_t *d,
+                         size_t len);
 void vnet_func_cleanup_queues(VnetFunc *f);
 bool vnet_func_rx_ready(VnetFunc *f);
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,

@@ -38,4 +38,14 @@ inline void store_be32(std::uint8_t* p, std::uint32_t v) {
     p[3] = static_cast<std::uint8_t>(v);
 }
 
+inline void store_le16(std::uint8_t* p, std::uint16_t v) {
+    p[0] = static_cast<std::uint8_t>(v);
+    p[1] = static_cast<std::uint8_t>(v >> 8);
+}
+
+inline void store_le32(std::uint8_t* p, std::uint32_t v) {
+    store_le16(p, static_cast<std::uint16_t>(v));
+    store_le16(p + 2, static_cast<std::uint16_t>(v >> 16));
+}
+
 }  // namespace vnet::wire
