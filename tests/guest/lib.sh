@@ -48,6 +48,27 @@ serve_blob() {
 # (120 s by default) until the guest prints MARK, failing if the guest ends
 # first; functions lists query-vnet's function ids, function 0 first.
 qmp() { python3 "$guest_dir/qmp.py" "$work/qmp" "$@"; }
+# live_migrate SRC_QMP DST_QMP PORT: migrates the QEMU at SRC_QMP to the
+# one the caller started with `-qmp unix:DST_QMP,... -incoming
+# tcp:127.0.0.1:PORT`; prints the outcome, fails unless it completed.
+live_migrate() {
+    local st=
+    for _ in $(seq 50); do [ -S "$2" ] && break; sleep 0.2; done
+    python3 "$guest_dir/qmp.py" "$1" migrate "{\"uri\": \"tcp:127.0.0.1:$3\"}" >/dev/null ||
+        return 1
+    for _ in $(seq 300); do
+        st=$(python3 "$guest_dir/qmp.py" "$1" query-migrate |
+             python3 -c 'import json,sys; print(json.load(sys.stdin).get("status"))')
+        [ "$st" = completed ] || [ "$st" = failed ] && break
+        sleep 0.2
+    done
+    echo "migration: $st"
+    [ "$st" = completed ]
+}
+# free_port: a TCP port of 127.0.0.1 free now.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 wait_mark() {
     for _ in $(seq $((${2:-120} * 5))); do
         grep -q "$1" "$work/log" && return 0

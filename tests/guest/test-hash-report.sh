@@ -10,11 +10,16 @@
 # definition (TCP and UDP, with ports, are the qtest's and unit tests'):
 #  - `ethtool -K rxhash on`, `ethtool -X hkey K1`: every echo request has
 #    K1's hash;
+#  - then a live migration to a second QEMU: still K1's (the driver's
+#    configuration moved with the function);
 #  - `ethtool -X hkey K2`: every one K2's, none K1's;
 #  - `ethtool -K rxhash off`: they arrive, none with either (the driver
 #    sends no hash types, and ignores the header's hash).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+mkdir -p "$work/www"
+start_http "$work/www"
 
 # The RSS verification suite's key, and another.
 k1=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
@@ -42,6 +47,8 @@ echo "expected hashes: K1 $h1, K2 $h2"
 
 cat > "$work/script" <<EOS
 wait_for_if eth0
+ip addr add 10.0.2.15/24 dev eth0
+ip link set eth0 up
 wait_for_if eth1
 wait_for_if eth2
 c1=\$(if_by_pci 04.1)
@@ -75,6 +82,10 @@ in2 ethtool -X "\$c2" hkey $k1
 in2 ethtool -x "\$c2" | grep -A3 'hash key' | head -3
 d=\$(burst); echo "key K1: K1-hash K2-hash arrived = \$d"
 set -- \$d; [ "\$1" = 5 ] && [ "\$2" = 0 ] || rc=1
+echo MIGRATE-NOW
+until wget -q -O /dev/null http://10.0.2.2:$HTTP_PORT/moved 2>/dev/null; do sleep 0.5; done
+d=\$(burst); echo "key K1, migrated: K1-hash K2-hash arrived = \$d"
+set -- \$d; [ "\$1" = 5 ] && [ "\$2" = 0 ] || rc=1
 in2 ethtool -X "\$c2" hkey $k2
 d=\$(burst); echo "key K2: K1-hash K2-hash arrived = \$d"
 set -- \$d; [ "\$1" = 0 ] && [ "\$2" = 5 ] || rc=1
@@ -83,11 +94,30 @@ d=\$(burst); echo "rxhash off: K1-hash K2-hash arrived = \$d"
 set -- \$d; [ "\$1" = 0 ] && [ "\$2" = 0 ] && [ "\$3" -ge 5 ] || rc=1
 exit \$rc
 EOS
-"$run_guest" --timeout 180 "$work/script" \
-    -netdev user,id=up,ipv6=off \
-    -device vnet-multi,id=nic,netdev=up,addr=4.0,multifunction=on \
-    -device vnet-macvlan,lower=nic,addr=4.1,mode=bridge,mac=02:00:00:00:0e:01 \
-    -device vnet-macvlan,lower=nic,addr=4.2,mode=bridge,mac=02:00:00:00:0e:02,hash=on \
-    > "$work/log" 2>&1 || { tail -40 "$work/log"; exit 1; }
-grep -E "receive-hashing|K1-hash|hash key|^[0-9a-f]{2}:" "$work/log" | tr -d '\r' || true
-grep -q "VNET-GUEST-EXIT=0" "$work/log"
+args=(-netdev user,id=up,ipv6=off
+      -device vnet-multi,id=nic,netdev=up,addr=4.0,multifunction=on
+      -device vnet-macvlan,lower=nic,addr=4.1,mode=bridge,mac=02:00:00:00:0e:01
+      -device vnet-macvlan,lower=nic,addr=4.2,mode=bridge,mac=02:00:00:00:0e:02,hash=on)
+port=$(free_port)
+"$run_guest" --timeout 180 "$work/script" "${args[@]}" \
+    -qmp unix:"$work/a.qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
+pc=
+rc=0
+move() {
+    wait_mark MIGRATE-NOW 150 || return 1
+    "$run_guest" --timeout 180 "$work/script" "${args[@]}" \
+        -qmp unix:"$work/c.qmp",server=on,wait=off \
+        -incoming tcp:127.0.0.1:"$port" > "$work/c.log" 2>&1 & pc=$!
+    live_migrate "$work/a.qmp" "$work/c.qmp" "$port" || return 1
+    python3 "$guest_dir/qmp.py" "$work/a.qmp" quit >/dev/null 2>&1 || true
+    touch "$work/www/moved"
+    wait "$pc" || return 1
+}
+move || rc=1
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+[ -n "$pc" ] && { kill "$pc" 2>/dev/null || true; }
+cat "$work/log" "$work/c.log" 2>/dev/null | tr -d '\r' |
+    grep -E "receive-hashing|K1-hash|hash key|^[0-9a-f]{2}:|migration:|VNET-GUEST-EXIT" || true
+grep -q "VNET-GUEST-EXIT=0" "$work/c.log" || rc=1
+exit $rc

@@ -74,7 +74,7 @@ exit \$rc
 EOS
 # No IPv6 from slirp (its router advertisements would land by their own hash).
 args=(-netdev user,id=up,ipv6=off -device vnet-multi,netdev=up,queues=4)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$run_guest" --timeout 180 "$work/script" "${args[@]}" \
     -qmp unix:"$work/a.qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
 rc=0
@@ -83,16 +83,7 @@ move() {
     "$run_guest" --timeout 180 "$work/script" "${args[@]}" \
         -qmp unix:"$work/c.qmp",server=on,wait=off \
         -incoming tcp:127.0.0.1:"$port" > "$work/c.log" 2>&1 & pc=$!
-    for _ in $(seq 50); do [ -S "$work/c.qmp" ] && break; sleep 0.2; done
-    python3 "$guest_dir/qmp.py" "$work/a.qmp" migrate "{\"uri\": \"tcp:127.0.0.1:$port\"}" >/dev/null || return 1
-    local st=
-    for _ in $(seq 300); do
-        st=$(python3 "$guest_dir/qmp.py" "$work/a.qmp" query-migrate | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status"))')
-        [ "$st" = completed ] || [ "$st" = failed ] && break
-        sleep 0.2
-    done
-    echo "migration: $st"
-    [ "$st" = completed ] || return 1
+    live_migrate "$work/a.qmp" "$work/c.qmp" "$port" || return 1
     python3 "$guest_dir/qmp.py" "$work/a.qmp" quit >/dev/null 2>&1 || true
     touch "$work/www/moved"
     wait "$pc" || return 1
