@@ -57,11 +57,18 @@ typedef struct VxlanSrcSock {
 
 typedef struct VxlanState VxlanState;
 
+/* The socket's UDP checksum options: IPv4's udpcsum, IPv6's
+ * udp6zerocsumtx/rx (udp_port_cfg's use_udp_checksums and
+ * use_udp6_tx/rx_checksums). */
+typedef struct VxlanCsum {
+    bool udpcsum, zero6_tx, zero6_rx;
+} VxlanCsum;
+
 /* One host socket per (address, port): the struct vxlan_sock of Linux. */
 typedef struct VxlanSocket {
     VnetIpAddr bind_addr;
     uint16_t port;
-    bool udpcsum;
+    VxlanCsum csum;
     int fd;
     VxlanIpOpts ip;
     int refs;
@@ -151,13 +158,14 @@ static void vxlan_set_ip_opts(int fd, VxlanIpOpts *st, const VnetVxlanTx *tx)
     }
 }
 
-static int vxlan_open(const VnetIpAddr *addr, uint16_t port, bool udpcsum,
-                      Error **errp)
+static int vxlan_open(const VnetIpAddr *addr, uint16_t port,
+                      const VxlanCsum *csum, Error **errp)
 {
     struct sockaddr_storage ss;
     socklen_t len = vxlan_sockaddr(addr, port, &ss);
     int fd = qemu_socket(addr->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
-    int one = 1, off = !udpcsum;
+    int one = 1, off = !csum->udpcsum;
+    int tx6 = csum->zero6_tx, rx6 = csum->zero6_rx;
 
     if (fd < 0) {
         error_setg_errno(errp, errno, "vxlan: cannot create a UDP socket");
@@ -166,8 +174,8 @@ static int vxlan_open(const VnetIpAddr *addr, uint16_t port, bool udpcsum,
     if (addr->v6) {
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
         setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof(one));
-        setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_TX, &off, sizeof(off));
-        setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &off, sizeof(off));
+        setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_TX, &tx6, sizeof(tx6));
+        setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &rx6, sizeof(rx6));
     } else {
         setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
         setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &off, sizeof(off));
@@ -203,7 +211,7 @@ static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
 
             s->port = port;
             s->ip = VXLAN_IP_OPTS_UNSET;
-            s->fd = vxlan_open(&so->bind_addr, port, so->udpcsum, NULL);
+            s->fd = vxlan_open(&so->bind_addr, port, &so->csum, NULL);
             if (s->fd < 0) {
                 s->fd = so->fd;
             } else {
@@ -338,17 +346,32 @@ static void vxlan_read(void *opaque)
     }
 }
 
+/* The option of csum that differs from the socket's, for its family. */
+static const char *vxlan_csum_differs(const VxlanSocket *so,
+                                      const VxlanCsum *csum)
+{
+    if (!so->bind_addr.v6) {
+        return so->csum.udpcsum != csum->udpcsum ? "udpcsum" : NULL;
+    }
+    if (so->csum.zero6_tx != csum->zero6_tx) {
+        return "udp6zerocsumtx";
+    }
+    return so->csum.zero6_rx != csum->zero6_rx ? "udp6zerocsumrx" : NULL;
+}
+
 static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
-                                     bool udpcsum, Error **errp)
+                                     const VxlanCsum *csum, Error **errp)
 {
     VxlanSocket *so;
     int i;
 
     QTAILQ_FOREACH(so, &vxlan_sockets, next) {
         if (so->port == port && !memcmp(&so->bind_addr, addr, sizeof(*addr))) {
-            if (so->udpcsum != udpcsum) {
-                error_setg(errp, "vxlan: 'udpcsum' must match the other "
-                           "netdevs on this address and port");
+            const char *differs = vxlan_csum_differs(so, csum);
+
+            if (differs) {
+                error_setg(errp, "vxlan: '%s' must match the other "
+                           "netdevs on this address and port", differs);
                 return NULL;
             }
             so->refs++;
@@ -356,14 +379,14 @@ static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
         }
     }
     so = g_new0(VxlanSocket, 1);
-    so->fd = vxlan_open(addr, port, udpcsum, errp);
+    so->fd = vxlan_open(addr, port, csum, errp);
     if (so->fd < 0) {
         g_free(so);
         return NULL;
     }
     so->bind_addr = *addr;
     so->port = port;
-    so->udpcsum = udpcsum;
+    so->csum = *csum;
     so->ip = VXLAN_IP_OPTS_UNSET;
     so->refs = 1;
     so->demux = vnet_vxsock_new();
@@ -630,6 +653,10 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
     c->l2miss = o->has_l2miss ? o->l2miss : c->l2miss;
     c->l3miss = o->has_l3miss ? o->l3miss : c->l3miss;
     c->udpcsum = o->has_udpcsum ? o->udpcsum : c->udpcsum;
+    c->udp6zerocsumtx = o->has_udp6zerocsumtx ? o->udp6zerocsumtx
+                                              : c->udp6zerocsumtx;
+    c->udp6zerocsumrx = o->has_udp6zerocsumrx ? o->udp6zerocsumrx
+                                              : c->udp6zerocsumrx;
     c->mtu = o->has_mtu ? o->mtu : c->mtu;
     return true;
 }
@@ -643,6 +670,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     VxlanState *s;
     NetClientState *nc;
     VnetIpAddr bind_addr;
+    VxlanCsum csum;
     g_autofree char *local = NULL, *remote = NULL;
     char why[128];
     const char *field = NULL;
@@ -662,7 +690,8 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     if (o->group) {
         memset(bind_addr.b, 0, sizeof(bind_addr.b));
     }
-    so = vxlan_socket_get(&bind_addr, cfg.dst_port, cfg.udpcsum, errp);
+    csum = (VxlanCsum){ cfg.udpcsum, cfg.udp6zerocsumtx, cfg.udp6zerocsumrx };
+    so = vxlan_socket_get(&bind_addr, cfg.dst_port, &csum, errp);
     if (!so) {
         return -1;
     }

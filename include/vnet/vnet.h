@@ -433,7 +433,9 @@ typedef struct VnetVxlanConfig {
     bool learning;
     uint32_t ageing_s; /* 0: never */
     uint32_t maxaddress;
-    bool proxy, l2miss, l3miss, udpcsum;
+    bool proxy, l2miss, l3miss;
+    bool udpcsum;                        /* IPv4's outer UDP checksum */
+    bool udp6zerocsumtx, udp6zerocsumrx; /* IPv6: send, accept zero ones */
     unsigned mtu;
 } VnetVxlanConfig;
 

@@ -67,7 +67,11 @@ struct VxlanConfig {
     bool proxy = false;
     bool l2miss = false;
     bool l3miss = false;
-    bool udpcsum = true;  // IFLA_VXLAN_UDP_CSUM's default: checksums on
+    bool udpcsum = true;  // IFLA_VXLAN_UDP_CSUM's default: checksums on (IPv4)
+    // IPv6's own (IFLA_VXLAN_UDP_ZERO_CSUM6_TX/_RX): send zero checksums,
+    // accept them; udpcsum does not concern IPv6, as in Linux.
+    bool udp6zerocsumtx = false;
+    bool udp6zerocsumrx = false;
     unsigned mtu = 1500;  // the largest inner IP packet either way
 };
 

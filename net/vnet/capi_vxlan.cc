@@ -99,6 +99,8 @@ void for_each_shared_field(Fn&& fn) {
     fn(&VnetVxlanConfig::l2miss, &vnet::VxlanConfig::l2miss);
     fn(&VnetVxlanConfig::l3miss, &vnet::VxlanConfig::l3miss);
     fn(&VnetVxlanConfig::udpcsum, &vnet::VxlanConfig::udpcsum);
+    fn(&VnetVxlanConfig::udp6zerocsumtx, &vnet::VxlanConfig::udp6zerocsumtx);
+    fn(&VnetVxlanConfig::udp6zerocsumrx, &vnet::VxlanConfig::udp6zerocsumrx);
     fn(&VnetVxlanConfig::mtu, &vnet::VxlanConfig::mtu);
 }
 

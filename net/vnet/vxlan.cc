@@ -375,7 +375,8 @@ std::size_t encapsulate_outer(const VxlanConfig& cfg, const VxlanTx& tx,
     wire::VxlanHeader{wire::kVxlanFlagI, tx.dst.vni, 0}.emit(udp + wire::kUdpHlen);
     std::memcpy(udp + wire::kUdpHlen + wire::kVxlanHlen, frame.data(), frame.size());
     const wire::UdpRepr u{tx.src_port, tx.dst.port};
-    if (cfg.udpcsum) {
+    // vxlan_xmit_one's udp_sum: UDP_ZERO_CSUM6_TX over IPv6, UDP_CSUM over IPv4.
+    if (v6 ? !cfg.udp6zerocsumtx : cfg.udpcsum) {
         u.emit(udp, udp_len - wire::kUdpHlen, cfg.local.span(), tx.dst.ip.span());
     } else {
         u.emit(udp, udp_len - wire::kUdpHlen);

@@ -386,6 +386,13 @@ static void test_vxlan_bad_options_refused(void)
     assert_refused(VX "vni=1,dstport=47891 "
                    "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47891,"
                    "udpcsum=off", "udpcsum");
+    /* Over IPv6 the zero-checksum options are the socket's. */
+    assert_refused("-netdev vxlan,id=v,local=::1,vni=1,dstport=47892 "
+                   "-netdev vxlan,id=w,local=::1,vni=2,dstport=47892,"
+                   "udp6zerocsumrx=on", "udp6zerocsumrx");
+    assert_refused("-netdev vxlan,id=v,local=::1,vni=1,dstport=47892 "
+                   "-netdev vxlan,id=w,local=::1,vni=2,dstport=47892,"
+                   "udp6zerocsumtx=on", "udp6zerocsumtx");
 }
 
 int main(int argc, char **argv)

@@ -135,6 +135,40 @@ TEST_F(VxlanTest, EncapsulationIsByteExactWithTheKernel) {
     }
 }
 
+// Linux's split: udpcsum is IPv4's, udp6zerocsumtx IPv6's; each leaves
+// the other family's checksum alone. Starting from the kernel's IPv6
+// capture (checksum set, no zero-checksum flag).
+TEST_F(VxlanTest, ZeroChecksumsAreIpv6sOwnOption) {
+    for (const auto& k : kernel_cases()) {
+        SCOPED_TRACE(k.cfg.vni);
+        const bool v6 = (k.pkt[0] >> 4) == 6;
+        const std::size_t udp = outer_hlen(k.pkt);
+        const std::size_t inner_off = udp + 16;
+        std::span<const std::uint8_t> inner(k.pkt + inner_off, k.len - inner_off);
+        Recorder rec;
+        VxlanDev dev(k.cfg, rec, clock);
+        dev.xmit(inner);
+        ASSERT_EQ(rec.sent.size(), 1u);
+        std::vector<std::uint8_t> out(k.len + 64);
+        const auto csum_with = [&](bool udpcsum, bool zero6) {
+            VxlanConfig c = k.cfg;
+            c.udpcsum = udpcsum;
+            c.udp6zerocsumtx = zero6;
+            EXPECT_EQ(encapsulate_outer(c, rec.sent[0].tx, rec.sent[0].frame, {}, out), k.len);
+            return wire::load_be16(out.data() + udp + 6);
+        };
+        const std::uint16_t kernel = wire::load_be16(k.pkt + udp + 6);
+        if (v6) {
+            EXPECT_NE(kernel, 0);
+            EXPECT_EQ(csum_with(false, false), kernel);  // udpcsum is not IPv6's
+            EXPECT_EQ(csum_with(true, true), 0);
+        } else if (k.cfg.udpcsum && kernel != 0) {
+            EXPECT_NE(csum_with(true, true), 0);  // nor the zero6 flag IPv4's
+            EXPECT_EQ(csum_with(false, false), 0);
+        }
+    }
+}
+
 TEST_F(VxlanTest, DecapsulatesTheKernelPacketAndLearnsItsSender) {
     for (const auto& k : kernel_cases()) {
         SCOPED_TRACE(k.cfg.vni);
