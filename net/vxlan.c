@@ -7,6 +7,7 @@
 
 #include "qemu/osdep.h"
 
+#include <net/if.h>
 #include <netinet/udp.h>
 
 #include "clients.h"
@@ -67,6 +68,7 @@ typedef struct VxlanCsum {
 /* One host socket per (address, port): the struct vxlan_sock of Linux. */
 typedef struct VxlanSocket {
     VnetIpAddr bind_addr;
+    unsigned scope;  /* a link-local bind_addr's interface index */
     uint16_t port;
     VxlanCsum csum;
     int fd;
@@ -102,8 +104,16 @@ static QTAILQ_HEAD(, VxlanSocket) vxlan_sockets =
 static QTAILQ_HEAD(, VxlanState) vxlan_netdevs =
     QTAILQ_HEAD_INITIALIZER(vxlan_netdevs);
 
+/* fe80::/10 */
+static bool vxlan_ip_is_link_local(const VnetIpAddr *a)
+{
+    return a->v6 && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
+/* A link-local address takes `scope`, the interface of the socket's own
+ * (local=fe80::...%IFNAME), as Linux's vxlan takes its `dev`. */
 static socklen_t vxlan_sockaddr(const VnetIpAddr *a, uint16_t port,
-                                struct sockaddr_storage *ss)
+                                unsigned scope, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof(*ss));
     if (a->v6) {
@@ -111,6 +121,9 @@ static socklen_t vxlan_sockaddr(const VnetIpAddr *a, uint16_t port,
         s6->sin6_family = AF_INET6;
         s6->sin6_port = htons(port);
         memcpy(&s6->sin6_addr, a->b, 16);
+        if (vxlan_ip_is_link_local(a)) {
+            s6->sin6_scope_id = scope;
+        }
         return sizeof(*s6);
     } else {
         struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
@@ -158,11 +171,11 @@ static void vxlan_set_ip_opts(int fd, VxlanIpOpts *st, const VnetVxlanTx *tx)
     }
 }
 
-static int vxlan_open(const VnetIpAddr *addr, uint16_t port,
+static int vxlan_open(const VnetIpAddr *addr, unsigned scope, uint16_t port,
                       const VxlanCsum *csum, Error **errp)
 {
     struct sockaddr_storage ss;
-    socklen_t len = vxlan_sockaddr(addr, port, &ss);
+    socklen_t len = vxlan_sockaddr(addr, port, scope, &ss);
     int fd = qemu_socket(addr->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
     int one = 1, off = !csum->udpcsum;
     int tx6 = csum->zero6_tx, rx6 = csum->zero6_rx;
@@ -211,7 +224,8 @@ static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
 
             s->port = port;
             s->ip = VXLAN_IP_OPTS_UNSET;
-            s->fd = vxlan_open(&so->bind_addr, port, &so->csum, NULL);
+            s->fd = vxlan_open(&so->bind_addr, so->scope, port, &so->csum,
+                               NULL);
             if (s->fd < 0) {
                 s->fd = so->fd;
             } else {
@@ -238,7 +252,7 @@ static bool vxlan_send(void *opaque, const VnetVxlanTx *tx,
     struct sockaddr_storage ss;
     struct msghdr msg = {
         .msg_name = &ss,
-        .msg_namelen = vxlan_sockaddr(&tx->dst, tx->dst_port, &ss),
+        .msg_namelen = vxlan_sockaddr(&tx->dst, tx->dst_port, so->scope, &ss),
         .msg_iov = (struct iovec *)iov,
         .msg_iovlen = iovcnt,
     };
@@ -359,14 +373,16 @@ static const char *vxlan_csum_differs(const VxlanSocket *so,
     return so->csum.zero6_rx != csum->zero6_rx ? "udp6zerocsumrx" : NULL;
 }
 
-static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
-                                     const VxlanCsum *csum, Error **errp)
+static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, unsigned scope,
+                                     uint16_t port, const VxlanCsum *csum,
+                                     Error **errp)
 {
     VxlanSocket *so;
     int i;
 
     QTAILQ_FOREACH(so, &vxlan_sockets, next) {
-        if (so->port == port && !memcmp(&so->bind_addr, addr, sizeof(*addr))) {
+        if (so->port == port && so->scope == scope &&
+            !memcmp(&so->bind_addr, addr, sizeof(*addr))) {
             const char *differs = vxlan_csum_differs(so, csum);
 
             if (differs) {
@@ -379,12 +395,13 @@ static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, uint16_t port,
         }
     }
     so = g_new0(VxlanSocket, 1);
-    so->fd = vxlan_open(addr, port, csum, errp);
+    so->fd = vxlan_open(addr, scope, port, csum, errp);
     if (so->fd < 0) {
         g_free(so);
         return NULL;
     }
     so->bind_addr = *addr;
+    so->scope = scope;
     so->port = port;
     so->csum = *csum;
     so->ip = VXLAN_IP_OPTS_UNSET;
@@ -545,7 +562,7 @@ static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
     int r, err;
 
     if (group->v6) {
-        struct ipv6_mreq m = { 0 };
+        struct ipv6_mreq m = { .ipv6mr_interface = so->scope };
         memcpy(&m.ipv6mr_multiaddr, group->b, 16);
         r = setsockopt(so->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m));
     } else {
@@ -571,14 +588,49 @@ static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
 }
 
 /* Options as QAPI gave them, to libvnet's config; refusals name the option. */
+/* local=ADDR, or fe80::...%IFNAME: a link-local address names its
+ * interface (Linux's vxlan takes it as `dev`), whose index is *scope. */
+static bool vxlan_parse_local(const char *str, VnetIpAddr *a,
+                              unsigned *scope, Error **errp)
+{
+    g_autofree char *addr = g_strdup(str);
+    char *ifname = strchr(addr, '%');
+
+    *scope = 0;
+    if (ifname) {
+        *ifname++ = 0;
+    }
+    if (!vnet_ip_parse(addr, a)) {
+        error_setg(errp, "vxlan: 'local' must be an IPv4 or IPv6 address, "
+                   "not '%s'", str);
+        return false;
+    }
+    if (!ifname && vxlan_ip_is_link_local(a)) {
+        error_setg(errp, "vxlan: 'local' %s is link-local: name its "
+                   "interface, as in %s%%eth0", addr, addr);
+        return false;
+    }
+    if (ifname && !vxlan_ip_is_link_local(a)) {
+        error_setg(errp, "vxlan: 'local' names an interface, which only a "
+                   "link-local (fe80::/10) address takes, not %s", addr);
+        return false;
+    }
+    if (ifname) {
+        *scope = if_nametoindex(ifname);
+        if (!*scope) {
+            error_setg(errp, "vxlan: 'local': no interface '%s'", ifname);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
-                         Error **errp)
+                         unsigned *scope, Error **errp)
 {
     vnet_vxlan_config_init(c);  /* libvnet's defaults: ip link's */
     c->vni = o->vni;
-    if (!vnet_ip_parse(o->local, &c->local)) {
-        error_setg(errp, "vxlan: 'local' must be an IPv4 or IPv6 address, "
-                   "not '%s'", o->local);
+    if (!vxlan_parse_local(o->local, &c->local, scope, errp)) {
         return false;
     }
     if (o->remote && o->group) {
@@ -594,6 +646,18 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
             return false;
         }
         c->has_remote = true;
+        /* vxlan_config_validate: both link-local, or neither. */
+        if (vxlan_ip_is_link_local(&c->remote) !=
+            vxlan_ip_is_link_local(&c->local)) {
+            error_setg(errp, "vxlan: 'remote' %s and 'local' %s: a link-local "
+                       "address goes only with another", o->remote, o->local);
+            return false;
+        }
+    }
+    if (o->group && vxlan_ip_is_link_local(&c->local)) {
+        error_setg(errp, "vxlan: 'group' with a link-local 'local': Linux "
+                   "refuses that combination of scopes too");
+        return false;
     }
     if (o->group) {
         if (!vnet_ip_parse(o->group, &c->remote) ||
@@ -670,12 +734,13 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     VxlanState *s;
     NetClientState *nc;
     VnetIpAddr bind_addr;
+    unsigned scope;
     VxlanCsum csum;
     g_autofree char *local = NULL, *remote = NULL;
     char why[128];
     const char *field = NULL;
 
-    if (!vxlan_config(o, &cfg, errp)) {
+    if (!vxlan_config(o, &cfg, &scope, errp)) {
         return -1;
     }
     if (!vnet_vxlan_validate(&cfg, why, sizeof(why), &field)) {
@@ -691,7 +756,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
         memset(bind_addr.b, 0, sizeof(bind_addr.b));
     }
     csum = (VxlanCsum){ cfg.udpcsum, cfg.udp6zerocsumtx, cfg.udp6zerocsumrx };
-    so = vxlan_socket_get(&bind_addr, cfg.dst_port, &csum, errp);
+    so = vxlan_socket_get(&bind_addr, scope, cfg.dst_port, &csum, errp);
     if (!so) {
         return -1;
     }

@@ -393,6 +393,18 @@ static void test_vxlan_bad_options_refused(void)
     assert_refused("-netdev vxlan,id=v,local=::1,vni=1,dstport=47892 "
                    "-netdev vxlan,id=w,local=::1,vni=2,dstport=47892,"
                    "udp6zerocsumtx=on", "udp6zerocsumtx");
+    /* A link-local underlay names its interface (Linux's dev), and a
+     * link-local address goes only with another. */
+    assert_refused("-netdev vxlan,id=v,vni=1,local=fe80::1", "local");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=fe80::1%vnet-none0",
+                   "local");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=::1%lo", "local");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=fe80::1%lo,"
+                   "remote=2001:db8::2", "remote");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=::1,remote=fe80::2",
+                   "remote");
+    assert_refused("-netdev vxlan,id=v,vni=1,local=fe80::1%lo,group=ff02::42",
+                   "group");
 }
 
 int main(int argc, char **argv)
