@@ -58,19 +58,20 @@ typedef struct VxlanSrcSock {
 
 typedef struct VxlanState VxlanState;
 
-/* The socket's UDP checksum options: IPv4's udpcsum, IPv6's
+/* What netdevs sharing a socket must agree on, as Linux's vxlan_sock
+ * flags: the UDP checksum options, IPv4's udpcsum and IPv6's
  * udp6zerocsumtx/rx (udp_port_cfg's use_udp_checksums and
- * use_udp6_tx/rx_checksums). */
-typedef struct VxlanCsum {
-    bool udpcsum, zero6_tx, zero6_rx;
-} VxlanCsum;
+ * use_udp6_tx/rx_checksums), and gbp (VXLAN_F_RCV_FLAGS). */
+typedef struct VxlanSockOpts {
+    bool udpcsum, zero6_tx, zero6_rx, gbp;
+} VxlanSockOpts;
 
 /* One host socket per (address, port): the struct vxlan_sock of Linux. */
 typedef struct VxlanSocket {
     VnetIpAddr bind_addr;
     unsigned scope;  /* a link-local bind_addr's interface index */
     uint16_t port;
-    VxlanCsum csum;
+    VxlanSockOpts csum;
     int fd;
     VxlanIpOpts ip;
     int refs;
@@ -172,7 +173,7 @@ static void vxlan_set_ip_opts(int fd, VxlanIpOpts *st, const VnetVxlanTx *tx)
 }
 
 static int vxlan_open(const VnetIpAddr *addr, unsigned scope, uint16_t port,
-                      const VxlanCsum *csum, Error **errp)
+                      const VxlanSockOpts *csum, Error **errp)
 {
     struct sockaddr_storage ss;
     socklen_t len = vxlan_sockaddr(addr, port, scope, &ss);
@@ -362,8 +363,11 @@ static void vxlan_read(void *opaque)
 
 /* The option of csum that differs from the socket's, for its family. */
 static const char *vxlan_csum_differs(const VxlanSocket *so,
-                                      const VxlanCsum *csum)
+                                      const VxlanSockOpts *csum)
 {
+    if (so->csum.gbp != csum->gbp) {
+        return "gbp";
+    }
     if (!so->bind_addr.v6) {
         return so->csum.udpcsum != csum->udpcsum ? "udpcsum" : NULL;
     }
@@ -374,7 +378,7 @@ static const char *vxlan_csum_differs(const VxlanSocket *so,
 }
 
 static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, unsigned scope,
-                                     uint16_t port, const VxlanCsum *csum,
+                                     uint16_t port, const VxlanSockOpts *csum,
                                      Error **errp)
 {
     VxlanSocket *so;
@@ -721,6 +725,8 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
                                               : c->udp6zerocsumtx;
     c->udp6zerocsumrx = o->has_udp6zerocsumrx ? o->udp6zerocsumrx
                                               : c->udp6zerocsumrx;
+    c->gbp = o->has_gbp ? o->gbp : c->gbp;
+    c->gbp_mark = o->has_gbp_id ? o->gbp_id : 0;
     c->mtu = o->has_mtu ? o->mtu : c->mtu;
     return true;
 }
@@ -735,7 +741,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     NetClientState *nc;
     VnetIpAddr bind_addr;
     unsigned scope;
-    VxlanCsum csum;
+    VxlanSockOpts csum;
     g_autofree char *local = NULL, *remote = NULL;
     char why[128];
     const char *field = NULL;
@@ -755,7 +761,8 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     if (o->group) {
         memset(bind_addr.b, 0, sizeof(bind_addr.b));
     }
-    csum = (VxlanCsum){ cfg.udpcsum, cfg.udp6zerocsumtx, cfg.udp6zerocsumrx };
+    csum = (VxlanSockOpts){ cfg.udpcsum, cfg.udp6zerocsumtx,
+                            cfg.udp6zerocsumrx, cfg.gbp };
     so = vxlan_socket_get(&bind_addr, scope, cfg.dst_port, &csum, errp);
     if (!so) {
         return -1;
@@ -931,6 +938,23 @@ VxlanInfoList *qmp_query_vxlan(Error **errp)
         info->tx_bytes = st.tx_bytes;
         info->drops = vnet_drop_counts(&st);
         info->socket_drops = vnet_drop_counts(&sst);
+        if (s->cfg.gbp) {
+            VnetGbpCount gc[64];
+            uint64_t other;
+            size_t n = vnet_vxlan_gbp_counts(s->vx, gc, ARRAY_SIZE(gc), &other);
+            VxlanGbpCountList **gt = &info->gbp_rx;
+
+            info->has_gbp_rx = true;  /* listed even while empty */
+            info->has_gbp_rx_other = true;
+            info->gbp_rx_other = other;
+            for (size_t i = 0; i < n; i++) {
+                VxlanGbpCount *e = g_new0(VxlanGbpCount, 1);
+
+                e->id = gc[i].id;
+                e->packets = gc[i].packets;
+                QAPI_LIST_APPEND(gt, e);
+            }
+        }
         QAPI_LIST_APPEND(tail, info);
     }
     return head;

@@ -436,6 +436,8 @@ typedef struct VnetVxlanConfig {
     bool proxy, l2miss, l3miss;
     bool udpcsum;                        /* IPv4's outer UDP checksum */
     bool udp6zerocsumtx, udp6zerocsumrx; /* IPv6: send, accept zero ones */
+    bool gbp;                            /* Group Based Policy both ways */
+    uint32_t gbp_mark;                   /* what we send: the ID in the low 16 bits; 0 none */
     unsigned mtu;
 } VnetVxlanConfig;
 
@@ -476,6 +478,14 @@ void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len);
 void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]);
 void vnet_vxlan_run_timers(VnetVxlan* vx);
 void vnet_vxlan_get_stats(const VnetVxlan* vx, VnetDevStats* stats);
+/* With gbp: the datagrams received by group policy ID, up to `max` of
+ * them (the first 64 IDs seen are counted apart); returns how many were
+ * written, and in *other those of any further ID. */
+typedef struct VnetGbpCount {
+    uint16_t id;
+    uint64_t packets;
+} VnetGbpCount;
+size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max, uint64_t* other);
 
 typedef enum VnetFdbResult {
     VNET_FDB_OK,

@@ -72,6 +72,12 @@ struct VxlanConfig {
     // accept them; udpcsum does not concern IPv6, as in Linux.
     bool udp6zerocsumtx = false;
     bool udp6zerocsumrx = false;
+    // IFLA_VXLAN_GBP: the G flag and group policy ID both ways. What we
+    // send is gbp_mark (Linux takes it from skb->mark: the ID in the low
+    // 16 bits, kVxlanGbpDontLearn and kVxlanGbpPolicyApplied's bits as
+    // VXLAN_GBP_DONT_LEARN and _POLICY_APPLIED); 0 sends no G flag.
+    bool gbp = false;
+    std::uint32_t gbp_mark = 0;
     unsigned mtu = 1500;  // the largest inner IP packet either way
 };
 
@@ -82,6 +88,9 @@ struct VxlanConfigError {
 
 // vxlan_validate and vxlan_config_validate's refusals.
 std::optional<VxlanConfigError> validate(const VxlanConfig& cfg);
+// The first word of the VXLAN header we send: the I flag, and with GBP
+// the G flag and the group policy mark.
+std::uint32_t vxlan_header_flags(const VxlanConfig& cfg);
 
 // What the glue puts in the outer headers of one datagram.
 struct VxlanTx {
@@ -132,6 +141,16 @@ class VxlanDev {
     const VxlanFdb& fdb() const { return fdb_; }
     DeviceCounters& counters() { return counters_; }
     const DeviceCounters& counters() const { return counters_; }
+    // GBP: datagrams received by group policy ID (the first kGbpIdsCounted
+    // IDs seen; the rest together in gbp_other()).
+    static constexpr std::size_t kGbpIdsCounted = 64;
+    struct GbpCount {
+        std::uint16_t id;
+        std::uint64_t packets;
+    };
+    void count_gbp(std::uint16_t id);
+    std::span<const GbpCount> gbp_counts() const { return {gbp_.data(), gbp_used_}; }
+    std::uint64_t gbp_other() const { return gbp_other_; }
     // `bridge fdb add/append` with the device's defaults filled in: port 0
     // means dstport, VNI 0 the device's.
     FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append);
@@ -146,6 +165,7 @@ class VxlanDev {
         std::uint64_t confirmed_ms;
     };
 
+    std::uint32_t header_flags() const { return vxlan_header_flags(cfg_); }
     VxlanTx outer_for(const wire::EthernetView& eth, std::span<const std::uint8_t> frame) const;
     void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame);
     bool proxy_reply(const wire::EthernetView& eth);
@@ -158,6 +178,9 @@ class VxlanDev {
     const Clock& clock_;
     VxlanFdb fdb_;
     MacAddr own_mac_{};
+    std::array<GbpCount, kGbpIdsCounted> gbp_{};
+    std::size_t gbp_used_ = 0;
+    std::uint64_t gbp_other_ = 0;
     DeviceCounters counters_;
     std::unordered_map<IpAddr, Neigh, IpAddrHash> neigh_;
     std::uint64_t next_age_ms_ = 0;

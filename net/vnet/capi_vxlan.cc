@@ -3,6 +3,7 @@
 // callbacks to VxlanOps and Clock.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -101,6 +102,8 @@ void for_each_shared_field(Fn&& fn) {
     fn(&VnetVxlanConfig::udpcsum, &vnet::VxlanConfig::udpcsum);
     fn(&VnetVxlanConfig::udp6zerocsumtx, &vnet::VxlanConfig::udp6zerocsumtx);
     fn(&VnetVxlanConfig::udp6zerocsumrx, &vnet::VxlanConfig::udp6zerocsumrx);
+    fn(&VnetVxlanConfig::gbp, &vnet::VxlanConfig::gbp);
+    fn(&VnetVxlanConfig::gbp_mark, &vnet::VxlanConfig::gbp_mark);
     fn(&VnetVxlanConfig::mtu, &vnet::VxlanConfig::mtu);
 }
 
@@ -160,6 +163,16 @@ void vnet_vxlan_run_timers(VnetVxlan* vx) { vx->dev->run_timers(); }
 
 void vnet_vxlan_get_stats(const VnetVxlan* vx, VnetDevStats* s) {
     vnet_fill_stats(vx->dev->counters(), s);
+}
+
+size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max, uint64_t* other) {
+    const auto counts = vx->dev->gbp_counts();
+    const std::size_t n = std::min(max, counts.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = {counts[i].id, counts[i].packets};
+    }
+    *other = vx->dev->gbp_other();
+    return n;
 }
 
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,

@@ -49,7 +49,37 @@ std::optional<VxlanConfigError> validate(const VxlanConfig& cfg) {
     if (cfg.dst_port == 0) {
         return VxlanConfigError{"dstport", "the destination port must not be 0"};
     }
+    if (cfg.gbp_mark != 0 && !cfg.gbp) {
+        return VxlanConfigError{"gbp-id", "a group policy ID is sent only with gbp=on"};
+    }
+    if ((cfg.gbp_mark & ~(0xffffu | wire::kVxlanGbpDontLearn | wire::kVxlanGbpPolicyApplied)) !=
+        0) {
+        return VxlanConfigError{"gbp-id", "the group policy mark has bits GBP does not carry"};
+    }
     return std::nullopt;
+}
+
+std::uint32_t vxlan_header_flags(const VxlanConfig& cfg) {
+    // vxlan_build_gbp_hdr: nothing without a mark, else the G flag and
+    // the mark's ID and flags where struct vxlanhdr_gbp has them.
+    if (!cfg.gbp || cfg.gbp_mark == 0) {
+        return wire::kVxlanFlagI;
+    }
+    return wire::kVxlanFlagI | wire::kVxlanFlagG | cfg.gbp_mark;
+}
+
+void VxlanDev::count_gbp(std::uint16_t id) {
+    for (std::size_t i = 0; i < gbp_used_; ++i) {
+        if (gbp_[i].id == id) {
+            ++gbp_[i].packets;
+            return;
+        }
+    }
+    if (gbp_used_ == gbp_.size()) {
+        ++gbp_other_;
+        return;
+    }
+    gbp_[gbp_used_++] = {id, 1};
 }
 
 VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
@@ -164,7 +194,7 @@ void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::u
         tx.ttl = r.ip.is_multicast() ? 1 : kVxlanDefaultTtl;
     }
     std::array<std::uint8_t, wire::kVxlanHlen> hdr;
-    wire::VxlanHeader{wire::kVxlanFlagI, r.vni, 0}.emit(hdr.data());
+    wire::VxlanHeader{header_flags(), r.vni, 0}.emit(hdr.data());
     if (!ops_.send(tx, hdr, frame)) {
         counters_.drop(DropReason::vx_send_failed);
         return;
@@ -372,7 +402,7 @@ std::size_t encapsulate_outer(const VxlanConfig& cfg, const VxlanTx& tx,
         return 0;
     }
     std::uint8_t* udp = out.data() + iph;
-    wire::VxlanHeader{wire::kVxlanFlagI, tx.dst.vni, 0}.emit(udp + wire::kUdpHlen);
+    wire::VxlanHeader{vxlan_header_flags(cfg), tx.dst.vni, 0}.emit(udp + wire::kUdpHlen);
     std::memcpy(udp + wire::kUdpHlen + wire::kVxlanHlen, frame.data(), frame.size());
     const wire::UdpRepr u{tx.src_port, tx.dst.port};
     // vxlan_xmit_one's udp_sum: UDP_ZERO_CSUM6_TX over IPv6, UDP_CSUM over IPv4.

@@ -30,7 +30,8 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
         return;
     }
     VxlanDev& dev = *it->second;
-    if (!h->reserved_clear()) {
+    // vxlan_parse_gbp_hdr claims the GBP bits only with gbp on.
+    if (!h->reserved_clear(dev.config().gbp)) {
         dev.counters().drop(DropReason::vx_reserved_bits);
         return;
     }
@@ -40,6 +41,9 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
     }
     counters_.rx_packets++;
     counters_.rx_bytes += payload.size();
+    if (dev.config().gbp && h->has_gbp()) {
+        dev.count_gbp(h->gbp_id());
+    }
     dev.rx(src, outer_tos, payload.subspan(wire::kVxlanHlen));
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""icmp-ping.py ADDR COUNT: COUNT ICMP echo requests to the IPv4 ADDR
-from a raw socket (the host has no ping binary), each waited for 2 s;
-prints how many were answered and exits 0 only if all were."""
+"""icmp-ping.py ADDR COUNT [MARK]: COUNT ICMP echo requests to the IPv4
+ADDR from a raw socket (the host has no ping binary), each waited for
+2 s, with MARK as their skb->mark (SO_MARK) if given; prints how many
+were answered and exits 0 only if all were."""
 import os
 import socket
 import struct
@@ -20,6 +21,8 @@ def csum(b):
 def main():
     addr, count = sys.argv[1], int(sys.argv[2])
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    if len(sys.argv) > 3:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, int(sys.argv[3], 0))
     s.settimeout(2)
     ok = 0
     for seq in range(1, count + 1):

@@ -405,6 +405,12 @@ static void test_vxlan_bad_options_refused(void)
                    "remote");
     assert_refused("-netdev vxlan,id=v,vni=1,local=fe80::1%lo,group=ff02::42",
                    "group");
+    /* A group policy ID is sent only with gbp, which a socket's netdevs
+     * share. */
+    assert_refused(VX "vni=1,gbp-id=5", "gbp-id");
+    assert_refused(VX "vni=1,dstport=47893,gbp=on "
+                   "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47893",
+                   "gbp");
 }
 
 int main(int argc, char **argv)

@@ -502,6 +502,67 @@ TEST_F(VxlanTest, MalformedDatagramsAreDroppedAndCounted) {
     EXPECT_EQ(ops.delivered.size(), 1u);
 }
 
+// GBP (vxlan_parse_gbp_hdr, vxlan_build_gbp_hdr): with gbp on, the G
+// flag, its D and A bits and the policy ID are taken and counted by ID,
+// anything else reserved still refused; with gbp off, the G flag is a
+// reserved bit. We send the G flag only with a mark.
+TEST_F(VxlanTest, GroupPolicyBothWays) {
+    VxlanConfig c = base_config();
+    c.gbp = true;
+    VxlanDev dev(c, ops, clock);
+    VxlanConfig off_cfg = base_config();
+    off_cfg.vni = 43;
+    VxlanDev off(off_cfg, ops, clock);
+    VxlanSock sock;
+    sock.add(dev);
+    sock.add(off);
+    const auto frame = test::eth_frame(kMacC, kMacA, 0x88b5, 46);
+    auto with_flags = [&](std::uint32_t vni, std::uint32_t flags, std::uint8_t low = 0) {
+        auto p = payload_for(vni, frame);
+        wire::store_be32(p.data(), flags);
+        p[7] = low;
+        sock.rx(ip4(192, 0, 2, 2), 0, p, false);
+    };
+    with_flags(42, 0x88001234);
+    with_flags(42, 0x88481234);  // Don't Learn and Policy Applied too
+    with_flags(42, 0x88000007);
+    with_flags(42, 0x08000000);     // no G flag: no ID
+    with_flags(42, 0x88001234, 1);  // the byte after the VNI stays reserved
+    with_flags(42, 0x8c001234);     // as does a flag byte bit
+    with_flags(43, 0x88001234);     // gbp off: the G flag is reserved
+    EXPECT_EQ(ops.delivered.size(), 4u);
+    ASSERT_EQ(dev.gbp_counts().size(), 2u);
+    EXPECT_EQ(dev.gbp_counts()[0].id, 0x1234);
+    EXPECT_EQ(dev.gbp_counts()[0].packets, 2u);
+    EXPECT_EQ(dev.gbp_counts()[1].id, 7);
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_reserved_bits), 2u);
+    EXPECT_EQ(off.counters().dropped(DropReason::vx_reserved_bits), 1u);
+    EXPECT_TRUE(off.gbp_counts().empty());
+    // Past 64 IDs, the rest together.
+    for (std::uint32_t id = 100; id < 200; ++id) {
+        with_flags(42, 0x88000000 | id);
+    }
+    EXPECT_EQ(dev.gbp_counts().size(), VxlanDev::kGbpIdsCounted);
+    EXPECT_EQ(dev.gbp_other(), 100u - (VxlanDev::kGbpIdsCounted - 2));
+
+    // Sending: the mark's ID and flags behind the G flag; no mark, no G.
+    auto first_word = [&](const VxlanConfig& cfg) {
+        Recorder rec;
+        VxlanDev d(cfg, rec, clock);
+        d.xmit(test::eth_frame(kMacB, kMacA, 0x88b5, 46));
+        EXPECT_EQ(rec.sent.size(), 1u);
+        return rec.sent.empty() ? 0u : wire::load_be32(rec.sent[0].hdr.data());
+    };
+    EXPECT_EQ(first_word(c), 0x08000000u);
+    c.gbp_mark = 0x1234 | wire::kVxlanGbpDontLearn;
+    EXPECT_EQ(first_word(c), 0x88401234u);
+    EXPECT_FALSE(validate(c).has_value());
+    c.gbp = false;
+    ASSERT_TRUE(validate(c).has_value());
+    EXPECT_STREQ(validate(c)->field, "gbp-id");
+    EXPECT_EQ(first_word(c), 0x08000000u);
+}
+
 std::vector<std::uint8_t> ecn_frame(std::uint8_t ecn) {
     auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 17, 1, 2);
     f[15] = ecn;

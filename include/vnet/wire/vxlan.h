@@ -13,6 +13,13 @@ namespace vnet::wire {
 
 inline constexpr std::size_t kVxlanHlen = 8;
 inline constexpr std::uint32_t kVxlanFlagI = 0x08000000;  // in the first word
+// Group Based Policy (draft-smith-vxlan-group-policy): the G flag, and in
+// the rest of the first word Don't Learn, Policy Applied and the 16-bit
+// group policy ID (struct vxlanhdr_gbp).
+inline constexpr std::uint32_t kVxlanFlagG = 0x80000000;
+inline constexpr std::uint32_t kVxlanGbpDontLearn = 0x00400000;
+inline constexpr std::uint32_t kVxlanGbpPolicyApplied = 0x00080000;
+inline constexpr std::uint32_t kVxlanGbpUsedBits = kVxlanFlagG | 0x00ffffff;
 inline constexpr std::uint32_t kVxlanVniMax = 0xffffff;
 
 struct VxlanHeader {
@@ -28,8 +35,14 @@ struct VxlanHeader {
         return VxlanHeader{load_be32(p.data()), w1 >> 8, static_cast<std::uint8_t>(w1 & 0xff)};
     }
     bool has_vni() const { return (flags & kVxlanFlagI) != 0; }
-    // Linux refuses any other bit unless an extension (GBP, GPE) claims it.
-    bool reserved_clear() const { return (flags & ~kVxlanFlagI) == 0 && reserved_low == 0; }
+    bool has_gbp() const { return (flags & kVxlanFlagG) != 0; }
+    std::uint16_t gbp_id() const { return static_cast<std::uint16_t>(flags); }
+    // Linux refuses any other bit unless an extension claims it: with GBP
+    // on and the G flag set, the whole GBP part of the first word.
+    bool reserved_clear(bool gbp = false) const {
+        const std::uint32_t used = gbp && has_gbp() ? kVxlanGbpUsedBits : 0;
+        return (flags & ~(kVxlanFlagI | used)) == 0 && reserved_low == 0;
+    }
     void emit(std::uint8_t* p) const {
         store_be32(p, flags);
         store_be32(p + 4, (vni << 8) | reserved_low);
