@@ -22,6 +22,28 @@ add_netns() {
     netns_made+=("$1")
 }
 
+# kernel_vxlan NETNS HOSTIF NET VNI MAC ADDR [VXLAN-OPTIONS...]: a Linux
+# vxlan vx0 (MAC, overlay ADDR/24) in a new namespace NETNS, whose veth vk
+# (NET.2/24) is reached from the host's HOSTIF (NET.1/24); our side binds
+# NET.1. veth's checksum offload is off: it would hand the kernel's inner
+# checksums to our socket unfilled, left to a NIC that is not there.
+kernel_vxlan() {
+    local ns=$1 hv=$2 net=$3 vni=$4 mac=$5 addr=$6
+    shift 6
+    add_netns "$ns"
+    ip link add "$hv" type veth peer name vk netns "$ns"
+    ip addr add "$net.1/24" dev "$hv"
+    ip link set "$hv" up
+    ip -n "$ns" addr add "$net.2/24" dev vk
+    ip -n "$ns" link set vk up
+    ip netns exec "$ns" ethtool -K vk tx off > /dev/null
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link add vx0 address "$mac" type vxlan id "$vni" dstport 4789 \
+        local "$net.2" remote "$net.1" "$@"
+    ip -n "$ns" addr add "$addr/24" dev vx0
+    ip -n "$ns" link set vx0 up
+}
+
 # start_http DIR: serve DIR on 127.0.0.1; sets HTTP_PORT.
 start_http() {
     python3 "$guest_dir/http-server.py" "$1" "$work/http.port" 600 &
@@ -64,6 +86,29 @@ live_migrate() {
     done
     echo "migration: $st"
     [ "$st" = completed ]
+}
+# start_and_move ARGS...: runs $work/script in a guest with QEMU options
+# ARGS (console in $work/log, pid in $pid); when it prints MIGRATE-NOW,
+# migrates it live to a second QEMU of the same options (console in
+# $work/c.log), quits the first and creates $work/www/moved (served by
+# start_http, which the script waits for); returns once the second ends,
+# failing if the migration or the second guest failed.
+start_and_move() {
+    local port pc
+    port=$(free_port)
+    "$run_guest" --timeout 180 "$work/script" "$@" \
+        -qmp unix:"$work/a.qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
+    wait_mark MIGRATE-NOW 150 || return 1
+    "$run_guest" --timeout 180 "$work/script" "$@" \
+        -qmp unix:"$work/c.qmp",server=on,wait=off \
+        -incoming tcp:127.0.0.1:"$port" > "$work/c.log" 2>&1 & pc=$!
+    if ! live_migrate "$work/a.qmp" "$work/c.qmp" "$port"; then
+        kill "$pc" 2>/dev/null || true
+        return 1
+    fi
+    python3 "$guest_dir/qmp.py" "$work/a.qmp" quit >/dev/null 2>&1 || true
+    touch "$work/www/moved"
+    wait "$pc"
 }
 # free_port: a TCP port of 127.0.0.1 free now.
 free_port() {

@@ -98,25 +98,10 @@ args=(-netdev user,id=up,ipv6=off
       -device vnet-multi,id=nic,netdev=up,addr=4.0,multifunction=on
       -device vnet-macvlan,lower=nic,addr=4.1,mode=bridge,mac=02:00:00:00:0e:01
       -device vnet-macvlan,lower=nic,addr=4.2,mode=bridge,mac=02:00:00:00:0e:02,hash=on)
-port=$(free_port)
-"$run_guest" --timeout 180 "$work/script" "${args[@]}" \
-    -qmp unix:"$work/a.qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
-pc=
 rc=0
-move() {
-    wait_mark MIGRATE-NOW 150 || return 1
-    "$run_guest" --timeout 180 "$work/script" "${args[@]}" \
-        -qmp unix:"$work/c.qmp",server=on,wait=off \
-        -incoming tcp:127.0.0.1:"$port" > "$work/c.log" 2>&1 & pc=$!
-    live_migrate "$work/a.qmp" "$work/c.qmp" "$port" || return 1
-    python3 "$guest_dir/qmp.py" "$work/a.qmp" quit >/dev/null 2>&1 || true
-    touch "$work/www/moved"
-    wait "$pc" || return 1
-}
-move || rc=1
+start_and_move "${args[@]}" || rc=1
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-[ -n "$pc" ] && { kill "$pc" 2>/dev/null || true; }
 cat "$work/log" "$work/c.log" 2>/dev/null | tr -d '\r' |
     grep -E "receive-hashing|K1-hash|hash key|^[0-9a-f]{2}:|migration:|VNET-GUEST-EXIT" || true
 grep -q "VNET-GUEST-EXIT=0" "$work/c.log" || rc=1

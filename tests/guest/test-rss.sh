@@ -74,22 +74,8 @@ exit \$rc
 EOS
 # No IPv6 from slirp (its router advertisements would land by their own hash).
 args=(-netdev user,id=up,ipv6=off -device vnet-multi,netdev=up,queues=4)
-port=$(free_port)
-"$run_guest" --timeout 180 "$work/script" "${args[@]}" \
-    -qmp unix:"$work/a.qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
 rc=0
-move() {
-    wait_mark MIGRATE-NOW 150 || return 1
-    "$run_guest" --timeout 180 "$work/script" "${args[@]}" \
-        -qmp unix:"$work/c.qmp",server=on,wait=off \
-        -incoming tcp:127.0.0.1:"$port" > "$work/c.log" 2>&1 & pc=$!
-    live_migrate "$work/a.qmp" "$work/c.qmp" "$port" || return 1
-    python3 "$guest_dir/qmp.py" "$work/a.qmp" quit >/dev/null 2>&1 || true
-    touch "$work/www/moved"
-    wait "$pc" || return 1
-}
-pc=
-move || rc=1
+start_and_move "${args[@]}" || rc=1
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 tr -d '\r' < "$work/log" | grep -v '^\s*$' | grep -v http-server | tail -8

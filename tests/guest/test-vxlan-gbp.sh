@@ -12,18 +12,7 @@ set -euo pipefail
 
 ns=vnetgbp-$$
 hv=vgb$$
-add_netns "$ns"
-ip link add "$hv" type veth peer name vk netns "$ns"
-ip addr add 198.18.47.1/24 dev "$hv"
-ip link set "$hv" up
-ip -n "$ns" addr add 198.18.47.2/24 dev vk
-ip -n "$ns" link set vk up
-ip netns exec "$ns" ethtool -K vk tx off > /dev/null
-ip -n "$ns" link set lo up
-ip -n "$ns" link add vx0 address 02:00:00:00:0f:02 type vxlan id 47 dstport 4789 \
-    local 198.18.47.2 remote 198.18.47.1 gbp
-ip -n "$ns" addr add 10.96.0.2/24 dev vx0
-ip -n "$ns" link set vx0 up
+kernel_vxlan "$ns" "$hv" 198.18.47 47 02:00:00:00:0f:02 10.96.0.2 gbp
 
 # Observers, before the guest sends: our datagrams on the veth, and the
 # marks of the echo requests the kernel's stack receives.

@@ -9,20 +9,7 @@ set -euo pipefail
 
 ns=vnetkx-$$
 hv=vkx$$
-add_netns "$ns"
-ip link add "$hv" type veth peer name vk netns "$ns"
-ip addr add 198.18.42.1/24 dev "$hv"
-ip link set "$hv" up
-ip -n "$ns" addr add 198.18.42.2/24 dev vk
-ip -n "$ns" link set vk up
-# veth would hand the kernel's inner TCP checksums to our socket unfilled,
-# leaving them to a NIC offload that is not there.
-ip netns exec "$ns" ethtool -K vk tx off > /dev/null
-ip -n "$ns" link set lo up
-ip -n "$ns" link add vx0 address 02:00:00:00:0c:02 type vxlan id 42 dstport 4789 \
-    local 198.18.42.2 remote 198.18.42.1
-ip -n "$ns" addr add 10.98.0.2/24 dev vx0
-ip -n "$ns" link set vx0 up
+kernel_vxlan "$ns" "$hv" 198.18.42 42 02:00:00:00:0c:02 10.98.0.2
 
 cat > "$work/script" <<'EOS'
 wait_for_if eth0
