@@ -71,7 +71,7 @@ typedef struct VxlanSocket {
     VnetIpAddr bind_addr;
     unsigned scope;  /* a link-local bind_addr's interface index */
     uint16_t port;
-    VxlanSockOpts csum;
+    VxlanSockOpts opts;
     int fd;
     VxlanIpOpts ip;
     int refs;
@@ -173,13 +173,13 @@ static void vxlan_set_ip_opts(int fd, VxlanIpOpts *st, const VnetVxlanTx *tx)
 }
 
 static int vxlan_open(const VnetIpAddr *addr, unsigned scope, uint16_t port,
-                      const VxlanSockOpts *csum, Error **errp)
+                      const VxlanSockOpts *opts, Error **errp)
 {
     struct sockaddr_storage ss;
     socklen_t len = vxlan_sockaddr(addr, port, scope, &ss);
     int fd = qemu_socket(addr->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
-    int one = 1, off = !csum->udpcsum;
-    int tx6 = csum->zero6_tx, rx6 = csum->zero6_rx;
+    int one = 1, off = !opts->udpcsum;
+    int tx6 = opts->zero6_tx, rx6 = opts->zero6_rx;
 
     if (fd < 0) {
         error_setg_errno(errp, errno, "vxlan: cannot create a UDP socket");
@@ -225,7 +225,7 @@ static VxlanSrcSock *vxlan_src_sock(VxlanSocket *so, uint16_t port)
 
             s->port = port;
             s->ip = VXLAN_IP_OPTS_UNSET;
-            s->fd = vxlan_open(&so->bind_addr, so->scope, port, &so->csum,
+            s->fd = vxlan_open(&so->bind_addr, so->scope, port, &so->opts,
                                NULL);
             if (s->fd < 0) {
                 s->fd = so->fd;
@@ -361,24 +361,24 @@ static void vxlan_read(void *opaque)
     }
 }
 
-/* The option of csum that differs from the socket's, for its family. */
-static const char *vxlan_csum_differs(const VxlanSocket *so,
-                                      const VxlanSockOpts *csum)
+/* The option of opts that differs from the socket's, for its family. */
+static const char *vxlan_opts_differ(const VxlanSocket *so,
+                                     const VxlanSockOpts *opts)
 {
-    if (so->csum.gbp != csum->gbp) {
+    if (so->opts.gbp != opts->gbp) {
         return "gbp";
     }
     if (!so->bind_addr.v6) {
-        return so->csum.udpcsum != csum->udpcsum ? "udpcsum" : NULL;
+        return so->opts.udpcsum != opts->udpcsum ? "udpcsum" : NULL;
     }
-    if (so->csum.zero6_tx != csum->zero6_tx) {
+    if (so->opts.zero6_tx != opts->zero6_tx) {
         return "udp6zerocsumtx";
     }
-    return so->csum.zero6_rx != csum->zero6_rx ? "udp6zerocsumrx" : NULL;
+    return so->opts.zero6_rx != opts->zero6_rx ? "udp6zerocsumrx" : NULL;
 }
 
 static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, unsigned scope,
-                                     uint16_t port, const VxlanSockOpts *csum,
+                                     uint16_t port, const VxlanSockOpts *opts,
                                      Error **errp)
 {
     VxlanSocket *so;
@@ -387,7 +387,7 @@ static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, unsigned scope,
     QTAILQ_FOREACH(so, &vxlan_sockets, next) {
         if (so->port == port && so->scope == scope &&
             !memcmp(&so->bind_addr, addr, sizeof(*addr))) {
-            const char *differs = vxlan_csum_differs(so, csum);
+            const char *differs = vxlan_opts_differ(so, opts);
 
             if (differs) {
                 error_setg(errp, "vxlan: '%s' must match the other "
@@ -399,7 +399,7 @@ static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, unsigned scope,
         }
     }
     so = g_new0(VxlanSocket, 1);
-    so->fd = vxlan_open(addr, scope, port, csum, errp);
+    so->fd = vxlan_open(addr, scope, port, opts, errp);
     if (so->fd < 0) {
         g_free(so);
         return NULL;
@@ -407,7 +407,7 @@ static VxlanSocket *vxlan_socket_get(const VnetIpAddr *addr, unsigned scope,
     so->bind_addr = *addr;
     so->scope = scope;
     so->port = port;
-    so->csum = *csum;
+    so->opts = *opts;
     so->ip = VXLAN_IP_OPTS_UNSET;
     so->refs = 1;
     so->demux = vnet_vxsock_new();
@@ -741,7 +741,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     NetClientState *nc;
     VnetIpAddr bind_addr;
     unsigned scope;
-    VxlanSockOpts csum;
+    VxlanSockOpts opts;
     g_autofree char *local = NULL, *remote = NULL;
     char why[128];
     const char *field = NULL;
@@ -761,9 +761,9 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     if (o->group) {
         memset(bind_addr.b, 0, sizeof(bind_addr.b));
     }
-    csum = (VxlanSockOpts){ cfg.udpcsum, cfg.udp6zerocsumtx,
+    opts = (VxlanSockOpts){ cfg.udpcsum, cfg.udp6zerocsumtx,
                             cfg.udp6zerocsumrx, cfg.gbp };
-    so = vxlan_socket_get(&bind_addr, scope, cfg.dst_port, &csum, errp);
+    so = vxlan_socket_get(&bind_addr, scope, cfg.dst_port, &opts, errp);
     if (!so) {
         return -1;
     }

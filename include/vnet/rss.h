@@ -41,8 +41,10 @@ class RssSteering {
     // does not hold (a table that is not a power of two or too long, a key
     // too long, a queue at or past `queues`, a hash type not offered).
     bool configure(const RssConfig& cfg, unsigned queues);
-    // HASH_CONFIG: the key and types of reported hashes alone; false,
-    // changing nothing, for a key too long or a type not offered.
+    // HASH_CONFIG: the key and types of reported hashes alone, the queue
+    // back to the default spreading (as virtio-net's, which ends RSS's
+    // redirection); false, changing nothing, for a key too long or a type
+    // not offered.
     bool configure_hash(std::uint32_t hash_types, std::span<const std::uint8_t> key);
     // Steering and the hash configuration end (reset, an MQ command).
     void disable() {

@@ -36,6 +36,7 @@ bool RssSteering::configure_hash(std::uint32_t hash_types, std::span<const std::
     std::copy(key.begin(), key.end(), k.begin());
     hasher_ = std::make_unique<ToeplitzHasher>(k);
     hash_types_ = hash_types;
+    enabled_ = false;
     return true;
 }
 

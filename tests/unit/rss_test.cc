@@ -163,6 +163,13 @@ TEST(Rss, ReportsTheConfiguredHash) {
     EXPECT_EQ(c.queue, 3u);
     EXPECT_EQ(c.reported.type, HashType::none);
     EXPECT_EQ(c.reported.value, 0u);
+    // HASH_CONFIG after RSS_CONFIG ends the table's steering.
+    rss.set_report(true);
+    ASSERT_TRUE(rss.configure_hash(kHashTypeTcpv4, kDefaultRssKey));
+    c = rss.choose(f, 4);
+    EXPECT_EQ(c.queue, queue_for_hash(0x51ccc178, 4));
+    EXPECT_EQ(c.reported.value, 0x51ccc178u);
+    EXPECT_FALSE(rss.enabled());
     // Reset: neither steering nor a hash to report.
     rss.set_report(true);
     rss.disable();
