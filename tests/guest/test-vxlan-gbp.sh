@@ -78,16 +78,12 @@ qmp=$work/qmp
 "$run_guest" --timeout 200 "$work/script" \
     -netdev vxlan,id=vx,vni=47,local=198.18.47.1,remote=198.18.47.2,gbp=on,gbp-id=4660 \
     -device vnet-multi,netdev=vx,mac=02:00:00:00:0f:01 \
-    -qmp unix:"$qmp",server=on,wait=off > "$work/guest.log" 2>&1 & gpid=$!
+    -qmp unix:"$qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
 
 rc=0
-for _ in $(seq 400); do
-    grep -q GUEST-PINGED-KERNEL "$work/guest.log" && break
-    kill -0 $gpid 2>/dev/null || break
-    sleep 0.5
-done
-grep "packets transmitted" "$work/guest.log" || true
-grep -q "3 packets received" "$work/guest.log" || { echo "guest could not ping the kernel"; rc=1; }
+wait_mark GUEST-PINGED-KERNEL 200 || rc=1
+grep "packets transmitted" "$work/log" || true
+grep -q "3 packets received" "$work/log" || { echo "guest could not ping the kernel"; rc=1; }
 wait $cap $marks || true
 cat "$work/capture" "$work/marks"
 [ "$(grep -c '^vxlan header 8800123400002f00$' "$work/capture")" = 3 ] ||
@@ -113,5 +109,5 @@ EOP
 
 ip netns exec "$ns" python3 -c \
     'import socket; socket.create_connection(("10.96.0.1", 5003), timeout=5).close()' || true
-wait $gpid || rc=1
+wait $pid || rc=1
 exit $rc

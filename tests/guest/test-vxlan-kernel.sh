@@ -25,16 +25,12 @@ qmp=$work/qmp
 "$run_guest" --timeout 200 "$work/script" \
     -netdev vxlan,id=vx,vni=42,local=198.18.42.1,remote=198.18.42.2 \
     -device vnet-multi,netdev=vx,mac=02:00:00:00:0c:01 \
-    -qmp unix:"$qmp",server=on,wait=off > "$work/guest.log" 2>&1 & gpid=$!
+    -qmp unix:"$qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
 
 rc=0
-for _ in $(seq 400); do
-    grep -q GUEST-PINGED-KERNEL "$work/guest.log" && break
-    kill -0 $gpid 2>/dev/null || break
-    sleep 0.5
-done
-grep "packets transmitted" "$work/guest.log" || true
-grep -q GUEST-PINGED-KERNEL "$work/guest.log" || { echo "guest could not ping the kernel"; rc=1; }
+wait_mark GUEST-PINGED-KERNEL 200 || rc=1
+grep "packets transmitted" "$work/log" || true
+grep -q GUEST-PINGED-KERNEL "$work/log" || { echo "guest could not ping the kernel"; rc=1; }
 
 # The kernel side pings the guest.
 pinged=$(ip netns exec "$ns" python3 "$guest_dir/icmp-ping.py" 10.98.0.1 5) || rc=1
@@ -60,5 +56,5 @@ EOP
 
 ip netns exec "$ns" python3 -c \
     'import socket; socket.create_connection(("10.98.0.1", 5003), timeout=5).close()' || true
-wait $gpid || { echo "guest failed"; tail -20 "$work/guest.log"; rc=1; }
+wait $pid || { echo "guest failed"; tail -20 "$work/log"; rc=1; }
 exit $rc
