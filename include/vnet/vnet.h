@@ -347,8 +347,8 @@ void vnet_dev_set_rx_queues(VnetDev* dev, unsigned n);
  * MQ command, as virtio-net has it). */
 bool vnet_dev_set_rss(VnetDev* dev, const VnetCtrlCmd* cmd, unsigned queues);
 /* The same takes VIRTIO_NET_CTRL_MQ_HASH_CONFIG (cmd->kind
- * VNET_CTRL_HASH_CONFIG): the key and hash types of the hashes reported,
- * the queue choice left as it is. */
+ * VNET_CTRL_HASH_CONFIG): the key and hash types of the hashes reported;
+ * the queue goes back to the flow hash's spreading, as with virtio-net. */
 /* VIRTIO_NET_F_HASH_REPORT negotiated: each frame's header carries the
  * hash of the types the driver configured (RSS_CONFIG or HASH_CONFIG;
  * none before either), as virtio 1.2 §5.1.6.4.3.4 has it. */
