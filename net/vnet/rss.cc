@@ -42,16 +42,16 @@ bool RssSteering::configure_hash(std::uint32_t hash_types, std::span<const std::
 
 RssSteering::Choice RssSteering::choose(std::span<const std::uint8_t> frame,
                                         unsigned active) const {
-    if (!enabled_ && (!report_ || hash_types_ == 0)) [[likely]] {
+    // The driver's hash, where its table or a report needs it.
+    const FlowHash h = (enabled_ || report_) && hash_types_ != 0
+                           ? hasher_->hash_frame(frame, hash_types_)
+                           : FlowHash{};
+    const FlowHash reported = report_ ? h : FlowHash{};
+    if (!enabled_) [[likely]] {
         return {queue_for_hash(ToeplitzHasher::default_hasher().hash_frame(frame).value, active),
-                {}};
+                reported};
     }
-    const FlowHash h = hash_types_ ? hasher_->hash_frame(frame, hash_types_) : FlowHash{};
-    const unsigned queue =
-        !enabled_ ? queue_for_hash(ToeplitzHasher::default_hasher().hash_frame(frame).value, active)
-        : h.type == HashType::none ? unclassified_
-                                   : table_[h.value & mask_];
-    return {queue, report_ ? h : FlowHash{}};
+    return {h.type == HashType::none ? unclassified_ : table_[h.value & mask_], reported};
 }
 
 }  // namespace vnet
