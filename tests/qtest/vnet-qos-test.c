@@ -104,16 +104,16 @@ static void vnet_qos_tx(QVirtioDevice *dev, QGuestAllocator *alloc,
                         QVirtQueue *vq, int sock)
 {
     QTestState *qts = global_qtest;
-    uint8_t frame[VNET_QOS_FRAME_LEN], got[VNET_QOS_FRAME_LEN];
+    uint8_t frame[VNET_QOS_FRAME_LEN], got[VNET_QOS_FRAME_LEN], mac[6];
     uint64_t req = guest_alloc(alloc, VNET_QOS_HDR_LEN + VNET_QOS_FRAME_LEN);
     uint32_t head, len;
 
-    /* The function's frame to the MAC that sent it the RX one. */
+    /* The function's frame to the MAC that sent it the RX one: that
+     * frame with its addresses swapped. */
     vnet_qos_frame(dev, frame, 3);
-    memcpy(frame, "\x02\x00\x00\x00\x51\x99", 6);
-    for (int i = 0; i < 6; i++) {
-        frame[6 + i] = qvirtio_config_readb(dev, i);
-    }
+    memcpy(mac, frame, 6);
+    memmove(frame, frame + 6, 6);
+    memcpy(frame + 6, mac, 6);
     qtest_memset(qts, req, 0, VNET_QOS_HDR_LEN);
     memwrite(req + VNET_QOS_HDR_LEN, frame, sizeof(frame));
     head = qvirtqueue_add(qts, vq, req, VNET_QOS_HDR_LEN + VNET_QOS_FRAME_LEN,
