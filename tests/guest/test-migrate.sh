@@ -100,7 +100,7 @@ guest_a_args() { # LOCAL
         -device vnet-macvlan,id=c1,lower=nic0,addr=5.1,mode=bridge,mac=02:00:00:00:0a:11,queues=2 \
         -device vnet-macvlan,id=c2,lower=nic0,addr=5.2,mode=bridge,mac=02:00:00:00:0a:12
 }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 
 "$run_guest" --timeout 240 "$work/b.sh" \
     -netdev vxlan,id=vx,vni=42,local=127.0.0.12,remote=127.0.0.11 \
@@ -120,16 +120,7 @@ move() {
     "$run_guest" --timeout 240 "$work/a.sh" $(guest_a_args 127.0.0.13) \
         -qmp unix:"$work/c.qmp",server=on,wait=off \
         -incoming tcp:127.0.0.1:"$port" -S > "$work/c.log" 2>&1 & pc=$!
-    for _ in $(seq 50); do [ -S "$work/c.qmp" ] && break; sleep 0.2; done
-    qmp "$work/a.qmp" migrate "{\"uri\": \"tcp:127.0.0.1:$port\"}" || return 1
-    local st=
-    for _ in $(seq 300); do
-        st=$(qmp "$work/a.qmp" query-migrate | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status"))')
-        [ "$st" = completed ] || [ "$st" = failed ] && break
-        sleep 0.2
-    done
-    echo "migration: $st"
-    [ "$st" = completed ] || return 1
+    live_migrate "$work/a.qmp" "$work/c.qmp" "$port" || return 1
     for _ in $(seq 100); do
         [ "$(qmp "$work/c.qmp" query-status | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = inmigrate ] || break
         sleep 0.1
