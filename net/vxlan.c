@@ -96,7 +96,12 @@ struct VxlanState {
      * the destination's netdev of the same id takes it. */
     VMStateDescription vmsd;
     char *vmsd_name;
+    /* Its subsection, named after it as a subsection must be. */
+    VMStateDescription neigh_vmsd;
+    char *neigh_vmsd_name;
+    const VMStateDescription *subsections[2];
     VnetStateBuf fdb;
+    VnetStateBuf neigh;  /* permanent neighbours, in a subsection */
     QTAILQ_ENTRY(VxlanState) next;
 };
 
@@ -504,6 +509,7 @@ static void vxlan_cleanup(NetClientState *nc)
     vxlan_socket_put(s->sock);
     vmstate_unregister(NULL, &s->vmsd, s);
     g_free(s->vmsd_name);
+    g_free(s->neigh_vmsd_name);
     vnet_vxlan_free(s->vx);
     s->vx = NULL;
     QTAILQ_REMOVE(&vxlan_netdevs, s, next);
@@ -518,27 +524,52 @@ static int vxlan_pre_save(void *opaque)
     uint8_t *blob = vnet_vxlan_state_save(s->vx, &len);
 
     vnet_state_buf_take(&s->fdb, blob, len);
+    blob = vnet_vxlan_neigh_state_save(s->vx, &len);
+    vnet_state_buf_take(&s->neigh, blob, len);
     return 0;
 }
 
 static int vxlan_post_save(void *opaque)
 {
     vnet_state_buf_clear(&((VxlanState *)opaque)->fdb);
+    vnet_state_buf_clear(&((VxlanState *)opaque)->neigh);
     return 0;
 }
 
+/* Runs after the subsection, if one came, has filled s->neigh. */
 static int vxlan_post_load(void *opaque, int version_id)
 {
     VxlanState *s = opaque;
     bool ok = vnet_vxlan_state_load(s->vx, s->fdb.data, s->fdb.len);
+    bool neigh_ok = vnet_vxlan_neigh_state_load(s->vx, s->neigh.data,
+                                                s->neigh.len);
 
     vnet_state_buf_clear(&s->fdb);
-    if (!ok) {
-        error_report("vxlan '%s': the migrated FDB is malformed", s->nc.name);
+    vnet_state_buf_clear(&s->neigh);
+    if (!ok || !neigh_ok) {
+        error_report("vxlan '%s': the migrated %s is malformed", s->nc.name,
+                     ok ? "neighbour table" : "FDB");
         return -EINVAL;
     }
     return 0;
 }
+
+/* Only when there are permanent neighbours, so a destination without
+ * them still takes the stream. */
+static bool vxlan_neigh_needed(void *opaque)
+{
+    return ((VxlanState *)opaque)->neigh.len > 0;
+}
+
+static const VMStateDescription vmstate_vxlan_neigh = {
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = vxlan_neigh_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_VNET_STATE_BUF(neigh, VxlanState),
+        VMSTATE_END_OF_LIST()
+    },
+};
 
 static const VMStateDescription vmstate_vxlan_fdb = {
     .version_id = 1,
@@ -720,6 +751,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
     c->proxy = o->has_proxy ? o->proxy : c->proxy;
     c->l2miss = o->has_l2miss ? o->l2miss : c->l2miss;
     c->l3miss = o->has_l3miss ? o->l3miss : c->l3miss;
+    c->rsc = o->has_rsc ? o->rsc : c->rsc;
     c->udpcsum = o->has_udpcsum ? o->udpcsum : c->udpcsum;
     c->udp6zerocsumtx = o->has_udp6zerocsumtx ? o->udp6zerocsumtx
                                               : c->udp6zerocsumtx;
@@ -790,6 +822,12 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     s->vmsd = vmstate_vxlan_fdb;
     s->vmsd_name = g_strdup_printf("vxlan-fdb/%s", name);
     s->vmsd.name = s->vmsd_name;
+    s->neigh_vmsd = vmstate_vxlan_neigh;
+    s->neigh_vmsd_name = g_strdup_printf("%s/neigh", s->vmsd_name);
+    s->neigh_vmsd.name = s->neigh_vmsd_name;
+    s->subsections[0] = &s->neigh_vmsd;
+    s->subsections[1] = NULL;
+    s->vmsd.subsections = s->subsections;
     vmstate_register(NULL, 0, &s->vmsd, s);
     s->timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, vxlan_timer, s);
     timer_mod(s->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
@@ -822,7 +860,7 @@ typedef struct VxlanDumpCtx {
 
 static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
                            const VnetIpAddr *ip, uint16_t port, uint32_t vni,
-                           bool is_static, uint64_t idle_ms)
+                           bool is_static, bool router, uint64_t idle_ms)
 {
     VxlanDumpCtx *ctx = opaque;
     VxlanFdbEntry *e = g_new0(VxlanFdbEntry, 1);
@@ -833,6 +871,7 @@ static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
     e->port = port;
     e->vni = vni;
     e->permanent = is_static;
+    e->router = router;
     e->idle_ms = idle_ms;
     QAPI_LIST_APPEND(ctx->tail, e);
 }
@@ -873,7 +912,7 @@ static bool vxlan_fdb_args(const char *mac, const char *remote, VxlanState *s,
 void qmp_vxlan_fdb_add(const char *netdev, const char *mac, const char *remote,
                        bool has_port, uint16_t port, bool has_vni,
                        uint32_t vni, bool has_append, bool append,
-                       Error **errp)
+                       bool has_router, bool router, Error **errp)
 {
     VxlanState *s = vxlan_find(netdev, errp);
     uint8_t m[6];
@@ -887,7 +926,8 @@ void qmp_vxlan_fdb_add(const char *netdev, const char *mac, const char *remote,
         return;
     }
     switch (vnet_vxlan_fdb_add(s->vx, m, &ip, has_port ? port : 0,
-                               has_vni ? vni : 0, has_append && append)) {
+                               has_vni ? vni : 0, has_append && append,
+                               has_router && router)) {
     case VNET_FDB_EXISTS:
         error_setg(errp, "%s already has that remote", mac);
         break;
@@ -913,6 +953,88 @@ void qmp_vxlan_fdb_del(const char *netdev, const char *mac, const char *remote,
     if (vnet_vxlan_fdb_del(s->vx, m, remote ? &ip : NULL, has_port ? port : 0,
                            has_vni ? vni : 0) == VNET_FDB_NOT_FOUND) {
         error_setg(errp, "no such FDB entry on '%s'", netdev);
+    }
+}
+
+typedef struct VxlanNeighCtx {
+    VxlanState *s;
+    VxlanNeighEntryList **tail;
+} VxlanNeighCtx;
+
+static void vxlan_neigh_one(void *opaque, const VnetIpAddr *ip,
+                            const uint8_t mac[6], bool permanent,
+                            uint64_t age_ms)
+{
+    VxlanNeighCtx *ctx = opaque;
+    VxlanNeighEntry *e = g_new0(VxlanNeighEntry, 1);
+
+    e->netdev = g_strdup(ctx->s->nc.name);
+    e->ip = vnet_ip_strdup(ip);
+    e->mac = qemu_mac_strdup_printf(mac);
+    e->permanent = permanent;
+    e->age_ms = age_ms;
+    QAPI_LIST_APPEND(ctx->tail, e);
+}
+
+VxlanNeighEntryList *qmp_query_vxlan_neigh(const char *netdev, Error **errp)
+{
+    VxlanNeighEntryList *head = NULL;
+    VxlanNeighCtx ctx = { .tail = &head };
+    VxlanState *s;
+
+    if (netdev && !vxlan_find(netdev, errp)) {
+        return NULL;
+    }
+    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
+        if (!netdev || !strcmp(netdev, s->nc.name)) {
+            ctx.s = s;
+            vnet_vxlan_neigh_dump(s->vx, vxlan_neigh_one, &ctx);
+        }
+    }
+    return head;
+}
+
+static bool vxlan_neigh_ip(const char *str, VnetIpAddr *ip, Error **errp)
+{
+    if (!vnet_ip_parse(str, ip)) {
+        error_setg(errp, "'ip' must be an IPv4 or IPv6 address, not '%s'",
+                   str);
+        return false;
+    }
+    return true;
+}
+
+void qmp_vxlan_neigh_add(const char *netdev, const char *ip, const char *mac,
+                         Error **errp)
+{
+    VxlanState *s = vxlan_find(netdev, errp);
+    VnetIpAddr a;
+    uint8_t m[6];
+
+    if (!s || !vxlan_neigh_ip(ip, &a, errp)) {
+        return;
+    }
+    if (net_parse_macaddr(m, mac) < 0 || (m[0] & 1) ||
+        !memcmp(m, (uint8_t[6]){ 0 }, 6)) {
+        error_setg(errp, "'mac' must be a unicast MAC address, not '%s'",
+                   mac);
+        return;
+    }
+    if (!vnet_vxlan_neigh_add(s->vx, &a, m)) {
+        error_setg(errp, "the neighbour table of '%s' is full", netdev);
+    }
+}
+
+void qmp_vxlan_neigh_del(const char *netdev, const char *ip, Error **errp)
+{
+    VxlanState *s = vxlan_find(netdev, errp);
+    VnetIpAddr a;
+
+    if (!s || !vxlan_neigh_ip(ip, &a, errp)) {
+        return;
+    }
+    if (!vnet_vxlan_neigh_del(s->vx, &a)) {
+        error_setg(errp, "'%s' has no neighbour %s", netdev, ip);
     }
 }
 

@@ -17,7 +17,12 @@
 namespace vnet {
 
 // Leading tag of each blob: what it holds and its format version.
-enum class StateKind : std::uint8_t { neighbours = 1, ipvlan_addrs = 2, vxlan_fdb = 3 };
+enum class StateKind : std::uint8_t {
+    neighbours = 1,
+    ipvlan_addrs = 2,
+    vxlan_fdb = 3,
+    vxlan_neigh = 4,
+};
 inline constexpr std::uint8_t kStateVersion = 1;
 
 class StateWriter {

@@ -434,6 +434,7 @@ typedef struct VnetVxlanConfig {
     uint32_t ageing_s; /* 0: never */
     uint32_t maxaddress;
     bool proxy, l2miss, l3miss;
+    bool rsc;                            /* route short-circuit */
     bool udpcsum;                        /* IPv4's outer UDP checksum */
     bool udp6zerocsumtx, udp6zerocsumrx; /* IPv6: send, accept zero ones */
     bool gbp;                            /* Group Based Policy both ways */
@@ -452,7 +453,9 @@ typedef struct VnetVxlanTx {
 } VnetVxlanTx;
 
 typedef struct VnetVxlanOps {
-    /* One datagram: iov[0] is the VXLAN header, iov[1] the inner frame. */
+    /* One datagram: iov[0] is the VXLAN header (after a route short-circuit
+     * followed by the inner frame's new Ethernet addresses), iov[1] the
+     * rest of the inner frame. */
     bool (*send)(void* opaque, const VnetVxlanTx* tx, const struct iovec* iov, unsigned iovcnt);
     /* An inner frame for the NIC; false if there is none or its link is
      * down. */
@@ -494,14 +497,15 @@ typedef enum VnetFdbResult {
     VNET_FDB_NOT_FOUND,
 } VnetFdbResult;
 
-/* port 0: dstport; vni 0: the device's. append adds a remote to an entry. */
+/* port 0: dstport; vni 0: the device's. append adds a remote to an entry;
+ * router sets the entry's router flag (NTF_ROUTER), clear without it. */
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
-                                 uint16_t port, uint32_t vni, bool append);
+                                 uint16_t port, uint32_t vni, bool append, bool router);
 /* ip NULL: the whole entry; else the one remote (port and vni as in add). */
 VnetFdbResult vnet_vxlan_fdb_del(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
                                  uint16_t port, uint32_t vni);
 typedef void VnetFdbDumpFn(void* opaque, const uint8_t mac[6], const VnetIpAddr* ip, uint16_t port,
-                           uint32_t vni, bool is_static, uint64_t idle_ms);
+                           uint32_t vni, bool is_static, bool router, uint64_t idle_ms);
 /* One call per remote of every entry. */
 void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque);
 size_t vnet_vxlan_fdb_size(const VnetVxlan* vx);
@@ -509,6 +513,18 @@ size_t vnet_vxlan_fdb_size(const VnetVxlan* vx);
  * remote=/group=), ages included; as vnet_dev_state_save/load. */
 uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len);
 bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len);
+/* The neighbour table the proxy and route short-circuit use: a permanent
+ * entry (`ip neigh add ... nud permanent`); false if the table is full.
+ * del: false if there is none. */
+bool vnet_vxlan_neigh_add(VnetVxlan* vx, const VnetIpAddr* ip, const uint8_t mac[6]);
+bool vnet_vxlan_neigh_del(VnetVxlan* vx, const VnetIpAddr* ip);
+typedef void VnetNeighDumpFn(void* opaque, const VnetIpAddr* ip, const uint8_t mac[6],
+                             bool permanent, uint64_t age_ms);
+void vnet_vxlan_neigh_dump(const VnetVxlan* vx, VnetNeighDumpFn* fn, void* opaque);
+/* Migration of the permanent neighbours; an empty blob (len 0) when there
+ * are none, which load takes as nothing to add. */
+uint8_t* vnet_vxlan_neigh_state_save(const VnetVxlan* vx, size_t* len);
+bool vnet_vxlan_neigh_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len);
 
 VnetVxsock* vnet_vxsock_new(void);
 void vnet_vxsock_free(VnetVxsock* vs);

@@ -7,6 +7,7 @@
 //   vxlan_rcv/vxlan_set_mac VxlanDev::rx (after VxlanSock demultiplexed it)
 //   vxlan_snoop             learning, migration, static entries kept
 //   arp_reduce/neigh_reduce the proxy (proxy=on)
+//   route_shortcircuit      VxlanDev::route_shortcircuit (rsc=on)
 //   vxlan_fdb_miss/ip_miss  VxlanOps::l2miss / l3miss
 //   vxlan_cleanup           VxlanDev::run_timers
 // The outer IP and UDP headers are the host kernel's to build; libvnet
@@ -20,6 +21,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "vnet/clock.h"
 #include "vnet/counters.h"
@@ -67,6 +69,10 @@ struct VxlanConfig {
     bool proxy = false;
     bool l2miss = false;
     bool l3miss = false;
+    // IFLA_VXLAN_RSC: an IP frame to a router's MAC (an FDB entry with the
+    // router flag) goes straight to the MAC the neighbour table has for its
+    // destination address.
+    bool rsc = false;
     bool udpcsum = true;  // IFLA_VXLAN_UDP_CSUM's default: checksums on (IPv4)
     // IPv6's own (IFLA_VXLAN_UDP_ZERO_CSUM6_TX/_RX): send zero checksums,
     // accept them; udpcsum does not concern IPv6, as in Linux.
@@ -103,8 +109,9 @@ struct VxlanTx {
 
 class VxlanOps {
   public:
-    // One datagram: `hdr` (the VXLAN header) then `frame`. False if the
-    // host refused it.
+    // One datagram: `hdr` (the VXLAN header, and after a route
+    // short-circuit the rewritten Ethernet addresses) then `frame`. False
+    // if the host refused it.
     virtual bool send(const VxlanTx& tx, std::span<const std::uint8_t> hdr,
                       std::span<const std::uint8_t> frame) = 0;
     // An inner frame for the NIC. False if there is none or its link is
@@ -153,21 +160,44 @@ class VxlanDev {
     std::uint64_t gbp_other() const { return gbp_other_; }
     // `bridge fdb add/append` with the device's defaults filled in: port 0
     // means dstport, VNI 0 the device's.
-    FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append);
-    // A neighbour entry for the proxy, as `ip neigh add` would make one
-    // (ignored when kVxlanNeighMax are held).
-    void neigh_add(const IpAddr& ip, const MacAddr& mac);
+    FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append, bool router = false);
+    // A neighbour entry for the proxy and route short-circuit. Snooped
+    // ones (permanent = false) are reachable for kVxlanNeighReachableMs
+    // and never replace a permanent one; permanent ones are `ip neigh add
+    // ... nud permanent`: they never expire. False if kVxlanNeighMax are
+    // held and `ip` is new.
+    bool neigh_add(const IpAddr& ip, const MacAddr& mac, bool permanent = false);
+    bool neigh_del(const IpAddr& ip) { return neigh_.erase(ip) != 0; }
     std::size_t neigh_count() const { return neigh_.size(); }
+    std::size_t neigh_permanent() const;
+    template <typename F>
+    void for_each_neigh(F&& f) const {
+        for (const auto& [ip, n] : neigh_) {
+            f(ip, n.mac, n.permanent, clock_.now_ms() - n.confirmed_ms);
+        }
+    }
+    // Migration (state_blob.h): the permanent neighbours; load() adds
+    // them, false (nothing changed) if the bytes are malformed.
+    void neigh_save(std::vector<std::uint8_t>& out) const;
+    bool neigh_load(std::span<const std::uint8_t> in);
 
   private:
     struct Neigh {
         MacAddr mac;
         std::uint64_t confirmed_ms;
+        bool permanent = false;
     };
 
     std::uint32_t header_flags() const { return vxlan_header_flags(cfg_); }
     VxlanTx outer_for(const wire::EthernetView& eth, std::span<const std::uint8_t> frame) const;
-    void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame);
+    // The rewritten Ethernet addresses of a short-circuited frame.
+    struct RscMacs {
+        std::array<std::uint8_t, 2 * kEthAlen> bytes;
+    };
+    std::optional<RscMacs> route_shortcircuit(std::span<const std::uint8_t> frame);
+    void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
+                  const RscMacs* rsc);
+    void encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc);
     bool proxy_reply(const wire::EthernetView& eth);
     bool snoop(const IpAddr& src, const MacAddr& mac);
     void snoop_neigh(const wire::EthernetView& eth);
@@ -186,6 +216,9 @@ class VxlanDev {
     std::uint64_t next_age_ms_ = 0;
     // Room for a proxy reply (Ethernet + IPv6 + NA with its option).
     std::array<std::uint8_t, 96> reply_{};
+    // A short-circuited frame delivered back to the NIC (a bridge-local
+    // FDB entry), sized once for the largest frame xmit() takes.
+    std::vector<std::uint8_t> bypass_;
 };
 
 // Builds the whole outer packet (IPv4 or IPv6, UDP, VXLAN, inner frame)

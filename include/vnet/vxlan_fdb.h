@@ -28,6 +28,7 @@ struct VxlanRemote {
 struct FdbEntry {
     std::vector<VxlanRemote> remotes;  // never empty while in the table
     bool is_static = false;            // NUD_PERMANENT: added, not learned
+    bool router = false;               // NTF_ROUTER: route short-circuit applies
     std::uint64_t updated_ms = 0;      // created or moved
     std::uint64_t used_ms = 0;         // last looked up, either direction
 };
@@ -45,8 +46,10 @@ class VxlanFdb {
 
     // `bridge fdb add` (replace = false: a new MAC only) and `append`
     // (another remote on an existing entry). Entries added this way are
-    // static.
-    FdbResult add(const MacAddr& mac, const VxlanRemote& r, bool append, std::uint64_t now_ms);
+    // static; `router` is the command's flag and replaces the entry's, as
+    // vxlan_fdb_update_existing takes the new ndm_flags.
+    FdbResult add(const MacAddr& mac, const VxlanRemote& r, bool append, std::uint64_t now_ms,
+                  bool router = false);
     // Learning (NUD_REACHABLE); refused when maxaddress is reached.
     FdbResult learn(const MacAddr& mac, const VxlanRemote& r, std::uint64_t now_ms);
     // Without a remote the whole entry goes; with one, only that remote

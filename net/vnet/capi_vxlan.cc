@@ -99,6 +99,7 @@ void for_each_shared_field(Fn&& fn) {
     fn(&VnetVxlanConfig::proxy, &vnet::VxlanConfig::proxy);
     fn(&VnetVxlanConfig::l2miss, &vnet::VxlanConfig::l2miss);
     fn(&VnetVxlanConfig::l3miss, &vnet::VxlanConfig::l3miss);
+    fn(&VnetVxlanConfig::rsc, &vnet::VxlanConfig::rsc);
     fn(&VnetVxlanConfig::udpcsum, &vnet::VxlanConfig::udpcsum);
     fn(&VnetVxlanConfig::udp6zerocsumtx, &vnet::VxlanConfig::udp6zerocsumtx);
     fn(&VnetVxlanConfig::udp6zerocsumrx, &vnet::VxlanConfig::udp6zerocsumrx);
@@ -176,8 +177,9 @@ size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max,
 }
 
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
-                                 uint16_t port, uint32_t vni, bool append) {
-    return to_c(vx->dev->fdb_add(vnet::MacAddr::from(mac), {to_ip(*ip), port, vni}, append));
+                                 uint16_t port, uint32_t vni, bool append, bool router) {
+    return to_c(
+        vx->dev->fdb_add(vnet::MacAddr::from(mac), {to_ip(*ip), port, vni}, append, router));
 }
 
 VnetFdbResult vnet_vxlan_fdb_del(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
@@ -193,7 +195,7 @@ void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque) {
     vx->dev->fdb().for_each([&](const vnet::MacAddr& mac, const vnet::FdbEntry& e) {
         for (const auto& r : e.remotes) {
             const VnetIpAddr ip = from_ip(r.ip);
-            fn(opaque, mac.bytes.data(), &ip, r.port, r.vni, e.is_static,
+            fn(opaque, mac.bytes.data(), &ip, r.port, r.vni, e.is_static, e.router,
                now > e.used_ms ? now - e.used_ms : 0);
         }
     });
@@ -209,6 +211,34 @@ uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len) {
 
 bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len) {
     return len == 0 || vx->dev->fdb().load({buf, len}, vx->now_ms());
+}
+
+bool vnet_vxlan_neigh_add(VnetVxlan* vx, const VnetIpAddr* ip, const uint8_t mac[6]) {
+    return vx->dev->neigh_add(to_ip(*ip), vnet::MacAddr::from(mac), true);
+}
+
+bool vnet_vxlan_neigh_del(VnetVxlan* vx, const VnetIpAddr* ip) {
+    return vx->dev->neigh_del(to_ip(*ip));
+}
+
+void vnet_vxlan_neigh_dump(const VnetVxlan* vx, VnetNeighDumpFn* fn, void* opaque) {
+    vx->dev->for_each_neigh(
+        [&](const vnet::IpAddr& a, const vnet::MacAddr& mac, bool permanent, std::uint64_t age) {
+            const VnetIpAddr ip = from_ip(a);
+            fn(opaque, &ip, mac.bytes.data(), permanent, age);
+        });
+}
+
+uint8_t* vnet_vxlan_neigh_state_save(const VnetVxlan* vx, size_t* len) {
+    std::vector<uint8_t> v;
+    if (vx->dev->neigh_permanent() != 0) {
+        vx->dev->neigh_save(v);
+    }
+    return vnet_state_blob(v, len);
+}
+
+bool vnet_vxlan_neigh_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len) {
+    return len == 0 || vx->dev->neigh_load({buf, len});
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include "vnet/flow_hash.h"
 #include "vnet/neigh_reply.h"
+#include "vnet/state_blob.h"
 #include "vnet/trace.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/ecn.h"
@@ -83,7 +84,11 @@ void VxlanDev::count_gbp(std::uint16_t id) {
 }
 
 VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
-    : cfg_(cfg), ops_(ops), clock_(clock), fdb_(cfg.maxaddress) {
+    : cfg_(cfg),
+      ops_(ops),
+      clock_(clock),
+      fdb_(cfg.maxaddress),
+      bypass_(cfg.rsc ? cfg.mtu + wire::kEthHlen + wire::kVlanHlen : 0) {
     counters_.owner = &cfg_.name;
     if (cfg_.remote) {
         // The default entry: permanent, as vxlan_dev_configure makes it.
@@ -92,14 +97,14 @@ VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
     }
 }
 
-FdbResult VxlanDev::fdb_add(const MacAddr& mac, VxlanRemote r, bool append) {
+FdbResult VxlanDev::fdb_add(const MacAddr& mac, VxlanRemote r, bool append, bool router) {
     if (r.port == 0) {
         r.port = cfg_.dst_port;
     }
     if (r.vni == 0) {
         r.vni = cfg_.vni;
     }
-    return fdb_.add(mac, r, append, clock_.now_ms());
+    return fdb_.add(mac, r, append, clock_.now_ms(), router);
 }
 
 // udp_flow_src_port: the flow hash, folded so the high half matters, scaled
@@ -136,8 +141,16 @@ void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
         return;
     }
     const std::uint64_t now = clock_.now_ms();
-    const MacAddr dst = eth->dst();
+    MacAddr dst = eth->dst();
     FdbEntry* f = fdb_.find(dst, now);
+    std::optional<RscMacs> rsc;
+    if (f && f->router && cfg_.rsc) {
+        rsc = route_shortcircuit(frame);
+        if (rsc) {
+            dst = MacAddr::from(rsc->bytes.data());
+            f = fdb_.find(dst, now);
+        }
+    }
     if (!f) {
         f = fdb_.find(MacAddr{}, now);
     }
@@ -151,8 +164,62 @@ void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
     // What depends on the frame alone is worked out once for every remote.
     const VxlanTx outer = outer_for(*eth, frame);
     for (const VxlanRemote& r : f->remotes) {
-        xmit_one(r, outer, frame);
+        xmit_one(r, outer, frame, rsc ? &*rsc : nullptr);
     }
+}
+
+// route_shortcircuit: an IPv4 or IPv6 frame (untagged: h_proto is the
+// Ethernet header's own) to a unicast MAC gets the neighbour table's MAC
+// for its destination address, the old destination becoming the source.
+// Nothing when there is no neighbour (with l3miss, the miss is reported)
+// or it already has that MAC.
+std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(std::span<const std::uint8_t> frame) {
+    if (frame[0] & 1) {
+        return std::nullopt;
+    }
+    const std::uint16_t proto = wire::load_be16(frame.data() + 12);
+    IpAddr daddr;
+    if (proto == wire::kEthPIpv4 && frame.size() >= wire::kEthHlen + wire::kIpv4MinHlen) {
+        daddr = IpAddr::v4(std::span<const std::uint8_t, 4>(frame.data() + 30, 4));
+    } else if (proto == wire::kEthPIpv6 && frame.size() >= wire::kEthHlen + wire::kIpv6Hlen) {
+        daddr = IpAddr::v6of(std::span<const std::uint8_t, 16>(frame.data() + 38, 16));
+    } else {
+        return std::nullopt;
+    }
+    auto it = neigh_.find(daddr);
+    if (it == neigh_.end()) {
+        if (cfg_.l3miss) {
+            ops_.l3miss(daddr);
+        }
+        return std::nullopt;
+    }
+    const MacAddr& ha = it->second.mac;
+    if (std::equal(ha.bytes.begin(), ha.bytes.end(), frame.begin())) {
+        return std::nullopt;
+    }
+    RscMacs m;
+    std::copy(ha.bytes.begin(), ha.bytes.end(), m.bytes.begin());
+    std::copy_n(frame.begin(), kEthAlen, m.bytes.begin() + kEthAlen);
+    return m;
+}
+
+// vxlan_encap_bypass to ourselves: a short-circuited frame whose new
+// destination is bridge-local goes back up to the NIC, counted both ways.
+void VxlanDev::encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc) {
+    if (frame.size() > bypass_.size()) {
+        counters_.drop(DropReason::tx_oversize);
+        return;
+    }
+    std::copy(rsc.bytes.begin(), rsc.bytes.end(), bypass_.begin());
+    std::copy(frame.begin() + rsc.bytes.size(), frame.end(), bypass_.begin() + rsc.bytes.size());
+    counters_.tx_packets++;
+    counters_.tx_bytes += frame.size();
+    if (!ops_.deliver({bypass_.data(), frame.size()})) {
+        counters_.drop(DropReason::rx_link_down);
+        return;
+    }
+    counters_.rx_packets++;
+    counters_.rx_bytes += frame.size();
 }
 
 // The outer values that come from the frame: TOS with ECN, DF, source port.
@@ -180,9 +247,14 @@ VxlanTx VxlanDev::outer_for(const wire::EthernetView& eth,
 }
 
 // The rest per remote: where to, and the TTL a group wants.
-void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame) {
+void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
+                        const RscMacs* rsc) {
     if (r.ip.is_any()) {
-        counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
+        if (rsc) {
+            encap_bypass(frame, *rsc);  // short-circuited back to the local bridge
+        } else {
+            counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
+        }
         return;
     }
     tx.dst = r;
@@ -193,9 +265,18 @@ void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::u
     if (tx.ttl == 0) {
         tx.ttl = r.ip.is_multicast() ? 1 : kVxlanDefaultTtl;
     }
-    std::array<std::uint8_t, wire::kVxlanHlen> hdr;
+    // The VXLAN header, and for a short-circuited frame its new addresses
+    // in front of the rest, so the guest's buffer is sent as it is.
+    std::array<std::uint8_t, wire::kVxlanHlen + sizeof(RscMacs::bytes)> hdr;
     wire::VxlanHeader{header_flags(), r.vni, 0}.emit(hdr.data());
-    if (!ops_.send(tx, hdr, frame)) {
+    std::size_t hlen = wire::kVxlanHlen;
+    std::span<const std::uint8_t> rest = frame;
+    if (rsc) {
+        std::copy(rsc->bytes.begin(), rsc->bytes.end(), hdr.begin() + hlen);
+        hlen += rsc->bytes.size();
+        rest = frame.subspan(rsc->bytes.size());
+    }
+    if (!ops_.send(tx, {hdr.data(), hlen}, rest)) {
         counters_.drop(DropReason::vx_send_failed);
         return;
     }
@@ -205,19 +286,66 @@ void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::u
 
 const MacAddr* VxlanDev::neigh_lookup(const IpAddr& ip) const {
     auto it = neigh_.find(ip);
-    if (it == neigh_.end() || it->second.confirmed_ms + kVxlanNeighReachableMs <= clock_.now_ms()) {
+    if (it == neigh_.end() ||
+        (!it->second.permanent &&
+         it->second.confirmed_ms + kVxlanNeighReachableMs <= clock_.now_ms())) {
         return nullptr;  // absent or no longer NUD_CONNECTED
     }
     return &it->second.mac;
 }
 
-void VxlanDev::neigh_add(const IpAddr& ip, const MacAddr& mac) {
+bool VxlanDev::neigh_add(const IpAddr& ip, const MacAddr& mac, bool permanent) {
     auto it = neigh_.find(ip);
     if (it != neigh_.end()) {
-        it->second = Neigh{mac, clock_.now_ms()};
-    } else if (neigh_.size() < kVxlanNeighMax) {
-        neigh_.emplace(ip, Neigh{mac, clock_.now_ms()});
+        if (it->second.permanent && !permanent) {
+            return true;  // neigh_update leaves NUD_PERMANENT to the admin
+        }
+        it->second = Neigh{mac, clock_.now_ms(), permanent};
+        return true;
     }
+    if (neigh_.size() >= kVxlanNeighMax) {
+        return false;
+    }
+    neigh_.emplace(ip, Neigh{mac, clock_.now_ms(), permanent});
+    return true;
+}
+
+namespace {
+
+constexpr std::size_t kNeighRecordBytes = 17 + 6;  // IP, MAC
+
+}  // namespace
+
+std::size_t VxlanDev::neigh_permanent() const {
+    return static_cast<std::size_t>(std::count_if(
+        neigh_.begin(), neigh_.end(), [](const auto& kv) { return kv.second.permanent; }));
+}
+
+void VxlanDev::neigh_save(std::vector<std::uint8_t>& out) const {
+    StateWriter w(out, StateKind::vxlan_neigh);
+    w.u32(static_cast<std::uint32_t>(neigh_permanent()));
+    for (const auto& [ip, n] : neigh_) {
+        if (n.permanent) {
+            w.ip(ip);
+            w.mac(n.mac);
+        }
+    }
+}
+
+bool VxlanDev::neigh_load(std::span<const std::uint8_t> in) {
+    StateReader r(in, StateKind::vxlan_neigh);
+    std::vector<std::pair<IpAddr, MacAddr>> got;
+    if (!r.records(kNeighRecordBytes, got, [&](std::pair<IpAddr, MacAddr>& e) {
+            e.first = r.ip();
+            e.second = r.mac();
+            return r.ok();
+        })) {
+        return false;
+    }
+    for (const auto& [ip, mac] : got) {
+        neigh_add(ip, mac, true);
+    }
+    return true;
 }
 
 // arp_reduce / neigh_reduce: every ARP frame and every NS is consumed; a
@@ -262,8 +390,11 @@ bool VxlanDev::proxy_reply(const wire::EthernetView& eth) {
         if (ha && !bridge_local(*ha)) {
             wire::Ipv6Addr dst;
             std::copy(ip->src().begin(), ip->src().end(), dst.begin());
+            // vxlan_na_create: the R flag when the neighbour is a router.
+            const FdbEntry* f = fdb_.peek(*ha);
             n = build_na(reply_.data(), *ha, tgt, eth.src(), dst,
-                         wire::kNdFlagSolicited | wire::kNdFlagOverride);
+                         wire::kNdFlagSolicited | wire::kNdFlagOverride |
+                             (f && f->router ? wire::kNdFlagRouter : 0));
         }
     } else {
         return false;
@@ -388,7 +519,7 @@ void VxlanDev::run_timers() {
                  });
     }
     std::erase_if(neigh_, [&](const auto& kv) {
-        return kv.second.confirmed_ms + kVxlanNeighReachableMs <= now;
+        return !kv.second.permanent && kv.second.confirmed_ms + kVxlanNeighReachableMs <= now;
     });
 }
 

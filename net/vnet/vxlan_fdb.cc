@@ -22,8 +22,8 @@ const FdbEntry* VxlanFdb::peek(const MacAddr& mac) const {
     return it == map_.end() ? nullptr : &it->second;
 }
 
-FdbResult VxlanFdb::add(const MacAddr& mac, const VxlanRemote& r, bool append,
-                        std::uint64_t now_ms) {
+FdbResult VxlanFdb::add(const MacAddr& mac, const VxlanRemote& r, bool append, std::uint64_t now_ms,
+                        bool router) {
     auto it = map_.find(mac);
     if (it != map_.end()) {
         FdbEntry& e = it->second;
@@ -41,13 +41,14 @@ FdbResult VxlanFdb::add(const MacAddr& mac, const VxlanRemote& r, bool append,
             e.remotes.push_back(r);
         }
         e.is_static = true;
+        e.router = router;
         e.updated_ms = now_ms;
         return append ? FdbResult::appended : FdbResult::added;
     }
     if (full()) {
         return FdbResult::full;
     }
-    map_.emplace(mac, FdbEntry{{r}, true, now_ms, now_ms});
+    map_.emplace(mac, FdbEntry{{r}, true, router, now_ms, now_ms});
     return FdbResult::added;
 }
 
@@ -55,7 +56,7 @@ FdbResult VxlanFdb::learn(const MacAddr& mac, const VxlanRemote& r, std::uint64_
     if (full()) {
         return FdbResult::full;
     }
-    auto [it, fresh] = map_.try_emplace(mac, FdbEntry{{r}, false, now_ms, now_ms});
+    auto [it, fresh] = map_.try_emplace(mac, FdbEntry{{r}, false, false, now_ms, now_ms});
     return fresh ? FdbResult::added : FdbResult::exists;
 }
 
@@ -105,7 +106,11 @@ namespace {
 
 // A remote's bytes in the blob: IP (17), port, VNI.
 constexpr std::size_t kRemoteBytes = 17 + 2 + 4;
-// An entry's least: MAC, static flag, two ages, remote count, one remote.
+// An entry's least: MAC, flags, two ages, remote count, one remote.
+// The flags byte: bit 0 static (all a version-1 blob without routers
+// has), bit 1 router.
+constexpr std::uint8_t kFlagStatic = 1;
+constexpr std::uint8_t kFlagRouter = 2;
 constexpr std::size_t kEntryMinBytes = 6 + 1 + 8 + 8 + 2 + kRemoteBytes;
 
 }  // namespace
@@ -119,7 +124,8 @@ void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const 
             continue;
         }
         w.mac(mac);
-        w.u8(e.is_static);
+        w.u8(static_cast<std::uint8_t>((e.is_static ? kFlagStatic : 0) |
+                                       (e.router ? kFlagRouter : 0)));
         w.age(now_ms, e.updated_ms);
         w.age(now_ms, e.used_ms);
         w.u16(static_cast<std::uint16_t>(e.remotes.size()));
@@ -137,13 +143,14 @@ bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
     const bool ok = r.records(kEntryMinBytes, got, [&](std::pair<MacAddr, FdbEntry>& me) {
         auto& [mac, e] = me;
         mac = r.mac();
-        const std::uint8_t is_static = r.u8();
-        e.is_static = is_static == 1;
+        const std::uint8_t flags = r.u8();
+        e.is_static = (flags & kFlagStatic) != 0;
+        e.router = (flags & kFlagRouter) != 0;
         e.updated_ms = r.time(now_ms);
         e.used_ms = r.time(now_ms);
         const std::uint16_t nr = r.u16();
-        if (!r.ok() || is_static > 1 || nr == 0 || nr > r.remaining() / kRemoteBytes ||
-            mac == MacAddr{}) {
+        if (!r.ok() || (flags & ~(kFlagStatic | kFlagRouter)) != 0 || nr == 0 ||
+            nr > r.remaining() / kRemoteBytes || mac == MacAddr{}) {
             return false;
         }
         for (std::uint16_t j = 0; j < nr; ++j) {

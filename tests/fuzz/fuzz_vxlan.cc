@@ -65,6 +65,7 @@ struct World {
         c.proxy = true;
         c.l2miss = true;
         c.l3miss = true;
+        c.rsc = true;
         c.maxaddress = 256;
         c.ageing_s = 5;
         c.tos_inherit = true;
@@ -76,6 +77,15 @@ struct World {
         sock.add(other);
         dev.set_own_mac(MacAddr{{0x02, 0, 0, 0, 0, 0x42}});
         dev.fdb_add(MacAddr{}, {remote(2), 0, 0}, true);
+        // A router, and neighbours for route short-circuit: one behind a
+        // remote, one bridge-local (its frames come back to the NIC).
+        const MacAddr router{{0x02, 0, 0, 0, 0, 0x01}};
+        const MacAddr local{{0x02, 0, 0, 0, 0, 0x03}};
+        dev.fdb_add(router, {remote(3), 0, 0}, false, true);
+        dev.fdb_add(local, {IpAddr::v4(std::array<std::uint8_t, 4>{}), 0, 0}, false);
+        dev.neigh_add(IpAddr::v4(std::array<std::uint8_t, 4>{10, 0, 0, 1}), local, true);
+        dev.neigh_add(IpAddr::v4(std::array<std::uint8_t, 4>{10, 0, 0, 2}),
+                      MacAddr{{0x02, 0, 0, 0, 0, 0x02}}, true);
     }
 };
 

@@ -155,6 +155,101 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     g_assert_nonnull(strstr(text, "vnet_fdb up: fdb learn "));
 }
 
+/*
+ * Route short-circuit: a frame to a router's MAC leaves with the MAC the
+ * neighbour table has for its destination, the router's as its source;
+ * without a neighbour, an L3 miss and the frame goes to the router as it
+ * was. The neighbour commands refuse what is not an address.
+ */
+static void test_vxlan_route_shortcircuit(void)
+{
+    Fixture f = { .sock = -1 };
+    static const uint8_t host_mac[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+    uint8_t frame[64], got[128];
+    uint16_t peer_port;
+    int peer;
+    QDict *resp, *e, *ev;
+    QListEntry *le;
+    size_t n;
+    bool found = false;
+
+    peer = vxlan_start(&f, ",rsc=on,l3miss=on", "", &peer_port, NULL);
+    /* The router (the frames' destination MAC) and the host behind it. */
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '" MAC "', 'remote': '127.0.0.1', "
+                             "'port': %u, 'router': true}}", peer_port);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '02:00:00:00:00:0b', "
+                             "'remote': '127.0.0.1', 'port': %u}}",
+                             peer_port);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-neigh-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'ip': '10.1.0.5', "
+                             "'mac': '02:00:00:00:00:0b'}}");
+    e = fdb_find(f.qts, MAC, &resp);
+    g_assert_nonnull(e);
+    g_assert_true(qdict_get_bool(e, "router"));
+    qobject_unref(resp);
+    resp = qtest_qmp(f.qts, "{'execute': 'query-vxlan-neigh'}");
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(resp, "return"), le) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(le));
+        if (!strcmp(qdict_get_str(d, "ip"), "10.1.0.5")) {
+            g_assert_cmpstr(qdict_get_str(d, "mac"), ==, "02:00:00:00:00:0b");
+            g_assert_true(qdict_get_bool(d, "permanent"));
+            found = true;
+        }
+    }
+    g_assert_true(found);
+    qobject_unref(resp);
+
+    n = tcp_frame(frame, 0x0a00020f, 0x0a010005, 40000, 80);
+    send_from(&f, frame, n);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpmem(got + 8, 6, host_mac, 6);
+    g_assert_cmpmem(got + 8 + 6, 6, frame, 6);     /* the router's MAC */
+    g_assert_cmpmem(got + 8 + 12, n - 12, frame + 12, n - 12);
+
+    /* No neighbour for 10.1.0.6: a miss, and the frame goes unchanged. */
+    n = tcp_frame(frame, 0x0a00020f, 0x0a010006, 40000, 80);
+    send_from(&f, frame, n);
+    ev = qtest_qmp_eventwait_ref(f.qts, "VXLAN_L3MISS");
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(ev, "data"), "ip"), ==,
+                    "10.1.0.6");
+    qobject_unref(ev);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpmem(got + 8, n, frame, n);
+
+    /* Once deleted, 10.1.0.5 is a miss too. */
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-neigh-del', "
+                             "'arguments': {'netdev': 'up', "
+                             "'ip': '10.1.0.5'}}");
+    n = tcp_frame(frame, 0x0a00020f, 0x0a010005, 40000, 80);
+    send_from(&f, frame, n);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpmem(got + 8, n, frame, n);
+
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-neigh-add', "
+                     "'arguments': {'netdev': 'up', 'ip': '10.1.0.500', "
+                     "'mac': '02:00:00:00:00:0b'}}");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), "'ip'"));
+    qobject_unref(resp);
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-neigh-add', "
+                     "'arguments': {'netdev': 'up', 'ip': '10.1.0.7', "
+                     "'mac': 'ff:ff:ff:ff:ff:ff'}}");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), "'mac'"));
+    qobject_unref(resp);
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-neigh-del', "
+                     "'arguments': {'netdev': 'up', 'ip': '10.1.0.5'}}");
+    g_assert_true(qdict_haskey(resp, "error"));
+    qobject_unref(resp);
+    close(peer);
+    fixture_stop(&f);
+}
+
 /* One datagram from `fd` with the TTL and TOS its IP header carried. */
 static ssize_t recv_ttl_tos(int fd, uint8_t *buf, size_t size, int *ttl,
                             int *tos)
@@ -418,6 +513,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/netdev-vxlan/qmp-fdb-and-traffic",
                    test_vxlan_qmp_fdb_and_traffic);
+    qtest_add_func("/netdev-vxlan/route-shortcircuit",
+                   test_vxlan_route_shortcircuit);
     qtest_add_func("/netdev-vxlan/outer-ttl-and-tos",
                    test_vxlan_outer_ttl_and_tos);
     qtest_add_func("/netdev-vxlan/hostile-datagrams-counted",

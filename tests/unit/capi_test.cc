@@ -799,8 +799,8 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     ASSERT_TRUE(vnet_vxsock_add(vs, vx));
     const uint8_t zero[6] = {};
     const VnetIpAddr peer{false, {127, 0, 0, 2}};
-    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, false), VNET_FDB_OK);
-    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, true), VNET_FDB_EXISTS);
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, false, false), VNET_FDB_OK);
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, true, false), VNET_FDB_EXISTS);
     auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), vnet::test::kMacA, 0x88b5, 46);
     vnet_vxlan_xmit(vx, f.data(), f.size());
     ASSERT_EQ(sink.sent.size(), 1u);
@@ -824,7 +824,7 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     size_t entries = 0;
     vnet_vxlan_fdb_dump(
         vx,
-        [](void* o, const uint8_t*, const VnetIpAddr*, uint16_t, uint32_t, bool, uint64_t) {
+        [](void* o, const uint8_t*, const VnetIpAddr*, uint16_t, uint32_t, bool, bool, uint64_t) {
             ++*static_cast<size_t*>(o);
         },
         &entries);

@@ -102,9 +102,9 @@ TEST(StateFdbTest, WrongTagVersionOrCountsAreRefused) {
     bad[2 + 4 + 6 + 1 + 16] = 0;
     bad[2 + 4 + 6 + 1 + 16 + 1] = 0;
     EXPECT_FALSE(dst.load(bad, 1));
-    // The static flag must be 0 or 1.
+    // The flags byte holds only the static (1) and router (2) bits.
     bad = blob;
-    bad[2 + 4 + 6] = 2;
+    bad[2 + 4 + 6] = 4;
     EXPECT_FALSE(dst.load(bad, 1));
     EXPECT_EQ(dst.size(), 0u);
 }

@@ -461,6 +461,170 @@ TEST_F(VxlanTest, ProxyNeighbourTableIsBounded) {
     EXPECT_EQ(dev.neigh_count(), kVxlanNeighMax);
 }
 
+// --- route short-circuit -------------------------------------------------
+
+// A router's MAC (kMacA, the frames' destination) behind 192.0.2.9, and the
+// host 10.1.0.5 (kMacC) behind 192.0.2.3 in the neighbour table.
+struct RscTest : VxlanTest {
+    VxlanConfig cfg() {
+        VxlanConfig c = base_config();
+        c.rsc = true;
+        c.l3miss = true;
+        return c;
+    }
+    void routes(VxlanDev& dev, bool router = true) {
+        dev.fdb_add(kMacA, {ip4(192, 0, 2, 9)}, false, router);
+        dev.fdb_add(kMacC, {ip4(192, 0, 2, 3)}, false);
+        ASSERT_TRUE(dev.neigh_add(ip4(10, 1, 0, 5), kMacC, true));
+    }
+    static std::vector<std::uint8_t> to_host() {
+        return test::ipv4_frame(0x0a000002, 0x0a010005, 17, 1000, 2000);
+    }
+};
+
+TEST_F(RscTest, RewritesToTheNeighbourAndSendsToItsRemote) {
+    VxlanDev dev(cfg(), ops, clock);
+    routes(dev);
+    const auto f = to_host();
+    dev.xmit(f);
+    ASSERT_EQ(ops.sent.size(), 1u);
+    const Sent& s = ops.sent[0];
+    EXPECT_EQ(s.tx.dst.ip, ip4(192, 0, 2, 3));
+    // On the wire: VXLAN header, then dst = the neighbour, src = the router.
+    std::vector<std::uint8_t> wire_frame(s.hdr.begin() + wire::kVxlanHlen, s.hdr.end());
+    wire_frame.insert(wire_frame.end(), s.frame.begin(), s.frame.end());
+    ASSERT_EQ(wire_frame.size(), f.size());
+    EXPECT_EQ(MacAddr::from(wire_frame.data()), kMacC);
+    EXPECT_EQ(MacAddr::from(wire_frame.data() + 6), kMacA);
+    EXPECT_TRUE(std::equal(f.begin() + 12, f.end(), wire_frame.begin() + 12));
+    EXPECT_TRUE(ops.l3.empty());
+}
+
+TEST_F(RscTest, OnlyForARouterEntryWithRscOn) {
+    for (bool rsc : {false, true}) {
+        ops = Recorder{};
+        VxlanConfig c = cfg();
+        c.rsc = rsc;
+        VxlanDev dev(c, ops, clock);
+        routes(dev, /*router=*/rsc ? false : true);
+        dev.xmit(to_host());
+        ASSERT_EQ(ops.sent.size(), 1u);
+        EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 9)) << "rsc " << rsc;
+        EXPECT_EQ(ops.sent[0].hdr.size(), wire::kVxlanHlen);
+    }
+}
+
+TEST_F(RscTest, NoNeighbourIsAnL3MissAndTheFrameGoesToTheRouter) {
+    VxlanDev dev(cfg(), ops, clock);
+    routes(dev);
+    dev.xmit(test::ipv4_frame(0x0a000002, 0x0a010006, 17, 1000, 2000));
+    ASSERT_EQ(ops.l3.size(), 1u);
+    EXPECT_EQ(ops.l3[0], ip4(10, 1, 0, 6));
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 9));
+    EXPECT_EQ(ops.sent[0].hdr.size(), wire::kVxlanHlen);
+}
+
+TEST_F(RscTest, NotIpOrAlreadyTheNeighboursMacIsLeftAlone) {
+    VxlanDev dev(cfg(), ops, clock);
+    routes(dev);
+    // The neighbour's MAC is the router's own: nothing to rewrite.
+    ASSERT_TRUE(dev.neigh_add(ip4(10, 1, 0, 7), kMacA, true));
+    dev.xmit(test::ipv4_frame(0x0a000002, 0x0a010007, 17, 1000, 2000));
+    // An ARP frame to the router is not IP.
+    dev.xmit(arp_frame(wire::kArpOpReply, kMacB, ip4(10, 0, 0, 2), ip4(10, 1, 0, 5), kMacA));
+    // A truncated IPv4 header.
+    auto shortf = to_host();
+    shortf.resize(wire::kEthHlen + 19);
+    dev.xmit(shortf);
+    ASSERT_EQ(ops.sent.size(), 3u);
+    for (const Sent& s : ops.sent) {
+        EXPECT_EQ(s.tx.dst.ip, ip4(192, 0, 2, 9));
+        EXPECT_EQ(s.hdr.size(), wire::kVxlanHlen);
+    }
+    EXPECT_TRUE(ops.l3.empty());
+}
+
+TEST_F(RscTest, Ipv6TooAndABridgeLocalNeighbourComesBack) {
+    VxlanDev dev(cfg(), ops, clock);
+    dev.fdb_add(kMacA, {ip4(192, 0, 2, 9)}, false, true);
+    dev.fdb_add(kMacC, {ip4(0, 0, 0, 0)}, false);  // bridge-local: behind our NIC
+    ASSERT_TRUE(dev.neigh_add(ip6(5), kMacC, true));
+    auto f = test::eth_frame(kMacA, kMacB, wire::kEthPIpv6, wire::kIpv6Hlen + 8);
+    wire::Ipv6Repr ip{.next_header = wire::kIpProtoUdp, .hop_limit = 64};
+    ip.src = ip6(2).bytes;
+    ip.dst = ip6(5).bytes;
+    ip.emit(f.data() + wire::kEthHlen, 8);
+    dev.xmit(f);
+    EXPECT_TRUE(ops.sent.empty());
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    const auto& back = ops.delivered[0];
+    ASSERT_EQ(back.size(), f.size());
+    EXPECT_EQ(MacAddr::from(back.data()), kMacC);
+    EXPECT_EQ(MacAddr::from(back.data() + 6), kMacA);
+    EXPECT_TRUE(std::equal(f.begin() + 12, f.end(), back.begin() + 12));
+    EXPECT_EQ(dev.counters().tx_packets, 1u);
+    EXPECT_EQ(dev.counters().rx_packets, 1u);
+    // Without the short-circuit a bridge-local entry is nowhere to send.
+    dev.xmit(test::eth_frame(kMacC, kMacB, wire::kEthPIpv6, 60));
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_fdb), 1u);
+}
+
+TEST_F(RscTest, ProxyAnswersForARouterWithTheRouterFlag) {
+    VxlanConfig c = cfg();
+    c.proxy = true;
+    VxlanDev dev(c, ops, clock);
+    dev.fdb_add(kMacC, {ip4(192, 0, 2, 3)}, false, true);
+    ASSERT_TRUE(dev.neigh_add(ip6(1), kMacC, true));
+    std::vector<std::uint8_t> ns(wire::kEthHlen + wire::kIpv6Hlen + 32);
+    wire::EthernetRepr{MacAddr{{0x33, 0x33, 0xff, 0, 0, 1}}, kMacA, wire::kEthPIpv6, std::nullopt}
+        .emit(ns.data());
+    wire::NdRepr nd{.type = wire::kNdNeighborSolicit, .link_addr = kMacA};
+    nd.target = ip6(1).bytes;
+    wire::Ipv6Repr ip{.next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+    ip.src = ip6(2).bytes;
+    ip.dst = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 1};
+    ip.emit(ns.data() + wire::kEthHlen, nd.len());
+    nd.emit(ns.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
+    dev.xmit(ns);
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    auto v6 = wire::Ipv6View::parse(std::span(ops.delivered[0]).subspan(wire::kEthHlen));
+    ASSERT_TRUE(v6);
+    auto na = wire::NdRepr::parse(*v6);
+    ASSERT_TRUE(na);
+    EXPECT_EQ(na->flags & wire::kNdFlagRouter, wire::kNdFlagRouter);
+}
+
+TEST_F(RscTest, PermanentNeighboursStayAndMigrateWithTheRouterFlag) {
+    VxlanConfig c = cfg();
+    c.proxy = true;
+    VxlanDev dev(c, ops, clock);
+    routes(dev);
+    // A snooped ARP claiming the permanent neighbour's address changes nothing.
+    auto claim = arp_frame(wire::kArpOpReply, kMacB, ip4(10, 1, 0, 5), ip4(10, 0, 0, 2), kMacA);
+    dev.rx(ip4(192, 0, 2, 2), 0, claim);
+    clock.advance_ms(kVxlanNeighReachableMs * 10);
+    dev.run_timers();
+    ASSERT_EQ(dev.neigh_count(), 1u);  // the snooped one aged out
+    std::vector<std::uint8_t> neigh, fdb;
+    dev.neigh_save(neigh);
+    dev.fdb().save(fdb, clock.now_ms());
+
+    Recorder ops2;
+    VxlanDev dst(cfg(), ops2, clock);
+    ASSERT_TRUE(dst.neigh_load(neigh));
+    ASSERT_TRUE(dst.fdb().load(fdb, clock.now_ms()));
+    dst.xmit(to_host());
+    ASSERT_EQ(ops2.sent.size(), 1u);
+    EXPECT_EQ(ops2.sent[0].tx.dst.ip, ip4(192, 0, 2, 3));
+    EXPECT_EQ(MacAddr::from(ops2.sent[0].hdr.data() + wire::kVxlanHlen), kMacC);
+    // Malformed blobs are refused whole.
+    neigh.pop_back();
+    EXPECT_FALSE(dst.neigh_load(neigh));
+    fdb[2 + 4 + 6] = 4;  // the first entry's flags: an unknown bit
+    EXPECT_FALSE(dst.fdb().load(fdb, clock.now_ms()));
+}
+
 // --- receive checks --------------------------------------------------------
 
 TEST_F(VxlanTest, MalformedDatagramsAreDroppedAndCounted) {
