@@ -144,6 +144,48 @@ ours_cells() {
     done
 }
 
+# --- migration ---------------------------------------------------------------
+# The router flag and the permanent neighbours go with the netdev: a QEMU
+# with them saves its state to a file, a second one loads it and lists
+# them. No guest is needed for that.
+migrate_check() {
+    local q=$top/build/qemu-system-x86_64 p1 p2 st
+    local nd="-netdev vxlan,id=vx,vni=97,local=127.0.0.1,dstport=$(free_port),rsc=on"
+    $q -M q35 -accel tcg -display none -S $nd -device vnet-multi,netdev=vx \
+        -qmp unix:"$work/m1",server=on,wait=off 2> /dev/null & p1=$!
+    for _ in $(seq 100); do [ -S "$work/m1" ] && break; sleep 0.1; done
+    python3 "$guest_dir/qmp.py" "$work/m1" vxlan-fdb-add \
+        "{\"netdev\": \"vx\", \"mac\": \"$R1\", \"remote\": \"127.0.0.2\", \"router\": true}" > /dev/null
+    python3 "$guest_dir/qmp.py" "$work/m1" vxlan-neigh-add \
+        "{\"netdev\": \"vx\", \"ip\": \"10.97.1.5\", \"mac\": \"$H_MAC\"}" > /dev/null
+    python3 "$guest_dir/qmp.py" "$work/m1" migrate "{\"uri\": \"exec:cat > $work/state\"}" > /dev/null
+    for _ in $(seq 300); do
+        st=$(python3 "$guest_dir/qmp.py" "$work/m1" query-migrate)
+        case $st in *completed*|*failed*) break ;; esac
+        sleep 0.1
+    done
+    kill $p1; wait $p1 2> /dev/null || true
+    $q -M q35 -accel tcg -display none $nd -device vnet-multi,netdev=vx \
+        -qmp unix:"$work/m2",server=on,wait=off -incoming "exec:cat $work/state" 2> /dev/null & p2=$!
+    for _ in $(seq 100); do [ -S "$work/m2" ] && break; sleep 0.1; done
+    for _ in $(seq 300); do
+        st=$(python3 "$guest_dir/qmp.py" "$work/m2" query-status)
+        case $st in *prelaunch*|*paused*|*running*) break ;; esac
+        sleep 0.1
+    done
+    python3 "$guest_dir/qmp.py" "$work/m2" query-vxlan-fdb > "$work/fdb2"
+    python3 "$guest_dir/qmp.py" "$work/m2" query-vxlan-neigh > "$work/neigh2"
+    kill $p2; wait $p2 2> /dev/null || true
+    python3 - "$work/fdb2" "$work/neigh2" "$R1" "$H_MAC" <<'EOP'
+import json, sys
+fdb, neigh = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ok = any(e["mac"] == sys.argv[3] and e["router"] and e["permanent"] for e in fdb) and \
+    any(e["ip"] == "10.97.1.5" and e["mac"] == sys.argv[4] and e["permanent"] for e in neigh)
+print("after migration: fdb %s, neighbours %s" % (fdb, neigh))
+sys.exit(0 if ok else 1)
+EOP
+}
+
 kernel_cells > "$work/kernel"
 ours_cells > "$work/ours"
 echo "Linux vxlan as G:"
@@ -155,4 +197,5 @@ diff "$work/kernel" "$work/ours" > /dev/null || { echo "cells differ from the ke
 expect="router-on ping pass, H saw: dst $H_MAC src $R1"
 grep -qxF "$expect" "$work/ours" || { echo "expected: $expect"; rc=1; }
 grep -q '^router-off ping fail' "$work/ours" || { echo "without the router flag the ping must fail"; rc=1; }
+migrate_check || { echo "the router flag or the neighbours did not migrate"; rc=1; }
 exit $rc
