@@ -876,21 +876,39 @@ static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
     QAPI_LIST_APPEND(ctx->tail, e);
 }
 
+/* fn(s, opaque) for the netdev named `netdev`, or every one if NULL;
+ * false (errp set) if there is no such netdev. */
+static bool vxlan_for_each(const char *netdev,
+                           void (*fn)(VxlanState *s, void *opaque),
+                           void *opaque, Error **errp)
+{
+    VxlanState *s;
+
+    if (netdev && !vxlan_find(netdev, errp)) {
+        return false;
+    }
+    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
+        if (!netdev || !strcmp(netdev, s->nc.name)) {
+            fn(s, opaque);
+        }
+    }
+    return true;
+}
+
+static void vxlan_fdb_dump_netdev(VxlanState *s, void *opaque)
+{
+    VxlanDumpCtx *ctx = opaque;
+
+    ctx->s = s;
+    vnet_vxlan_fdb_dump(s->vx, vxlan_dump_one, ctx);
+}
+
 VxlanFdbEntryList *qmp_query_vxlan_fdb(const char *netdev, Error **errp)
 {
     VxlanFdbEntryList *head = NULL;
     VxlanDumpCtx ctx = { .tail = &head };
-    VxlanState *s;
 
-    if (netdev && !vxlan_find(netdev, errp)) {
-        return NULL;
-    }
-    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
-        if (!netdev || !strcmp(netdev, s->nc.name)) {
-            ctx.s = s;
-            vnet_vxlan_fdb_dump(s->vx, vxlan_dump_one, &ctx);
-        }
-    }
+    vxlan_for_each(netdev, vxlan_fdb_dump_netdev, &ctx, errp);
     return head;
 }
 
@@ -976,21 +994,20 @@ static void vxlan_neigh_one(void *opaque, const VnetIpAddr *ip,
     QAPI_LIST_APPEND(ctx->tail, e);
 }
 
+static void vxlan_neigh_dump_netdev(VxlanState *s, void *opaque)
+{
+    VxlanNeighCtx *ctx = opaque;
+
+    ctx->s = s;
+    vnet_vxlan_neigh_dump(s->vx, vxlan_neigh_one, ctx);
+}
+
 VxlanNeighEntryList *qmp_query_vxlan_neigh(const char *netdev, Error **errp)
 {
     VxlanNeighEntryList *head = NULL;
     VxlanNeighCtx ctx = { .tail = &head };
-    VxlanState *s;
 
-    if (netdev && !vxlan_find(netdev, errp)) {
-        return NULL;
-    }
-    QTAILQ_FOREACH(s, &vxlan_netdevs, next) {
-        if (!netdev || !strcmp(netdev, s->nc.name)) {
-            ctx.s = s;
-            vnet_vxlan_neigh_dump(s->vx, vxlan_neigh_one, &ctx);
-        }
-    }
+    vxlan_for_each(netdev, vxlan_neigh_dump_netdev, &ctx, errp);
     return head;
 }
 

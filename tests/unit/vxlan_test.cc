@@ -421,24 +421,31 @@ TEST_F(VxlanTest, ProxyAnswersArpFromLearnedNeighboursAndReportsL3Miss) {
     EXPECT_EQ(ops.l3.size(), 2u);
 }
 
+// A neighbour solicitation from kMacA at `src` for 2001:db8::`target`,
+// built with the NA builder's sibling.
+std::vector<std::uint8_t> ns_frame(const IpAddr& src, std::uint8_t target) {
+    std::vector<std::uint8_t> ns(wire::kEthHlen + wire::kIpv6Hlen + 32);
+    wire::EthernetRepr{MacAddr{{0x33, 0x33, 0xff, 0, 0, target}}, kMacA, wire::kEthPIpv6,
+                       std::nullopt}
+        .emit(ns.data());
+    wire::NdRepr nd{.type = wire::kNdNeighborSolicit, .link_addr = kMacA};
+    nd.target = ip6(target).bytes;
+    wire::Ipv6Repr ip{.next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
+    ip.src = src.bytes;
+    ip.dst = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, target};
+    ip.emit(ns.data() + wire::kEthHlen, nd.len());
+    nd.emit(ns.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
+    return ns;
+}
+
 TEST_F(VxlanTest, ProxyAnswersNeighbourSolicitation) {
     VxlanConfig c = base_config();
     c.proxy = true;
     VxlanDev dev(c, ops, clock);
     const IpAddr target = ip6(2);
     dev.neigh_add(target, kMacB);
-    // An NS from 2001:db8::1 for ::2, built with the NA builder's sibling.
-    std::vector<std::uint8_t> ns(wire::kEthHlen + wire::kIpv6Hlen + 32);
-    wire::EthernetRepr{MacAddr{{0x33, 0x33, 0xff, 0, 0, 2}}, kMacA, wire::kEthPIpv6, std::nullopt}
-        .emit(ns.data());
-    wire::NdRepr nd{.type = wire::kNdNeighborSolicit, .link_addr = kMacA};
-    std::copy(target.bytes.begin(), target.bytes.end(), nd.target.begin());
-    wire::Ipv6Repr ip{.next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
-    ip.src = ip6(1).bytes;
-    ip.dst = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 2};
-    ip.emit(ns.data() + wire::kEthHlen, nd.len());
-    nd.emit(ns.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
-    dev.xmit(ns);
+    // An NS from 2001:db8::1 for ::2.
+    dev.xmit(ns_frame(ip6(1), 2));
     EXPECT_TRUE(ops.sent.empty());
     ASSERT_EQ(ops.delivered.size(), 1u);
     auto v6 = wire::Ipv6View::parse(std::span(ops.delivered[0]).subspan(wire::kEthHlen));
@@ -576,17 +583,7 @@ TEST_F(RscTest, ProxyAnswersForARouterWithTheRouterFlag) {
     VxlanDev dev(c, ops, clock);
     dev.fdb_add(kMacC, {ip4(192, 0, 2, 3)}, false, true);
     ASSERT_TRUE(dev.neigh_add(ip6(1), kMacC, true));
-    std::vector<std::uint8_t> ns(wire::kEthHlen + wire::kIpv6Hlen + 32);
-    wire::EthernetRepr{MacAddr{{0x33, 0x33, 0xff, 0, 0, 1}}, kMacA, wire::kEthPIpv6, std::nullopt}
-        .emit(ns.data());
-    wire::NdRepr nd{.type = wire::kNdNeighborSolicit, .link_addr = kMacA};
-    nd.target = ip6(1).bytes;
-    wire::Ipv6Repr ip{.next_header = wire::kIpProtoIcmpv6, .hop_limit = 255};
-    ip.src = ip6(2).bytes;
-    ip.dst = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 1};
-    ip.emit(ns.data() + wire::kEthHlen, nd.len());
-    nd.emit(ns.data() + wire::kEthHlen + wire::kIpv6Hlen, ip.src, ip.dst);
-    dev.xmit(ns);
+    dev.xmit(ns_frame(ip6(2), 1));
     ASSERT_EQ(ops.delivered.size(), 1u);
     auto v6 = wire::Ipv6View::parse(std::span(ops.delivered[0]).subspan(wire::kEthHlen));
     ASSERT_TRUE(v6);
