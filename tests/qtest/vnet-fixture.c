@@ -287,6 +287,22 @@ int64_t vnet_func_drops(QTestState *qts, int i, int nfuncs, const char *reason)
     return n;
 }
 
+/* The QMP command `fmt` fails, and its error names `what` (an argument,
+ * say "'mtu'"). */
+void assert_qmp_error_names(QTestState *qts, const char *what,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    QDict *resp;
+
+    va_start(ap, fmt);
+    resp = qtest_vqmp(qts, fmt, ap);
+    va_end(ap);
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), what));
+    qobject_unref(resp);
+}
+
 /* Function `i`'s counter `name` (rx-packets, ...) now. */
 int64_t vnet_func_count(QTestState *qts, int i, int nfuncs, const char *name)
 {

@@ -111,6 +111,9 @@ int64_t vnet_func_drops(QTestState *qts, int i, int nfuncs, const char *reason);
 
 int64_t vnet_func_count(QTestState *qts, int i, int nfuncs, const char *name);
 
+void assert_qmp_error_names(QTestState *qts, const char *what,
+                            const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
 QDict *vnet_queue_stats(QDict *fi, int q);
 
 void assert_refused(const char *args, const char *property);
