@@ -8,15 +8,29 @@ run_guest=$guest_dir/run-guest
 work=$(mktemp -d "${TMPDIR:-/tmp}/vnet-test.XXXXXX")
 http_pid=
 netns_made=()
+ovs_made=()
+links_made=()
 _cleanup() {
+    local p
     [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null
+    # Open vSwitch's daemons would outlive their namespace, and while they
+    # live it keeps its veth, whose host end would still route the
+    # addresses the next test gives a veth of its own.
+    for d in "${ovs_made[@]}"; do
+        for p in $(cat "$d"/*.pid 2>/dev/null); do
+            kill "$p" 2>/dev/null || continue
+            for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        done
+    done
+    for l in "${links_made[@]}"; do ip link del "$l" 2>/dev/null || true; done
     # A veth with an end in one of them goes with it.
     for n in "${netns_made[@]}"; do ip netns del "$n" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap _cleanup EXIT
 
-# add_netns NAME: a host network namespace, deleted when the test exits.
+# add_netns NAME: a host network namespace, deleted when the test exits;
+# an interface named in links_made is deleted before it.
 add_netns() {
     ip netns add "$1"
     netns_made+=("$1")
@@ -43,6 +57,25 @@ kernel_vxlan() {
     ip -n "$ns" addr add "$addr/24" dev vx0
     ip -n "$ns" link set vx0 up
 }
+
+# ovs_netns NETNS: Open vSwitch (ovsdb-server and ovs-vswitchd, their
+# database, sockets and logs in $work/ovs) running in NETNS, stopped when
+# the test exits; ovs_vsctl and ovs_appctl ARGS... drive it. Bridges
+# need datapath_type=netdev: the userspace datapath, no kernel module.
+ovs_netns() {
+    local d=$work/ovs
+    mkdir -p "$d"
+    ovs_made+=("$d")
+    export OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVS_SYSCONFDIR=$d
+    ovsdb-tool create "$d/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+    ip netns exec "$1" ovsdb-server "$d/conf.db" --remote=punix:"$d/db.sock" \
+        --pidfile="$d/db.pid" --detach --log-file="$d/db.log"
+    ovs_vsctl --no-wait init
+    ip netns exec "$1" ovs-vswitchd unix:"$d/db.sock" --pidfile="$d/vs.pid" \
+        --detach --log-file="$d/vs.log"
+}
+ovs_vsctl() { ovs-vsctl --db=unix:"$work/ovs/db.sock" --timeout=20 "$@"; }
+ovs_appctl() { ovs-appctl -t "$work/ovs/ovs-vswitchd.$(cat "$work/ovs/vs.pid").ctl" "$@"; }
 
 # start_http DIR: serve DIR on 127.0.0.1; sets HTTP_PORT.
 start_http() {
