@@ -11,7 +11,7 @@ QEMU := $(B)/qemu-system-x86_64
 # Must match --firmwarepath in scripts/configure-qemu.
 FIRMWARE_DIRS := /usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-.PHONY: all deps fetch qemu qemu-san check-sanitize vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench bench-tcp fuzz demo clean distclean
+.PHONY: all deps fetch qemu qemu-san check-sanitize check-fabric vnet vnet-asan vnet-fuzz guest-image check bench bench-micro device-bench bench-tcp fuzz demo clean distclean
 
 all: qemu vnet guest-image
 
@@ -83,6 +83,11 @@ guest-image: deps
 
 check: all vnet-asan vnet-fuzz
 	@scripts/check
+
+# Six guests and a kernel vxlan in one VNI (tests/guest/fabric-vxlan.sh):
+# about 2 minutes, as root; not in `make check`.
+check-fabric: qemu guest-image
+	@tests/guest/fabric-vxlan.sh
 
 # libvnet's micro-benchmarks, optimised; see docs/performance.md. Five
 # repetitions each, reported as mean, median, spread and CV: one run on a
