@@ -205,16 +205,8 @@ phase() { # her|group
     # state: like any QMP-made configuration, the destination is given
     # them before the move (the learned FDB migrates).
     [ "$mode" = her ] && her_list "$work/qmp16" $n
-    python3 "$guest_dir/qmp.py" "$work/qmp$n" migrate "{\"uri\": \"unix:$work/mig\"}" > /dev/null
-    local st=
-    for _ in $(seq 300); do
-        st=$(python3 "$guest_dir/qmp.py" "$work/qmp$n" query-migrate |
-             python3 -c 'import json,sys; print(json.load(sys.stdin).get("status"))')
-        [ "$st" = completed ] || [ "$st" = failed ] && break
-        sleep 0.2
-    done
-    echo "migration of guest $n: $st"
-    [ "$st" = completed ] || rc=1
+    echo -n "guest $n: "
+    live_migrate "$work/qmp$n" "$work/qmp16" "unix:$work/mig" || rc=1
     python3 "$guest_dir/qmp.py" "$work/qmp$n" quit > /dev/null 2>&1 || true
     t0=$SECONDS
     # Bounded wait for the announcement to be learned everywhere.

@@ -103,13 +103,17 @@ serve_blob() {
 # (120 s by default) until the guest prints MARK, failing if the guest ends
 # first; functions lists query-vnet's function ids, function 0 first.
 qmp() { python3 "$guest_dir/qmp.py" "$work/qmp" "$@"; }
-# live_migrate SRC_QMP DST_QMP PORT: migrates the QEMU at SRC_QMP to the
-# one the caller started with `-qmp unix:DST_QMP,... -incoming
-# tcp:127.0.0.1:PORT`; prints the outcome, fails unless it completed.
+# live_migrate SRC_QMP DST_QMP PORT|URI: migrates the QEMU at SRC_QMP to
+# the one the caller started with `-qmp unix:DST_QMP,... -incoming
+# tcp:127.0.0.1:PORT` (or `-incoming URI`); prints the outcome, fails
+# unless it completed.
 live_migrate() {
     local st=
     for _ in $(seq 50); do [ -S "$2" ] && break; sleep 0.2; done
-    python3 "$guest_dir/qmp.py" "$1" migrate "{\"uri\": \"tcp:127.0.0.1:$3\"}" >/dev/null ||
+    local uri=$3
+    # A bare port is on 127.0.0.1.
+    case $uri in *:*) ;; *) uri=tcp:127.0.0.1:$uri ;; esac
+    python3 "$guest_dir/qmp.py" "$1" migrate "{\"uri\": \"$uri\"}" >/dev/null ||
         return 1
     for _ in $(seq 300); do
         st=$(python3 "$guest_dir/qmp.py" "$1" query-migrate |
