@@ -98,15 +98,6 @@ wait_all() {
     for l in "$@"; do grep -q "$mark" "$l" || echo "$(basename "$l"): no $mark"; done
     return 1
 }
-# fdb_has QMP MAC REMOTE: our FDB has MAC learned behind REMOTE.
-fdb_has() {
-    python3 "$guest_dir/qmp.py" "$1" query-vxlan-fdb '{"netdev": "vx"}' |
-        python3 -c '
-import json, sys
-fdb = json.load(sys.stdin)
-sys.exit(0 if any(e["mac"] == sys.argv[1] and e["remote"] == sys.argv[2]
-                  and not e["permanent"] for e in fdb) else 1)' "$2" "$3"
-}
 kfdb_has() { # MAC REMOTE
     ip netns exec "$lx" bridge fdb show dev vx0 | grep "^$1 dst $2 " | grep -qv permanent
 }
@@ -186,7 +177,7 @@ phase() { # her|group
     for i in $(seq $n); do
         for j in $members; do
             [ "$j" = "$i" ] && continue
-            fdb_has "$work/qmp$i" "$(mac "$j")" "198.18.50.$j" ||
+            vxlan_learned "$work/qmp$i" vx "$(mac "$j")" "198.18.50.$j" ||
                 { echo "guest $i's FDB lacks $(mac "$j") behind 198.18.50.$j"; miss=1; }
         done
         kfdb_has "$(mac "$i")" "198.18.50.$i" ||
@@ -213,7 +204,7 @@ phase() { # her|group
     for _ in $(seq 100); do
         moved=1
         for i in $(seq $((n - 1))); do
-            fdb_has "$work/qmp$i" "$(mac $n)" 198.18.50.16 || { moved=0; break; }
+            vxlan_learned "$work/qmp$i" vx "$(mac $n)" 198.18.50.16 || { moved=0; break; }
         done
         [ $moved = 1 ] && kfdb_has "$(mac $n)" 198.18.50.16 && break
         moved=0

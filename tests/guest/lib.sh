@@ -77,6 +77,17 @@ ovs_netns() {
 ovs_vsctl() { ovs-vsctl --db=unix:"$work/ovs/db.sock" --timeout=20 "$@"; }
 ovs_appctl() { ovs-appctl -t "$work/ovs/ovs-vswitchd.$(cat "$work/ovs/vs.pid").ctl" "$@"; }
 
+# vxlan_learned QMP NETDEV MAC REMOTE: the vxlan NETDEV of the QEMU at
+# QMP has learned MAC behind REMOTE (query-vxlan-fdb, not permanent).
+vxlan_learned() {
+    python3 "$guest_dir/qmp.py" "$1" query-vxlan-fdb "{\"netdev\": \"$2\"}" |
+        python3 -c '
+import json, sys
+fdb = json.load(sys.stdin)
+sys.exit(0 if any(e["mac"] == sys.argv[1] and e["remote"] == sys.argv[2]
+                  and not e["permanent"] for e in fdb) else 1)' "$3" "$4"
+}
+
 # start_http DIR: serve DIR on 127.0.0.1; sets HTTP_PORT.
 start_http() {
     python3 "$guest_dir/http-server.py" "$1" "$work/http.port" 600 &
