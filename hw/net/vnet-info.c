@@ -102,6 +102,10 @@ static void vnet_info_add_func(void *tail, void *func)
 {
     VnetFuncInfoList ***ftail = tail;
 
+    /* A VF the guest has not enabled is not there for it either. */
+    if (vnet_func_is_disabled_vf(VNET_FUNC(func))) {
+        return;
+    }
     QAPI_LIST_APPEND(*ftail, vnet_func_query(VNET_FUNC(func)));
 }
 

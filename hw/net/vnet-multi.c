@@ -284,7 +284,8 @@ static void vnet_multi_realize(DeviceState *dev, Error **errp)
     VnetInetConfig inet;
 
     if (!vnet_func_check_props(f, "vnet-multi", false, errp) ||
-        !vnet_multi_parse_inet(m, &inet, errp)) {
+        !vnet_multi_parse_inet(m, &inet, errp) ||
+        !vnet_sriov_check_props(m, errp)) {
         return;
     }
     qemu_macaddr_default_if_unset(&m->nic_conf.macaddr);
@@ -344,6 +345,8 @@ static const Property vnet_multi_properties[] = {
     DEFINE_PROP_STRING("ip", VnetMulti, ip),
     DEFINE_PROP_STRING("gw", VnetMulti, gw),
     DEFINE_PROP_BOOL("l3-proxy", VnetMulti, l3_proxy, true),
+    DEFINE_PROP_UINT16("sriov-max-vfs", VnetMulti, sriov_max_vfs, 0),
+    DEFINE_PROP_STRING("sriov-mode", VnetMulti, sriov_mode),
 };
 
 static void vnet_multi_class_init(ObjectClass *klass, void *data)
@@ -369,6 +372,12 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
         "the lower answers ARP/NS from the uplink for its ipvlan l3/l3s "
         "children's addresses (off: none, as Linux; the outside routes "
         "them via the lower's address)");
+    object_class_property_set_description(klass, "sriov-max-vfs",
+        "SR-IOV: VFs the guest may create with sriov_numvfs, 0..128 "
+        "(default 0: none); needs a PCI Express port");
+    object_class_property_set_description(klass, "sriov-mode",
+        "SR-IOV: how VFs reach each other, as macvlan children of this "
+        "lower: bridge (an eswitch's VEB, default), vepa or private");
     dc->vmsd = &vmstate_vnet_multi;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_multi_realize;
@@ -397,6 +406,7 @@ struct VnetMultiPCI {
 
 static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
+    ERRP_GUARD();
     VnetMultiPCI *p = VNET_MULTI_PCI(vpci_dev);
     VnetFunc *f = VNET_FUNC(&p->vdev);
     DeviceState *qdev = DEVICE(vpci_dev);
@@ -405,14 +415,33 @@ static void vnet_multi_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
     g_free(p->vdev.nc_type);
     p->vdev.nc_name = g_strdup(qdev->id);
     p->vdev.nc_type = g_strdup(object_get_typename(OBJECT(qdev)));
+    if (!vnet_sriov_check_bus(vpci_dev, &p->vdev, errp)) {
+        return;
+    }
     vnet_pci_realize_func(vpci_dev, f, errp);
+    if (!*errp) {
+        vnet_sriov_pf_init(vpci_dev, &p->vdev, errp);
+    }
+}
+
+/* virtio-pci's exit, which ours runs after removing the VFs. */
+static void (*vnet_multi_pci_parent_exit)(PCIDevice *pci);
+
+static void vnet_multi_pci_exit(PCIDevice *pci)
+{
+    vnet_sriov_pf_exit(VIRTIO_PCI(pci));
+    vnet_multi_pci_parent_exit(pci);
 }
 
 static void vnet_multi_pci_class_init(ObjectClass *klass, void *data)
 {
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
     vnet_pci_class_init_common(klass, "vnet-multi lower port: PV NIC "
                                "function 0 on an embedded network stack",
                                vnet_multi_pci_realize);
+    vnet_multi_pci_parent_exit = k->exit;
+    k->exit = vnet_multi_pci_exit;
 }
 
 static void vnet_multi_pci_instance_init(Object *obj)

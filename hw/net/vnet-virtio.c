@@ -513,6 +513,9 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
         virtio_add_feature(&features, VIRTIO_NET_F_HASH_REPORT);
     }
     features |= vnet_func_offered_offloads(f->offloads);
+    if (vnet_func_is_lower(f) && VNET_MULTI(f)->sriov_max_vfs) {
+        virtio_add_feature(&features, VIRTIO_F_SR_IOV);
+    }
     /* Per-queue reset is not implemented: a driver must reset the device. */
     virtio_clear_feature(&features, VIRTIO_F_RING_RESET);
     return features;

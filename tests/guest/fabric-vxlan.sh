@@ -75,16 +75,6 @@ echo FABRIC-DONE
 head -n 1 /dev/ttyS1 > /dev/null
 EOS
 
-# say FILE WORD: a line to the guest whose second serial port is FILE.
-say() {
-    python3 - "$1" "$2" <<'EOP'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-s.close()
-EOP
-}
 # wait_all MARK SECONDS LOGS...: until each log has MARK.
 wait_all() {
     local mark=$1 t=$2 l

@@ -171,6 +171,18 @@ wait_mark() {
     echo "no $1 from the guest"
     return 1
 }
+# say SOCKET WORD: one line to the guest's second serial port, a unix
+# socket (-chardev socket,id=ctl,path=SOCKET,server=on,wait=off -serial
+# chardev:ctl), where `head -n 1 /dev/ttyS1` waits for it.
+say() {
+    python3 - "$1" "$2" <<'EOP'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+s.close()
+EOP
+}
 functions() {
     qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'
 }

@@ -19,6 +19,8 @@
 #include "qom/object.h"
 #include "vnet/vnet.h"
 
+typedef struct VirtIOPCIProxy VirtIOPCIProxy;
+
 #define VNET_MAX_QUEUE_PAIRS 16
 /* virtio_net_hdr_v1: this size on a VERSION_1 device (virtio 1.2 §5.1.6),
  * VNET_RX_HDR_LEN (virtio_net_hdr_v1_hash) with HASH_REPORT, both ways. */
@@ -197,6 +199,8 @@ struct VnetMulti {
     char *gw;                            /* gw=: its gateways */
     QEMUTimer *timer;                    /* the stack's timers */
     bool l3_proxy;                       /* l3-proxy= */
+    uint16_t sriov_max_vfs;              /* sriov-max-vfs=: 0, not a PF */
+    char *sriov_mode;                    /* sriov-mode=: the VFs' mode */
     /* The uplink is a tap with vnet_hdr: each frame both ways carries a
      * virtio-net header, and its offloads pass through. */
     bool wire_hdr;
@@ -209,12 +213,18 @@ struct VnetMulti {
     uint64_t uplink_tx_packets;          /* handed to the uplink */
 };
 
+/* vnet-sriov.c: function 0 as an SR-IOV physical function */
+bool vnet_sriov_check_props(VnetMulti *m, Error **errp);
+bool vnet_sriov_check_bus(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp);
+bool vnet_sriov_pf_init(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp);
+void vnet_sriov_pf_exit(VirtIOPCIProxy *proxy);
+bool vnet_func_is_disabled_vf(VnetFunc *f);
+
 /* vnet-info.c: query-vnet and info vnet */
 void vnet_info_register(VnetMulti *m);
 void vnet_info_unregister(VnetMulti *m);
 
 /* vnet-multi.c: what the children need of function 0 */
-typedef struct VirtIOPCIProxy VirtIOPCIProxy;
 void vnet_pci_class_init_common(ObjectClass *klass, const char *desc,
                                 void (*realize)(VirtIOPCIProxy *, Error **));
 void vnet_pci_realize_func(VirtIOPCIProxy *vpci_dev, VnetFunc *f,

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SR-IOV: function 0 as a physical function. With sriov-max-vfs=N on a
+ * PCI Express port it carries the SR-IOV capability and offers
+ * VIRTIO_F_SR_IOV, so the guest's virtio_pci creates VFs through
+ * sriov_numvfs. Each VF is a macvlan child on the PF's lower in the PF's
+ * sriov-mode: an eswitch's VEB is macvlan's bridge mode, VEPA its vepa,
+ * and private keeps VFs apart, as Linux's macvlan does.
+ *
+ * QEMU realizes all N VFs with the PF and only enables the ones the guest
+ * asks for; a disabled VF is reset (its driver gone, its child down), so
+ * it neither receives nor is listed.
+ *
+ *   -device pcie-root-port,id=rp0,chassis=1
+ *   -device vnet-multi,netdev=up,bus=rp0,sriov-max-vfs=8[,sriov-mode=bridge]
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_sriov.h"
+#include "hw/qdev-properties.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-pci.h"
+#include "hw/net/vnet-multi.h"
+
+/* Enough for a CNI test bed; each VF costs a device's worth of memory. */
+#define VNET_SRIOV_MAX_VFS 128
+/* VFs right after the PF (routing ID offset 1, stride 1), which ARI lets
+ * go past function 7. */
+#define VNET_VF_OFFSET 1
+#define VNET_VF_STRIDE 1
+
+#define TYPE_VNET_VF_PCI "vnet-vf-base"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetVfPCI, VNET_VF_PCI)
+
+struct VnetVfPCI {
+    VirtIOPCIProxy parent_obj;
+    VnetMacvlan vdev;
+    char *name;  /* "<pf>-vf<n>", the function's name in QMP and traces */
+};
+
+/* Checked at function 0's realize: what the VFs will be. */
+bool vnet_sriov_check_props(VnetMulti *m, Error **errp)
+{
+    VnetMacvlanMode mode;
+    char why[160];
+
+    if (!m->sriov_max_vfs) {
+        if (m->sriov_mode) {
+            error_setg(errp, "vnet-multi: property 'sriov-mode' needs "
+                       "sriov-max-vfs");
+            return false;
+        }
+        return true;
+    }
+    if (m->sriov_max_vfs > VNET_SRIOV_MAX_VFS) {
+        error_setg(errp, "vnet-multi: property 'sriov-max-vfs': %u is "
+                   "more than %u", m->sriov_max_vfs, VNET_SRIOV_MAX_VFS);
+        return false;
+    }
+    if (!m->sriov_mode) {
+        m->sriov_mode = g_strdup("bridge");
+    }
+    if (!vnet_parse_macvlan_mode(m->sriov_mode, &mode, why, sizeof(why)) ||
+        (mode != VNET_MACVLAN_BRIDGE && mode != VNET_MACVLAN_VEPA &&
+         mode != VNET_MACVLAN_PRIVATE)) {
+        error_setg(errp, "vnet-multi: property 'sriov-mode': '%s' is not "
+                   "bridge, vepa or private", m->sriov_mode);
+        return false;
+    }
+    return true;
+}
+
+/* Before function 0's virtio device exists: SR-IOV needs PCI Express. */
+bool vnet_sriov_check_bus(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp)
+{
+    PCIDevice *pci = PCI_DEVICE(proxy);
+
+    if (!m->sriov_max_vfs) {
+        return true;
+    }
+    if (!pci_is_express(pci)) {
+        error_setg(errp, "vnet-multi: property 'sriov-max-vfs' needs a "
+                   "PCI Express port: put the device on a pcie-root-port "
+                   "(-M q35 -device pcie-root-port,id=rp0 ... bus=rp0)");
+        return false;
+    }
+    if (PCI_FUNC(pci->devfn) != 0) {
+        error_setg(errp, "vnet-multi: property 'sriov-max-vfs': a physical "
+                   "function is function 0 of its slot");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * ARI, so that the PF's VFs may sit past function 7 behind a root port.
+ * It goes behind virtio-pci's own extended capabilities (AER at 0x100 and
+ * ATS after it end before 0x160), or first if there are none. Returns the
+ * offset after it.
+ */
+static uint16_t vnet_sriov_add_ari(PCIDevice *pci)
+{
+    uint16_t off = pci_get_long(pci->config + PCI_CONFIG_SPACE_SIZE) ? 0x160
+                                                                      : 0x100;
+
+    pcie_ari_init(pci, off);
+    return off + PCI_ARI_SIZEOF;
+}
+
+/* After function 0's virtio device: the capabilities and the VFs. */
+bool vnet_sriov_pf_init(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp)
+{
+    PCIDevice *pci = PCI_DEVICE(proxy);
+    uint16_t n = m->sriov_max_vfs;
+    uint16_t off;
+    PCIDevice *vf0;
+
+    if (!n) {
+        return true;
+    }
+    off = vnet_sriov_add_ari(pci);
+    /* The VFs' device ID is the PF's own (virtio-pci set 0x1041, modern
+     * virtio-net), which the guest reads from this capability. */
+    if (!pcie_sriov_pf_init(pci, off, "vnet-vf",
+                            pci_get_word(pci->config + PCI_DEVICE_ID), n, n,
+                            VNET_VF_OFFSET, VNET_VF_STRIDE, errp)) {
+        return false;
+    }
+    /* Every VF has the same BARs: the PF declares them (VF BARs live in
+     * the PF's capability, each VF taking its slice). */
+    vf0 = pci->exp.sriov_pf.vf[0];
+    for (int i = 0; i < PCI_ROM_SLOT; i++) {
+        PCIIORegion *r = &vf0->io_regions[i];
+
+        if (r->size) {
+            pcie_sriov_pf_init_vf_bar(pci, i, r->type, r->size);
+        }
+    }
+    return true;
+}
+
+void vnet_sriov_pf_exit(VirtIOPCIProxy *proxy)
+{
+    pcie_sriov_pf_exit(PCI_DEVICE(proxy));
+}
+
+/* Whether this function is a VF the guest has not enabled. */
+bool vnet_func_is_disabled_vf(VnetFunc *f)
+{
+    PCIDevice *pci = vnet_func_pci(f);
+
+    return pci && pci_is_vf(pci) && !pci->enabled;
+}
+
+/* ---- the virtual function ---- */
+
+static void vnet_vf_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
+{
+    VnetVfPCI *p = VNET_VF_PCI(vpci_dev);
+    PCIDevice *pci = PCI_DEVICE(vpci_dev);
+    PCIDevice *pf = pcie_sriov_get_pf(pci);
+    VnetFunc *lower = pf ? vnet_func_of_proxy(OBJECT(pf)) : NULL;
+    VnetFunc *f = VNET_FUNC(&p->vdev);
+
+    if (!lower || !lower->dev || !vnet_func_is_lower(lower)) {
+        error_setg(errp, "vnet-vf: a VF is made by a vnet-multi with "
+                   "sriov-max-vfs, not on its own");
+        return;
+    }
+    p->name = g_strdup_printf("%s-vf%u", lower->name,
+                              pcie_sriov_vf_number(pci));
+    f->name = p->name;
+    p->vdev.lower_func = lower;
+    g_free(p->vdev.lower);
+    p->vdev.lower = g_strdup(lower->name);
+    g_free(p->vdev.mode);
+    p->vdev.mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
+    if (pci_is_express(pci)) {
+        vnet_sriov_add_ari(pci);  /* as its PF has, for VFs past 7 */
+    }
+    vnet_pci_realize_func(vpci_dev, f, errp);
+}
+
+static void vnet_vf_pci_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+
+    vnet_pci_class_init_common(klass, "vnet-vf: an SR-IOV virtual function "
+                               "of a vnet-multi (made by the guest)",
+                               vnet_vf_pci_realize);
+    /* Made by pcie_sriov when function 0 is realized, never by a user. */
+    dc->user_creatable = false;
+}
+
+static void vnet_vf_pci_instance_init(Object *obj)
+{
+    VnetVfPCI *p = VNET_VF_PCI(obj);
+
+    virtio_instance_init_common(obj, &p->vdev, sizeof(p->vdev),
+                                TYPE_VNET_MACVLAN);
+}
+
+static void vnet_vf_pci_instance_finalize(Object *obj)
+{
+    VnetVfPCI *p = VNET_VF_PCI(obj);
+
+    g_free(p->name);
+}
+
+static const VirtioPCIDeviceTypeInfo vnet_vf_pci_info = {
+    .base_name = TYPE_VNET_VF_PCI,
+    .non_transitional_name = "vnet-vf",
+    .instance_size = sizeof(VnetVfPCI),
+    .instance_init = vnet_vf_pci_instance_init,
+    .instance_finalize = vnet_vf_pci_instance_finalize,
+    .class_init = vnet_vf_pci_class_init,
+};
+
+static void vnet_sriov_register_types(void)
+{
+    virtio_pci_types_register(&vnet_vf_pci_info);
+}
+
+type_init(vnet_sriov_register_types)

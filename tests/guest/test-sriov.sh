@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# SR-IOV as a guest drives it: three vnet-multi PFs on pcie-root-ports,
+# each on its own slirp uplink, in sriov-mode bridge (8 VFs), private (4)
+# and vepa (4). The guest enables every PF's maximum through sriov_numvfs,
+# the stock virtio_net binds each VF, and each VF goes into a network
+# namespace of its own, as a CNI's sriov or host-device plugin moves it.
+#  - bridge (an eswitch's VEB): every VF's first ping reaches every other
+#    VF (all 56 pairs) and the uplink;
+#  - private: no VF reaches another (all 12 pairs fail), each the uplink;
+#  - vepa: each VF reaches the uplink;
+#  - the bridge PF's VFs are cycled 8 -> 0 -> 8 while a private VF pings
+#    the uplink (at most one reply lost), and work again, cold;
+#  - query-vnet lists a PF's enabled VFs only, at each step.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+cat > "$work/script" <<'EOS'
+by_mac() {
+    for i in /sys/class/net/*; do
+        [ "$(cat "$i/address")" = "$1" ] && { basename "$i"; return 0; }
+    done
+    return 1
+}
+# vf_if PF_PCI K: VF K's interface, once virtio_net has made it.
+vf_if() {
+    for _ in $(seq 100); do
+        n=$(ls "$1/virtfn$2"/virtio*/net 2>/dev/null || true)
+        [ -n "$n" ] && { echo "$n"; return 0; }
+        sleep 0.1
+    done
+    echo "no interface for VF $2 of $1" >&2
+    return 1
+}
+# enable PF N: sriov_numvfs, checked; prints the PF's PCI directory.
+enable() {
+    pci=$(readlink -f "/sys/class/net/$1/device/..")
+    echo "$2" > "$pci/sriov_numvfs"
+    [ "$(cat "$pci/sriov_numvfs")" = "$2" ]
+}
+# into_netns PF TAG BASE N: VF k into namespace TAGk as eth0, 10.0.2.(BASE+k).
+into_netns() {
+    pci=$(readlink -f "/sys/class/net/$1/device/..")
+    for k in $(seq 0 $(($4 - 1))); do
+        v=$(vf_if "$pci" "$k")
+        drv=$(basename "$(readlink "/sys/class/net/$v/device/driver")")
+        [ "$drv" = virtio_net ] || { echo "VF $k of $1: driver $drv"; return 1; }
+        ip netns add "$2$k" 2>/dev/null || true
+        ip link set "$v" netns "$2$k"
+        ip -n "$2$k" link set "$v" name eth0
+        ip -n "$2$k" addr add "10.0.2.$(($3 + k))/24" dev eth0
+        ip -n "$2$k" link set lo up
+        ip -n "$2$k" link set eth0 up
+        ip -n "$2$k" route add default via 10.0.2.2
+    done
+}
+# pairs TAG BASE N: every VF's first ping to every other; prints failures.
+pairs() {
+    for a in $(seq 0 $(($3 - 1))); do
+        for b in $(seq 0 $(($3 - 1))); do
+            [ "$a" = "$b" ] && continue
+            ip netns exec "$1$a" ping -c 1 -W 3 "10.0.2.$(($2 + b))" > /dev/null ||
+                echo "$1$a -> $1$b: no reply"
+        done
+    done
+}
+uplink() { # TAG N
+    for k in $(seq 0 $(($2 - 1))); do
+        ip netns exec "$1$k" ping -c 1 -W 5 10.0.2.2 > /dev/null ||
+            { echo "$1$k: no reply from the uplink"; return 1; }
+    done
+    echo "$1: all $2 VFs reach the uplink"
+}
+host_checks() { echo "SRIOV-CHECK-$1"; head -n 1 /dev/ttyS1 > /dev/null; }
+
+wait_for_if eth2
+pfb=$(by_mac 02:00:00:00:0b:00)
+pfp=$(by_mac 02:00:00:00:0c:00)
+pfv=$(by_mac 02:00:00:00:0d:00)
+echo "PFs: bridge $pfb, private $pfp, vepa $pfv"
+for pf in $pfb $pfp $pfv; do ip link set "$pf" up; done
+[ "$(cat "$(readlink -f /sys/class/net/$pfb/device/..)/sriov_totalvfs")" = 8 ]
+enable "$pfb" 8
+enable "$pfp" 4
+enable "$pfv" 4
+into_netns "$pfb" b 100 8
+into_netns "$pfp" p 120 4
+into_netns "$pfv" v 140 4
+host_checks enabled
+
+bad=$(pairs b 100 8)
+[ -z "$bad" ] || { echo "bridge: $bad"; exit 1; }
+echo "bridge: all 56 pairs answered their first ping"
+uplink b 8
+
+# Private: in parallel, or the 12 timeouts would add up.
+for a in 0 1 2 3; do
+    for b in 0 1 2 3; do
+        [ $a = $b ] && continue
+        ip netns exec p$a ping -c 1 -W 2 10.0.2.$((120 + b)) > /dev/null 2>&1 &&
+            echo "p$a -> p$b answered" >> /tmp/private &
+    done
+done
+wait
+[ ! -s /tmp/private ] || { echo "private: $(cat /tmp/private)"; exit 1; }
+echo "private: none of the 12 pairs answered"
+uplink p 4
+uplink v 4
+
+# A background job ignores SIGINT: stop ping with SIGTERM, count replies.
+ip netns exec p0 ping -i 0.2 10.0.2.2 > /tmp/pp 2>&1 & pp=$!
+enable "$pfb" 0
+host_checks disabled
+enable "$pfb" 8
+into_netns "$pfb" b 100 8
+host_checks reenabled
+kill $pp; wait $pp || true
+got=$(grep -c 'bytes from' /tmp/pp)
+sent=$(( $(sed -n 's/.*seq=\([0-9]*\).*/\1/p' /tmp/pp | sort -n | tail -1) + 1 ))
+echo "p0 during the cycle: $sent sent, $got answered"
+[ "$got" -ge $((sent - 1)) ] && [ "$sent" -ge 5 ]
+bad=$(pairs b 100 8)
+[ -z "$bad" ] || { echo "bridge after the cycle: $bad"; exit 1; }
+echo "bridge after the cycle: all 56 pairs answered their first ping"
+uplink b 8
+echo "sriov: all good"
+EOS
+
+"$run_guest" --timeout 400 "$work/script" \
+    -netdev user,id=up1 -netdev user,id=up2 -netdev user,id=up3 \
+    -device pcie-root-port,id=rp1,chassis=1 \
+    -device vnet-multi,id=pfb,netdev=up1,bus=rp1,mac=02:00:00:00:0b:00,sriov-max-vfs=8 \
+    -device pcie-root-port,id=rp2,chassis=2 \
+    -device vnet-multi,id=pfp,netdev=up2,bus=rp2,mac=02:00:00:00:0c:00,sriov-max-vfs=4,sriov-mode=private \
+    -device pcie-root-port,id=rp3,chassis=3 \
+    -device vnet-multi,id=pfv,netdev=up3,bus=rp3,mac=02:00:00:00:0d:00,sriov-max-vfs=4,sriov-mode=vepa \
+    -chardev socket,id=ctl,path="$work/ctl",server=on,wait=off -serial chardev:ctl \
+    -qmp unix:"$work/qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
+
+# vfs PF: the ids query-vnet lists for PF after the PF itself.
+vfs() {
+    qmp query-vnet | python3 -c '
+import json, sys
+for v in json.load(sys.stdin):
+    if v["id"] == sys.argv[1]:
+        print(" ".join(f["id"] for f in v["functions"][1:]))' "$1"
+}
+expect_vfs() { # PF N
+    local want="" k
+    for k in $(seq 0 $(($2 - 1))); do want="$want $1-vf$k"; done
+    echo "query-vnet $1:$(vfs "$1" | sed 's/^/ /')"
+    [ "$(vfs "$1")" = "${want# }" ]
+}
+drive() {
+    wait_mark SRIOV-CHECK-enabled 300 || return 1
+    expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfv 4 || return 1
+    say "$work/ctl" go
+    wait_mark SRIOV-CHECK-disabled || return 1
+    expect_vfs pfb 0 && expect_vfs pfp 4 || return 1
+    say "$work/ctl" go
+    wait_mark SRIOV-CHECK-reenabled || return 1
+    expect_vfs pfb 8 || return 1
+    say "$work/ctl" go
+}
+rc=0
+drive || { rc=1; kill "$pid" 2>/dev/null || true; }
+wait $pid || rc=1
+tr -d '\r' < "$work/log" | grep -v '^\s*$' | tail -40
+exit $rc
