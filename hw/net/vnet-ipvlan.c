@@ -23,18 +23,6 @@
 #include "qemu/sockets.h"
 #include "hw/net/vnet-multi.h"
 
-#define TYPE_VNET_IPVLAN "vnet-ipvlan-device"
-OBJECT_DECLARE_SIMPLE_TYPE(VnetIpvlan, VNET_IPVLAN)
-
-struct VnetIpvlan {
-    VnetFunc parent_obj;
-    char *lower;
-    char *mode;
-    char *flags;
-    char *addrs;          /* fixed addresses, comma-separated */
-    VnetFunc *lower_func; /* resolved by the PCI function's realize */
-};
-
 static bool vnet_ipvlan_parse(VnetIpvlan *v, VnetFunc *lower,
                               VnetIpvlanMode *mode, uint16_t *flags,
                               Error **errp)

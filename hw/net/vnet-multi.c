@@ -346,7 +346,9 @@ static const Property vnet_multi_properties[] = {
     DEFINE_PROP_STRING("gw", VnetMulti, gw),
     DEFINE_PROP_BOOL("l3-proxy", VnetMulti, l3_proxy, true),
     DEFINE_PROP_UINT16("sriov-max-vfs", VnetMulti, sriov_max_vfs, 0),
+    DEFINE_PROP_STRING("sriov-kind", VnetMulti, sriov_kind),
     DEFINE_PROP_STRING("sriov-mode", VnetMulti, sriov_mode),
+    DEFINE_PROP_STRING("sriov-flags", VnetMulti, sriov_flags),
 };
 
 static void vnet_multi_class_init(ObjectClass *klass, void *data)
@@ -375,9 +377,13 @@ static void vnet_multi_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "sriov-max-vfs",
         "SR-IOV: VFs the guest may create with sriov_numvfs, 0..128 "
         "(default 0: none); needs a PCI Express port");
+    object_class_property_set_description(klass, "sriov-kind",
+        "SR-IOV: what a VF is on this lower: macvlan (default) or ipvlan");
     object_class_property_set_description(klass, "sriov-mode",
-        "SR-IOV: how VFs reach each other, as macvlan children of this "
-        "lower: bridge (an eswitch's VEB, default), vepa or private");
+        "SR-IOV: the VFs' mode; macvlan: bridge (an eswitch's VEB, "
+        "default), vepa or private; ipvlan: l2 (default), l3 or l3s");
+    object_class_property_set_description(klass, "sriov-flags",
+        "SR-IOV, sriov-kind=ipvlan: bridge (default), private or vepa");
     dc->vmsd = &vmstate_vnet_multi;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
     vdc->realize = vnet_multi_realize;

@@ -32,32 +32,32 @@
 #define VNET_VF_OFFSET 1
 #define VNET_VF_STRIDE 1
 
-#define TYPE_VNET_VF_PCI "vnet-vf-base"
-OBJECT_DECLARE_SIMPLE_TYPE(VnetVfPCI, VNET_VF_PCI)
-
-struct VnetVfPCI {
+/* A VF's PCI function: the virtio device is a child of either kind. */
+typedef struct VnetVfPCI {
     VirtIOPCIProxy parent_obj;
-    VnetMacvlan vdev;
     char *name;  /* "<pf>-vf<n>", the function's name in QMP and traces */
-};
+    union {
+        VnetMacvlan macvlan;
+        VnetIpvlan ipvlan;
+    } vdev;
+} VnetVfPCI;
 
-/* Checked at function 0's realize: what the VFs will be. */
-bool vnet_sriov_check_props(VnetMulti *m, Error **errp)
+#define TYPE_VNET_VF "vnet-vf"                /* a macvlan child */
+#define TYPE_VNET_VF_IPVLAN "vnet-vf-ipvlan"  /* an ipvlan child */
+
+static bool vnet_sriov_ipvlan(const VnetMulti *m)
+{
+    return m->sriov_kind && !strcmp(m->sriov_kind, "ipvlan");
+}
+
+static bool vnet_sriov_check_macvlan(VnetMulti *m, Error **errp)
 {
     VnetMacvlanMode mode;
     char why[160];
 
-    if (!m->sriov_max_vfs) {
-        if (m->sriov_mode) {
-            error_setg(errp, "vnet-multi: property 'sriov-mode' needs "
-                       "sriov-max-vfs");
-            return false;
-        }
-        return true;
-    }
-    if (m->sriov_max_vfs > VNET_SRIOV_MAX_VFS) {
-        error_setg(errp, "vnet-multi: property 'sriov-max-vfs': %u is "
-                   "more than %u", m->sriov_max_vfs, VNET_SRIOV_MAX_VFS);
+    if (m->sriov_flags) {
+        error_setg(errp, "vnet-multi: property 'sriov-flags' is for "
+                   "sriov-kind=ipvlan (a macvlan VF has only sriov-mode)");
         return false;
     }
     if (!m->sriov_mode) {
@@ -71,6 +71,65 @@ bool vnet_sriov_check_props(VnetMulti *m, Error **errp)
         return false;
     }
     return true;
+}
+
+static bool vnet_sriov_check_ipvlan(VnetMulti *m, Error **errp)
+{
+    VnetIpvlanMode mode;
+    uint16_t flags;
+    char why[160];
+
+    if (!m->sriov_mode) {
+        m->sriov_mode = g_strdup("l2");
+    }
+    if (!m->sriov_flags) {
+        m->sriov_flags = g_strdup("bridge");
+    }
+    if (!vnet_parse_ipvlan_mode(m->sriov_mode, &mode, why, sizeof(why))) {
+        error_setg(errp, "vnet-multi: property 'sriov-mode' %s", why);
+        return false;
+    }
+    if (mode != VNET_IPVLAN_L2 && !m->ip) {
+        error_setg(errp, "vnet-multi: property 'sriov-mode': %s routes "
+                   "through the lower's IP layer: give the vnet-multi "
+                   "device ip= (and gw=)", m->sriov_mode);
+        return false;
+    }
+    if (!vnet_parse_ipvlan_flags(m->sriov_flags, &flags, why, sizeof(why))) {
+        error_setg(errp, "vnet-multi: property 'sriov-flags' %s", why);
+        return false;
+    }
+    return true;
+}
+
+/* Checked at function 0's realize: what the VFs will be. */
+bool vnet_sriov_check_props(VnetMulti *m, Error **errp)
+{
+    if (!m->sriov_max_vfs) {
+        const char *set = m->sriov_kind ? "sriov-kind"
+                          : m->sriov_mode ? "sriov-mode"
+                          : m->sriov_flags ? "sriov-flags" : NULL;
+
+        if (set) {
+            error_setg(errp, "vnet-multi: property '%s' needs "
+                       "sriov-max-vfs", set);
+            return false;
+        }
+        return true;
+    }
+    if (m->sriov_max_vfs > VNET_SRIOV_MAX_VFS) {
+        error_setg(errp, "vnet-multi: property 'sriov-max-vfs': %u is "
+                   "more than %u", m->sriov_max_vfs, VNET_SRIOV_MAX_VFS);
+        return false;
+    }
+    if (m->sriov_kind && strcmp(m->sriov_kind, "macvlan") &&
+        strcmp(m->sriov_kind, "ipvlan")) {
+        error_setg(errp, "vnet-multi: property 'sriov-kind': '%s' is not "
+                   "macvlan or ipvlan", m->sriov_kind);
+        return false;
+    }
+    return vnet_sriov_ipvlan(m) ? vnet_sriov_check_ipvlan(m, errp)
+                                : vnet_sriov_check_macvlan(m, errp);
 }
 
 /* Before function 0's virtio device exists: SR-IOV needs PCI Express. */
@@ -124,7 +183,9 @@ bool vnet_sriov_pf_init(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp)
     off = vnet_sriov_add_ari(pci);
     /* The VFs' device ID is the PF's own (virtio-pci set 0x1041, modern
      * virtio-net), which the guest reads from this capability. */
-    if (!pcie_sriov_pf_init(pci, off, "vnet-vf",
+    if (!pcie_sriov_pf_init(pci, off,
+                            vnet_sriov_ipvlan(m) ? TYPE_VNET_VF_IPVLAN
+                                                 : TYPE_VNET_VF,
                             pci_get_word(pci->config + PCI_DEVICE_ID), n, n,
                             VNET_VF_OFFSET, VNET_VF_STRIDE, errp)) {
         return false;
@@ -157,71 +218,137 @@ bool vnet_func_is_disabled_vf(VnetFunc *f)
 
 /* ---- the virtual function ---- */
 
-static void vnet_vf_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
+/* The PF's lower, for VF pci; NULL if pci is not a vnet-multi's VF. */
+static VnetFunc *vnet_vf_lower(PCIDevice *pci, Error **errp)
 {
-    VnetVfPCI *p = VNET_VF_PCI(vpci_dev);
-    PCIDevice *pci = PCI_DEVICE(vpci_dev);
     PCIDevice *pf = pcie_sriov_get_pf(pci);
     VnetFunc *lower = pf ? vnet_func_of_proxy(OBJECT(pf)) : NULL;
-    VnetFunc *f = VNET_FUNC(&p->vdev);
 
     if (!lower || !lower->dev || !vnet_func_is_lower(lower)) {
-        error_setg(errp, "vnet-vf: a VF is made by a vnet-multi with "
-                   "sriov-max-vfs, not on its own");
-        return;
+        error_setg(errp, "%s: a VF is made by a vnet-multi with "
+                   "sriov-max-vfs, not on its own",
+                   object_get_typename(OBJECT(pci)));
+        return NULL;
     }
+    return lower;
+}
+
+/* The end of either kind's realize: its name, ARI, the function. */
+static void vnet_vf_realize_func(VnetVfPCI *p, VnetFunc *f, VnetFunc *lower,
+                                 Error **errp)
+{
+    PCIDevice *pci = PCI_DEVICE(p);
+
     p->name = g_strdup_printf("%s-vf%u", lower->name,
                               pcie_sriov_vf_number(pci));
     f->name = p->name;
-    p->vdev.lower_func = lower;
-    g_free(p->vdev.lower);
-    p->vdev.lower = g_strdup(lower->name);
-    g_free(p->vdev.mode);
-    p->vdev.mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
     if (pci_is_express(pci)) {
         vnet_sriov_add_ari(pci);  /* as its PF has, for VFs past 7 */
     }
-    vnet_pci_realize_func(vpci_dev, f, errp);
+    vnet_pci_realize_func(VIRTIO_PCI(p), f, errp);
+}
+
+static void vnet_vf_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
+{
+    VnetVfPCI *p = (VnetVfPCI *)vpci_dev;
+    VnetMacvlan *v = &p->vdev.macvlan;
+    VnetFunc *lower = vnet_vf_lower(PCI_DEVICE(vpci_dev), errp);
+
+    if (!lower) {
+        return;
+    }
+    v->lower_func = lower;
+    v->lower = g_strdup(lower->name);
+    g_free(v->mode);
+    v->mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
+    vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
+}
+
+static void vnet_vf_ipvlan_pci_realize(VirtIOPCIProxy *vpci_dev,
+                                       Error **errp)
+{
+    VnetVfPCI *p = (VnetVfPCI *)vpci_dev;
+    VnetIpvlan *v = &p->vdev.ipvlan;
+    VnetFunc *lower = vnet_vf_lower(PCI_DEVICE(vpci_dev), errp);
+
+    if (!lower) {
+        return;
+    }
+    v->lower_func = lower;
+    v->lower = g_strdup(lower->name);
+    g_free(v->mode);
+    v->mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
+    g_free(v->flags);
+    v->flags = g_strdup(VNET_MULTI(lower)->sriov_flags);
+    vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
+}
+
+static void vnet_vf_class_init_common(ObjectClass *klass, const char *desc,
+                                      void (*realize)(VirtIOPCIProxy *,
+                                                      Error **))
+{
+    vnet_pci_class_init_common(klass, desc, realize);
+    /* Made by pcie_sriov when function 0 is realized, never by a user. */
+    DEVICE_CLASS(klass)->user_creatable = false;
 }
 
 static void vnet_vf_pci_class_init(ObjectClass *klass, void *data)
 {
-    DeviceClass *dc = DEVICE_CLASS(klass);
+    vnet_vf_class_init_common(klass, "vnet-vf: an SR-IOV virtual function "
+                              "of a vnet-multi, a macvlan child",
+                              vnet_vf_pci_realize);
+}
 
-    vnet_pci_class_init_common(klass, "vnet-vf: an SR-IOV virtual function "
-                               "of a vnet-multi (made by the guest)",
-                               vnet_vf_pci_realize);
-    /* Made by pcie_sriov when function 0 is realized, never by a user. */
-    dc->user_creatable = false;
+static void vnet_vf_ipvlan_pci_class_init(ObjectClass *klass, void *data)
+{
+    vnet_vf_class_init_common(klass, "vnet-vf-ipvlan: an SR-IOV virtual "
+                              "function of a vnet-multi, an ipvlan child",
+                              vnet_vf_ipvlan_pci_realize);
 }
 
 static void vnet_vf_pci_instance_init(Object *obj)
 {
-    VnetVfPCI *p = VNET_VF_PCI(obj);
+    VnetVfPCI *p = (VnetVfPCI *)obj;
 
-    virtio_instance_init_common(obj, &p->vdev, sizeof(p->vdev),
-                                TYPE_VNET_MACVLAN);
+    virtio_instance_init_common(obj, &p->vdev.macvlan,
+                                sizeof(p->vdev.macvlan), TYPE_VNET_MACVLAN);
+}
+
+static void vnet_vf_ipvlan_pci_instance_init(Object *obj)
+{
+    VnetVfPCI *p = (VnetVfPCI *)obj;
+
+    virtio_instance_init_common(obj, &p->vdev.ipvlan, sizeof(p->vdev.ipvlan),
+                                TYPE_VNET_IPVLAN);
 }
 
 static void vnet_vf_pci_instance_finalize(Object *obj)
 {
-    VnetVfPCI *p = VNET_VF_PCI(obj);
-
-    g_free(p->name);
+    g_free(((VnetVfPCI *)obj)->name);
 }
 
 static const VirtioPCIDeviceTypeInfo vnet_vf_pci_info = {
-    .base_name = TYPE_VNET_VF_PCI,
-    .non_transitional_name = "vnet-vf",
+    .base_name = "vnet-vf-base",
+    .non_transitional_name = TYPE_VNET_VF,
     .instance_size = sizeof(VnetVfPCI),
     .instance_init = vnet_vf_pci_instance_init,
     .instance_finalize = vnet_vf_pci_instance_finalize,
     .class_init = vnet_vf_pci_class_init,
 };
 
+static const VirtioPCIDeviceTypeInfo vnet_vf_ipvlan_pci_info = {
+    .base_name = "vnet-vf-ipvlan-base",
+    .non_transitional_name = TYPE_VNET_VF_IPVLAN,
+    .instance_size = sizeof(VnetVfPCI),
+    .instance_init = vnet_vf_ipvlan_pci_instance_init,
+    .instance_finalize = vnet_vf_pci_instance_finalize,
+    .class_init = vnet_vf_ipvlan_pci_class_init,
+};
+
 static void vnet_sriov_register_types(void)
 {
     virtio_pci_types_register(&vnet_vf_pci_info);
+    virtio_pci_types_register(&vnet_vf_ipvlan_pci_info);
 }
 
 type_init(vnet_sriov_register_types)

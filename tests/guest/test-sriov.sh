@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # SR-IOV as a guest drives it: three vnet-multi PFs on pcie-root-ports,
 # each on its own slirp uplink, in sriov-mode bridge (8 VFs), private (4)
-# and vepa (4). The guest enables every PF's maximum through sriov_numvfs,
+# and vepa (4), and a fourth with sriov-kind=ipvlan (l2, bridge; 4). The guest enables every PF's maximum through sriov_numvfs,
 # the stock virtio_net binds each VF, and each VF goes into a network
 # namespace of its own, as a CNI's sriov or host-device plugin moves it.
 #  - bridge (an eswitch's VEB): every VF's first ping reaches every other
 #    VF (all 56 pairs) and the uplink;
 #  - private: no VF reaches another (all 12 pairs fail), each the uplink;
 #  - vepa: each VF reaches the uplink;
+#  - ipvlan l2 bridge: every VF reaches every other (12 pairs) and the
+#    uplink, each with the PF's MAC;
 #  - the bridge PF's VFs are cycled 8 -> 0 -> 8 while a private VF pings
 #    the uplink (at most one reply lost), and work again, cold;
 #  - query-vnet lists a PF's enabled VFs only, at each step.
@@ -73,19 +75,22 @@ uplink() { # TAG N
 }
 host_checks() { echo "SRIOV-CHECK-$1"; head -n 1 /dev/ttyS1 > /dev/null; }
 
-wait_for_if eth2
+wait_for_if eth3
 pfb=$(by_mac 02:00:00:00:0b:00)
 pfp=$(by_mac 02:00:00:00:0c:00)
 pfv=$(by_mac 02:00:00:00:0d:00)
-echo "PFs: bridge $pfb, private $pfp, vepa $pfv"
-for pf in $pfb $pfp $pfv; do ip link set "$pf" up; done
+pfi=$(by_mac 02:00:00:00:0e:00)
+echo "PFs: bridge $pfb, private $pfp, vepa $pfv, ipvlan $pfi"
+for pf in $pfb $pfp $pfv $pfi; do ip link set "$pf" up; done
 [ "$(cat "$(readlink -f /sys/class/net/$pfb/device/..)/sriov_totalvfs")" = 8 ]
 enable "$pfb" 8
 enable "$pfp" 4
 enable "$pfv" 4
+enable "$pfi" 4
 into_netns "$pfb" b 100 8
 into_netns "$pfp" p 120 4
 into_netns "$pfv" v 140 4
+into_netns "$pfi" i 160 4
 host_checks enabled
 
 bad=$(pairs b 100 8)
@@ -106,6 +111,13 @@ wait
 echo "private: none of the 12 pairs answered"
 uplink p 4
 uplink v 4
+bad=$(pairs i 160 4)
+[ -z "$bad" ] || { echo "ipvlan: $bad"; exit 1; }
+echo "ipvlan: all 12 pairs answered their first ping"
+uplink i 4
+for k in 0 1 2 3; do
+    [ "$(ip netns exec i$k cat /sys/class/net/eth0/address)" = 02:00:00:00:0e:00 ]
+done
 
 # A background job ignores SIGINT: stop ping with SIGTERM, count replies.
 ip netns exec p0 ping -i 0.2 10.0.2.2 > /tmp/pp 2>&1 & pp=$!
@@ -134,6 +146,8 @@ EOS
     -device vnet-multi,id=pfp,netdev=up2,bus=rp2,mac=02:00:00:00:0c:00,sriov-max-vfs=4,sriov-mode=private \
     -device pcie-root-port,id=rp3,chassis=3 \
     -device vnet-multi,id=pfv,netdev=up3,bus=rp3,mac=02:00:00:00:0d:00,sriov-max-vfs=4,sriov-mode=vepa \
+    -netdev user,id=up4 -device pcie-root-port,id=rp4,chassis=4 \
+    -device vnet-multi,id=pfi,netdev=up4,bus=rp4,mac=02:00:00:00:0e:00,sriov-max-vfs=4,sriov-kind=ipvlan \
     -chardev socket,id=ctl,path="$work/ctl",server=on,wait=off -serial chardev:ctl \
     -qmp unix:"$work/qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
 
@@ -153,7 +167,8 @@ expect_vfs() { # PF N
 }
 drive() {
     wait_mark SRIOV-CHECK-enabled 300 || return 1
-    expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfv 4 || return 1
+    expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfv 4 &&
+        expect_vfs pfi 4 || return 1
     say "$work/ctl" go
     wait_mark SRIOV-CHECK-disabled || return 1
     expect_vfs pfb 0 && expect_vfs pfp 4 || return 1

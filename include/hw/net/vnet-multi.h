@@ -200,7 +200,9 @@ struct VnetMulti {
     QEMUTimer *timer;                    /* the stack's timers */
     bool l3_proxy;                       /* l3-proxy= */
     uint16_t sriov_max_vfs;              /* sriov-max-vfs=: 0, not a PF */
+    char *sriov_kind;                    /* sriov-kind=: macvlan, ipvlan */
     char *sriov_mode;                    /* sriov-mode=: the VFs' mode */
+    char *sriov_flags;                   /* sriov-flags=: ipvlan VFs' */
     /* The uplink is a tap with vnet_hdr: each frame both ways carries a
      * virtio-net header, and its offloads pass through. */
     bool wire_hdr;
@@ -242,6 +244,18 @@ void vnet_child_pci_realize(VirtIOPCIProxy *vpci_dev, VnetFunc *f,
 
 #define TYPE_VNET_MACVLAN "vnet-macvlan-device"
 OBJECT_DECLARE_SIMPLE_TYPE(VnetMacvlan, VNET_MACVLAN)
+
+#define TYPE_VNET_IPVLAN "vnet-ipvlan-device"
+OBJECT_DECLARE_SIMPLE_TYPE(VnetIpvlan, VNET_IPVLAN)
+
+struct VnetIpvlan {
+    VnetFunc parent_obj;
+    char *lower;
+    char *mode;
+    char *flags;
+    char *addrs;          /* fixed addresses, comma-separated */
+    VnetFunc *lower_func; /* resolved by the PCI function's realize */
+};
 
 struct VnetMacvlan {
     VnetFunc parent_obj;
