@@ -124,5 +124,6 @@ void assert_help_describes(const char *type, const char *const *props);
 void vnet_children_tests_register(void);
 void vnet_hostile_tests_register(void);
 void vnet_offload_tests_register(void);
+void vnet_sriov_tests_register(void);
 
 #endif

@@ -852,7 +852,7 @@ static void test_help_describes_every_property(void)
 {
     static const char *const multi[] = {
         "netdev", "mac", "queues", "mtu", "ip", "gw", "vectors", "ioeventfd",
-        NULL };
+        "sriov-max-vfs", "sriov-kind", "sriov-mode", "sriov-flags", NULL };
     static const char *const macvlan[] = {
         "lower", "mode", "mac", "macaddr", "queues", "mtu", "vectors", NULL };
     static const char *const ipvlan[] = {
@@ -921,5 +921,6 @@ int main(int argc, char **argv)
     vnet_children_tests_register();
     vnet_hostile_tests_register();
     vnet_offload_tests_register();
+    vnet_sriov_tests_register();
     return g_test_run();
 }
