@@ -13,7 +13,9 @@
 #    uplink, each with the PF's MAC;
 #  - the bridge PF's VFs are cycled 8 -> 0 -> 8 while a private VF pings
 #    the uplink (at most one reply lost), and work again, cold;
-#  - query-vnet lists a PF's enabled VFs only, at each step.
+#  - query-vnet lists a PF's enabled VFs only, at each step;
+#  - device_del of the vepa PF, its VFs enabled, takes the PF and its VFs
+#    out of the guest and out of query-vnet, the other PFs' VFs working.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -135,6 +137,19 @@ bad=$(pairs b 100 8)
 [ -z "$bad" ] || { echo "bridge after the cycle: $bad"; exit 1; }
 echo "bridge after the cycle: all 56 pairs answered their first ping"
 uplink b 8
+
+echo SRIOV-UNPLUG-NOW
+for _ in $(seq 300); do
+    [ ! -e "/sys/class/net/$pfv" ] && ! ip -n v0 link show eth0 > /dev/null 2>&1 &&
+        ! ip -n v3 link show eth0 > /dev/null 2>&1 && break
+    sleep 0.2
+done
+[ ! -e "/sys/class/net/$pfv" ] || { echo "$pfv is still there"; exit 1; }
+echo "the vepa PF and its VFs are gone from the guest"
+host_checks unplugged
+uplink i 4
+bad=$(pairs b 100 8)
+[ -z "$bad" ] || { echo "bridge after the unplug: $bad"; exit 1; }
 echo "sriov: all good"
 EOS
 
@@ -175,6 +190,19 @@ drive() {
     say "$work/ctl" go
     wait_mark SRIOV-CHECK-reenabled || return 1
     expect_vfs pfb 8 || return 1
+    say "$work/ctl" go
+    wait_mark SRIOV-UNPLUG-NOW || return 1
+    qmp device_del '{"id": "pfv"}' || return 1
+    wait_mark SRIOV-CHECK-unplugged || return 1
+    local left=
+    for _ in $(seq 50); do
+        left=$(qmp query-vnet | python3 -c 'import json,sys; print(" ".join(v["id"] for v in json.load(sys.stdin)))')
+        [ "$left" = "pfb pfp pfi" ] && break
+        sleep 0.1
+    done
+    echo "query-vnet after device_del pfv: $left"
+    [ "$left" = "pfb pfp pfi" ] || return 1
+    expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfi 4 || return 1
     say "$work/ctl" go
 }
 rc=0
