@@ -68,6 +68,9 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
     case VNET_CTRL_RX_PROMISC:
     case VNET_CTRL_RX_ALLMULTI:
         if (c.kind == VNET_CTRL_RX_PROMISC) {
+            if (c.on && !vnet_dev_vf_permits_promisc(f->dev)) {
+                return VIRTIO_NET_ERR;  /* an untrusted VF */
+            }
             f->promisc = c.on;
         } else {
             f->allmulti = c.on;
@@ -75,6 +78,9 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
         vnet_dev_set_rx_mode(f->dev, f->promisc, f->allmulti);
         return VIRTIO_NET_OK;
     case VNET_CTRL_MAC_ADDR_SET:
+        if (!vnet_dev_vf_permits_mac(f->dev, c.mac)) {
+            return VIRTIO_NET_ERR;  /* an untrusted VF, the host's MAC */
+        }
         if (!vnet_dev_set_mac(f->dev, c.mac)) {
             return VIRTIO_NET_ERR;  /* or a sibling has it (EBUSY in Linux) */
         }

@@ -85,6 +85,9 @@ static VnetFuncInfo *vnet_func_query(VnetFunc *f)
         info->ipvlan_probes->moved = probes.moved;
         info->ipvlan_probes->expired = probes.expired;
     }
+    if (f->is_vf) {
+        info->vf = vnet_func_vf_info(f);
+    }
     for (unsigned i = 0; i < f->queues; i++) {
         VnetQueueStats *q = g_new0(VnetQueueStats, 1);
 

@@ -24,6 +24,7 @@
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-pci.h"
 #include "hw/net/vnet-multi.h"
+#include "qapi/qapi-commands-vnet.h"
 
 /* Enough for a CNI test bed; each VF costs a device's worth of memory. */
 #define VNET_SRIOV_MAX_VFS 128
@@ -239,13 +240,131 @@ static void vnet_vf_realize_func(VnetVfPCI *p, VnetFunc *f, VnetFunc *lower,
 {
     PCIDevice *pci = PCI_DEVICE(p);
 
-    p->name = g_strdup_printf("%s-vf%u", lower->name,
-                              pcie_sriov_vf_number(pci));
+    VnetVfConfig vf;
+
+    f->is_vf = true;
+    f->vf_number = pcie_sriov_vf_number(pci);
+    vnet_vf_config_init(&vf);
+    f->vf_spoofchk = vf.spoofchk;
+    f->vf_trust = vf.trust;
+    f->vf_link_state = vf.link_state;
+    p->name = g_strdup_printf("%s-vf%u", lower->name, f->vf_number);
     f->name = p->name;
     if (pci_is_express(pci)) {
         vnet_sriov_add_ari(pci);  /* as its PF has, for VFs past 7 */
     }
     vnet_pci_realize_func(VIRTIO_PCI(p), f, errp);
+    if (f->dev) {
+        vnet_func_apply_vf(f);
+    }
+}
+
+/* Hands the VF's settings to libvnet, which enforces them. */
+void vnet_func_apply_vf(VnetFunc *f)
+{
+    /* QMP's VnetVfLinkState is stored as libvnet's VnetVfLink. */
+    QEMU_BUILD_BUG_ON((int)VNET_VF_LINK_STATE_AUTO != VNET_VF_LINK_AUTO ||
+                      (int)VNET_VF_LINK_STATE_ENABLE != VNET_VF_LINK_ENABLE ||
+                      (int)VNET_VF_LINK_STATE_DISABLE !=
+                          VNET_VF_LINK_DISABLE);
+    VnetVfConfig vf = {
+        .admin_mac = f->vf_admin_mac,
+        .spoofchk = f->vf_spoofchk,
+        .trust = f->vf_trust,
+        .link_state = f->vf_link_state,
+    };
+
+    vnet_dev_set_vf(f->dev, &vf);
+}
+
+VnetVfInfo *vnet_func_vf_info(VnetFunc *f)
+{
+    VnetVfInfo *i = g_new0(VnetVfInfo, 1);
+
+    i->vf = f->vf_number;
+    i->admin_mac = f->vf_admin_mac;
+    i->spoofchk = f->vf_spoofchk;
+    i->trust = f->vf_trust;
+    i->link_state = (VnetVfLinkState)f->vf_link_state;
+    return i;
+}
+
+/* `ip link set PF vf N mac M`: M in the device now; in the guest when the
+ * VF's driver next reads its config (it binds again). The zero MAC keeps
+ * the MAC but takes back the host's hold on it. */
+static bool vnet_vf_set_mac(VnetFunc *f, const char *pf, const char *mac,
+                            Error **errp)
+{
+    g_autofree uint8_t *m = NULL;  /* malloc()ed, which g_free takes */
+    static const uint8_t zero[ETH_ALEN];
+    char why[160];
+
+    if (object_dynamic_cast(OBJECT(f), TYPE_VNET_IPVLAN)) {
+        error_setg(errp, "%s vf %u: 'mac': an ipvlan VF carries its PF's "
+                   "MAC", pf, f->vf_number);
+        return false;
+    }
+    if (vnet_parse_mac_list(mac, &m, why, sizeof(why)) != 1) {
+        error_setg(errp, "%s vf %u: 'mac': '%s' is not one MAC address",
+                   pf, f->vf_number, mac);
+        return false;
+    }
+    if (!memcmp(m, zero, ETH_ALEN)) {
+        f->vf_admin_mac = false;
+        return true;
+    }
+    if (m[0] & 1) {
+        error_setg(errp, "%s vf %u: 'mac': %s is a multicast address",
+                   pf, f->vf_number, mac);
+        return false;
+    }
+    if (!vnet_dev_set_mac(f->dev, m)) {
+        error_setg(errp, "%s vf %u: 'mac': %s is another function's on this "
+                   "lower (EADDRINUSE)", pf, f->vf_number, mac);
+        return false;
+    }
+    memcpy(f->mac, m, ETH_ALEN);
+    memcpy(f->vf_mac, m, ETH_ALEN);
+    f->vf_admin_mac = true;
+    virtio_notify_config(VIRTIO_DEVICE(f));
+    return true;
+}
+
+void qmp_vnet_vf_set(const char *pf, uint16_t vf, const char *mac,
+                     bool has_spoofchk, bool spoofchk, bool has_trust,
+                     bool trust, bool has_link_state,
+                     VnetVfLinkState link_state, Error **errp)
+{
+    VnetFunc *lower = vnet_func_by_id(pf);
+    PCIDevice *pci = lower ? vnet_func_pci(lower) : NULL;
+    PCIDevice *vf_pci;
+    VnetFunc *f;
+
+    if (!lower || !vnet_func_is_lower(lower) || !pci ||
+        !VNET_MULTI(lower)->sriov_max_vfs) {
+        error_setg(errp, "'%s' is not a vnet-multi with sriov-max-vfs", pf);
+        return;
+    }
+    vf_pci = pcie_sriov_get_vf_at_index(pci, vf);
+    if (!vf_pci) {
+        error_setg(errp, "%s: 'vf': the guest has enabled %u VFs, not VF %u",
+                   pf, pcie_sriov_num_vfs(pci), vf);
+        return;
+    }
+    f = vnet_func_of_proxy(OBJECT(vf_pci));
+    if (mac && !vnet_vf_set_mac(f, pf, mac, errp)) {
+        return;
+    }
+    if (has_spoofchk) {
+        f->vf_spoofchk = spoofchk;
+    }
+    if (has_trust) {
+        f->vf_trust = trust;
+    }
+    if (has_link_state) {
+        f->vf_link_state = link_state;
+    }
+    vnet_func_apply_vf(f);
 }
 
 static void vnet_vf_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)

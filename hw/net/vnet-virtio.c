@@ -578,12 +578,18 @@ static void vnet_func_reset(VirtIODevice *vdev)
     f->hdr_len = VNET_HDR_LEN;
     vnet_dev_set_hash_report(f->dev, false);
     f->status &= ~VIRTIO_NET_S_ANNOUNCE;
-    f->promisc = true;
+    /* Promiscuous until the driver says otherwise, as virtio-net; not an
+     * untrusted VF, which may never be. */
+    f->promisc = vnet_dev_vf_permits_promisc(f->dev);
     f->allmulti = false;
     f->uc_entries = 0;
     f->mc_entries = 0;
     memset(f->vlans, 0, sizeof(f->vlans));
-    VNET_FUNC_GET_CLASS(f)->configured_mac(f, f->mac);
+    if (f->is_vf && f->vf_admin_mac) {
+        memcpy(f->mac, f->vf_mac, ETH_ALEN);  /* the host's, as vnet-vf-set */
+    } else {
+        VNET_FUNC_GET_CLASS(f)->configured_mac(f, f->mac);
+    }
     if (!vnet_dev_set_mac(f->dev, f->mac)) {
         /* The configured MAC was taken meanwhile: keep the current one. */
         vnet_dev_get_mac(f->dev, f->mac);

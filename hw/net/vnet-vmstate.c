@@ -74,6 +74,9 @@ static int vnet_func_post_load(void *opaque, int version_id)
         error_report("%s: migrated stack state is malformed", f->name);
         return -EINVAL;
     }
+    if (f->is_vf) {
+        vnet_func_apply_vf(f);  /* its link state forces the carrier */
+    }
     if (vnet_dev_carrier(f->dev)) {
         f->status |= VIRTIO_NET_S_LINK_UP;
     } else {
@@ -91,6 +94,27 @@ static const VMStateDescription vmstate_vnet_queue = {
         VMSTATE_UINT64(rx_bytes, VnetQueue),
         VMSTATE_UINT64(tx_packets, VnetQueue),
         VMSTATE_UINT64(tx_bytes, VnetQueue),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool vnet_func_vf_needed(void *opaque)
+{
+    return VNET_FUNC(opaque)->is_vf;
+}
+
+/* An SR-IOV VF's host-side settings (vnet-vf-set). */
+static const VMStateDescription vmstate_vnet_func_vf = {
+    .name = "vnet-func/vf",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = vnet_func_vf_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BOOL(vf_admin_mac, VnetFunc),
+        VMSTATE_BUFFER(vf_mac, VnetFunc),
+        VMSTATE_BOOL(vf_spoofchk, VnetFunc),
+        VMSTATE_BOOL(vf_trust, VnetFunc),
+        VMSTATE_UINT8(vf_link_state, VnetFunc),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -124,6 +148,10 @@ const VMStateDescription vmstate_vnet_func_device = {
         VMSTATE_BUFFER(rss_cmd, VnetFunc),
         VMSTATE_UINT8(rss_cmd_id, VnetFunc),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_vnet_func_vf,
+        NULL
     },
 };
 

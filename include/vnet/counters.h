@@ -54,6 +54,7 @@ enum class DropReason : std::uint8_t {
                           // bound
     rx_l3_noarp,  // ipvlan L3: ARP/NS from the uplink for a child (Linux's NOARP child drops it)
     rx_vlan_filtered,  // 802.1Q VID the driver did not add (VIRTIO_NET_CTRL_VLAN)
+    tx_spoofed,        // an SR-IOV VF's frame from a source MAC not its own (spoofchk)
     count_
 };
 

@@ -17,6 +17,7 @@
 #include "vnet/packet.h"
 #include "vnet/rx_backlog.h"
 #include "vnet/rx_filter.h"
+#include "vnet/vf_config.h"
 
 namespace vnet {
 
@@ -123,8 +124,11 @@ class NetDevice {
     // flush_backlog), counted as rx_link_down.
     void set_up(bool up);
     // The carrier is the lower's (or the wire's) and not taken down by
-    // the user (QEMU's set_link on this device's own function).
-    bool carrier() const { return carrier_in_ && !proto_down_; }
+    // the user (QEMU's set_link on this device's own function); a VF's
+    // link state may force it either way.
+    bool carrier() const {
+        return (vf_ ? vf_carrier(*vf_, carrier_in_) : carrier_in_) && !proto_down_;
+    }
     // What the wire or the lower says. Also carries the resulting state to
     // every upper device, as netif_stacked_transfer_operstate does for
     // macvlan and ipvlan.
@@ -133,6 +137,10 @@ class NetDevice {
     void set_proto_down(bool down);
     bool proto_down() const { return proto_down_; }
     bool running() const { return up_ && carrier(); }
+    // An SR-IOV VF's host-side settings (null: not a VF). Setting them
+    // makes the device a VF; the carrier follows a new link state.
+    const VfConfig* vf() const { return vf_.get(); }
+    void set_vf(const VfConfig& vf);
     // Whoever embeds this device hears of its events first (the glue tells
     // its guest of NETDEV_CHANGE and NETDEV_CHANGEMTU).
     using EventHook = void (*)(void* opaque, NetDevice& dev, NetdevEvent ev);
@@ -214,6 +222,7 @@ class NetDevice {
     bool up_ = true;
     bool carrier_in_ = true;
     bool proto_down_ = false;
+    std::unique_ptr<VfConfig> vf_;
     RxFilter filter_;
     DeviceCounters counters_;
     TxOffloads tx_offloads_;

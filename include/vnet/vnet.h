@@ -110,7 +110,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 40
+#define VNET_DROP_REASONS 41
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -305,6 +305,32 @@ void vnet_dev_set_carrier(VnetDev* dev, bool carrier);
 void vnet_dev_set_proto_down(VnetDev* dev, bool down);
 bool vnet_dev_is_up(const VnetDev* dev);
 unsigned vnet_dev_mtu(const VnetDev* dev);
+
+/* An SR-IOV VF's host-side settings, as `ip link set PF vf N ...` sets them
+ * (IFLA_VF_*): admin_mac says the host set the device's MAC; spoofchk drops
+ * (tx-spoofed) the VF's frames from another source MAC; an untrusted VF
+ * may not override a host-set MAC nor go promiscuous; the link state forces
+ * the carrier up or down, or leaves it the lower's. */
+typedef enum VnetVfLink {
+    VNET_VF_LINK_AUTO = 0,
+    VNET_VF_LINK_ENABLE = 1,
+    VNET_VF_LINK_DISABLE = 2,
+} VnetVfLink;
+typedef struct VnetVfConfig {
+    bool admin_mac;
+    bool spoofchk;
+    bool trust;
+    VnetVfLink link_state;
+} VnetVfConfig;
+/* A new VF's settings, as Linux's PF drivers start one: spoofchk on, trust
+ * off, link auto, no host MAC. */
+void vnet_vf_config_init(VnetVfConfig* cfg);
+/* Makes dev a VF with these settings (or changes them). */
+void vnet_dev_set_vf(VnetDev* dev, const VnetVfConfig* cfg);
+/* Whether dev's driver may take this MAC (VIRTIO_NET_CTRL_MAC_ADDR_SET), or
+ * promiscuous mode; always true for a device that is not a VF. */
+bool vnet_dev_vf_permits_mac(const VnetDev* dev, const uint8_t mac[6]);
+bool vnet_dev_vf_permits_promisc(const VnetDev* dev);
 /* `ip link set DEV mtu N`: a lower takes VNET_MIN_MTU..the MTU it was created with
  * (its buffers' size); a child 68..its lower's MTU (macvlan_change_mtu's
  * rule). The change reaches the uppers as Linux's NETDEV_CHANGEMTU does:

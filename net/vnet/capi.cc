@@ -434,6 +434,10 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
         return VNET_XMIT_DROPPED;
     }
     pkt->offload = checked.offload;
+    if (vnet::vf_spoofed(dev, *pkt)) [[unlikely]] {
+        dev.counters().drop(vnet::DropReason::tx_spoofed);
+        return VNET_XMIT_DROPPED;
+    }
     if (vnet::IpvlanPort* port = vnet::IpvlanPort::of(dev); port && port->lower_sent(*pkt)) {
         return VNET_XMIT_SENT;  // the answer to the device's own probe
     }
@@ -534,6 +538,35 @@ bool vnet_dev_set_mtu(VnetDev* d, unsigned mtu, char* why, size_t why_len) {
 }
 
 bool vnet_dev_is_up(const VnetDev* d) { return d->dev->up(); }
+
+void vnet_vf_config_init(VnetVfConfig* cfg) {
+    const vnet::VfConfig def;
+    *cfg = {def.admin_mac, def.spoofchk, def.trust, static_cast<VnetVfLink>(def.link_state)};
+}
+
+void vnet_dev_set_vf(VnetDev* d, const VnetVfConfig* cfg) {
+    vnet::VfConfig vf;
+    vf.admin_mac = cfg->admin_mac;
+    vf.spoofchk = cfg->spoofchk;
+    vf.trust = cfg->trust;
+    switch (cfg->link_state) {
+        case VNET_VF_LINK_ENABLE:
+            vf.link_state = vnet::VfLinkState::enable;
+            break;
+        case VNET_VF_LINK_DISABLE:
+            vf.link_state = vnet::VfLinkState::disable;
+            break;
+        case VNET_VF_LINK_AUTO:
+            break;
+    }
+    d->dev->set_vf(vf);
+}
+
+bool vnet_dev_vf_permits_mac(const VnetDev* d, const uint8_t mac[6]) {
+    return vnet::vf_permits_mac(*d->dev, vnet::MacAddr::from(mac));
+}
+
+bool vnet_dev_vf_permits_promisc(const VnetDev* d) { return vnet::vf_permits_promisc(*d->dev); }
 
 unsigned vnet_dev_mtu(const VnetDev* d) { return d->dev->mtu(); }
 

@@ -91,6 +91,8 @@ const char* drop_reason_name(DropReason r) {
             return "rx-l3-noarp";
         case DropReason::rx_vlan_filtered:
             return "rx-vlan-filtered";
+        case DropReason::tx_spoofed:
+            return "tx-spoofed";
         case DropReason::count_:
             break;
     }

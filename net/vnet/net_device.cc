@@ -38,6 +38,15 @@ void NetDevice::set_proto_down(bool down) {
     carrier_changed(was);
 }
 
+void NetDevice::set_vf(const VfConfig& vf) {
+    const bool was = carrier();
+    if (!vf_) {
+        vf_ = std::make_unique<VfConfig>();
+    }
+    *vf_ = vf;
+    carrier_changed(was);
+}
+
 // NETDEV_CHANGE, then netif_stacked_transfer_operstate for every upper:
 // macvlan and ipvlan each do that from their notifier, the same way, so it
 // is done once here for any device stacked on this one.

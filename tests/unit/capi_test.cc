@@ -217,7 +217,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-vlan-filtered");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "tx-spoofed");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 
@@ -259,6 +259,84 @@ class CapiMacvlanTest : public CapiTest {
     char why[128] = "";
     const char* field = nullptr;
 };
+
+const vnet::MacAddr kForeign{{0x02, 0x00, 0x00, 0x00, 0x00, 0x0d}};
+
+// An SR-IOV VF with spoofchk (on by default, as Linux's PF drivers start
+// a VF) sends only from its own MAC; the rest is dropped and counted, and
+// reaches no sibling.
+TEST_F(CapiMacvlanTest, VfSpoofchkDropsForeignSourceMacs) {
+    VnetVfConfig vf;
+    vnet_vf_config_init(&vf);
+    EXPECT_TRUE(vf.spoofchk && !vf.trust && !vf.admin_mac);
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_EQ(send(a, vnet::test::kMacC), VNET_XMIT_SENT);
+    EXPECT_EQ(gb.guest.size(), 1u);
+    auto forged = vnet::test::eth_frame(vnet::test::kMacC, kForeign, 0x0800, 46);
+    struct iovec iov = {forged.data(), forged.size()};
+    EXPECT_EQ(vnet_dev_queue_xmit(a, &iov, 1, 0), VNET_XMIT_DROPPED);
+    EXPECT_EQ(gb.guest.size(), 1u);
+    VnetDevStats st;
+    vnet_dev_get_stats(a, &st);
+    EXPECT_EQ(st.drops[static_cast<int>(vnet::DropReason::tx_spoofed)], 1u);
+    // spoofchk off: the frame goes (a Linux bridge in the VF's guest).
+    vf.spoofchk = false;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_EQ(vnet_dev_queue_xmit(a, &iov, 1, 0), VNET_XMIT_SENT);
+    EXPECT_EQ(gb.guest.size(), 2u);
+    // A device that is no VF is never checked.
+    auto from_b = vnet::test::eth_frame(vnet::test::kMacB, kForeign, 0x0800, 46);
+    struct iovec iov_b = {from_b.data(), from_b.size()};
+    EXPECT_EQ(vnet_dev_queue_xmit(b, &iov_b, 1, 0), VNET_XMIT_SENT);
+}
+
+// IFLA_VF_LINK_STATE: auto follows the lower's carrier, enable and
+// disable force the VF's either way.
+TEST_F(CapiMacvlanTest, VfLinkStateForcesTheCarrier) {
+    VnetVfConfig vf;
+    vnet_vf_config_init(&vf);
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_TRUE(vnet_dev_carrier(a));
+    vnet_dev_set_carrier(dev, false);
+    EXPECT_FALSE(vnet_dev_carrier(a));
+    vf.link_state = VNET_VF_LINK_ENABLE;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_TRUE(vnet_dev_carrier(a));
+    EXPECT_FALSE(vnet_dev_carrier(b));
+    vnet_dev_set_carrier(dev, true);
+    vf.link_state = VNET_VF_LINK_DISABLE;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_FALSE(vnet_dev_carrier(a));
+    EXPECT_EQ(send(a, vnet::test::kMacC), VNET_XMIT_DROPPED);
+    EXPECT_TRUE(vnet_dev_carrier(b));
+    vf.link_state = VNET_VF_LINK_AUTO;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_TRUE(vnet_dev_carrier(a));
+    EXPECT_EQ(send(a, vnet::test::kMacC), VNET_XMIT_SENT);
+}
+
+// An untrusted VF may pick its own MAC until the host sets one, and then
+// not override it (ixgbe's rule); it never goes promiscuous. Trusted, it
+// may do both; a device that is no VF always may.
+TEST_F(CapiMacvlanTest, VfTrustGatesMacOverrideAndPromisc) {
+    VnetVfConfig vf;
+    vnet_vf_config_init(&vf);
+    vnet_dev_set_vf(a, &vf);
+    const std::uint8_t* other = kForeign.bytes.data();
+    const std::uint8_t* own = vnet::test::kMacB.bytes.data();
+    EXPECT_TRUE(vnet_dev_vf_permits_mac(a, other));
+    EXPECT_FALSE(vnet_dev_vf_permits_promisc(a));
+    vf.admin_mac = true;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_FALSE(vnet_dev_vf_permits_mac(a, other));
+    EXPECT_TRUE(vnet_dev_vf_permits_mac(a, own));
+    vf.trust = true;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_TRUE(vnet_dev_vf_permits_mac(a, other));
+    EXPECT_TRUE(vnet_dev_vf_permits_promisc(a));
+    EXPECT_TRUE(vnet_dev_vf_permits_mac(b, other));
+    EXPECT_TRUE(vnet_dev_vf_permits_promisc(b));
+}
 
 // A frame shorter than an Ethernet header from the wire goes to the
 // lower's own driver while it is promiscuous (as a NIC, as virtio-net),

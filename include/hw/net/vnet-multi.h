@@ -143,6 +143,16 @@ struct VnetFunc {
     NICConf link_conf;
     NICState *link_nic;
     Notifier link_ready;
+
+    /* An SR-IOV VF: its number and the host's settings (vnet-vf-set),
+     * which libvnet enforces; kept here to report and migrate. */
+    bool is_vf;
+    uint16_t vf_number;
+    bool vf_admin_mac;
+    uint8_t vf_mac[ETH_ALEN];  /* with vf_admin_mac: what reset restores */
+    bool vf_spoofchk;
+    bool vf_trust;
+    uint8_t vf_link_state;     /* VnetVfLinkState */
 };
 
 struct VnetFuncClass {
@@ -221,6 +231,8 @@ bool vnet_sriov_check_bus(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp);
 bool vnet_sriov_pf_init(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp);
 void vnet_sriov_pf_exit(VirtIOPCIProxy *proxy);
 bool vnet_func_is_disabled_vf(VnetFunc *f);
+void vnet_func_apply_vf(VnetFunc *f);
+VnetVfInfo *vnet_func_vf_info(VnetFunc *f);
 
 /* vnet-info.c: query-vnet and info vnet */
 void vnet_info_register(VnetMulti *m);
