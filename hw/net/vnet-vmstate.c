@@ -105,7 +105,7 @@ static bool vnet_func_vf_needed(void *opaque)
 
 /* An SR-IOV VF's host-side settings (vnet-vf-set). */
 static const VMStateDescription vmstate_vnet_func_vf = {
-    .name = "vnet-func/vf",
+    .name = "vnet-func/device/vf",  /* a subsection: its parent's name first */
     .version_id = 1,
     .minimum_version_id = 1,
     .needed = vnet_func_vf_needed,

@@ -5,7 +5,8 @@
 # VF 3 and from VF 1 to the uplink while a second QEMU (-incoming) takes
 # it over. Then:
 #  - the destination's query-vnet, read before it runs, lists the 4 VFs
-#    (the PF's SR-IOV state came with it);
+#    (the PF's SR-IOV state came with it) with the host's settings
+#    (vnet-vf-set before the move);
 #  - both pings go on with at most a few replies lost;
 #  - on the destination every VF still reaches every other and the
 #    uplink, and the guest can disable and enable its VFs again.
@@ -81,6 +82,8 @@ print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"][1:]))'
 }
 move() {
     wait_mark MIGRATE-NOW 200 || return 1
+    python3 "$guest_dir/qmp.py" "$work/a.qmp" vnet-vf-set '{"pf": "pf0", "vf": 2, "link-state": "enable"}' > /dev/null || return 1
+    python3 "$guest_dir/qmp.py" "$work/a.qmp" vnet-vf-set '{"pf": "pf0", "vf": 3, "spoofchk": false, "trust": true}' > /dev/null || return 1
     sleep 2
     "$run_guest" --timeout 300 "$work/script" "${args[@]}" \
         -qmp unix:"$work/c.qmp",server=on,wait=off \
@@ -94,6 +97,13 @@ move() {
     got=$(vfs "$work/c.qmp")
     echo "destination's VFs before it ran: $got"
     [ "$got" = "pf0-vf0 pf0-vf1 pf0-vf2 pf0-vf3" ] || return 1
+    got=$(python3 "$guest_dir/qmp.py" "$work/c.qmp" query-vnet | python3 -c '
+import json, sys
+for f in json.load(sys.stdin)[0]["functions"][1:]:
+    v = f["vf"]
+    print("%s:%s/%s/%s" % (f["id"], v["link-state"], v["spoofchk"], v["trust"]), end=" ")')
+    echo "destination's VF settings before it ran: $got"
+    [ "$got" = "pf0-vf0:auto/True/False pf0-vf1:auto/True/False pf0-vf2:enable/True/False pf0-vf3:auto/False/True " ] || return 1
     python3 "$guest_dir/qmp.py" "$work/c.qmp" cont > /dev/null || return 1
     python3 "$guest_dir/qmp.py" "$work/a.qmp" quit > /dev/null || true
 }
