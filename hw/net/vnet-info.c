@@ -177,6 +177,13 @@ static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
         }
         monitor_printf(mon, "\n");
     }
+    if (fi->vf) {
+        monitor_printf(mon, "        vf %u:%s spoofchk %s, trust %s, link-state "
+                       "%s\n", fi->vf->vf, fi->vf->admin_mac ? " mac set," : "",
+                       fi->vf->spoofchk ? "on" : "off",
+                       fi->vf->trust ? "on" : "off",
+                       VnetVfLinkState_str(fi->vf->link_state));
+    }
     if (fi->ipvlan_probes) {
         VnetIpvlanProbes *p = fi->ipvlan_probes;
 

@@ -25,6 +25,11 @@
 #include "hw/virtio/virtio-pci.h"
 #include "hw/net/vnet-multi.h"
 #include "qapi/qapi-commands-vnet.h"
+#include "qapi/qapi-visit-vnet.h"
+#include "qapi/util.h"
+#include "monitor/hmp.h"
+#include "monitor/monitor.h"
+#include "qobject/qdict.h"
 
 /* Enough for a CNI test bed; each VF costs a device's worth of memory. */
 #define VNET_SRIOV_MAX_VFS 128
@@ -400,6 +405,71 @@ static void vnet_vf_ipvlan_pci_realize(VirtIOPCIProxy *vpci_dev,
     g_free(v->flags);
     v->flags = g_strdup(VNET_MULTI(lower)->sriov_flags);
     vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
+}
+
+static bool vnet_vf_parse_onoff(const char *word, const char *v, bool *out,
+                                Error **errp)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "off")) {
+        *out = !strcmp(v, "on");
+        return true;
+    }
+    error_setg(errp, "'%s': '%s' is not on or off", word, v);
+    return false;
+}
+
+/* HMP vnet_vf_set PF VF [mac M] [spoofchk on|off] [trust on|off]
+ * [state auto|enable|disable]: the words of `ip link set PF vf N`. */
+void hmp_vnet_vf_set(Monitor *mon, const QDict *qdict)
+{
+    const char *pf = qdict_get_str(qdict, "pf");
+    int64_t vf = qdict_get_int(qdict, "vf");
+    g_auto(GStrv) w = g_strsplit_set(qdict_get_str(qdict, "settings"), " \t",
+                                     -1);
+    const char *mac = NULL;
+    bool has_spoofchk = false, spoofchk = false;
+    bool has_trust = false, trust = false;
+    bool has_state = false;
+    int state = VNET_VF_LINK_STATE_AUTO;
+    Error *err = NULL;
+    char **p = w;
+
+    while (*p && !err) {
+        const char *word = *p++;
+        const char *v;
+
+        if (!*word) {
+            continue;
+        }
+        v = *p ? *p++ : NULL;
+        if (!v) {
+            error_setg(&err, "'%s' needs a value", word);
+        } else if (!strcmp(word, "mac")) {
+            mac = v;
+        } else if (!strcmp(word, "spoofchk")) {
+            has_spoofchk = vnet_vf_parse_onoff(word, v, &spoofchk, &err);
+        } else if (!strcmp(word, "trust")) {
+            has_trust = vnet_vf_parse_onoff(word, v, &trust, &err);
+        } else if (!strcmp(word, "state")) {
+            state = qapi_enum_parse(&VnetVfLinkState_lookup, v, -1, NULL);
+            has_state = state >= 0;
+            if (!has_state) {
+                error_setg(&err, "'state': '%s' is not auto, enable or "
+                           "disable", v);
+            }
+        } else {
+            error_setg(&err, "unknown setting '%s' (mac, spoofchk, trust, "
+                       "state)", word);
+        }
+    }
+    if (!err && (vf < 0 || vf > UINT16_MAX)) {
+        error_setg(&err, "'vf': %" PRId64 " is not a VF number", vf);
+    }
+    if (!err) {
+        qmp_vnet_vf_set(pf, vf, mac, has_spoofchk, spoofchk, has_trust, trust,
+                        has_state, state, &err);
+    }
+    hmp_handle_error(mon, err);
 }
 
 static void vnet_vf_class_init_common(ObjectClass *klass, const char *desc,

@@ -9,7 +9,7 @@
 #    request is refused to the untrusted VF;
 #  - mac: set for VF 2 by the host, it is the VF's MAC once its driver binds
 #    again; the untrusted VF cannot override it, and can once trusted;
-#  - link-state: disable takes VF 3's carrier down and its traffic stops,
+#  - link-state (set through HMP vnet_vf_set): disable takes VF 3's carrier down and its traffic stops,
 #    auto brings it back; enable keeps VFs 4 and 5 up and talking while the
 #    uplink's cable is pulled, when the other VFs lose their carrier;
 #  - the settings show in query-vnet, and stay across the guest disabling
@@ -166,8 +166,15 @@ drive() {
     vf_set '{"pf": "pf0", "vf": 2, "trust": true}' || return 1
     say "$work/ctl" go
     step link-disable || return 1
-    vf_set '{"pf": "pf0", "vf": 3, "link-state": "disable"}' || return 1
+    # Through HMP, in ip link's words.
+    qmp human-monitor-command '{"command-line": "vnet_vf_set pf0 3 state disable spoofchk on"}' > "$work/hmp" || return 1
+    [ "$(cat "$work/hmp")" = '""' ] || { echo "HMP: $(cat "$work/hmp")"; return 1; }
     [ "$(vf_field 3 'f["link"]')" = False ] || return 1
+    qmp human-monitor-command '{"command-line": "info vnet"}' > "$work/hmp" || return 1
+    grep -q 'vf 3: spoofchk on, trust off, link-state disable' "$work/hmp" || { cat "$work/hmp"; return 1; }
+    qmp human-monitor-command '{"command-line": "vnet_vf_set pf0 3 state down"}' > "$work/hmp" || return 1
+    echo "HMP, a bad state: $(cat "$work/hmp")"
+    grep -q "'state': 'down' is not auto" "$work/hmp" || return 1
     say "$work/ctl" go
     step link-auto || return 1
     vf_set '{"pf": "pf0", "vf": 3, "link-state": "auto"}' || return 1
