@@ -206,6 +206,11 @@ bool vnet_sriov_pf_init(VirtIOPCIProxy *proxy, VnetMulti *m, Error **errp)
             pcie_sriov_pf_init_vf_bar(pci, i, r->type, r->size);
         }
     }
+    /* An eswitch's VEB has the PF as a port: function 0 and the VFs reach
+     * each other inside the device, as macvlan's lower and children do not. */
+    if (!vnet_sriov_ipvlan(m) && !strcmp(m->sriov_mode, "bridge")) {
+        vnet_macvlan_set_veb(VNET_FUNC(m)->dev, true);
+    }
     return true;
 }
 

@@ -63,6 +63,18 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
     // macvlan_hash_lookup: the child whose MAC is `addr`.
     MacvlanDev* hash_lookup(const MacAddr& addr) const;
 
+    // An SR-IOV NIC's VEB, which Linux's macvlan is not: the lower's own
+    // stack (the PF) is a port of the bridge too, so it and the bridge-mode
+    // children reach each other inside the device, unicast and broadcast,
+    // where a macvlan lower's own frames go to the wire and never to its
+    // children. Off unless set (the PF of an SR-IOV vnet-multi).
+    void set_veb(bool on) { veb_ = on; }
+    bool veb() const { return veb_; }
+    // A frame the lower's own stack sends, with veb on: to a bridge child
+    // (true: taken), or a copy to each bridge child of a group frame,
+    // which then goes on to the wire (false), as any frame not taken.
+    bool lower_xmit(Packet& pkt);
+
   private:
     friend class MacvlanDev;
     static RxHandlerResult handle_frame(Packet*& pkt, void* data);
@@ -78,6 +90,7 @@ class MacvlanPort : public std::enable_shared_from_this<MacvlanPort> {
     WorkQueue& wq_;
     Work bc_work_;
     bool passthru_ = false;
+    bool veb_ = false;
     std::vector<MacvlanDev*> vlans_;  // list order: passthru takes the first
     FlatMap<MacAddr, MacvlanDev*, MacHash> vlan_hash_;
     std::unordered_multimap<MacAddr, MacvlanDev*, MacHash> source_hash_;

@@ -306,6 +306,11 @@ void vnet_dev_set_proto_down(VnetDev* dev, bool down);
 bool vnet_dev_is_up(const VnetDev* dev);
 unsigned vnet_dev_mtu(const VnetDev* dev);
 
+/* The lower's own stack joins its bridge-mode macvlan children as a port of
+ * one bridge, as an SR-IOV NIC's VEB has its PF (Linux's macvlan sends a
+ * lower's own frames to the wire only). False if no macvlan child is on it. */
+bool vnet_macvlan_set_veb(VnetDev* lower, bool on);
+
 /* An SR-IOV VF's host-side settings, as `ip link set PF vf N ...` sets them
  * (IFLA_VF_*): admin_mac says the host set the device's MAC; spoofchk drops
  * (tx-spoofed) the VF's frames from another source MAC; an untrusted VF

@@ -441,6 +441,9 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     if (vnet::IpvlanPort* port = vnet::IpvlanPort::of(dev); port && port->lower_sent(*pkt)) {
         return VNET_XMIT_SENT;  // the answer to the device's own probe
     }
+    if (vnet::MacvlanPort* port = vnet::MacvlanPort::of(dev); port && port->lower_xmit(*pkt)) {
+        return VNET_XMIT_SENT;  // to a bridge child through the VEB
+    }
     switch (vnet::dev_queue_xmit(dev, *pkt)) {
         case vnet::XmitResult::sent:
             return VNET_XMIT_SENT;
@@ -538,6 +541,15 @@ bool vnet_dev_set_mtu(VnetDev* d, unsigned mtu, char* why, size_t why_len) {
 }
 
 bool vnet_dev_is_up(const VnetDev* d) { return d->dev->up(); }
+
+bool vnet_macvlan_set_veb(VnetDev* lower, bool on) {
+    vnet::MacvlanPort* port = vnet::MacvlanPort::of(*lower->dev);
+    if (!port) {
+        return false;
+    }
+    port->set_veb(on);
+    return true;
+}
 
 void vnet_vf_config_init(VnetVfConfig* cfg) {
     const vnet::VfConfig def;

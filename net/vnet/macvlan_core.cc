@@ -7,6 +7,7 @@
 // the frames the worker needs later are copied into pool buffers.
 #include "vnet/dev.h"
 #include "vnet/macvlan.h"
+#include "vnet/wire/ethernet.h"
 
 namespace vnet {
 
@@ -149,13 +150,42 @@ RxHandlerResult MacvlanPort::handle_frame(Packet*& pkt, void* data) {
     return RxHandlerResult::another;
 }
 
+bool MacvlanPort::lower_xmit(Packet& pkt) {
+    if (!veb_ || pkt.len() < wire::kEthHlen) {
+        return false;
+    }
+    const MacAddr dst = MacAddr::from(pkt.data());
+    if (dst.is_multicast()) {
+        broadcast(pkt, &lower_, bit(MacvlanMode::bridge), true);
+        return false;
+    }
+    MacvlanDev* dest = hash_lookup(dst);
+    if (!dest || dest->mode_ != MacvlanMode::bridge) {
+        return false;
+    }
+    dev_forward(lower_, pkt);  // the lower's rx_handler hands it to dest
+    return true;
+}
+
 // macvlan_queue_xmit: bridge children reach each other directly; all else
 // goes out through the lower.
 XmitResult MacvlanDev::xmit(NetDevice& dev, Packet& pkt) {
     if (mode_ == MacvlanMode::bridge) {
         const MacAddr dst = MacAddr::from(pkt.data());
+        NetDevice& lower = port_->lower();
         if (dst.is_multicast()) {
             port_->broadcast(pkt, &dev, bit(MacvlanMode::bridge), true);
+            if (port_->veb_) {
+                // The VEB's other port, the lower's own stack, has it too.
+                Packet v = Packet::view(
+                    pkt, lower, dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast);
+                netif_deliver(v);
+            }
+        } else if (port_->veb_ && dst == lower.mac()) {
+            // To the PF: through the lower's receive path, which no child
+            // claims, to its own stack.
+            dev_forward(lower, pkt);
+            return XmitResult::sent;
         } else if (MacvlanDev* dest = port_->hash_lookup(dst);
                    dest && dest->mode_ == MacvlanMode::bridge) {
             // Through the lower's receive path (its taps see it), which

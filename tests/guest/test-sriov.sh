@@ -6,7 +6,9 @@
 # the stock virtio_net binds each VF, and each VF goes into a network
 # namespace of its own, as a CNI's sriov or host-device plugin moves it.
 #  - bridge (an eswitch's VEB): every VF's first ping reaches every other
-#    VF (all 56 pairs) and the uplink;
+#    VF (all 56 pairs), the PF (function 0, whose own first ping reaches
+#    each VF) and the uplink;
+#  - private and vepa: the PF reaches no VF (they are not on a VEB);
 #  - private: no VF reaches another (all 12 pairs fail), each the uplink;
 #  - vepa: each VF reaches the uplink;
 #  - ipvlan l2 bridge: every VF reaches every other (12 pairs) and the
@@ -99,6 +101,13 @@ bad=$(pairs b 100 8)
 [ -z "$bad" ] || { echo "bridge: $bad"; exit 1; }
 echo "bridge: all 56 pairs answered their first ping"
 uplink b 8
+# The PF is the VEB's port too: its stack and each VF, both ways.
+ip addr add 10.0.2.99/24 dev "$pfb"
+for k in 0 1 2 3 4 5 6 7; do
+    ping -c 1 -W 3 10.0.2.$((100 + k)) > /dev/null || { echo "PF -> b$k: no reply"; exit 1; }
+    ip netns exec b$k ping -c 1 -W 3 10.0.2.99 > /dev/null || { echo "b$k -> PF: no reply"; exit 1; }
+done
+echo "bridge: the PF and every VF reach each other"
 
 # Private: in parallel, or the 12 timeouts would add up.
 for a in 0 1 2 3; do
@@ -113,6 +122,14 @@ wait
 echo "private: none of the 12 pairs answered"
 uplink p 4
 uplink v 4
+# Off the VEB (private, vepa), the PF's frames go to the uplink only.
+ip addr add 10.0.2.98/24 dev "$pfp"
+ip addr add 10.0.2.97/24 dev "$pfv"
+if ip netns exec p0 ping -c 1 -W 2 10.0.2.98 > /dev/null 2>&1 ||
+   ip netns exec v0 ping -c 1 -W 2 10.0.2.97 > /dev/null 2>&1; then
+    echo "a private or vepa VF reached its PF"; exit 1
+fi
+echo "private, vepa: the PF reaches no VF"
 bad=$(pairs i 160 4)
 [ -z "$bad" ] || { echo "ipvlan: $bad"; exit 1; }
 echo "ipvlan: all 12 pairs answered their first ping"

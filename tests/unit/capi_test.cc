@@ -262,6 +262,49 @@ class CapiMacvlanTest : public CapiTest {
 
 const vnet::MacAddr kForeign{{0x02, 0x00, 0x00, 0x00, 0x00, 0x0d}};
 
+// Linux's macvlan sends the lower's own frames to the wire and never
+// hands a child's frame to the lower's stack; an SR-IOV NIC's VEB has the
+// PF as a port: with veb on, the lower's stack and the bridge children
+// reach each other inside the device, unicast and broadcast.
+TEST_F(CapiMacvlanTest, VebMakesTheLowerABridgePort) {
+    auto lower_to_a = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
+    struct iovec iov = {lower_to_a.data(), lower_to_a.size()};
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, &iov, 1, 0), VNET_XMIT_SENT);
+    EXPECT_EQ(g.wire.size(), 1u);  // macvlan: out to the wire
+    EXPECT_TRUE(ga.guest.empty());
+    EXPECT_EQ(send(a, vnet::test::kMacA), VNET_XMIT_SENT);
+    EXPECT_EQ(g.wire.size(), 2u);
+    EXPECT_TRUE(g.guest.empty());
+
+    ASSERT_TRUE(vnet_macvlan_set_veb(dev, true));
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, &iov, 1, 0), VNET_XMIT_SENT);
+    ASSERT_EQ(ga.guest.size(), 1u);
+    EXPECT_EQ(ga.guest[0], lower_to_a);
+    EXPECT_EQ(send(a, vnet::test::kMacA), VNET_XMIT_SENT);
+    EXPECT_EQ(g.guest.size(), 1u);
+    EXPECT_EQ(g.wire.size(), 2u);  // neither went out
+    // Broadcast from the PF: each child and the wire; from a child: the
+    // sibling, the PF and the wire.
+    auto bcast = vnet::test::eth_frame(vnet::MacAddr{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+                                       vnet::test::kMacA, 0x0806, 46);
+    struct iovec biov = {bcast.data(), bcast.size()};
+    EXPECT_EQ(vnet_dev_queue_xmit(dev, &biov, 1, 0), VNET_XMIT_SENT);
+    EXPECT_EQ(ga.guest.size(), 2u);
+    EXPECT_EQ(gb.guest.size(), 1u);
+    EXPECT_EQ(g.wire.size(), 3u);
+    EXPECT_EQ(g.guest.size(), 1u);  // not back to its sender
+    EXPECT_EQ(send(a, vnet::MacAddr{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}), VNET_XMIT_SENT);
+    EXPECT_EQ(gb.guest.size(), 2u);
+    EXPECT_EQ(g.guest.size(), 2u);
+    EXPECT_EQ(g.wire.size(), 4u);
+    EXPECT_EQ(ga.guest.size(), 2u);
+    // A MAC nobody here has still goes out.
+    EXPECT_EQ(send(a, kForeign), VNET_XMIT_SENT);
+    EXPECT_EQ(g.wire.size(), 5u);
+}
+
+
+
 // An SR-IOV VF with spoofchk (on by default, as Linux's PF drivers start
 // a VF) sends only from its own MAC; the rest is dropped and counted, and
 // reaches no sibling.
