@@ -179,10 +179,14 @@ static void hmp_vnet_func(Monitor *mon, const VnetFuncInfo *fi)
     }
     if (fi->vf) {
         monitor_printf(mon, "        vf %u:%s spoofchk %s, trust %s, link-state "
-                       "%s\n", fi->vf->vf, fi->vf->admin_mac ? " mac set," : "",
+                       "%s", fi->vf->vf, fi->vf->admin_mac ? " mac set," : "",
                        fi->vf->spoofchk ? "on" : "off",
                        fi->vf->trust ? "on" : "off",
                        VnetVfLinkState_str(fi->vf->link_state));
+        if (fi->vf->vlan) {
+            monitor_printf(mon, ", vlan %u qos %u", fi->vf->vlan, fi->vf->qos);
+        }
+        monitor_printf(mon, "\n");
     }
     if (fi->ipvlan_probes) {
         VnetIpvlanProbes *p = fi->ipvlan_probes;

@@ -17,6 +17,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/cutils.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_sriov.h"
@@ -282,6 +283,8 @@ void vnet_func_apply_vf(VnetFunc *f)
         .spoofchk = f->vf_spoofchk,
         .trust = f->vf_trust,
         .link_state = f->vf_link_state,
+        .vlan = f->vf_vlan,
+        .qos = f->vf_qos,
     };
 
     vnet_dev_set_vf(f->dev, &vf);
@@ -296,6 +299,8 @@ VnetVfInfo *vnet_func_vf_info(VnetFunc *f)
     i->spoofchk = f->vf_spoofchk;
     i->trust = f->vf_trust;
     i->link_state = (VnetVfLinkState)f->vf_link_state;
+    i->vlan = f->vf_vlan;
+    i->qos = f->vf_qos;
     return i;
 }
 
@@ -341,6 +346,7 @@ static bool vnet_vf_set_mac(VnetFunc *f, const char *pf, const char *mac,
 }
 
 void qmp_vnet_vf_set(const char *pf, uint16_t vf, const char *mac,
+                     bool has_vlan, uint16_t vlan, bool has_qos, uint8_t qos,
                      bool has_spoofchk, bool spoofchk, bool has_trust,
                      bool trust, bool has_link_state,
                      VnetVfLinkState link_state, Error **errp)
@@ -362,8 +368,33 @@ void qmp_vnet_vf_set(const char *pf, uint16_t vf, const char *mac,
         return;
     }
     f = vnet_func_of_proxy(OBJECT(vf_pci));
+    /* IFLA_VF_VLAN's bounds: a VID 1..4094 (0: none), a priority 0..7,
+     * which needs a VID. Checked before anything changes. */
+    if (has_vlan && vlan > 4094) {
+        error_setg(errp, "%s vf %u: 'vlan': %u is not a VLAN ID (1..4094, "
+                   "0 for none)", pf, vf, vlan);
+        return;
+    }
+    if (has_qos && qos > 7) {
+        error_setg(errp, "%s vf %u: 'qos': %u is not a priority (0..7)", pf,
+                   vf, qos);
+        return;
+    }
+    if (has_qos && qos && !(has_vlan ? vlan : f->vf_vlan)) {
+        error_setg(errp, "%s vf %u: 'qos' needs a 'vlan'", pf, vf);
+        return;
+    }
     if (mac && !vnet_vf_set_mac(f, pf, mac, errp)) {
         return;
+    }
+    if (has_vlan) {
+        f->vf_vlan = vlan;
+        if (!vlan) {
+            f->vf_qos = 0;
+        }
+    }
+    if (has_qos) {
+        f->vf_qos = qos;
     }
     if (has_spoofchk) {
         f->vf_spoofchk = spoofchk;
@@ -436,6 +467,8 @@ void hmp_vnet_vf_set(Monitor *mon, const QDict *qdict)
     bool has_trust = false, trust = false;
     bool has_state = false;
     int state = VNET_VF_LINK_STATE_AUTO;
+    bool has_vlan = false, has_qos = false;
+    uint64_t vlan = 0, qos = 0;
     Error *err = NULL;
     char **p = w;
 
@@ -451,6 +484,18 @@ void hmp_vnet_vf_set(Monitor *mon, const QDict *qdict)
             error_setg(&err, "'%s' needs a value", word);
         } else if (!strcmp(word, "mac")) {
             mac = v;
+        } else if (!strcmp(word, "vlan") || !strcmp(word, "qos")) {
+            bool is_vlan = !strcmp(word, "vlan");
+            uint64_t *out = is_vlan ? &vlan : &qos;
+
+            if (qemu_strtou64(v, NULL, 10, out) < 0 ||
+                *out > (is_vlan ? UINT16_MAX : UINT8_MAX)) {
+                error_setg(&err, "'%s': '%s' is not a number", word, v);
+            } else if (is_vlan) {
+                has_vlan = true;
+            } else {
+                has_qos = true;
+            }
         } else if (!strcmp(word, "spoofchk")) {
             has_spoofchk = vnet_vf_parse_onoff(word, v, &spoofchk, &err);
         } else if (!strcmp(word, "trust")) {
@@ -463,16 +508,17 @@ void hmp_vnet_vf_set(Monitor *mon, const QDict *qdict)
                            "disable", v);
             }
         } else {
-            error_setg(&err, "unknown setting '%s' (mac, spoofchk, trust, "
-                       "state)", word);
+            error_setg(&err, "unknown setting '%s' (mac, vlan, qos, "
+                       "spoofchk, trust, state)", word);
         }
     }
     if (!err && (vf < 0 || vf > UINT16_MAX)) {
         error_setg(&err, "'vf': %" PRId64 " is not a VF number", vf);
     }
     if (!err) {
-        qmp_vnet_vf_set(pf, vf, mac, has_spoofchk, spoofchk, has_trust, trust,
-                        has_state, state, &err);
+        qmp_vnet_vf_set(pf, vf, mac, has_vlan, vlan, has_qos, qos,
+                        has_spoofchk, spoofchk, has_trust, trust, has_state,
+                        state, &err);
     }
     hmp_handle_error(mon, err);
 }

@@ -229,10 +229,48 @@ static void vnet_rx_unpop(VnetQueue *q, VirtQueueElement **elems, unsigned n)
     }
 }
 
+/* Copies bytes [off, off + n) of the frame in pieces src[0..sn) into sg
+ * from its offset doff; returns what fitted. */
+static size_t vnet_iov_copy(const struct iovec *sg, unsigned sg_num,
+                            size_t doff, const struct iovec *src, unsigned sn,
+                            size_t off, size_t n)
+{
+    size_t copied = 0;
+
+    for (unsigned i = 0; i < sn && copied < n; i++) {
+        size_t len = src[i].iov_len, got;
+
+        if (off >= len) {
+            off -= len;
+            continue;
+        }
+        len = MIN(len - off, n - copied);
+        got = iov_from_buf(sg, sg_num, doff + copied,
+                           (const uint8_t *)src[i].iov_base + off, len);
+        copied += got;
+        off = 0;
+        if (got < len) {
+            break;
+        }
+    }
+    return copied;
+}
+
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
                                     const uint8_t *buf, size_t len,
                                     uint32_t queue)
 {
+    const struct iovec frame = { .iov_base = (void *)buf, .iov_len = len };
+
+    return vnet_func_deliver_iov(f, vnet_hdr, &frame, 1, queue);
+}
+
+/* The frame in pieces (a VF's port VLAN tag left out between them). */
+VnetDeliverResult vnet_func_deliver_iov(VnetFunc *f, const uint8_t *vnet_hdr,
+                                        const struct iovec *frame,
+                                        unsigned frame_num, uint32_t queue)
+{
+    size_t len = iov_size(frame, frame_num);
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
     VnetQueue *q = &f->vq[queue < vnet_func_rx_pairs(f) ? queue : 0];
     bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
@@ -274,10 +312,11 @@ retry:
         if (n == 0) {
             memcpy(hdr, vnet_hdr, hl);
             chunk = iov_from_buf(elem->in_sg, elem->in_num, 0, hdr, hl);
-            chunk += iov_from_buf(elem->in_sg, elem->in_num, hl, buf, len);
+            chunk += vnet_iov_copy(elem->in_sg, elem->in_num, hl, frame,
+                                   frame_num, 0, len);
         } else {
-            chunk = iov_from_buf(elem->in_sg, elem->in_num, 0,
-                                 buf + done - hl, total - done);
+            chunk = vnet_iov_copy(elem->in_sg, elem->in_num, 0, frame,
+                                  frame_num, done - hl, total - done);
         }
         lens[n++] = chunk;
         done += chunk;
@@ -333,6 +372,14 @@ static VnetDeliverResult vnet_func_child_deliver(void *opaque,
     return vnet_func_deliver(VNET_FUNC(opaque), vnet_hdr, frame, len, hash);
 }
 
+static VnetDeliverResult vnet_func_child_deliver_iov(void *opaque,
+                                                     const uint8_t *vnet_hdr,
+                                                     const struct iovec *frame,
+                                                     unsigned n, uint32_t hash)
+{
+    return vnet_func_deliver_iov(VNET_FUNC(opaque), vnet_hdr, frame, n, hash);
+}
+
 static void vnet_func_child_carrier(void *opaque, bool on)
 {
     vnet_func_link_changed(VNET_FUNC(opaque), on);
@@ -355,6 +402,7 @@ void vnet_func_mtu_changed(void *opaque, unsigned mtu)
 
 const VnetDevOps vnet_func_child_ops = {
     .deliver = vnet_func_child_deliver,
+    .deliver_iov = vnet_func_child_deliver_iov,
     .carrier_changed = vnet_func_child_carrier,
     .mtu_changed = vnet_func_mtu_changed,
 };

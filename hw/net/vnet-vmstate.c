@@ -115,6 +115,8 @@ static const VMStateDescription vmstate_vnet_func_vf = {
         VMSTATE_BOOL(vf_spoofchk, VnetFunc),
         VMSTATE_BOOL(vf_trust, VnetFunc),
         VMSTATE_UINT8(vf_link_state, VnetFunc),
+        VMSTATE_UINT16(vf_vlan, VnetFunc),
+        VMSTATE_UINT8(vf_qos, VnetFunc),
         VMSTATE_END_OF_LIST()
     },
 };

@@ -55,6 +55,8 @@ enum class DropReason : std::uint8_t {
     rx_l3_noarp,  // ipvlan L3: ARP/NS from the uplink for a child (Linux's NOARP child drops it)
     rx_vlan_filtered,  // 802.1Q VID the driver did not add (VIRTIO_NET_CTRL_VLAN)
     tx_spoofed,        // an SR-IOV VF's frame from a source MAC not its own (spoofchk)
+    tx_vlan_tagged,    // an SR-IOV VF with a port VLAN sent a frame it had tagged itself
+    rx_vlan_port,      // to an SR-IOV VF with a port VLAN, without that tag
     count_
 };
 

@@ -63,6 +63,11 @@ typedef struct VnetDevOps {
      * negotiated hash reporting (vnet_dev_set_hash_report). */
     VnetDeliverResult (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame,
                                  size_t len, uint32_t queue);
+    /* Optional, an SR-IOV VF's with a port VLAN: as deliver, the frame in
+     * pieces (its tag left out between them). Without it such frames are
+     * dropped. */
+    VnetDeliverResult (*deliver_iov)(void* opaque, const uint8_t* vnet_hdr,
+                                     const struct iovec* frame, unsigned n, uint32_t queue);
     /* Optional: the device's carrier changed (children follow their lower). */
     void (*carrier_changed)(void* opaque, bool on);
     /* Optional, lower port only: deferred work is pending; arrange a call
@@ -110,7 +115,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 41
+#define VNET_DROP_REASONS 43
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -312,7 +317,10 @@ unsigned vnet_dev_mtu(const VnetDev* dev);
 bool vnet_macvlan_set_veb(VnetDev* lower, bool on);
 
 /* An SR-IOV VF's host-side settings, as `ip link set PF vf N ...` sets them
- * (IFLA_VF_*): admin_mac says the host set the device's MAC; spoofchk drops
+ * (IFLA_VF_*): admin_mac says the host set the device's MAC; a port VLAN
+ * tags what the VF sends (a frame it tagged itself is dropped as
+ * tx-vlan-tagged) and lets only frames with that tag reach it, stripped
+ * (others: rx-vlan-port), delivered through ops->deliver_iov; spoofchk drops
  * (tx-spoofed) the VF's frames from another source MAC; an untrusted VF
  * may not override a host-set MAC nor go promiscuous; the link state forces
  * the carrier up or down, or leaves it the lower's. */
@@ -326,6 +334,8 @@ typedef struct VnetVfConfig {
     bool spoofchk;
     bool trust;
     VnetVfLink link_state;
+    uint16_t vlan; /* port VLAN, 1..4094; 0: none */
+    uint8_t qos;   /* its 802.1p priority, 0..7 */
 } VnetVfConfig;
 /* A new VF's settings, as Linux's PF drivers start one: spoofchk on, trust
  * off, link auto, no host MAC. */

@@ -58,12 +58,30 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
     // The guest function behind this device.
     vnet::DeliverResult deliver(vnet::NetDevice& dev, const vnet::Packet& pkt) override {
         const vnet::RssSteering::Choice c = rss.choose(pkt.bytes(), rx_queues);
+        // A VF's port VLAN tag (netif_deliver let only those through) is
+        // stripped: the frame goes in two pieces around it, not copied.
+        const vnet::VfConfig* vf = dev.vf();
+        const bool strip = vf && vf->vlan;
+        const vnet::Offload off = strip ? vnet::offload_moved(pkt.offload, -4) : pkt.offload;
         // struct virtio_net_hdr_v1_hash: num_buffers is the glue's.
         std::uint8_t hdr[VNET_RX_HDR_LEN] = {};
-        vnet::virtio_net_hdr_from_offload(pkt.offload, dev.rx_offloads().csum).store(hdr);
+        vnet::virtio_net_hdr_from_offload(off, dev.rx_offloads().csum).store(hdr);
         vnet::wire::store_le32(hdr + 12, c.reported.value);
         vnet::wire::store_le16(hdr + 16, static_cast<std::uint16_t>(c.reported.type));
-        switch (ops.deliver(opaque, hdr, pkt.data(), pkt.len(), c.queue)) {
+        VnetDeliverResult r;
+        if (strip) [[unlikely]] {
+            if (!ops.deliver_iov) {
+                return vnet::DeliverResult::dropped;
+            }
+            const struct iovec parts[2] = {
+                {const_cast<std::uint8_t*>(pkt.data()), 12},
+                {const_cast<std::uint8_t*>(pkt.data() + 16), pkt.len() - 16},
+            };
+            r = ops.deliver_iov(opaque, hdr, parts, 2, c.queue);
+        } else {
+            r = ops.deliver(opaque, hdr, pkt.data(), pkt.len(), c.queue);
+        }
+        switch (r) {
             case VNET_DELIVER_OK:
                 return vnet::DeliverResult::delivered;
             case VNET_DELIVER_BUSY:
@@ -434,9 +452,11 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
         return VNET_XMIT_DROPPED;
     }
     pkt->offload = checked.offload;
-    if (vnet::vf_spoofed(dev, *pkt)) [[unlikely]] {
-        dev.counters().drop(vnet::DropReason::tx_spoofed);
-        return VNET_XMIT_DROPPED;
+    if (dev.vf()) [[unlikely]] {
+        if (const auto why = vnet::vf_egress(dev, *pkt)) {
+            dev.counters().drop(*why);
+            return VNET_XMIT_DROPPED;
+        }
     }
     if (vnet::IpvlanPort* port = vnet::IpvlanPort::of(dev); port && port->lower_sent(*pkt)) {
         return VNET_XMIT_SENT;  // the answer to the device's own probe
@@ -553,11 +573,14 @@ bool vnet_macvlan_set_veb(VnetDev* lower, bool on) {
 
 void vnet_vf_config_init(VnetVfConfig* cfg) {
     const vnet::VfConfig def;
-    *cfg = {def.admin_mac, def.spoofchk, def.trust, static_cast<VnetVfLink>(def.link_state)};
+    *cfg = {def.admin_mac, def.spoofchk, def.trust, static_cast<VnetVfLink>(def.link_state),
+            def.vlan, def.qos};
 }
 
 void vnet_dev_set_vf(VnetDev* d, const VnetVfConfig* cfg) {
     vnet::VfConfig vf;
+    vf.vlan = cfg->vlan & 0xfff;
+    vf.qos = cfg->qos & 7;
     vf.admin_mac = cfg->admin_mac;
     vf.spoofchk = cfg->spoofchk;
     vf.trust = cfg->trust;

@@ -93,6 +93,10 @@ const char* drop_reason_name(DropReason r) {
             return "rx-vlan-filtered";
         case DropReason::tx_spoofed:
             return "tx-spoofed";
+        case DropReason::tx_vlan_tagged:
+            return "tx-vlan-tagged";
+        case DropReason::rx_vlan_port:
+            return "rx-vlan-port";
         case DropReason::count_:
             break;
     }

@@ -228,7 +228,13 @@ RxResult netif_deliver(Packet& pkt) {
         return drop(dev, DropReason::rx_link_down);
     }
     const RxFilter& filter = dev.filter();
-    if (!filter.accepts_vlan(pkt.bytes())) [[unlikely]] {
+    if (const VfConfig* vf = dev.vf(); vf && vf->vlan) [[unlikely]] {
+        // A VF's port VLAN: its tag or nothing; the guest's own VLAN filter
+        // sees the frame as stripped (untagged).
+        if (!vf_port_vlan_admits(*vf, pkt.bytes())) {
+            return drop(dev, DropReason::rx_vlan_port);
+        }
+    } else if (!filter.accepts_vlan(pkt.bytes())) [[unlikely]] {
         return drop(dev, DropReason::rx_vlan_filtered);
     }
     if (pkt.pkt_type != PacketType::host && !filter.accepts(MacAddr::from(pkt.data()))) {

@@ -12,6 +12,9 @@
 #  - link-state (set through HMP vnet_vf_set): disable takes VF 3's carrier down and its traffic stops,
 #    auto brings it back; enable keeps VFs 4 and 5 up and talking while the
 #    uplink's cable is pulled, when the other VFs lose their carrier;
+#  - vlan (a port VLAN, QMP and HMP): VFs 4 and 5 on VLAN 10 reach each
+#    other and neither b0 nor slirp (untagged), what is not theirs is
+#    counted (rx-vlan-port), and VF 4 reaches b0 once its VLAN is off;
 #  - the settings show in query-vnet, and stay across the guest disabling
 #    and re-enabling its VFs (VF 2 comes back with the host's MAC).
 set -euo pipefail
@@ -117,6 +120,22 @@ echo "uplink down: VFs 4 and 5 (link-state enable) up and talking, VF 0 without 
 host_checks uplink-up
 carrier_is 0 1
 
+# Port VLAN 10 on VFs 4 and 5: they reach each other, not b0 (untagged)
+# nor slirp (which takes no tags).
+host_checks vlan
+reach 4 5
+reach 5 4
+if reach 4 0 || reach 0 5; then echo "a port-VLAN VF reached an untagged one"; exit 1; fi
+if ip netns exec b4 ping -c 1 -W 2 10.0.2.2 > /dev/null; then
+    echo "VF 4 on VLAN 10 reached slirp"; exit 1
+fi
+echo "VLAN 10: VFs 4 and 5 reach each other, not b0 nor the uplink"
+host_checks vlan-off
+# b4's entry for b0 is still failing from the try above.
+ip -n b4 neigh flush all
+reach 4 0
+echo "VF 4 without its port VLAN reaches b0"
+
 # The settings stay across disabling and enabling the VFs.
 echo 0 > "$pci/sriov_numvfs"
 echo 6 > "$pci/sriov_numvfs"
@@ -187,11 +206,26 @@ drive() {
     step uplink-up || return 1
     qmp set_link '{"name": "up", "up": true}' > /dev/null || return 1
     say "$work/ctl" go
+    step vlan || return 1
+    vf_set '{"pf": "pf0", "vf": 4, "vlan": 10, "qos": 2}' || return 1
+    qmp human-monitor-command '{"command-line": "vnet_vf_set pf0 5 vlan 10"}' > "$work/hmp" || return 1
+    [ "$(cat "$work/hmp")" = '""' ] || { echo "HMP: $(cat "$work/hmp")"; return 1; }
+    [ "$(vf_field 4 'str(f["vf"]["vlan"]) + "/" + str(f["vf"]["qos"])')" = 10/2 ] || return 1
+    say "$work/ctl" go
+    step vlan-off || return 1
+    local port
+    port=$(vf_field 4 'sum(d["count"] for d in f["drops"] if d["reason"] == "rx-vlan-port")')
+    echo "pf0-vf4 on VLAN 10: rx-vlan-port $port"
+    [ "$port" -ge 1 ] || return 1
+    vf_set '{"pf": "pf0", "vf": 4, "vlan": 0}' || return 1
+    [ "$(vf_field 4 'str(f["vf"]["vlan"]) + "/" + str(f["vf"]["qos"])')" = 0/0 ] || return 1
+    say "$work/ctl" go
     step persisted || return 1
     local got
     got=$(vf_field 1 'f["vf"]["spoofchk"]')/$(vf_field 2 'f["vf"]["trust"]')/$(vf_field 4 'f["vf"]["link-state"]')/$(vf_field 0 'f["vf"]["spoofchk"]')
-    echo "after the VFs came back: vf1 spoofchk, vf2 trust, vf4 link-state, vf0 spoofchk: $got"
-    [ "$got" = "False/True/enable/True" ] || return 1
+    got=$got/$(vf_field 5 'f["vf"]["vlan"]')
+    echo "after the VFs came back: vf1 spoofchk, vf2 trust, vf4 link-state, vf0 spoofchk, vf5 vlan: $got"
+    [ "$got" = "False/True/enable/True/10" ] || return 1
     # Refused, each naming what is wrong: a VF the guest has not enabled,
     # a multicast MAC, another VF's MAC.
     local err
@@ -204,6 +238,12 @@ drive() {
     err=$(qmp vnet-vf-set '{"pf": "pf0", "vf": 0, "mac": "02:00:00:00:0b:22"}' 2>&1 || true)
     echo "a sibling's MAC: $err"
     echo "$err" | grep -q "EADDRINUSE" || return 1
+    err=$(qmp vnet-vf-set '{"pf": "pf0", "vf": 0, "vlan": 4095}' 2>&1 || true)
+    echo "VLAN 4095: $err"
+    echo "$err" | grep -q "'vlan': 4095 is not a VLAN ID" || return 1
+    err=$(qmp vnet-vf-set '{"pf": "pf0", "vf": 0, "qos": 3}' 2>&1 || true)
+    echo "qos without a VLAN: $err"
+    echo "$err" | grep -q "'qos' needs a 'vlan'" || return 1
     say "$work/ctl" go
 }
 rc=0

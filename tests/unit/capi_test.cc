@@ -9,6 +9,8 @@
 #include "frames.h"
 #include "vnet/counters.h"
 #include "vnet/flow_hash.h"
+#include "vnet/vf_config.h"
+#include "vnet/wire/bytes.h"
 #include "vnet/vnet.h"
 
 namespace {
@@ -41,6 +43,17 @@ VnetDeliverResult glue_deliver(void* opaque, const uint8_t* hdr, const uint8_t* 
     return g->deliver_result;
 }
 
+// The pieces of a frame delivered around a VF's stripped port VLAN tag.
+VnetDeliverResult glue_deliver_iov(void* opaque, const uint8_t* hdr, const struct iovec* iov,
+                                   unsigned n, uint32_t queue) {
+    std::vector<std::uint8_t> f;
+    for (unsigned i = 0; i < n; ++i) {
+        const auto* b = static_cast<const std::uint8_t*>(iov[i].iov_base);
+        f.insert(f.end(), b, b + iov[i].iov_len);
+    }
+    return glue_deliver(opaque, hdr, f.data(), f.size(), queue);
+}
+
 void glue_kick(void* opaque) { ++static_cast<Glue*>(opaque)->kicks; }
 
 void glue_carrier(void* opaque, bool on) { static_cast<Glue*>(opaque)->carrier.push_back(on); }
@@ -53,6 +66,7 @@ std::uint64_t glue_now(void*) { return g_now_ms; }
 
 const VnetDevOps kOps = {.xmit = glue_xmit,
                          .deliver = glue_deliver,
+                         .deliver_iov = glue_deliver_iov,
                          .carrier_changed = glue_carrier,
                          .kick_work = glue_kick,
                          .now_ms = glue_now,
@@ -217,7 +231,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "tx-spoofed");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-vlan-port");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 
@@ -331,6 +345,78 @@ TEST_F(CapiMacvlanTest, VfSpoofchkDropsForeignSourceMacs) {
     auto from_b = vnet::test::eth_frame(vnet::test::kMacB, kForeign, 0x0800, 46);
     struct iovec iov_b = {from_b.data(), from_b.size()};
     EXPECT_EQ(vnet_dev_queue_xmit(b, &iov_b, 1, 0), VNET_XMIT_SENT);
+}
+
+// `ip link set PF vf N vlan 10 qos 3`: what the VF sends leaves tagged
+// (a frame it tagged itself is refused), and only frames with its tag
+// reach it, stripped; a sibling without a port VLAN sees the tag.
+TEST_F(CapiMacvlanTest, VfPortVlanTagsStripsAndFilters) {
+    VnetVfConfig vf;
+    vnet_vf_config_init(&vf);
+    vf.vlan = 10;
+    vf.qos = 3;
+    vnet_dev_set_vf(a, &vf);
+    auto untagged = vnet::test::eth_frame(vnet::test::kMacC, vnet::test::kMacB, 0x0800, 46);
+    struct iovec iov = {untagged.data(), untagged.size()};
+    EXPECT_EQ(vnet_dev_queue_xmit(a, &iov, 1, 0), VNET_XMIT_SENT);
+    ASSERT_EQ(gb.guest.size(), 1u);
+    std::vector<std::uint8_t> tagged(untagged.begin(), untagged.begin() + 12);
+    const std::uint8_t tag[4] = {0x81, 0x00, 0x60, 0x0a};  // priority 3, VID 10
+    tagged.insert(tagged.end(), tag, tag + 4);
+    tagged.insert(tagged.end(), untagged.begin() + 12, untagged.end());
+    EXPECT_EQ(gb.guest[0], tagged);
+    // Out of the uplink too, tagged.
+    EXPECT_EQ(send(a, kForeign), VNET_XMIT_SENT);
+    ASSERT_EQ(g.wire.size(), 1u);
+    EXPECT_EQ(vnet::wire::load_be16(g.wire[0].data() + 12), 0x8100);
+    // Its own tag is not the VF's to choose.
+    struct iovec tiov = {tagged.data(), tagged.size()};
+    EXPECT_EQ(vnet_dev_queue_xmit(a, &tiov, 1, 0), VNET_XMIT_DROPPED);
+    // From the uplink: untagged and VID 20 are dropped, VID 10 stripped.
+    auto to_a = vnet::test::eth_frame(vnet::test::kMacB, vnet::test::kMacA, 0x0800, 46);
+    EXPECT_EQ(vnet_dev_receive(dev, to_a.data(), to_a.size()), VNET_RX_DROPPED);
+    std::vector<std::uint8_t> to_a10(to_a.begin(), to_a.begin() + 12);
+    const std::uint8_t tag10[4] = {0x81, 0x00, 0x00, 0x0a};
+    to_a10.insert(to_a10.end(), tag10, tag10 + 4);
+    to_a10.insert(to_a10.end(), to_a.begin() + 12, to_a.end());
+    auto to_a20 = to_a10;
+    to_a20[15] = 20;
+    EXPECT_EQ(vnet_dev_receive(dev, to_a20.data(), to_a20.size()), VNET_RX_DROPPED);
+    EXPECT_EQ(vnet_dev_receive(dev, to_a10.data(), to_a10.size()), VNET_RX_DELIVERED);
+    ASSERT_EQ(ga.guest.size(), 1u);
+    EXPECT_EQ(ga.guest[0], to_a);
+    VnetDevStats st;
+    vnet_dev_get_stats(a, &st);
+    EXPECT_EQ(st.drops[static_cast<int>(vnet::DropReason::tx_vlan_tagged)], 1u);
+    EXPECT_EQ(st.drops[static_cast<int>(vnet::DropReason::rx_vlan_port)], 2u);
+    // vlan 0: no port VLAN, frames as they are.
+    vf.vlan = 0;
+    vnet_dev_set_vf(a, &vf);
+    EXPECT_EQ(vnet_dev_receive(dev, to_a.data(), to_a.size()), VNET_RX_DELIVERED);
+    EXPECT_EQ(ga.guest.back(), to_a);
+}
+
+// A checksum or GSO frame keeps its metadata pointing at the same bytes
+// when a tag goes in front of its network header or comes out.
+TEST(VfConfig, OffloadMovesWithTheTag) {
+    vnet::Offload o;
+    o.ip_summed = vnet::IpSummed::partial;
+    o.gso_type = vnet::GsoType::tcpv4;
+    o.csum_start = 34;
+    o.csum_offset = 16;
+    o.network_offset = 14;
+    o.hdr_len = 54;
+    const vnet::Offload pushed = vnet::offload_moved(o, 4);
+    EXPECT_EQ(pushed.csum_start, 38);
+    EXPECT_EQ(pushed.csum_offset, 16);
+    EXPECT_EQ(pushed.network_offset, 18);
+    EXPECT_EQ(pushed.hdr_len, 58);
+    const vnet::Offload back = vnet::offload_moved(pushed, -4);
+    EXPECT_EQ(back.csum_start, 34);
+    EXPECT_EQ(back.hdr_len, 54);
+    vnet::Offload none;  // nothing to move
+    EXPECT_EQ(vnet::offload_moved(none, 4).csum_start, 0);
+    EXPECT_EQ(vnet::offload_moved(none, 4).hdr_len, 0);
 }
 
 // IFLA_VF_LINK_STATE: auto follows the lower's carrier, enable and

@@ -153,6 +153,8 @@ struct VnetFunc {
     bool vf_spoofchk;
     bool vf_trust;
     uint8_t vf_link_state;     /* VnetVfLinkState */
+    uint16_t vf_vlan;          /* port VLAN, 0: none */
+    uint8_t vf_qos;
 };
 
 struct VnetFuncClass {
@@ -179,6 +181,9 @@ bool vnet_func_rx_ready(VnetFunc *f);
 VnetDeliverResult vnet_func_deliver(VnetFunc *f, const uint8_t *vnet_hdr,
                                     const uint8_t *buf, size_t len,
                                     uint32_t hash);
+VnetDeliverResult vnet_func_deliver_iov(VnetFunc *f, const uint8_t *vnet_hdr,
+                                        const struct iovec *frame,
+                                        unsigned frame_num, uint32_t queue);
 void vnet_func_tx_done(VnetFunc *f);
 void vnet_func_flush_queued(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
