@@ -574,7 +574,7 @@ bool vnet_macvlan_set_veb(VnetDev* lower, bool on) {
 void vnet_vf_config_init(VnetVfConfig* cfg) {
     const vnet::VfConfig def;
     *cfg = {def.admin_mac, def.spoofchk, def.trust, static_cast<VnetVfLink>(def.link_state),
-            def.vlan, def.qos};
+            def.vlan,      def.qos};
 }
 
 void vnet_dev_set_vf(VnetDev* d, const VnetVfConfig* cfg) {

@@ -10,8 +10,8 @@
 #include "vnet/counters.h"
 #include "vnet/flow_hash.h"
 #include "vnet/vf_config.h"
-#include "vnet/wire/bytes.h"
 #include "vnet/vnet.h"
+#include "vnet/wire/bytes.h"
 
 namespace {
 
@@ -316,8 +316,6 @@ TEST_F(CapiMacvlanTest, VebMakesTheLowerABridgePort) {
     EXPECT_EQ(send(a, kForeign), VNET_XMIT_SENT);
     EXPECT_EQ(g.wire.size(), 5u);
 }
-
-
 
 // An SR-IOV VF with spoofchk (on by default, as Linux's PF drivers start
 // a VF) sends only from its own MAC; the rest is dropped and counted, and
