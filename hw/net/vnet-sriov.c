@@ -408,20 +408,27 @@ void qmp_vnet_vf_set(const char *pf, uint16_t vf, const char *mac,
     vnet_func_apply_vf(f);
 }
 
+/* What either kind's child takes from its PF: the lower, its id and the
+ * mode the PF gives its VFs. */
+static void vnet_vf_take_pf(VnetFunc *lower, VnetFunc **lower_func,
+                            char **lower_id, char **mode)
+{
+    *lower_func = lower;
+    *lower_id = g_strdup(lower->name);
+    g_free(*mode);
+    *mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
+}
+
 static void vnet_vf_pci_realize(VirtIOPCIProxy *vpci_dev, Error **errp)
 {
     VnetVfPCI *p = (VnetVfPCI *)vpci_dev;
     VnetMacvlan *v = &p->vdev.macvlan;
     VnetFunc *lower = vnet_vf_lower(PCI_DEVICE(vpci_dev), errp);
 
-    if (!lower) {
-        return;
+    if (lower) {
+        vnet_vf_take_pf(lower, &v->lower_func, &v->lower, &v->mode);
+        vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
     }
-    v->lower_func = lower;
-    v->lower = g_strdup(lower->name);
-    g_free(v->mode);
-    v->mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
-    vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
 }
 
 static void vnet_vf_ipvlan_pci_realize(VirtIOPCIProxy *vpci_dev,
@@ -431,16 +438,12 @@ static void vnet_vf_ipvlan_pci_realize(VirtIOPCIProxy *vpci_dev,
     VnetIpvlan *v = &p->vdev.ipvlan;
     VnetFunc *lower = vnet_vf_lower(PCI_DEVICE(vpci_dev), errp);
 
-    if (!lower) {
-        return;
+    if (lower) {
+        vnet_vf_take_pf(lower, &v->lower_func, &v->lower, &v->mode);
+        g_free(v->flags);
+        v->flags = g_strdup(VNET_MULTI(lower)->sriov_flags);
+        vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
     }
-    v->lower_func = lower;
-    v->lower = g_strdup(lower->name);
-    g_free(v->mode);
-    v->mode = g_strdup(VNET_MULTI(lower)->sriov_mode);
-    g_free(v->flags);
-    v->flags = g_strdup(VNET_MULTI(lower)->sriov_flags);
-    vnet_vf_realize_func(p, VNET_FUNC(v), lower, errp);
 }
 
 static bool vnet_vf_parse_onoff(const char *word, const char *v, bool *out,

@@ -183,6 +183,16 @@ s.sendall(sys.argv[2].encode() + b"\n")
 s.close()
 EOP
 }
+# run_drive: the host's side of a test whose guest is $pid with its
+# console in $work/log: runs the caller's drive(), stops the guest if that
+# fails, prints the end of the log and exits with the outcome.
+run_drive() {
+    local rc=0
+    drive || { rc=1; kill "$pid" 2>/dev/null || true; }
+    wait "$pid" || rc=1
+    tr -d '\r' < "$work/log" | grep -v '^\s*$' | tail -40
+    exit $rc
+}
 functions() {
     qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'
 }

@@ -127,8 +127,4 @@ drive() {
     wait_mark SETLINK-CHILD-ON-NOW || return 1
     qmp set_link '{"name": "c1", "up": true}'
 }
-rc=0
-drive || { rc=1; kill "$pid" 2>/dev/null; }
-wait $pid || rc=1
-tr -d '\r' < "$work/log" | grep -v '^\s*$' | tail -40
-exit $rc
+run_drive

@@ -222,8 +222,4 @@ drive() {
     expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfi 4 || return 1
     say "$work/ctl" go
 }
-rc=0
-drive || { rc=1; kill "$pid" 2>/dev/null || true; }
-wait $pid || rc=1
-tr -d '\r' < "$work/log" | grep -v '^\s*$' | tail -40
-exit $rc
+run_drive
