@@ -41,3 +41,18 @@ fetch_counted() {
     after=$(ip netns exec "$1" cat "/sys/class/net/$2/statistics/rx_packets")
     frames=$((after - before))
 }
+
+# pings_lost_at_most N FILE...: each FILE, the output of a `ping -c`, lost
+# at most N replies; prints each summary.
+pings_lost_at_most() {
+    max=$1; shift
+    ok=0
+    for f in "$@"; do
+        line=$(grep 'packets transmitted' "$f")
+        echo "$f: $line"
+        tx=$(echo "$line" | sed 's/^\([0-9]*\) packets transmitted.*/\1/')
+        rx=$(echo "$line" | sed 's/.* \([0-9]*\) packets received.*/\1/')
+        [ "$rx" -ge $((tx - max)) ] || ok=1
+    done
+    return $ok
+}

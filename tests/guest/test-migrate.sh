@@ -51,13 +51,7 @@ ip netns exec n1 ping -c 150 -i 0.2 10.9.0.2 > /tmp/p1 2>&1 & p1=$!
 wait $p0 || true
 wait $p1 || true
 rc=0
-for f in /tmp/p0 /tmp/p1; do
-    line=$(grep 'packets transmitted' $f)
-    echo "$f: $line"
-    tx=$(echo "$line" | sed 's/^\([0-9]*\) packets transmitted.*/\1/')
-    rx=$(echo "$line" | sed 's/.* \([0-9]*\) packets received.*/\1/')
-    [ "$rx" -ge $((tx - 5)) ] || rc=1
-done
+pings_lost_at_most 5 /tmp/p0 /tmp/p1 || rc=1
 ip netns exec n2 ping -c 2 -W 5 10.9.0.2 >/dev/null || rc=1
 echo "after the move: the second child still pings ($rc)"
 # c1 has queues=2: its control queue sits after both pairs, where the

@@ -53,13 +53,7 @@ ip netns exec n1 ping -c 100 -i 0.2 10.0.2.2 > /tmp/p1 2>&1 & p1=$!
 wait $p0 || true
 wait $p1 || true
 rc=0
-for f in /tmp/p0 /tmp/p1; do
-    line=$(grep 'packets transmitted' $f)
-    echo "$f: $line"
-    tx=$(echo "$line" | sed 's/^\([0-9]*\) packets transmitted.*/\1/')
-    rx=$(echo "$line" | sed 's/.* \([0-9]*\) packets received.*/\1/')
-    [ "$rx" -ge $((tx - 5)) ] || rc=1
-done
+pings_lost_at_most 5 /tmp/p0 /tmp/p1 || rc=1
 pairs || rc=1
 echo "after the move: every VF reaches every other and the uplink ($rc)"
 echo 0 > "$pci/sriov_numvfs"
