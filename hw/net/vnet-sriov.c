@@ -250,7 +250,6 @@ static void vnet_vf_realize_func(VnetVfPCI *p, VnetFunc *f, VnetFunc *lower,
                                  Error **errp)
 {
     PCIDevice *pci = PCI_DEVICE(p);
-
     VnetVfConfig vf;
 
     f->is_vf = true;

@@ -62,6 +62,9 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
         // stripped: the frame goes in two pieces around it, not copied.
         const vnet::VfConfig* vf = dev.vf();
         const bool strip = vf && vf->vlan;
+        if (strip && !vnet::vf_port_vlan_admits(*vf, pkt.bytes())) [[unlikely]] {
+            return vnet::DeliverResult::dropped;  // queued before the VLAN was set
+        }
         const vnet::Offload off = strip ? vnet::offload_moved(pkt.offload, -4) : pkt.offload;
         // struct virtio_net_hdr_v1_hash: num_buffers is the glue's.
         std::uint8_t hdr[VNET_RX_HDR_LEN] = {};
