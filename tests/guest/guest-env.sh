@@ -56,3 +56,30 @@ pings_lost_at_most() {
     done
     return $ok
 }
+
+# vf_if PF_PCI K: the interface of SR-IOV VF K of the PF whose PCI
+# directory is PF_PCI, once its driver has made it.
+vf_if() {
+    for _ in $(seq 100); do
+        n=$(ls "$1/virtfn$2"/virtio*/net 2>/dev/null || true)
+        [ -n "$n" ] && { echo "$n"; return 0; }
+        sleep 0.1
+    done
+    echo "no interface for VF $2 of $1" >&2
+    return 1
+}
+
+# vf_into_netns PF_PCI K NS ADDR: VF K into namespace NS (made if need
+# be) as eth0 with ADDR/24, up, with slirp's 10.0.2.2 as its gateway.
+vf_into_netns() {
+    v=$(vf_if "$1" "$2") || return 1
+    drv=$(basename "$(readlink "/sys/class/net/$v/device/driver")")
+    [ "$drv" = virtio_net ] || { echo "VF $2 of $1: driver $drv"; return 1; }
+    ip netns add "$3" 2>/dev/null || true
+    ip link set "$v" netns "$3"
+    ip -n "$3" link set "$v" name eth0
+    ip -n "$3" addr add "$4/24" dev eth0
+    ip -n "$3" link set lo up
+    ip -n "$3" link set eth0 up
+    ip -n "$3" route add default via 10.0.2.2
+}

@@ -19,18 +19,7 @@ ip link set eth0 up
 pci=$(readlink -f /sys/class/net/eth0/device/..)
 echo 4 > "$pci/sriov_numvfs"
 into_netns() {
-    for k in 0 1 2 3; do
-        for _ in $(seq 100); do
-            v=$(ls "$pci/virtfn$k"/virtio*/net 2>/dev/null || true)
-            [ -n "$v" ] && break
-            sleep 0.1
-        done
-        ip netns add n$k 2>/dev/null || true
-        ip link set "$v" netns n$k
-        ip -n n$k addr add 10.0.2.$((100 + k))/24 dev "$v"
-        ip -n n$k link set "$v" up
-        ip -n n$k route add default via 10.0.2.2
-    done
+    for k in 0 1 2 3; do vf_into_netns "$pci" $k n$k 10.0.2.$((100 + k)); done
 }
 pairs() {
     bad=0

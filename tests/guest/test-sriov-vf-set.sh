@@ -24,23 +24,7 @@ cat > "$work/script" <<'EOS'
 pf=eth0
 ip link set $pf up
 pci=$(readlink -f /sys/class/net/$pf/device/..)
-vf_if() { # K: VF K's interface once its driver has made it
-    for _ in $(seq 100); do
-        n=$(ls "$pci/virtfn$1"/virtio*/net 2>/dev/null || true)
-        [ -n "$n" ] && { echo "$n"; return 0; }
-        sleep 0.1
-    done
-    return 1
-}
-setup() { # K: VF K into namespace bK as eth0, 10.0.2.(100+K)
-    v=$(vf_if "$1")
-    ip netns add "b$1" 2>/dev/null || true
-    ip link set "$v" netns "b$1"
-    ip -n "b$1" link set "$v" name eth0
-    ip -n "b$1" addr add "10.0.2.$((100 + $1))/24" dev eth0
-    ip -n "b$1" link set lo up
-    ip -n "b$1" link set eth0 up
-}
+setup() { vf_into_netns "$pci" "$1" "b$1" "10.0.2.$((100 + $1))"; }
 carrier_is() { # K 0|1, within 5 s
     for _ in $(seq 50); do
         [ "$(ip netns exec "b$1" cat /sys/class/net/eth0/carrier 2>/dev/null)" = "$2" ] && return 0

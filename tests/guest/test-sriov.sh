@@ -28,16 +28,6 @@ by_mac() {
     done
     return 1
 }
-# vf_if PF_PCI K: VF K's interface, once virtio_net has made it.
-vf_if() {
-    for _ in $(seq 100); do
-        n=$(ls "$1/virtfn$2"/virtio*/net 2>/dev/null || true)
-        [ -n "$n" ] && { echo "$n"; return 0; }
-        sleep 0.1
-    done
-    echo "no interface for VF $2 of $1" >&2
-    return 1
-}
 # enable PF N: sriov_numvfs, checked; prints the PF's PCI directory.
 enable() {
     pci=$(readlink -f "/sys/class/net/$1/device/..")
@@ -48,16 +38,7 @@ enable() {
 into_netns() {
     pci=$(readlink -f "/sys/class/net/$1/device/..")
     for k in $(seq 0 $(($4 - 1))); do
-        v=$(vf_if "$pci" "$k")
-        drv=$(basename "$(readlink "/sys/class/net/$v/device/driver")")
-        [ "$drv" = virtio_net ] || { echo "VF $k of $1: driver $drv"; return 1; }
-        ip netns add "$2$k" 2>/dev/null || true
-        ip link set "$v" netns "$2$k"
-        ip -n "$2$k" link set "$v" name eth0
-        ip -n "$2$k" addr add "10.0.2.$(($3 + k))/24" dev eth0
-        ip -n "$2$k" link set lo up
-        ip -n "$2$k" link set eth0 up
-        ip -n "$2$k" route add default via 10.0.2.2
+        vf_into_netns "$pci" "$k" "$2$k" "10.0.2.$(($3 + k))"
     done
 }
 # pairs TAG BASE N: every VF's first ping to every other; prints failures.
