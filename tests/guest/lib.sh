@@ -193,6 +193,33 @@ run_drive() {
     tr -d '\r' < "$work/log" | grep -v '^\s*$' | tail -40
     exit $rc
 }
+# ring_identities: query-vnet's accounting identities, as the qtest suite
+# checks them, on every vnet-multi device: each frame a child's guest
+# queued was sent or dropped under a tx- reason; each frame delivered to a
+# function is in its rings; the lower sent what its uplink got. Prints
+# each function's counters; fails if one does not hold.
+ring_identities() {
+    qmp query-vnet | python3 -c '
+import json, sys
+ok = True
+for dev in json.load(sys.stdin):
+    for f in dev["functions"]:
+        q_tx = sum(q["tx-packets"] for q in f["queue-stats"])
+        q_rx = sum(q["rx-packets"] for q in f["queue-stats"])
+        drops = {d["reason"]: d["count"] for d in f["drops"]}
+        tx_drops = sum(n for r, n in drops.items() if r.startswith("tx-"))
+        print("%s: rings tx %d rx %d; sent %d, tx drops %d, delivered %d, backlog %d; drops %s"
+              % (f["id"], q_tx, q_rx, f["tx-packets"], tx_drops, f["rx-packets"],
+                 f["rx-backlog"], drops))
+        if f["kind"] == "lower":
+            ok &= f["tx-packets"] == dev["uplink-tx-packets"]
+        else:
+            ok &= q_tx == f["tx-packets"] + tx_drops
+        ok &= q_rx == f["rx-packets"]
+    print("%s uplink: %d in, %d out" % (dev["id"], dev["uplink-rx-packets"], dev["uplink-tx-packets"]))
+print("accounting holds" if ok else "ACCOUNTING BROKEN")
+sys.exit(0 if ok else 1)'
+}
 functions() {
     qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'
 }

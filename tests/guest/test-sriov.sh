@@ -14,7 +14,11 @@
 #  - ipvlan l2 bridge: every VF reaches every other (12 pairs) and the
 #    uplink, each with the PF's MAC;
 #  - the bridge PF's VFs are cycled 8 -> 0 -> 8 while a private VF pings
-#    the uplink (at most one reply lost), and work again, cold;
+#    the uplink (at most one reply lost) and the PF and a bridge VF ping
+#    VFs that go away, and work again, cold;
+#  - query-vnet's accounting identities (each function's rings against
+#    what it sent, dropped and was delivered, as the qtest suite checks
+#    them) hold at every step, the cycle and the unplug included;
 #  - query-vnet lists a PF's enabled VFs only, at each step;
 #  - device_del of the vepa PF, its VFs enabled, takes the PF and its VFs
 #    out of the guest and out of query-vnet, the other PFs' VFs working.
@@ -121,12 +125,18 @@ done
 
 # A background job ignores SIGINT: stop ping with SIGTERM, count replies.
 ip netns exec p0 ping -i 0.2 10.0.2.2 > /tmp/pp 2>&1 & pp=$!
+# Traffic on the VFs that go away too: the PF into b7, b0 into b1, up to
+# the moment they vanish and again once they are back (query-vnet's
+# accounting identities are checked at each step, under this traffic).
+ping -i 0.05 10.0.2.107 > /dev/null 2>&1 & f1=$!
+ip netns exec b0 ping -i 0.05 10.0.2.101 > /dev/null 2>&1 & f2=$!
 enable "$pfb" 0
 host_checks disabled
 enable "$pfb" 8
 into_netns "$pfb" b 100 8
 host_checks reenabled
-kill $pp; wait $pp || true
+# Busybox ping ends on a send error, as b0's may when its VF goes.
+kill $pp $f1 $f2 2>/dev/null || true; wait $pp $f1 $f2 || true
 got=$(grep -c 'bytes from' /tmp/pp)
 sent=$(( $(sed -n 's/.*seq=\([0-9]*\).*/\1/p' /tmp/pp | sort -n | tail -1) + 1 ))
 echo "p0 during the cycle: $sent sent, $got answered"
@@ -182,12 +192,16 @@ drive() {
     wait_mark SRIOV-CHECK-enabled 300 || return 1
     expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfv 4 &&
         expect_vfs pfi 4 || return 1
+    ring_identities > "$work/ident-enabled" || { cat "$work/ident-enabled"; return 1; }
     say "$work/ctl" go
     wait_mark SRIOV-CHECK-disabled || return 1
     expect_vfs pfb 0 && expect_vfs pfp 4 || return 1
+    ring_identities > "$work/ident-disabled" || { cat "$work/ident-disabled"; return 1; }
     say "$work/ctl" go
     wait_mark SRIOV-CHECK-reenabled || return 1
     expect_vfs pfb 8 || return 1
+    ring_identities > "$work/ident-reenabled" || { cat "$work/ident-reenabled"; return 1; }
+    grep -h "^pfb-vf[07]:\|^pfb:" "$work/ident-reenabled"
     say "$work/ctl" go
     wait_mark SRIOV-UNPLUG-NOW || return 1
     qmp device_del '{"id": "pfv"}' || return 1
@@ -201,6 +215,8 @@ drive() {
     echo "query-vnet after device_del pfv: $left"
     [ "$left" = "pfb pfp pfi" ] || return 1
     expect_vfs pfb 8 && expect_vfs pfp 4 && expect_vfs pfi 4 || return 1
+    ring_identities > "$work/ident-unplugged" || { cat "$work/ident-unplugged"; return 1; }
+    tail -1 "$work/ident-unplugged"
     say "$work/ctl" go
 }
 run_drive
