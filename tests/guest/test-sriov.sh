@@ -125,9 +125,10 @@ done
 
 # A background job ignores SIGINT: stop ping with SIGTERM, count replies.
 ip netns exec p0 ping -i 0.2 10.0.2.2 > /tmp/pp 2>&1 & pp=$!
-# Traffic on the VFs that go away too: the PF into b7, b0 into b1, up to
-# the moment they vanish and again once they are back (query-vnet's
-# accounting identities are checked at each step, under this traffic).
+# Traffic on the VFs that go away too: the PF pings b7 through the whole
+# cycle, b0 pings b1 until b0's VF vanishes (busybox ping ends on a send
+# error). query-vnet's accounting identities are checked at each step,
+# under this traffic.
 ping -i 0.05 10.0.2.107 > /dev/null 2>&1 & f1=$!
 ip netns exec b0 ping -i 0.05 10.0.2.101 > /dev/null 2>&1 & f2=$!
 enable "$pfb" 0
@@ -135,7 +136,6 @@ host_checks disabled
 enable "$pfb" 8
 into_netns "$pfb" b 100 8
 host_checks reenabled
-# Busybox ping ends on a send error, as b0's may when its VF goes.
 kill $pp $f1 $f2 2>/dev/null || true; wait $pp $f1 $f2 || true
 got=$(grep -c 'bytes from' /tmp/pp)
 sent=$(( $(sed -n 's/.*seq=\([0-9]*\).*/\1/p' /tmp/pp | sort -n | tail -1) + 1 ))
