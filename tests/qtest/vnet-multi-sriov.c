@@ -155,9 +155,10 @@ static void test_sriov_capability(void)
     g_assert_cmpint(pf_readw(&p, p.cap + PCI_SRIOV_VF_STRIDE), ==, 1);
     /* ARI, so that VFs may pass function 7 behind a root port. */
     g_assert_cmphex(pf_find_ext_cap(&p, PCI_EXT_CAP_ID_ARI), !=, 0);
-    /* Until the guest enables them, no VF is there. */
+    /* Until the guest enables them, no VF is there (a VF's vendor ID
+     * reads all ones even when it is: its class does not). */
     assert_vfs(&p, "");
-    g_assert_cmphex(qtest_readw(p.qts, ecam(1, PCI_VENDOR_ID)), ==, 0xffff);
+    g_assert_cmphex(qtest_readw(p.qts, ecam(1, PCI_CLASS_DEVICE)), ==, 0xffff);
     pf_stop(&p);
 
     /* Without sriov-max-vfs, no capability. */
@@ -197,6 +198,34 @@ static void test_sriov_enable_cycles(void)
     pf_stop(&p);
 }
 
+/* The most VFs a PF takes, all enabled at once (ARI: the VFs fill
+ * functions 1..128 of the bus behind the root port), then all gone. */
+static void test_sriov_max_vfs(void)
+{
+    Pf p = {};
+    g_autoptr(GString) want = g_string_new("");
+
+    pf_start(&p, ",sriov-max-vfs=128");
+    g_assert_cmpint(pf_readw(&p, p.cap + PCI_SRIOV_TOTAL_VF), ==, 128);
+    pf_set_vfs(&p, 128);
+    for (int k = 0; k < 128; k++) {
+        g_string_append_printf(want, "%spf0-vf%d", k ? " " : "", k);
+    }
+    assert_vfs(&p, want->str);
+    /* A VF's own vendor and device IDs read as all ones (SR-IOV 1.1
+     * §3.4.1.1); its class is the PF's, where no function reads all ones. */
+    g_assert_cmphex(qtest_readw(p.qts, ecam(128, PCI_VENDOR_ID)), ==, 0xffff);
+    g_assert_cmphex(qtest_readw(p.qts, ecam(128, PCI_CLASS_DEVICE)), ==,
+                    0x0200); /* Ethernet */
+    g_assert_cmphex(qtest_readw(p.qts, ecam(129, PCI_CLASS_DEVICE)), ==,
+                    0xffff);
+    pf_set_vfs(&p, 0);
+    assert_vfs(&p, "");
+    g_assert_cmphex(qtest_readw(p.qts, ecam(128, PCI_CLASS_DEVICE)), ==,
+                    0xffff);
+    pf_stop(&p);
+}
+
 static void assert_refused_q35(const char *props, const char *property)
 {
     g_autofree char *args = g_strdup_printf(
@@ -230,6 +259,7 @@ void vnet_sriov_tests_register(void)
     qtest_add_func("/vnet-multi/sriov/capability", test_sriov_capability);
     qtest_add_func("/vnet-multi/sriov/enable-cycles",
                    test_sriov_enable_cycles);
+    qtest_add_func("/vnet-multi/sriov/max-vfs", test_sriov_max_vfs);
     qtest_add_func("/vnet-multi/sriov/bad-properties-refused",
                    test_sriov_bad_properties_refused);
 }
