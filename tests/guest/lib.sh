@@ -193,8 +193,9 @@ run_drive() {
     tr -d '\r' < "$work/log" | grep -v '^\s*$' | tail -40
     exit $rc
 }
-# ring_identities: query-vnet's accounting identities, as the qtest suite
-# checks them, on every vnet-multi device: each frame a child's guest
+# ring_identities [ID...]: query-vnet's accounting identities, as the
+# qtest suite checks them, on the vnet-multi devices named (all if none
+# is): each frame a child's guest
 # queued was sent or dropped under a tx- reason; each frame delivered to a
 # function is in its rings; the lower sent what its uplink got. Prints
 # each function's counters; fails if one does not hold.
@@ -203,6 +204,8 @@ ring_identities() {
 import json, sys
 ok = True
 for dev in json.load(sys.stdin):
+    if sys.argv[1:] and dev["id"] not in sys.argv[1:]:
+        continue
     for f in dev["functions"]:
         q_tx = sum(q["tx-packets"] for q in f["queue-stats"])
         q_rx = sum(q["rx-packets"] for q in f["queue-stats"])
@@ -218,7 +221,7 @@ for dev in json.load(sys.stdin):
         ok &= q_rx == f["rx-packets"]
     print("%s uplink: %d in, %d out" % (dev["id"], dev["uplink-rx-packets"], dev["uplink-tx-packets"]))
 print("accounting holds" if ok else "ACCOUNTING BROKEN")
-sys.exit(0 if ok else 1)'
+sys.exit(0 if ok else 1)' "$@"
 }
 functions() {
     qmp query-vnet | python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)[0]["functions"]))'
