@@ -50,13 +50,15 @@ enum class DropReason : std::uint8_t {
     vx_no_fdb,            // no FDB entry and no default remote (L2 miss)
     vx_send_failed,       // the host socket refused the datagram
     vx_proxy_consumed,    // ARP/NS taken by proxy=on, answered or not (Linux consumes them)
-    probe_queue_full,     // ipvlan: waiting while the children are asked who owns it: queue at its
-                          // bound
+    // ipvlan, while the children are asked who owns an address: a child's
+    // frame (tx) or the uplink's (rx, on the lower) past the waiting bound.
+    tx_probe_queue_full,
     rx_l3_noarp,  // ipvlan L3: ARP/NS from the uplink for a child (Linux's NOARP child drops it)
     rx_vlan_filtered,  // 802.1Q VID the driver did not add (VIRTIO_NET_CTRL_VLAN)
     tx_spoofed,        // an SR-IOV VF's frame from a source MAC not its own (spoofchk)
     tx_vlan_tagged,    // an SR-IOV VF with a port VLAN sent a frame it had tagged itself
     rx_vlan_port,      // to an SR-IOV VF with a port VLAN, without that tag
+    rx_probe_queue_full,
     count_
 };
 

@@ -52,4 +52,9 @@ RxResult dev_forward(NetDevice& dev, Packet& pkt);
 // calls the device's XmitOps.
 XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt);
 
+// Counts what dev's XmitOps did with a frame of len bytes as sent, when it
+// went (sent or queued); a drop is counted where it happens, and a held
+// frame when it goes on.
+void count_xmit(NetDevice& dev, XmitResult r, std::size_t len);
+
 }  // namespace vnet

@@ -51,6 +51,10 @@ inline constexpr std::size_t kIpvlanProbeEntries = 64;
 // Frames waiting per address (the neighbour table's unres_qlen).
 inline constexpr std::size_t kIpvlanProbeQueueLen = 3;
 
+// What became of a frame offered to wait: it goes on now (`no`), it waits
+// (counted when it goes on), or it was dropped, counted.
+enum class Hold : std::uint8_t { no, waits, dropped };
+
 struct IpvlanProbeStats {
     std::uint64_t probes = 0;     // probe rounds sent (each to every learning child)
     std::uint64_t found = 0;      // addresses a child answered for
@@ -70,27 +74,27 @@ class IpvlanProber {
     bool idle() const { return index_.empty(); }
     const IpvlanProbeStats& stats() const { return stats_; }
 
-    // A frame for `dst`, which no child is known to own: true if it now
-    // waits for the answer (or was dropped, counted, its queue full);
-    // false if it should go on as for an address no child has (known as
-    // such, or no room to ask). `from` is the sending child, null for a
-    // frame from the uplink.
-    bool hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from);
+    // A frame for `dst`, which no child is known to own: it waits for the
+    // answer, or is dropped (its queue full), or goes on as for an address
+    // no child has (`no`: known as such, or no room to ask). `from` is the
+    // sending child, null for a frame from the uplink.
+    Hold hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from);
     // The uplink asks for `target` (an ARP request or NS to the lower's
     // proxy): ask the children, and answer the asker for the owner.
     void ask(const IpAddr& target, const MacAddr& asker_mac, const IpAddr& asker_ip);
     // `owner` was learned for `a`: what waited for it goes to it.
     void learned(const IpAddr& a, IpvlanDev& owner);
     // Whether `owner` still has its learned address `a`: `claimant` (null
-    // when the address only aged) sent `pkt` from it. True if pkt now
-    // waits for the answer; false if it is to be refused (the owner has
-    // answered for it lately, or there is no room to ask).
-    bool verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant, const Packet* pkt);
+    // when the address only aged) sent `pkt` from it. pkt waits for the
+    // answer, or is dropped (the queue full), or (`no`) is to be refused:
+    // the owner has answered for it lately, or there is no room to ask.
+    Hold verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant, const Packet* pkt);
     // `dev` answered a probe for `a`.
     void answered(const IpAddr& a, IpvlanDev& dev);
     // A frame for `dst` while its owner is being asked whether it still
-    // has it: true if it waits, to go to whoever has it then.
-    bool hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from);
+    // has it: it waits, to go to whoever has it then, or is dropped, or
+    // (`no`) goes on now.
+    Hold hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from);
     // `a` is no child's (the lower's stack sent from it, or the uplink
     // answered for it): what waited goes on.
     void not_child(const IpAddr& a);
@@ -99,7 +103,8 @@ class IpvlanProber {
     // Retransmits and gives up; returns the milliseconds until it wants to
     // run again.
     std::uint64_t run_timers();
-    // `dev` is leaving the port: frames it sent that wait are dropped.
+    // `dev` is leaving the port: frames it sent that wait are dropped; a
+    // question about its address ends as if it stayed silent.
     void forget(const IpvlanDev* dev);
 
   private:
@@ -133,7 +138,7 @@ class IpvlanProber {
     void send_probe(const Entry& e);
     void give_up(Entry& e);
     void move(Entry& e);
-    bool queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim = false);
+    Hold queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim = false);
     // What waited in an entry, taken out before it goes on (delivering may
     // bring more frames to the entry).
     struct Taken {
@@ -146,7 +151,8 @@ class IpvlanProber {
     };
     static Taken take(Entry& e);
     // A frame that waited goes its way again, now that the question is
-    // settled: `from` sends it, or (null) the uplink delivers it.
+    // settled: `from` sends it (counted then), or (null) the uplink
+    // delivers it.
     void reinject(Packet& p, IpvlanDev* from);
     std::uint64_t now() const;
 

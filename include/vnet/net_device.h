@@ -63,7 +63,9 @@ class PhysDev;
 using DeviceEventHandler = void (*)(NetDevice& dev, NetdevEvent ev, void* data);
 
 // What the device does with a packet it transmits (ndo_start_xmit).
-enum class XmitResult : std::uint8_t { sent, queued, dropped };
+// `held`: taken, but it waits (ipvlan asking who owns an address); it is
+// counted, sent or dropped, once it goes on, not now.
+enum class XmitResult : std::uint8_t { sent, queued, dropped, held };
 
 class XmitOps {
   public:

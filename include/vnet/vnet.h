@@ -115,7 +115,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 43
+#define VNET_DROP_REASONS 44
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;

@@ -469,6 +469,7 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
     }
     switch (vnet::dev_queue_xmit(dev, *pkt)) {
         case vnet::XmitResult::sent:
+        case vnet::XmitResult::held:  // the ring's part is done
             return VNET_XMIT_SENT;
         case vnet::XmitResult::queued:
             return VNET_XMIT_QUEUED;

@@ -85,8 +85,8 @@ const char* drop_reason_name(DropReason r) {
             return "vxlan-send-failed";
         case DropReason::vx_proxy_consumed:
             return "vxlan-proxy-consumed";
-        case DropReason::probe_queue_full:
-            return "probe-queue-full";
+        case DropReason::tx_probe_queue_full:
+            return "tx-probe-queue-full";
         case DropReason::rx_l3_noarp:
             return "rx-l3-noarp";
         case DropReason::rx_vlan_filtered:
@@ -97,6 +97,8 @@ const char* drop_reason_name(DropReason r) {
             return "tx-vlan-tagged";
         case DropReason::rx_vlan_port:
             return "rx-vlan-port";
+        case DropReason::rx_probe_queue_full:
+            return "rx-probe-queue-full";
         case DropReason::count_:
             break;
     }

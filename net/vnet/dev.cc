@@ -270,6 +270,13 @@ RxResult dev_forward(NetDevice& dev, Packet& pkt) {
     return netif_receive_eth(pkt);
 }
 
+void count_xmit(NetDevice& dev, XmitResult r, std::size_t len) {
+    if (r == XmitResult::sent || r == XmitResult::queued) {
+        ++dev.counters().tx_packets;
+        dev.counters().tx_bytes += len;
+    }
+}
+
 XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt) {
     DropReason why;
     if (!dev.running()) {
@@ -290,8 +297,7 @@ XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt) {
                 worst = r;
                 return false;
             }
-            ++dev.counters().tx_packets;
-            dev.counters().tx_bytes += len;
+            count_xmit(dev, r, len);
             if (r == XmitResult::queued) {
                 worst = r;
             }
@@ -304,10 +310,7 @@ XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt) {
     } else {
         const std::size_t len = pkt.len();
         const XmitResult r = dev.xmit_ops()->xmit(dev, pkt);
-        if (r != XmitResult::dropped) {
-            ++dev.counters().tx_packets;
-            dev.counters().tx_bytes += len;
-        }
+        count_xmit(dev, r, len);
         return r;
     }
     dev.counters().drop(why);

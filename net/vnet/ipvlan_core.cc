@@ -259,13 +259,14 @@ RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
         // that has not spoken yet.
         if (a && pkt->pkt_type == PacketType::host && holdable(pkt->bytes())) {
             const IpAddr dst = addr_of(a->dst);
-            if (may_probe(dst) && prober_.hold(*pkt, dst, nullptr)) {
+            if (may_probe(dst) && prober_.hold(*pkt, dst, nullptr) != Hold::no) {
                 return RxHandlerResult::consumed;
             }
         }
         return RxHandlerResult::pass;
     }
-    if (!prober_.idle() && prober_.hold_owned(*pkt, addr_of(a->dst), nullptr)) [[unlikely]] {
+    if (!prober_.idle() && prober_.hold_owned(*pkt, addr_of(a->dst), nullptr) != Hold::no)
+        [[unlikely]] {
         return RxHandlerResult::consumed;  // its owner is being asked whether it still has it
     }
     pkt->dev = &owner->dev_;
@@ -314,6 +315,10 @@ void IpvlanDev::rcv_local(Packet& pkt) {
     dev_forward(dev_, pkt);
 }
 
+static XmitResult held_result(Hold h) {
+    return h == Hold::waits ? XmitResult::held : XmitResult::dropped;
+}
+
 // The sibling part of both xmit modes: if a sibling owns the destination,
 // hand it over (ipvlan_rcv_frame, local) or, with the private flag, drop.
 std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt, const L3& l3) {
@@ -321,14 +326,18 @@ std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt, const L3& l3) {
     if (!owner) {
         // A sibling that has not spoken yet may have it: ask before it
         // goes to the lower.
-        if (l3 && holdable(pkt.bytes()) && port_->may_probe(l3->dst) &&
-            port_->prober_.hold(pkt, l3->dst, this)) {
-            return XmitResult::sent;
+        if (l3 && holdable(pkt.bytes()) && port_->may_probe(l3->dst)) {
+            if (const Hold h = port_->prober_.hold(pkt, l3->dst, this); h != Hold::no) {
+                return held_result(h);
+            }
         }
         return std::nullopt;
     }
-    if (!port_->prober_.idle() && port_->prober_.hold_owned(pkt, l3->dst, this)) [[unlikely]] {
-        return XmitResult::sent;  // its owner is being asked whether it still has it
+    if (!port_->prober_.idle()) [[unlikely]] {
+        // Its owner may be being asked whether it still has it.
+        if (const Hold h = port_->prober_.hold_owned(pkt, l3->dst, this); h != Hold::no) {
+            return held_result(h);
+        }
     }
     if (port_->is_private()) {
         dev_.counters().drop(DropReason::tx_private);
@@ -390,9 +399,15 @@ IpvlanDev::Source IpvlanDev::source_check(const L3& l3, const Packet& pkt) {
     if (e) {
         // A sibling learned it: perhaps it has let it go. Ask it; the
         // frame waits for the answer.
-        if (e->learned && learning_ && port_->phys_.clock() &&
-            port_->prober_.verify(l3->src, *e->dev, this, &pkt)) {
-            return Source::held;
+        if (e->learned && learning_ && port_->phys_.clock()) {
+            switch (port_->prober_.verify(l3->src, *e->dev, this, &pkt)) {
+                case Hold::waits:
+                    return Source::held;
+                case Hold::dropped:
+                    return Source::busy;  // counted where it was dropped
+                case Hold::no:
+                    break;
+            }
         }
         dev_.counters().drop(DropReason::tx_addr_busy);
         return Source::busy;
@@ -415,7 +430,7 @@ XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
         case Source::allowed:
             break;
         case Source::held:
-            return XmitResult::sent;
+            return XmitResult::held;
         case Source::busy:
             return XmitResult::dropped;
     }

@@ -107,21 +107,25 @@ void IpvlanProber::send_probe(const Entry& e) {
     port_.phys_.want_timers_in(kIpvlanProbeIntervalMs);
 }
 
-// False if no copy could be made; a full queue drops, counted.
-bool IpvlanProber::queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim) {
+// `no` if no copy could be made; a full queue drops, counted.
+Hold IpvlanProber::queue(Entry& e, const Packet& pkt, IpvlanDev* from, bool claim) {
     if (e.nheld == kIpvlanProbeQueueLen) {
-        (from ? from->dev_ : port_.lower_).counters().drop(DropReason::probe_queue_full);
-        return true;
+        if (from) {
+            from->dev_.counters().drop(DropReason::tx_probe_queue_full);
+        } else {
+            port_.lower_.counters().drop(DropReason::rx_probe_queue_full);
+        }
+        return Hold::dropped;
     }
     PacketRef copy = port_.phys_.pool().clone(pkt);
     if (!copy) {
-        return false;
+        return Hold::no;
     }
     e.held[e.nheld] = std::move(copy);
     e.from[e.nheld] = from;
     e.claim[e.nheld] = claim;
     ++e.nheld;
-    return true;
+    return Hold::waits;
 }
 
 IpvlanProber::Taken IpvlanProber::take(Entry& e) {
@@ -136,14 +140,15 @@ IpvlanProber::Taken IpvlanProber::take(Entry& e) {
     return t;
 }
 
-bool IpvlanProber::hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
+Hold IpvlanProber::hold_owned(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
     Entry* e = find(dst);
-    return e && e->probing && e->owner && queue(*e, pkt, from);
+    return e && e->probing && e->owner ? queue(*e, pkt, from) : Hold::no;
 }
 
 void IpvlanProber::reinject(Packet& p, IpvlanDev* from) {
     if (from) {
-        from->xmit(from->dev_, p);
+        const std::size_t len = p.len();
+        count_xmit(from->dev_, from->xmit(from->dev_, p), len);
     } else {
         p.dev = &port_.lower_;
         p.pkt_type = PacketType::host;
@@ -151,24 +156,25 @@ void IpvlanProber::reinject(Packet& p, IpvlanDev* from) {
     }
 }
 
-bool IpvlanProber::hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
+Hold IpvlanProber::hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
     Entry* e = find(dst);
     if (e && !e->probing) {
         if (now() < e->until_ms) {
-            return false;  // known as no child's
+            return Hold::no;  // known as no child's
         }
         release(*e);
         e = nullptr;
     }
     const bool fresh = !e;
     if (fresh && !(e = start(dst))) {
-        return false;
+        return Hold::no;
     }
-    if (!queue(*e, pkt, from)) {
+    const Hold r = queue(*e, pkt, from);
+    if (r == Hold::no) {
         if (fresh) {
             release(*e);
         }
-        return false;  // it goes on unasked rather than be lost
+        return r;  // it goes on unasked rather than be lost
     }
     if (fresh) {
         e->sender = from;
@@ -184,7 +190,7 @@ bool IpvlanProber::hold(const Packet& pkt, const IpAddr& dst, IpvlanDev* from) {
             }
         }
     }
-    return true;
+    return r;
 }
 
 void IpvlanProber::ask(const IpAddr& target, const MacAddr& asker_mac, const IpAddr& asker_ip) {
@@ -229,6 +235,9 @@ void IpvlanProber::learned(const IpAddr& a, IpvlanDev& owner) {
             if (port_.is_private()) {
                 t.from[i]->dev_.counters().drop(DropReason::tx_private);
             } else {
+                // Sent, as to_sibling counts it; a drop past here is the
+                // receiver's.
+                count_xmit(t.from[i]->dev_, XmitResult::sent, p.len());
                 owner.rcv_local(p);
             }
         } else {
@@ -244,22 +253,22 @@ void IpvlanProber::learned(const IpAddr& a, IpvlanDev& owner) {
     }
 }
 
-bool IpvlanProber::verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant,
+Hold IpvlanProber::verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant,
                           const Packet* pkt) {
     Entry* e = find(a);
     if (e && !e->probing) {
         if (now() < e->until_ms) {
-            return false;  // the owner answered for it lately
+            return Hold::no;  // the owner answered for it lately
         }
         release(*e);
         e = nullptr;
     }
     if (e && e->owner != &owner) {
-        return false;
+        return Hold::no;
     }
     const bool fresh = !e;
     if (fresh && !(e = start(a))) {
-        return false;
+        return Hold::no;
     }
     if (fresh) {
         e->owner = &owner;
@@ -267,18 +276,21 @@ bool IpvlanProber::verify(const IpAddr& a, IpvlanDev& owner, IpvlanDev* claimant
     if (claimant && !e->claimant) {
         e->claimant = claimant;
     }
-    if (pkt && claimant == e->claimant && !queue(*e, *pkt, claimant, true)) {
-        if (fresh) {
+    // Only the first claimant's frames wait; another's are refused.
+    Hold r = Hold::no;
+    if (pkt && claimant == e->claimant) {
+        r = queue(*e, *pkt, claimant, true);
+        if (r == Hold::no && fresh) {
             release(*e);
+            return r;
         }
-        return false;
     }
     if (fresh) {
         send_probe(*e);
         e->sent = 1;
         e->until_ms = now() + kIpvlanProbeIntervalMs;
     }
-    return pkt && claimant == e->claimant;
+    return r;
 }
 
 void IpvlanProber::answered(const IpAddr& a, IpvlanDev& dev) {
@@ -300,6 +312,7 @@ void IpvlanProber::answered(const IpAddr& a, IpvlanDev& dev) {
     trace(TraceKind::ipvlan_addr, dev.dev_.name(), "kept", nullptr, &a);
     for (std::size_t i = 0; i < t.n; ++i) {
         if (t.claim[i]) {
+            // Only now, once: it was held, not counted as sent.
             claimant->dev_.counters().drop(DropReason::tx_addr_busy);
         } else {
             reinject(*t.held[i], t.from[i]);  // to the owner, as it still has it
@@ -328,7 +341,7 @@ void IpvlanProber::move(Entry& e) {
     // address, which now go to the claimant, or are asked about anew.
     for (std::size_t i = 0; i < t.n; ++i) {
         if (t.claim[i]) {
-            claimant->xmit(claimant->dev_, *t.held[i]);
+            reinject(*t.held[i], claimant);
         }
     }
     for (std::size_t i = 0; i < t.n; ++i) {
@@ -358,9 +371,12 @@ void IpvlanProber::give_up(Entry& e) {
             p.pkt_type = PacketType::host;
             netif_deliver(p);
         } else if (port_.mode_ == IpvlanMode::l2) {
+            // Sent, as xmit_l2 counts it; a drop past here is the lower's.
+            count_xmit(t.from[i]->dev_, XmitResult::sent, p.len());
             dev_forward(port_.lower_, p);
         } else if (L3Outbound* out = port_.outbound()) {
-            out->outbound(*t.from[i], p);
+            const std::size_t len = p.len();
+            count_xmit(t.from[i]->dev_, out->outbound(*t.from[i], p), len);
         } else {
             t.from[i]->dev_.counters().drop(DropReason::tx_no_route);
         }
@@ -402,12 +418,11 @@ std::uint64_t IpvlanProber::run_timers() {
 
 void IpvlanProber::forget(const IpvlanDev* dev) {
     for (Entry& e : entries_) {
+        if (!e.used) {
+            continue;
+        }
         if (e.sender == dev) {
             e.sender = nullptr;
-        }
-        if (e.used && (e.owner == dev || e.claimant == dev)) {
-            release(e);  // the question was about it
-            continue;
         }
         std::size_t kept = 0;
         for (std::size_t i = 0; i < e.nheld; ++i) {
@@ -423,6 +438,18 @@ void IpvlanProber::forget(const IpvlanDev* dev) {
             ++kept;
         }
         e.nheld = kept;
+        if (e.claimant == dev) {
+            e.claimant = nullptr;  // its frames went above; the owner is still asked
+        }
+        if (e.owner == dev) {
+            // Its addresses left the port before this: as if it were
+            // silent, what waited goes to the claimant or on its way.
+            if (e.probing) {
+                move(e);
+            } else {
+                release(e);
+            }
+        }
     }
 }
 

@@ -195,10 +195,10 @@ run_drive() {
 }
 # ring_identities [ID...]: query-vnet's accounting identities, as the
 # qtest suite checks them, on the vnet-multi devices named (all if none
-# is): each frame a child's guest
-# queued was sent or dropped under a tx- reason; each frame delivered to a
-# function is in its rings; the lower sent what its uplink got. Prints
-# each function's counters; fails if one does not hold.
+# is): each frame a child's guest queued was sent or dropped under a tx-
+# reason; each frame delivered to a function is in its rings; the lower
+# sent what its uplink got. Prints each function's counters; fails if one
+# does not hold.
 ring_identities() {
     qmp query-vnet | python3 -c '
 import json, sys

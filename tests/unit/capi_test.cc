@@ -231,7 +231,7 @@ TEST_F(CapiTest, DeviceDownStopsReceive) {
 
 TEST(Capi, DropReasonNamesAreStable) {
     EXPECT_STREQ(vnet_drop_reason_name(0), "tx-runt");
-    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-vlan-port");
+    EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS - 1), "rx-probe-queue-full");
     EXPECT_STREQ(vnet_drop_reason_name(VNET_DROP_REASONS), "unknown");
 }
 
