@@ -61,9 +61,9 @@ typedef struct VxlanState VxlanState;
 /* What netdevs sharing a socket must agree on, as Linux's vxlan_sock
  * flags: the UDP checksum options, IPv4's udpcsum and IPv6's
  * udp6zerocsumtx/rx (udp_port_cfg's use_udp_checksums and
- * use_udp6_tx/rx_checksums), and gbp (VXLAN_F_RCV_FLAGS). */
+ * use_udp6_tx/rx_checksums), gbp and remcsum-rx (VXLAN_F_RCV_FLAGS). */
 typedef struct VxlanSockOpts {
-    bool udpcsum, zero6_tx, zero6_rx, gbp;
+    bool udpcsum, zero6_tx, zero6_rx, gbp, remcsum_rx;
 } VxlanSockOpts;
 
 /* One host socket per (address, port): the struct vxlan_sock of Linux. */
@@ -372,6 +372,9 @@ static const char *vxlan_opts_differ(const VxlanSocket *so,
 {
     if (so->opts.gbp != opts->gbp) {
         return "gbp";
+    }
+    if (so->opts.remcsum_rx != opts->remcsum_rx) {
+        return "remcsum-rx";
     }
     if (!so->bind_addr.v6) {
         return so->opts.udpcsum != opts->udpcsum ? "udpcsum" : NULL;
@@ -759,6 +762,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
                                               : c->udp6zerocsumrx;
     c->gbp = o->has_gbp ? o->gbp : c->gbp;
     c->gbp_mark = o->has_gbp_id ? o->gbp_id : 0;
+    c->remcsum_rx = o->has_remcsum_rx ? o->remcsum_rx : c->remcsum_rx;
     c->mtu = o->has_mtu ? o->mtu : c->mtu;
     return true;
 }
@@ -794,7 +798,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
         memset(bind_addr.b, 0, sizeof(bind_addr.b));
     }
     opts = (VxlanSockOpts){ cfg.udpcsum, cfg.udp6zerocsumtx,
-                            cfg.udp6zerocsumrx, cfg.gbp };
+                            cfg.udp6zerocsumrx, cfg.gbp, cfg.remcsum_rx };
     so = vxlan_socket_get(&bind_addr, scope, cfg.dst_port, &opts, errp);
     if (!so) {
         return -1;

@@ -480,6 +480,7 @@ typedef struct VnetVxlanConfig {
     bool udp6zerocsumtx, udp6zerocsumrx; /* IPv6: send, accept zero ones */
     bool gbp;                            /* Group Based Policy both ways */
     uint32_t gbp_mark;                   /* what we send: the ID in the low 16 bits; 0 none */
+    bool remcsum_rx;                     /* finish a remote-offloaded inner checksum */
     unsigned mtu;
 } VnetVxlanConfig;
 

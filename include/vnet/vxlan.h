@@ -84,6 +84,9 @@ struct VxlanConfig {
     // VXLAN_GBP_DONT_LEARN and _POLICY_APPLIED); 0 sends no G flag.
     bool gbp = false;
     std::uint32_t gbp_mark = 0;
+    // IFLA_VXLAN_REMCSUM_RX: take remote checksum offload, the inner
+    // checksum a sender with remcsumtx leaves for us to finish.
+    bool remcsum_rx = false;
     unsigned mtu = 1500;  // the largest inner IP packet either way
 };
 

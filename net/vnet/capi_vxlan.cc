@@ -105,6 +105,7 @@ void for_each_shared_field(Fn&& fn) {
     fn(&VnetVxlanConfig::udp6zerocsumrx, &vnet::VxlanConfig::udp6zerocsumrx);
     fn(&VnetVxlanConfig::gbp, &vnet::VxlanConfig::gbp);
     fn(&VnetVxlanConfig::gbp_mark, &vnet::VxlanConfig::gbp_mark);
+    fn(&VnetVxlanConfig::remcsum_rx, &vnet::VxlanConfig::remcsum_rx);
     fn(&VnetVxlanConfig::mtu, &vnet::VxlanConfig::mtu);
 }
 

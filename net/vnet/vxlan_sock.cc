@@ -2,6 +2,9 @@
 // vxlan_rcv's first half: header checks and the VNI lookup.
 #include "vnet/vxlan_sock.h"
 
+#include "vnet/wire/checksum.h"
+#include "vnet/wire/vxlan.h"
+
 namespace vnet {
 
 bool VxlanSock::add(VxlanDev& dev) { return devs_.try_emplace(dev.config().vni, &dev).second; }
@@ -30,8 +33,16 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
         return;
     }
     VxlanDev& dev = *it->second;
-    // vxlan_parse_gbp_hdr claims the GBP bits only with gbp on.
-    if (!h->reserved_clear(dev.config().gbp)) {
+    const std::span<std::uint8_t> inner = payload.subspan(wire::kVxlanHlen);
+    // vxlan_remcsum: the frame must reach the checksum field it names.
+    const bool remcsum = dev.config().remcsum_rx && h->has_rco();
+    if (remcsum && inner.size() < h->rco_field() + 2) {
+        dev.counters().drop(DropReason::vx_truncated);
+        return;
+    }
+    // vxlan_parse_gbp_hdr claims the GBP bits only with gbp on, and
+    // vxlan_remcsum the RCO ones only with remcsum-rx.
+    if (!h->reserved_clear(dev.config().gbp, dev.config().remcsum_rx)) {
         dev.counters().drop(DropReason::vx_reserved_bits);
         return;
     }
@@ -44,7 +55,13 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
     if (dev.config().gbp && h->has_gbp()) {
         dev.count_gbp(h->gbp_id());
     }
-    dev.rx(src, outer_tos, payload.subspan(wire::kVxlanHlen));
+    // Linux by default leaves the checksum partial for whoever finishes
+    // it; the NIC behind this netdev takes no checksum metadata from it,
+    // so it is finished here (what remcsum_nopartial does).
+    if (remcsum) {
+        wire::remcsum_adjust(inner, h->rco_start(), h->rco_field());
+    }
+    dev.rx(src, outer_tos, inner);
 }
 
 }  // namespace vnet

@@ -57,9 +57,11 @@ struct World {
     static VxlanConfig config(std::uint32_t vni) {
         VxlanConfig c;
         c.vni = vni;
-        // One with GBP, one without: the G flag taken or refused.
+        // One with GBP, one without: the G flag taken or refused; the
+        // other with remote checksum offload, the RCO flag taken or refused.
         c.gbp = vni == 42;
         c.gbp_mark = c.gbp ? 0x1234 : 0;
+        c.remcsum_rx = vni == 43;
         c.local = remote(0);
         c.remote = remote(1);
         c.proxy = true;

@@ -500,6 +500,10 @@ static void test_vxlan_bad_options_refused(void)
     assert_refused(VX "vni=1,dstport=47893,gbp=on "
                    "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47893",
                    "gbp");
+    /* As does remote checksum offload's receive side (VXLAN_F_RCV_FLAGS). */
+    assert_refused(VX "vni=1,dstport=47894,remcsum-rx=on "
+                   "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47894",
+                   "remcsum-rx");
 }
 
 int main(int argc, char **argv)

@@ -49,6 +49,7 @@ VnetXmitResult xmit(void* o, const uint8_t* hdr, const uint8_t* f, size_t len) {
 
 const VnetDevOps kOps = {.xmit = xmit,
                          .deliver = deliver,
+                         .deliver_iov = nullptr,
                          .carrier_changed = nullptr,
                          .kick_work = nullptr,
                          .now_ms = nullptr,

@@ -663,6 +663,85 @@ TEST_F(VxlanTest, MalformedDatagramsAreDroppedAndCounted) {
     EXPECT_EQ(ops.delivered.size(), 1u);
 }
 
+// The L4 checksum of an Ethernet + IPv4 frame checks out: its sum with
+// the pseudo-header folds to zero.
+bool l4_checksum_ok(const std::vector<std::uint8_t>& f) {
+    const std::span<const std::uint8_t> ip{f.data() + 14, 20};
+    const std::uint32_t len = wire::load_be16(ip.data() + 2) - 20u;
+    const std::uint32_t sum = wire::csum_pseudo(ip.subspan(12, 4), ip.subspan(16, 4), ip[9], len);
+    return wire::csum_fold(wire::csum_add(sum, {f.data() + 34, len})) == 0;
+}
+
+// Remote checksum offload (vxlan_remcsum): the kernel's vxlan with
+// remcsumtx left its inner UDP checksum holding the pseudo-header's sum,
+// the RCO flag set and start 34, UDP, in the byte after the VNI. With
+// remcsum-rx we finish it and clear both; without, the flag is a reserved
+// bit, as in Linux.
+TEST_F(VxlanTest, RemoteChecksumOffloadFromTheKernel) {
+    const std::uint8_t* k = test::kVxlanIpv4RemcsumTx;
+    const std::size_t h = outer_hlen(k);
+    const std::vector<std::uint8_t> payload(k + h + 8, k + sizeof test::kVxlanIpv4RemcsumTx);
+    const auto hdr = wire::VxlanHeader::parse(payload);
+    ASSERT_TRUE(hdr && hdr->has_rco());
+    EXPECT_EQ(hdr->rco_start(), 34u);
+    EXPECT_EQ(hdr->rco_field(), 40u);
+    const std::vector<std::uint8_t> sent(payload.begin() + 8, payload.end());
+    ASSERT_FALSE(l4_checksum_ok(sent));  // as the kernel left it
+
+    VxlanConfig c = base_config();
+    c.vni = 45;
+    c.local = ip4(192, 0, 2, 2);
+    c.remote.reset();
+    c.remcsum_rx = true;
+    VxlanDev dev(c, ops, clock);
+    c.vni = 46;
+    c.remcsum_rx = false;
+    VxlanDev off(c, ops, clock);
+    VxlanSock sock, sock_off;
+    sock.add(dev);
+    sock_off.add(off);
+    auto p = payload;
+    sock.rx(ip4(192, 0, 2, 1), 0, p, false);
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    const auto& got = ops.delivered[0];
+    EXPECT_TRUE(l4_checksum_ok(got));
+    // Only the checksum changed.
+    auto expect = sent;
+    expect[40] = got[40];
+    expect[41] = got[41];
+    EXPECT_EQ(got, expect);
+
+    // Without remcsum-rx, Linux refuses the flag and the byte after the VNI.
+    p = payload;
+    p[6] = 46;  // VNI 46
+    sock_off.rx(ip4(192, 0, 2, 1), 0, p, false);
+    EXPECT_EQ(off.counters().dropped(DropReason::vx_reserved_bits), 1u);
+    EXPECT_EQ(ops.delivered.size(), 1u);
+
+    // TCP's field; the byte after the VNI taken even with RCO clear; a
+    // field past the end of the frame is a truncated frame.
+    auto tcp = test::ipv4_frame(0x0a2d0001, 0x0a2d0002, 6, 1000, 2000);
+    const std::uint32_t ps = wire::csum_pseudo({tcp.data() + 26, 4}, {tcp.data() + 30, 4}, 6, 20);
+    const std::uint16_t seed = static_cast<std::uint16_t>(~wire::csum_fold(ps));
+    tcp[50] = static_cast<std::uint8_t>(seed >> 8);
+    tcp[51] = static_cast<std::uint8_t>(seed);
+    auto rco = [&](std::uint32_t flags, std::uint8_t low, const std::vector<std::uint8_t>& f) {
+        auto q = payload_for(45, f);
+        wire::store_be32(q.data(), flags);
+        q[7] = low;
+        sock.rx(ip4(192, 0, 2, 1), 0, q, false);
+    };
+    rco(wire::kVxlanFlagI | wire::kVxlanFlagRco, 17, tcp);
+    ASSERT_EQ(ops.delivered.size(), 2u);
+    EXPECT_TRUE(l4_checksum_ok(ops.delivered[1]));
+    rco(wire::kVxlanFlagI, 0x55, tcp);
+    ASSERT_EQ(ops.delivered.size(), 3u);
+    EXPECT_EQ(ops.delivered[2], tcp);                               // RCO clear: left alone
+    rco(wire::kVxlanFlagI | wire::kVxlanFlagRco, 0x80 | 127, tcp);  // field at 260
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_truncated), 1u);
+    EXPECT_EQ(ops.delivered.size(), 3u);
+}
+
 // GBP (vxlan_parse_gbp_hdr, vxlan_build_gbp_hdr): with gbp on, the G
 // flag, its D and A bits and the policy ID are taken and counted by ID,
 // anything else reserved still refused; with gbp off, the G flag is a

@@ -36,4 +36,14 @@ inline std::uint32_t csum_pseudo(std::span<const std::uint8_t> src,
     return sum + proto + (len >> 16) + (len & 0xffff);
 }
 
+// remcsum_adjust: the sender left the field at `field` holding the
+// pseudo-header's sum; the checksum of everything from `start` (an even
+// offset) to the end, that sum included, is what belongs there. The
+// caller has checked that the field lies within the frame.
+inline void remcsum_adjust(std::span<std::uint8_t> frame, std::size_t start, std::size_t field) {
+    const std::uint16_t c = csum_fold(csum_add(0, frame.subspan(start)));
+    frame[field] = static_cast<std::uint8_t>(c >> 8);
+    frame[field + 1] = static_cast<std::uint8_t>(c);
+}
+
 }  // namespace vnet::wire

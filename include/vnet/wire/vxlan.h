@@ -21,6 +21,12 @@ inline constexpr std::uint32_t kVxlanGbpDontLearn = 0x00400000;
 inline constexpr std::uint32_t kVxlanGbpPolicyApplied = 0x00080000;
 inline constexpr std::uint32_t kVxlanGbpUsedBits = kVxlanFlagG | 0x00ffffff;
 inline constexpr std::uint32_t kVxlanVniMax = 0xffffff;
+// Remote checksum offload (the kernel's VXLAN_HF_RCO): the byte after the
+// VNI says where the inner checksum starts, in 2-byte units (its low 7
+// bits), and whether the field is UDP's (its top bit) or TCP's.
+inline constexpr std::uint32_t kVxlanFlagRco = 0x00200000;
+inline constexpr std::uint8_t kVxlanRcoUdp = 0x80;
+inline constexpr std::size_t kVxlanUdpCsumOffset = 6, kVxlanTcpCsumOffset = 16;
 
 struct VxlanHeader {
     std::uint32_t flags = kVxlanFlagI;  // first word as on the wire
@@ -37,11 +43,22 @@ struct VxlanHeader {
     bool has_vni() const { return (flags & kVxlanFlagI) != 0; }
     bool has_gbp() const { return (flags & kVxlanFlagG) != 0; }
     std::uint16_t gbp_id() const { return static_cast<std::uint16_t>(flags); }
+    bool has_rco() const { return (flags & kVxlanFlagRco) != 0; }
+    // Where the checksum the sender left starts, and where its field is,
+    // both from the start of the inner frame.
+    std::size_t rco_start() const { return std::size_t{reserved_low & 0x7fu} << 1; }
+    std::size_t rco_field() const {
+        return rco_start() +
+               ((reserved_low & kVxlanRcoUdp) ? kVxlanUdpCsumOffset : kVxlanTcpCsumOffset);
+    }
     // Linux refuses any other bit unless an extension claims it: with GBP
-    // on and the G flag set, the whole GBP part of the first word.
-    bool reserved_clear(bool gbp = false) const {
-        const std::uint32_t used = gbp && has_gbp() ? kVxlanGbpUsedBits : 0;
-        return (flags & ~(kVxlanFlagI | used)) == 0 && reserved_low == 0;
+    // on and the G flag set, the whole GBP part of the first word; with
+    // remote checksum offload on, the RCO flag and the byte after the VNI,
+    // whether the flag is set or not (vxlan_remcsum clears both).
+    bool reserved_clear(bool gbp = false, bool remcsum = false) const {
+        std::uint32_t used = gbp && has_gbp() ? kVxlanGbpUsedBits : 0;
+        used |= remcsum ? kVxlanFlagRco : 0;
+        return (flags & ~(kVxlanFlagI | used)) == 0 && (remcsum || reserved_low == 0);
     }
     void emit(std::uint8_t* p) const {
         store_be32(p, flags);

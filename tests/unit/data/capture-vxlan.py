@@ -23,6 +23,9 @@ DEVICES = (
      "10.44.0.1", "10.44.0.2", 0),
     ("kVxlanIpv6TosInherit", "id 43 local 2001:db8::1 remote 2001:db8::2 tos inherit ttl 10",
      "10.43.0.1", "10.43.0.2", 0xba),
+    # Remote checksum offload: the inner UDP checksum left to the receiver.
+    ("kVxlanIpv4RemcsumTx", "id 45 local 192.0.2.1 remote 192.0.2.2 remcsumtx",
+     "10.45.0.1", "10.45.0.2", 0),
 )
 COMMON = "dstport 4789 srcport 49152 49153 nolearning"
 
@@ -72,7 +75,8 @@ def main():
 
 CAPTURE = r'''
 import socket, time
-VNIS = {42: "kVxlanIpv4Default", 44: "kVxlanIpv4CsumDfTtl", 43: "kVxlanIpv6TosInherit"}
+VNIS = {42: "kVxlanIpv4Default", 44: "kVxlanIpv4CsumDfTtl", 43: "kVxlanIpv6TosInherit",
+        45: "kVxlanIpv4RemcsumTx"}
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind(("vb", 0))
 s.settimeout(0.5)

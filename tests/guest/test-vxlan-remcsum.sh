@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Remote checksum offload from the Linux kernel's vxlan (`remcsumtx`): the
+# kernel in a host namespace leaves the inner TCP and UDP checksums for
+# the receiver to finish, with the RCO flag. A guest on
+# -netdev vxlan,remcsum-rx=on fetches 1 MiB over HTTP from the kernel
+# side and takes UDP datagrams from it: all arrive intact, a capture on
+# the veth shows the RCO flag on the kernel's datagrams, and query-vxlan
+# counts no drop. Without remcsum-rx those datagrams are refused (the flag
+# is a reserved bit) as Linux refuses them. Needs root on the host.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ns=vnetrco-$$
+hv=vrc$$
+kernel_vxlan "$ns" "$hv" 198.18.48 48 02:00:00:00:10:02 10.95.0.2 remcsumtx
+
+# What the kernel sends us: datagrams carrying inner TCP or UDP, with and
+# without the RCO flag (the first word's bit 0x00200000).
+python3 - "$hv" > "$work/capture" 2>&1 <<'EOP' &
+import socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind((sys.argv[1], 0))
+s.settimeout(1)
+end = time.time() + 150
+rco = plain = 0
+while time.time() < end:
+    try:
+        f, addr = s.recvfrom(2048)
+    except socket.timeout:
+        continue
+    if addr[2] == socket.PACKET_OUTGOING or f[12:14] != b"\x08\x00" or f[14 + 9] != 17:
+        continue
+    ip = f[14:]
+    udp = ip[(ip[0] & 15) * 4:]
+    if struct.unpack("!H", udp[2:4])[0] != 4789:
+        continue
+    inner = udp[16:]
+    if inner[12:14] != b"\x08\x00" or inner[14 + 9] not in (6, 17):
+        continue
+    if struct.unpack("!I", udp[8:12])[0] & 0x00200000:
+        rco += 1
+    else:
+        plain += 1
+    print("rco %d plain %d" % (rco, plain), flush=True)
+EOP
+cap=$!
+
+mkdir -p "$work/www"
+head -c 1048576 /dev/urandom > "$work/www/blob"
+sum=$(sha256sum "$work/www/blob" | cut -d' ' -f1)
+ip netns exec "$ns" python3 "$guest_dir/http-server.py" "$work/www" "$work/http.port" 300 \
+    10.95.0.2 &
+srv=$!
+for _ in $(seq 50); do
+    [ -s "$work/http.port" ] && break
+    sleep 0.1
+done
+port=$(cat "$work/http.port")
+
+cat > "$work/script" <<EOS
+wait_for_if eth0
+ip addr add 10.95.0.1/24 dev eth0
+ip link set eth0 up
+echo "GUEST-SHA \$(wget -q -O - http://10.95.0.2:$port/blob | sha256sum | cut -d' ' -f1)"
+echo READY-FOR-UDP
+# The host sends its datagrams to a closed port, then connects here: the
+# guest's UDP checks each checksum before it finds no socket (NoPorts),
+# and counts a bad one as InCsumErrors.
+timeout 60 nc -l -p 5004 > /dev/null || true
+echo "GUEST-UDP \$(grep '^Udp: [0-9]' /proc/net/snmp)"
+# Up until the host has read query-vxlan.
+timeout 120 nc -l -p 5003 > /dev/null || true
+EOS
+qmp=$work/qmp
+"$run_guest" --timeout 200 "$work/script" \
+    -netdev vxlan,id=vx,vni=48,local=198.18.48.1,remote=198.18.48.2,remcsum-rx=on \
+    -device vnet-multi,netdev=vx,mac=02:00:00:00:10:01 \
+    -qmp unix:"$qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
+
+rc=0
+wait_mark READY-FOR-UDP 200 || rc=1
+ip netns exec "$ns" python3 - <<'EOP' || rc=1
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20):
+    s.sendto(b"remote checksum offload %d" % i, ("10.95.0.1", 9))
+    time.sleep(0.02)
+socket.create_connection(("10.95.0.1", 5004), timeout=5).close()
+EOP
+wait_mark GUEST-UDP 60 || rc=1
+got=$(tr -d '\r' < "$work/log" | sed -n 's/^GUEST-SHA //p')
+echo "blob $sum, guest got ${got:-nothing}"
+[ "$got" = "$sum" ] || { echo "the blob did not arrive intact"; rc=1; }
+# /proc/net/snmp's Udp: InDatagrams NoPorts InErrors OutDatagrams
+# RcvbufErrors SndbufErrors InCsumErrors ...
+udp=$(tr -d '\r' < "$work/log" | sed -n 's/^GUEST-UDP Udp: //p')
+echo "guest's Udp counters: ${udp:-none}"
+read -r _ noports _ _ _ _ csumerr _ <<< "${udp:-x x x x x x x}"
+[ "$noports" -ge 20 ] 2>/dev/null && [ "$csumerr" = 0 ] ||
+    { echo "the guest did not take 20 datagrams with good checksums"; rc=1; }
+qmp query-vxlan > "$work/stats" || rc=1
+ip netns exec "$ns" python3 -c \
+    'import socket; socket.create_connection(("10.95.0.1", 5003), timeout=5).close()' || true
+wait $pid || rc=1
+kill $cap $srv 2>/dev/null || true
+wait $cap $srv 2>/dev/null || true
+seen=$(grep "^rco" "$work/capture" | tail -1)
+echo "kernel's datagrams with inner TCP or UDP: ${seen:-none}"
+# The kernel offloads every checksum its stack leaves partial: the data,
+# the UDP datagrams; a few ACKs it checksums itself (ip_send_unicast_reply).
+[ "$(echo "${seen:-rco 0}" | cut -d' ' -f2)" -gt 100 ] ||
+    { echo "too few datagrams with the RCO flag"; rc=1; }
+python3 - "$work/stats" <<'EOP' || rc=1
+import json, sys
+info = json.load(open(sys.argv[1]))[0]
+drops = {d["reason"]: d["count"] for d in info["drops"] + info["socket-drops"] if d["count"]}
+print("query-vxlan drops: %s" % drops)
+sys.exit(1 if drops else 0)
+EOP
+exit $rc
