@@ -14,6 +14,7 @@
 #include "net/vnet-common.h"
 #include "net/net.h"
 #include "net/util.h"
+#include "standard-headers/linux/virtio_net.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-vxlan.h"
 #include "qapi/qapi-events-vxlan.h"
@@ -92,6 +93,7 @@ struct VxlanState {
     VnetVxlanConfig cfg;
     bool blocked;
     bool own_mac_known;
+    int vnet_hdr_len; /* the NIC's virtio-net header (remcsum-tx), or 0 */
     /* Migration: the FDB travels in a section named for the netdev, so
      * the destination's netdev of the same id takes it. */
     VMStateDescription vmsd;
@@ -305,8 +307,17 @@ static bool vxlan_deliver(void *opaque, const uint8_t *frame, size_t len)
     if (!s->nc.peer || s->nc.peer->link_down) {
         return false;
     }
+    static const uint8_t no_offload[sizeof(struct virtio_net_hdr_v1_hash)];
+    const struct iovec iov[2] = {
+        { .iov_base = (void *)no_offload, .iov_len = s->vnet_hdr_len },
+        { .iov_base = (void *)frame, .iov_len = len },
+    };
+
     vxlan_sync_own_mac(s);
-    if (qemu_send_packet_async(&s->nc, frame, len, vxlan_sent) == 0 &&
+    /* A NIC that writes virtio-net headers reads one too: all zero, the
+     * frame whole with final checksums. */
+    if (qemu_sendv_packet_async(&s->nc, s->vnet_hdr_len ? iov : &iov[1],
+                                s->vnet_hdr_len ? 2 : 1, vxlan_sent) == 0 &&
         !s->blocked) {
         /* Queued: read no more until the NIC has room again. */
         s->blocked = true;
@@ -491,8 +502,41 @@ static ssize_t vxlan_receive(NetClientState *nc, const uint8_t *buf,
     VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
 
     vxlan_sync_own_mac(s);
-    vnet_vxlan_xmit(s->vx, buf, size);
+    if (s->vnet_hdr_len) {
+        vnet_vxlan_xmit_hdr(s->vx, buf, size, s->vnet_hdr_len);
+    } else {
+        vnet_vxlan_xmit(s->vx, buf, size);
+    }
     return size;
+}
+
+/*
+ * With remcsum-tx the NIC hands over its frames as a tap with vnet_hdr
+ * takes them, a virtio-net header first: a partial checksum can then be
+ * left to the receiver, and libvnet does the rest of what the header
+ * asks (filling other checksums, cutting GSO frames). Without it, the NIC
+ * finishes every frame itself and nothing changes.
+ */
+static bool vxlan_has_vnet_hdr(NetClientState *nc)
+{
+    VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
+
+    return s->cfg.remcsum_tx;
+}
+
+static bool vxlan_has_vnet_hdr_len(NetClientState *nc, int len)
+{
+    return vxlan_has_vnet_hdr(nc) &&
+           (len == sizeof(struct virtio_net_hdr) ||
+            len == sizeof(struct virtio_net_hdr_mrg_rxbuf) ||
+            len == sizeof(struct virtio_net_hdr_v1_hash));
+}
+
+static void vxlan_set_vnet_hdr_len(NetClientState *nc, int len)
+{
+    VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
+
+    s->vnet_hdr_len = len;
 }
 
 static void vxlan_cleanup(NetClientState *nc)
@@ -592,6 +636,9 @@ static NetClientInfo net_vxlan_info = {
     .size = sizeof(VxlanState),
     .receive = vxlan_receive,
     .cleanup = vxlan_cleanup,
+    .has_vnet_hdr = vxlan_has_vnet_hdr,
+    .has_vnet_hdr_len = vxlan_has_vnet_hdr_len,
+    .set_vnet_hdr_len = vxlan_set_vnet_hdr_len,
 };
 
 static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
@@ -763,6 +810,7 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
     c->gbp = o->has_gbp ? o->gbp : c->gbp;
     c->gbp_mark = o->has_gbp_id ? o->gbp_id : 0;
     c->remcsum_rx = o->has_remcsum_rx ? o->remcsum_rx : c->remcsum_rx;
+    c->remcsum_tx = o->has_remcsum_tx ? o->remcsum_tx : c->remcsum_tx;
     c->mtu = o->has_mtu ? o->mtu : c->mtu;
     return true;
 }

@@ -481,6 +481,7 @@ typedef struct VnetVxlanConfig {
     bool gbp;                            /* Group Based Policy both ways */
     uint32_t gbp_mark;                   /* what we send: the ID in the low 16 bits; 0 none */
     bool remcsum_rx;                     /* finish a remote-offloaded inner checksum */
+    bool remcsum_tx;                     /* leave a partial one to the receiver */
     unsigned mtu;
 } VnetVxlanConfig;
 
@@ -520,6 +521,12 @@ VnetVxlan* vnet_vxlan_new(const VnetVxlanConfig* cfg, const VnetVxlanOps* ops, v
 void vnet_vxlan_free(VnetVxlan* vx);
 /* A frame from the NIC. */
 void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len);
+/* A frame from a NIC that writes a virtio-net header before it (hdr_len
+ * bytes, at least VNET_NET_HDR_LEN, little-endian): what the header says
+ * is left to do (a partial checksum, a GSO frame) is done or, with
+ * remcsum_tx, left to the receiver. A header that does not fit the frame
+ * is dropped and counted. */
+void vnet_vxlan_xmit_hdr(VnetVxlan* vx, const uint8_t* buf, size_t len, size_t hdr_len);
 void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]);
 void vnet_vxlan_run_timers(VnetVxlan* vx);
 void vnet_vxlan_get_stats(const VnetVxlan* vx, VnetDevStats* stats);

@@ -27,6 +27,7 @@
 #include "vnet/counters.h"
 #include "vnet/ip_addr.h"
 #include "vnet/mac_addr.h"
+#include "vnet/offload.h"
 #include "vnet/vxlan_fdb.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/vxlan.h"
@@ -87,6 +88,10 @@ struct VxlanConfig {
     // IFLA_VXLAN_REMCSUM_RX: take remote checksum offload, the inner
     // checksum a sender with remcsumtx leaves for us to finish.
     bool remcsum_rx = false;
+    // IFLA_VXLAN_REMCSUM_TX: leave a frame's partial TCP or UDP checksum
+    // to the receiver (the RCO flag). Frames come with their offloads,
+    // as a virtio-net header, only with this on.
+    bool remcsum_tx = false;
     unsigned mtu = 1500;  // the largest inner IP packet either way
 };
 
@@ -132,8 +137,11 @@ class VxlanDev {
     // cfg must have passed validate().
     VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock);
 
-    // A frame from the NIC.
-    void xmit(std::span<const std::uint8_t> frame);
+    // A frame from the NIC, with what is left to do to it: a partial
+    // checksum goes out as the receiver's to finish (remcsum_tx) or is
+    // filled here; a GSO frame is cut here (the host's UDP socket takes
+    // one datagram at a time).
+    void xmit(std::span<const std::uint8_t> frame, const Offload& off = {});
     // A datagram's payload after its VXLAN header, whose VNI is ours; the
     // outer source address and TOS as received. The frame may be changed
     // in place (ECN).
@@ -198,8 +206,13 @@ class VxlanDev {
         std::array<std::uint8_t, 2 * kEthAlen> bytes;
     };
     std::optional<RscMacs> route_shortcircuit(std::span<const std::uint8_t> frame);
+    // The byte after the VNI for a frame whose checksum the receiver is to
+    // finish, 0 if it may not (vxlan_build_skb's SKB_GSO_TUNNEL_REMCSUM).
+    std::uint8_t rco_byte(const Offload& off) const;
+    void xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco);
+    void xmit_gso(std::span<const std::uint8_t> frame, const Offload& off);
     void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
-                  const RscMacs* rsc);
+                  const RscMacs* rsc, std::uint8_t rco);
     void encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc);
     bool proxy_reply(const wire::EthernetView& eth);
     bool snoop(const IpAddr& src, const MacAddr& mac);
@@ -222,6 +235,11 @@ class VxlanDev {
     // A short-circuited frame delivered back to the NIC (a bridge-local
     // FDB entry), sized once for the largest frame xmit() takes.
     std::vector<std::uint8_t> bypass_;
+    // Where a frame's checksum is filled or a GSO frame's segments are
+    // built, sized once for the largest (64 KiB).
+    std::vector<std::uint8_t> scratch_;
+    Offload gso_{};  // the frame being cut, for its segments
+    std::uint8_t gso_rco_ = 0;
 };
 
 // Builds the whole outer packet (IPv4 or IPv6, UDP, VXLAN, inner frame)
@@ -231,7 +249,9 @@ struct OuterIds {  // the fields the kernel fills from its own counters or hash
     std::uint16_t ip_id = 0;
     std::uint32_t flow_label = 0;
 };
+// `hdr` is the VXLAN header as VxlanOps::send got it.
 std::size_t encapsulate_outer(const VxlanConfig& cfg, const VxlanTx& tx,
+                              std::span<const std::uint8_t> hdr,
                               std::span<const std::uint8_t> frame, const OuterIds& ids,
                               std::span<std::uint8_t> out);
 

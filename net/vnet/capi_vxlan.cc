@@ -10,6 +10,7 @@
 
 #include "capi_stats.h"
 #include "vnet/trace.h"
+#include "vnet/virtio_net_hdr.h"
 #include "vnet/vnet.h"
 #include "vnet/vxlan.h"
 #include "vnet/vxlan_sock.h"
@@ -106,6 +107,7 @@ void for_each_shared_field(Fn&& fn) {
     fn(&VnetVxlanConfig::gbp, &vnet::VxlanConfig::gbp);
     fn(&VnetVxlanConfig::gbp_mark, &vnet::VxlanConfig::gbp_mark);
     fn(&VnetVxlanConfig::remcsum_rx, &vnet::VxlanConfig::remcsum_rx);
+    fn(&VnetVxlanConfig::remcsum_tx, &vnet::VxlanConfig::remcsum_tx);
     fn(&VnetVxlanConfig::mtu, &vnet::VxlanConfig::mtu);
 }
 
@@ -155,6 +157,24 @@ void vnet_vxlan_free(VnetVxlan* vx) { delete vx; }
 
 void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len) {
     vx->dev->xmit({frame, len});
+}
+
+void vnet_vxlan_xmit_hdr(VnetVxlan* vx, const uint8_t* buf, size_t len, size_t hdr_len) {
+    if (hdr_len < VNET_NET_HDR_LEN || len < hdr_len) {
+        vx->dev->counters().drop(vnet::DropReason::tx_runt);
+        return;
+    }
+    const std::span<const std::uint8_t> frame{buf + hdr_len, len - hdr_len};
+    // Whatever the NIC's guest negotiated: the netdev can do all of it.
+    static constexpr vnet::TxOffloads kAll{
+        .csum = true, .tso4 = true, .tso6 = true, .ecn = true, .uso = true};
+    const vnet::HdrCheck c =
+        vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(buf), frame, kAll);
+    if (c.refused) {
+        vx->dev->counters().drop(*c.refused);
+        return;
+    }
+    vx->dev->xmit(frame, c.offload);
 }
 
 void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]) {

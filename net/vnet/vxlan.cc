@@ -7,10 +7,12 @@
 #include <cstring>
 
 #include "vnet/flow_hash.h"
+#include "vnet/gso.h"
 #include "vnet/neigh_reply.h"
 #include "vnet/state_blob.h"
 #include "vnet/trace.h"
 #include "vnet/wire/arp.h"
+#include "vnet/wire/checksum.h"
 #include "vnet/wire/ecn.h"
 #include "vnet/wire/ethernet.h"
 #include "vnet/wire/icmpv6.h"
@@ -25,6 +27,28 @@ namespace {
 // The outer headers Linux reserves room for (VXLAN_HEADROOM, VXLAN6_HEADROOM)
 // bound the inner MTU: IP_MAX_MTU minus them.
 constexpr unsigned kMinMtu = 68;
+// VXLAN_MAX_REMCSUM_START: 7 bits of 2-byte units.
+constexpr unsigned kVxlanMaxRemcsumStart = 0x7f << 1;
+// The largest frame a NIC hands over with its offloads: a 64 KiB GSO
+// frame, or one segment of it with its headers.
+constexpr std::size_t kScratchLen = 65536 + 256;
+
+// A segment whose checksum skb_gso_segment made final gets the
+// pseudo-header's sum back in its field (what a driver leaves there for
+// CHECKSUM_PARTIAL), for the receiver to finish. RCO names only TCP's and
+// UDP's field, so the offset says which protocol the sum is over.
+void remcsum_seed(std::span<std::uint8_t> f, const Offload& o) {
+    const std::size_t l3 = o.network_offset, l4 = o.csum_start;
+    const std::uint8_t proto =
+        o.csum_offset == wire::kVxlanUdpCsumOffset ? wire::kIpProtoUdp : wire::kIpProtoTcp;
+    const auto len = static_cast<std::uint32_t>(f.size() - l4);
+    const std::uint32_t sum =
+        (f[l3] >> 4) == 4
+            ? wire::csum_pseudo(f.subspan(l3 + 12, 4), f.subspan(l3 + 16, 4), proto, len)
+            : wire::csum_pseudo(f.subspan(l3 + 8, 16), f.subspan(l3 + 24, 16), proto, len);
+    wire::store_be16(f.data() + l4 + o.csum_offset,
+                     static_cast<std::uint16_t>(~wire::csum_fold(sum)));
+}
 constexpr unsigned kMaxMtu4 = 65535 - (20 + 8 + 8 + 14);
 constexpr unsigned kMaxMtu6 = 65535 - (40 + 8 + 8 + 14);
 
@@ -88,7 +112,8 @@ VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
       ops_(ops),
       clock_(clock),
       fdb_(cfg.maxaddress),
-      bypass_(cfg.rsc ? cfg.mtu + wire::kEthHlen + wire::kVlanHlen : 0) {
+      bypass_(cfg.rsc ? cfg.mtu + wire::kEthHlen + wire::kVlanHlen : 0),
+      scratch_(kScratchLen) {
     counters_.owner = &cfg_.name;
     if (cfg_.remote) {
         // The default entry: permanent, as vxlan_dev_configure makes it.
@@ -126,7 +151,74 @@ std::uint16_t VxlanDev::src_port_for(std::span<const std::uint8_t> frame) const 
     return static_cast<std::uint16_t>(((std::uint64_t{hash} * (hi - lo)) >> 32) + lo);
 }
 
-void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
+void VxlanDev::xmit(std::span<const std::uint8_t> frame, const Offload& off) {
+    if (off.is_gso()) {
+        xmit_gso(frame, off);
+        return;
+    }
+    if (off.ip_summed != IpSummed::partial) {
+        xmit_frame(frame, 0);
+        return;
+    }
+    if (const std::uint8_t rco = rco_byte(off)) {
+        xmit_frame(frame, rco);  // the guest's pseudo-header sum goes as it is
+        return;
+    }
+    // Not one the receiver may finish: filled here, as the kernel's
+    // software fallback does before the frame leaves.
+    if (frame.size() > scratch_.size()) {
+        counters_.drop(DropReason::tx_oversize);
+        return;
+    }
+    std::copy(frame.begin(), frame.end(), scratch_.begin());
+    const std::span<std::uint8_t> f{scratch_.data(), frame.size()};
+    Offload o = off;
+    if (!skb_checksum_help(f, o)) {
+        counters_.drop(DropReason::tx_bad_csum);
+        return;
+    }
+    xmit_frame(f, 0);
+}
+
+std::uint8_t VxlanDev::rco_byte(const Offload& off) const {
+    const unsigned start = off.csum_start;
+    if (!cfg_.remcsum_tx || start > kVxlanMaxRemcsumStart || (start & 1) != 0) {
+        return 0;
+    }
+    const std::uint8_t units = static_cast<std::uint8_t>(start >> 1);
+    if (off.csum_offset == wire::kVxlanUdpCsumOffset) {
+        return units | wire::kVxlanRcoUdp;
+    }
+    return off.csum_offset == wire::kVxlanTcpCsumOffset ? units : 0;
+}
+
+// Each segment of a GSO frame leaves as a datagram of its own, its
+// checksum final (skb_gso_segment's) or, where the receiver may finish
+// it, the pseudo-header's sum again with the RCO flag, as the kernel's
+// segments of a SKB_GSO_TUNNEL_REMCSUM frame carry it.
+void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off) {
+    if (std::size_t{off.hdr_len} + off.gso_size > scratch_.size()) {
+        counters_.drop(DropReason::tx_oversize);
+        return;
+    }
+    gso_ = off;
+    gso_rco_ = rco_byte(off);
+    auto emit = [](void* ctx, std::span<const std::uint8_t> seg) {
+        auto* d = static_cast<VxlanDev*>(ctx);
+        if (d->gso_rco_) {
+            // Built in scratch_, so ours to change.
+            const std::span<std::uint8_t> s{d->scratch_.data(), seg.size()};
+            remcsum_seed(s, d->gso_);
+        }
+        d->xmit_frame(seg, d->gso_rco_);
+        return true;
+    };
+    if (skb_gso_segment(frame, off, scratch_, emit, this) == 0) {
+        counters_.drop(DropReason::tx_bad_gso);
+    }
+}
+
+void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco) {
     auto eth = wire::EthernetView::parse(frame);
     if (!eth) {
         counters_.drop(DropReason::tx_runt);
@@ -164,7 +256,7 @@ void VxlanDev::xmit(std::span<const std::uint8_t> frame) {
     // What depends on the frame alone is worked out once for every remote.
     const VxlanTx outer = outer_for(*eth, frame);
     for (const VxlanRemote& r : f->remotes) {
-        xmit_one(r, outer, frame, rsc ? &*rsc : nullptr);
+        xmit_one(r, outer, frame, rsc ? &*rsc : nullptr, rco);
     }
 }
 
@@ -248,7 +340,7 @@ VxlanTx VxlanDev::outer_for(const wire::EthernetView& eth,
 
 // The rest per remote: where to, and the TTL a group wants.
 void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
-                        const RscMacs* rsc) {
+                        const RscMacs* rsc, std::uint8_t rco) {
     if (r.ip.is_any()) {
         if (rsc) {
             encap_bypass(frame, *rsc);  // short-circuited back to the local bridge
@@ -268,7 +360,8 @@ void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::u
     // The VXLAN header, and for a short-circuited frame its new addresses
     // in front of the rest, so the guest's buffer is sent as it is.
     std::array<std::uint8_t, wire::kVxlanHlen + sizeof(RscMacs::bytes)> hdr;
-    wire::VxlanHeader{header_flags(), r.vni, 0}.emit(hdr.data());
+    const std::uint32_t flags = header_flags() | (rco ? wire::kVxlanFlagRco : 0);
+    wire::VxlanHeader{flags, r.vni, rco}.emit(hdr.data());
     std::size_t hlen = wire::kVxlanHlen;
     std::span<const std::uint8_t> rest = frame;
     if (rsc) {
@@ -524,17 +617,18 @@ void VxlanDev::run_timers() {
 }
 
 std::size_t encapsulate_outer(const VxlanConfig& cfg, const VxlanTx& tx,
+                              std::span<const std::uint8_t> hdr,
                               std::span<const std::uint8_t> frame, const OuterIds& ids,
                               std::span<std::uint8_t> out) {
     const bool v6 = tx.dst.ip.v6;
     const std::size_t iph = v6 ? wire::kIpv6Hlen : wire::kIpv4MinHlen;
-    const std::size_t udp_len = wire::kUdpHlen + wire::kVxlanHlen + frame.size();
+    const std::size_t udp_len = wire::kUdpHlen + hdr.size() + frame.size();
     if (out.size() < iph + udp_len) {
         return 0;
     }
     std::uint8_t* udp = out.data() + iph;
-    wire::VxlanHeader{vxlan_header_flags(cfg), tx.dst.vni, 0}.emit(udp + wire::kUdpHlen);
-    std::memcpy(udp + wire::kUdpHlen + wire::kVxlanHlen, frame.data(), frame.size());
+    std::memcpy(udp + wire::kUdpHlen, hdr.data(), hdr.size());
+    std::memcpy(udp + wire::kUdpHlen + hdr.size(), frame.data(), frame.size());
     const wire::UdpRepr u{tx.src_port, tx.dst.port};
     // vxlan_xmit_one's udp_sum: UDP_ZERO_CSUM6_TX over IPv6, UDP_CSUM over IPv4.
     if (v6 ? !cfg.udp6zerocsumtx : cfg.udpcsum) {

@@ -2,7 +2,8 @@
 // libFuzzer target: VXLAN from both sides. Even first byte: the rest is a
 // datagram's UDP payload arriving at the shared socket from one of a few
 // remotes (byte 1), with an outer TOS (byte 2). Odd: the rest is a frame
-// from the NIC. The device learns, proxies, raises misses and ages on a
+// from the NIC, with bit 1 behind a virtio-net header (bit 2: to the
+// netdev without remcsum-tx). The device learns, proxies, raises misses and ages on a
 // clock the input advances; the FDB is capped so that memory stays bounded.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "vnet/clock.h"
+#include "vnet/virtio_net_hdr.h"
 #include "vnet/vxlan.h"
 #include "vnet/vxlan_sock.h"
 
@@ -62,6 +64,7 @@ struct World {
         c.gbp = vni == 42;
         c.gbp_mark = c.gbp ? 0x1234 : 0;
         c.remcsum_rx = vni == 43;
+        c.remcsum_tx = vni == 42;
         c.local = remote(0);
         c.remote = remote(1);
         c.proxy = true;
@@ -101,8 +104,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::uint8_t> buf(data + 3, data + size);  // rx may write (ECN)
     if ((data[0] & 1) == 0) {
         w.sock.rx(remote(data[1]), data[2], buf, (data[0] & 2) != 0);
-    } else {
+    } else if ((data[0] & 2) == 0 || buf.size() < kVirtioNetHdrLen) {
         w.dev.xmit(buf);
+    } else {
+        // A NIC's frame behind its virtio-net header, as remcsum-tx takes
+        // it: checksums filled or left to the receiver, GSO frames cut.
+        const std::span<const std::uint8_t> f{buf.data() + kVirtioNetHdrLen,
+                                              buf.size() - kVirtioNetHdrLen};
+        const HdrCheck c = virtio_net_hdr_to_offload(VirtioNetHdr::load(buf.data()), f,
+                                                     {true, true, true, true, true});
+        VxlanDev& d = (data[0] & 4) ? w.other : w.dev;
+        if (!c.refused) {
+            d.xmit(f, c.offload);
+        }
     }
     w.clock.advance_ms(data[0] * 20u);
     w.dev.run_timers();

@@ -1,35 +1,38 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Remote checksum offload from the Linux kernel's vxlan (`remcsumtx`): the
-# kernel in a host namespace leaves the inner TCP and UDP checksums for
-# the receiver to finish, with the RCO flag. A guest on
-# -netdev vxlan,remcsum-rx=on fetches 1 MiB over HTTP from the kernel
-# side and takes UDP datagrams from it: all arrive intact, a capture on
-# the veth shows the RCO flag on the kernel's datagrams, and query-vxlan
-# counts no drop. Without remcsum-rx those datagrams are refused (the flag
-# is a reserved bit) as Linux refuses them. Needs root on the host.
+# Remote checksum offload both ways with the Linux kernel's vxlan
+# (`remcsumtx remcsumrx`) in a host namespace: each side leaves the inner
+# TCP and UDP checksums it would have filled to the receiver, with the RCO
+# flag. A guest on -netdev vxlan,remcsum-rx=on,remcsum-tx=on fetches 1 MiB
+# over HTTP from the kernel side, takes UDP datagrams from it, and uploads
+# the 1 MiB back (TCP segmentation offload: the netdev cuts the guest's
+# 64 KiB frames and sends each segment with RCO). All arrive intact, a
+# capture on the veth shows the RCO flag on both sides' datagrams,
+# neither stack counts a checksum error and query-vxlan counts no drop.
+# Without remcsum-rx the kernel's datagrams are refused (the flag is a
+# reserved bit) as Linux refuses them. Needs root on the host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ns=vnetrco-$$
 hv=vrc$$
-kernel_vxlan "$ns" "$hv" 198.18.48 48 02:00:00:00:10:02 10.95.0.2 remcsumtx
+kernel_vxlan "$ns" "$hv" 198.18.48 48 02:00:00:00:10:02 10.95.0.2 remcsumtx remcsumrx
 
-# What the kernel sends us: datagrams carrying inner TCP or UDP, with and
-# without the RCO flag (the first word's bit 0x00200000).
+# Datagrams carrying inner TCP or UDP, each way, with and without the RCO
+# flag (the first word's bit 0x00200000).
 python3 - "$hv" > "$work/capture" 2>&1 <<'EOP' &
 import socket, struct, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
 s.bind((sys.argv[1], 0))
 s.settimeout(1)
 end = time.time() + 150
-rco = plain = 0
+n = {}
 while time.time() < end:
     try:
         f, addr = s.recvfrom(2048)
     except socket.timeout:
         continue
-    if addr[2] == socket.PACKET_OUTGOING or f[12:14] != b"\x08\x00" or f[14 + 9] != 17:
+    if f[12:14] != b"\x08\x00" or f[14 + 9] != 17:
         continue
     ip = f[14:]
     udp = ip[(ip[0] & 15) * 4:]
@@ -38,11 +41,11 @@ while time.time() < end:
     inner = udp[16:]
     if inner[12:14] != b"\x08\x00" or inner[14 + 9] not in (6, 17):
         continue
-    if struct.unpack("!I", udp[8:12])[0] & 0x00200000:
-        rco += 1
-    else:
-        plain += 1
-    print("rco %d plain %d" % (rco, plain), flush=True)
+    way = "ours" if addr[2] == socket.PACKET_OUTGOING else "kernel's"
+    kind = "rco" if struct.unpack("!I", udp[8:12])[0] & 0x00200000 else "plain"
+    n[way, kind] = n.get((way, kind), 0) + 1
+    print("%s rco %d plain %d" % (way, n.get((way, "rco"), 0), n.get((way, "plain"), 0)),
+          flush=True)
 EOP
 cap=$!
 
@@ -62,7 +65,11 @@ cat > "$work/script" <<EOS
 wait_for_if eth0
 ip addr add 10.95.0.1/24 dev eth0
 ip link set eth0 up
-echo "GUEST-SHA \$(wget -q -O - http://10.95.0.2:$port/blob | sha256sum | cut -d' ' -f1)"
+wget -q -O /tmp/blob http://10.95.0.2:$port/blob
+echo "GUEST-SHA \$(sha256sum /tmp/blob | cut -d' ' -f1)"
+# busybox wget --post-file mangles binary data: send the POST with nc.
+echo "GUEST-UP \$({ printf 'POST /up HTTP/1.0\r\nContent-Length: 1048576\r\n\r\n'; cat /tmp/blob; } |
+     nc 10.95.0.2 $port | tail -1)"
 echo READY-FOR-UDP
 # The host sends its datagrams to a closed port, then connects here: the
 # guest's UDP checks each checksum before it finds no socket (NoPorts),
@@ -74,7 +81,7 @@ timeout 120 nc -l -p 5003 > /dev/null || true
 EOS
 qmp=$work/qmp
 "$run_guest" --timeout 200 "$work/script" \
-    -netdev vxlan,id=vx,vni=48,local=198.18.48.1,remote=198.18.48.2,remcsum-rx=on \
+    -netdev vxlan,id=vx,vni=48,local=198.18.48.1,remote=198.18.48.2,remcsum-rx=on,remcsum-tx=on \
     -device vnet-multi,netdev=vx,mac=02:00:00:00:10:01 \
     -qmp unix:"$qmp",server=on,wait=off > "$work/log" 2>&1 & pid=$!
 
@@ -92,6 +99,14 @@ wait_mark GUEST-UDP 60 || rc=1
 got=$(tr -d '\r' < "$work/log" | sed -n 's/^GUEST-SHA //p')
 echo "blob $sum, guest got ${got:-nothing}"
 [ "$got" = "$sum" ] || { echo "the blob did not arrive intact"; rc=1; }
+up=$(tr -d '\r' < "$work/log" | sed -n 's/^GUEST-UP //p')
+echo "upload as the kernel side saw it: ${up:-nothing}"
+[ "$up" = "$sum" ] || { echo "the upload did not arrive intact"; rc=1; }
+# The kernel's TCP and UDP checksum errors: none.
+ip netns exec "$ns" awk '/^(Tcp|Udp): [0-9]/ { print "kernel side " $0 }' /proc/net/snmp |
+    tee "$work/ksnmp"
+awk '$3 == "Tcp:" && $NF != 0 { bad = 1 } $3 == "Udp:" && $10 != 0 { bad = 1 }
+     END { exit bad }' "$work/ksnmp" || { echo "the kernel counted checksum errors"; rc=1; }
 # /proc/net/snmp's Udp: InDatagrams NoPorts InErrors OutDatagrams
 # RcvbufErrors SndbufErrors InCsumErrors ...
 udp=$(tr -d '\r' < "$work/log" | sed -n 's/^GUEST-UDP Udp: //p')
@@ -105,12 +120,15 @@ ip netns exec "$ns" python3 -c \
 wait $pid || rc=1
 kill $cap $srv 2>/dev/null || true
 wait $cap $srv 2>/dev/null || true
-seen=$(grep "^rco" "$work/capture" | tail -1)
-echo "kernel's datagrams with inner TCP or UDP: ${seen:-none}"
-# The kernel offloads every checksum its stack leaves partial: the data,
-# the UDP datagrams; a few ACKs it checksums itself (ip_send_unicast_reply).
-[ "$(echo "${seen:-rco 0}" | cut -d' ' -f2)" -gt 100 ] ||
-    { echo "too few datagrams with the RCO flag"; rc=1; }
+# Each side offloads every checksum its stack leaves partial (the data,
+# the UDP datagrams); a few ACKs the kernel checksums itself
+# (ip_send_unicast_reply).
+for way in "kernel's" ours; do
+    seen=$(grep "^$way rco" "$work/capture" | tail -1)
+    echo "$way datagrams with inner TCP or UDP: ${seen:-none}"
+    [ "$(echo "${seen:-x x 0}" | awk '{ print $3 }')" -gt 100 ] ||
+        { echo "too few of $way datagrams with the RCO flag"; rc=1; }
+done
 python3 - "$work/stats" <<'EOP' || rc=1
 import json, sys
 info = json.load(open(sys.argv[1]))[0]

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "data/kernel_gso.h"
 #include "data/kernel_vxlan.h"
 #include "frames.h"
+#include "vnet/virtio_net_hdr.h"
 #include "vnet/vxlan_sock.h"
 #include "vnet/wire/arp.h"
 #include "vnet/wire/checksum.h"
@@ -106,7 +108,27 @@ std::vector<KernelCase> kernel_cases() {
     c.tos_inherit = true;
     c.ttl = 10;
     v.push_back({test::kVxlanIpv6TosInherit, sizeof test::kVxlanIpv6TosInherit, c});
+    c = base_config();
+    c.port_min = 49152;
+    c.port_max = 49153;
+    c.vni = 45;
+    c.remcsum_tx = c.remcsum_rx = true;
+    v.push_back({test::kVxlanIpv4RemcsumTx, sizeof test::kVxlanIpv4RemcsumTx, c});
     return v;
+}
+
+// What the kernel's stack left for its vxlan to do: with remcsumtx, the
+// UDP checksum partial, as a driver's NEEDS_CSUM leaves it (start 34,
+// offset 6); else nothing.
+Offload kernel_offload(const KernelCase& k) {
+    Offload off;
+    if (k.cfg.remcsum_tx) {
+        off.ip_summed = IpSummed::partial;
+        off.csum_start = 34;
+        off.csum_offset = 6;
+        off.network_offset = 14;
+    }
+    return off;
 }
 
 TEST_F(VxlanTest, EncapsulationIsByteExactWithTheKernel) {
@@ -116,7 +138,7 @@ TEST_F(VxlanTest, EncapsulationIsByteExactWithTheKernel) {
         std::span<const std::uint8_t> inner(k.pkt + inner_off, k.len - inner_off);
         Recorder rec;
         VxlanDev dev(k.cfg, rec, clock);
-        dev.xmit(inner);
+        dev.xmit(inner, kernel_offload(k));
         ASSERT_EQ(rec.sent.size(), 1u);
         EXPECT_EQ(rec.sent[0].tx.src_port, 49152);
         // The IPv4 ID is the kernel's random pick; take it from the capture.
@@ -125,7 +147,8 @@ TEST_F(VxlanTest, EncapsulationIsByteExactWithTheKernel) {
             ids.ip_id = static_cast<std::uint16_t>(k.pkt[4] << 8 | k.pkt[5]);
         }
         std::vector<std::uint8_t> out(k.len + 64);
-        const std::size_t n = encapsulate_outer(k.cfg, rec.sent[0].tx, rec.sent[0].frame, ids, out);
+        const std::size_t n =
+            encapsulate_outer(k.cfg, rec.sent[0].tx, rec.sent[0].hdr, rec.sent[0].frame, ids, out);
         ASSERT_EQ(n, k.len);
         EXPECT_TRUE(std::equal(out.begin(), out.begin() + n, k.pkt));
         // The glue sends hdr + frame as the UDP payload: those bytes too.
@@ -147,14 +170,16 @@ TEST_F(VxlanTest, ZeroChecksumsAreIpv6sOwnOption) {
         std::span<const std::uint8_t> inner(k.pkt + inner_off, k.len - inner_off);
         Recorder rec;
         VxlanDev dev(k.cfg, rec, clock);
-        dev.xmit(inner);
+        dev.xmit(inner, kernel_offload(k));
         ASSERT_EQ(rec.sent.size(), 1u);
         std::vector<std::uint8_t> out(k.len + 64);
         const auto csum_with = [&](bool udpcsum, bool zero6) {
             VxlanConfig c = k.cfg;
             c.udpcsum = udpcsum;
             c.udp6zerocsumtx = zero6;
-            EXPECT_EQ(encapsulate_outer(c, rec.sent[0].tx, rec.sent[0].frame, {}, out), k.len);
+            EXPECT_EQ(
+                encapsulate_outer(c, rec.sent[0].tx, rec.sent[0].hdr, rec.sent[0].frame, {}, out),
+                k.len);
             return wire::load_be16(out.data() + udp + 6);
         };
         const std::uint16_t kernel = wire::load_be16(k.pkt + udp + 6);
@@ -184,8 +209,13 @@ TEST_F(VxlanTest, DecapsulatesTheKernelPacketAndLearnsItsSender) {
         const IpAddr src = k.cfg.local;
         sock.rx(src, (k.pkt[0] >> 4) == 4 ? k.pkt[1] : 0xba, payload, false);
         ASSERT_EQ(rec.delivered.size(), 1u);
-        EXPECT_TRUE(std::equal(rec.delivered[0].begin(), rec.delivered[0].end(), k.pkt + h + 16,
-                               k.pkt + k.len));
+        std::vector<std::uint8_t> want(k.pkt + h + 16, k.pkt + k.len);
+        if (k.cfg.remcsum_rx) {
+            // Its UDP checksum finished (RemoteChecksumOffloadFromTheKernel).
+            want[40] = rec.delivered[0][40];
+            want[41] = rec.delivered[0][41];
+        }
+        EXPECT_EQ(rec.delivered[0], want);
         const auto* e = dev.fdb().peek(MacAddr::from(k.pkt + h + 16 + 6));
         ASSERT_NE(e, nullptr);
         EXPECT_FALSE(e->is_static);
@@ -740,6 +770,98 @@ TEST_F(VxlanTest, RemoteChecksumOffloadFromTheKernel) {
     rco(wire::kVxlanFlagI | wire::kVxlanFlagRco, 0x80 | 127, tcp);  // field at 260
     EXPECT_EQ(dev.counters().dropped(DropReason::vx_truncated), 1u);
     EXPECT_EQ(ops.delivered.size(), 3u);
+}
+
+// Sending it (vxlan_build_skb with VXLAN_F_REMCSUM_TX): a partial TCP or
+// UDP checksum at an even start up to 254 goes as the driver left it,
+// with the RCO flag and start and kind in the byte after the VNI; any
+// other partial checksum, or any without remcsum-tx, is filled here.
+TEST_F(VxlanTest, RemoteChecksumOffloadSent) {
+    VxlanConfig c = base_config();
+    c.remcsum_tx = true;
+    auto sent_for = [&](const VxlanConfig& cfg, std::vector<std::uint8_t> f, std::uint16_t start,
+                        std::uint16_t offset) {
+        Recorder rec;
+        VxlanDev dev(cfg, rec, clock);
+        Offload off;
+        off.ip_summed = IpSummed::partial;
+        off.csum_start = start;
+        off.csum_offset = offset;
+        off.network_offset = 14;
+        dev.xmit(f, off);
+        EXPECT_EQ(rec.sent.size(), 1u);
+        return rec.sent.empty() ? Sent{} : rec.sent[0];
+    };
+    auto tcp = test::ipv4_frame(0x0a2d0001, 0x0a2d0002, 6, 1000, 2000);
+    const std::uint32_t ps = wire::csum_pseudo({tcp.data() + 26, 4}, {tcp.data() + 30, 4}, 6, 20);
+    const auto seed = static_cast<std::uint16_t>(~wire::csum_fold(ps));
+    wire::store_be16(tcp.data() + 50, seed);
+    Sent s = sent_for(c, tcp, 34, 16);
+    EXPECT_EQ(wire::load_be32(s.hdr.data()), wire::kVxlanFlagI | wire::kVxlanFlagRco);
+    EXPECT_EQ(s.hdr[7], 17);  // 34 / 2, TCP
+    EXPECT_EQ(s.frame, tcp);  // untouched: the receiver finishes it
+    // Without remcsum-tx, or where RCO cannot say it, filled here.
+    VxlanConfig plain = base_config();
+    for (const auto& [cfg, start, offset] :
+         {std::tuple{plain, 34, 16}, std::tuple{c, 33, 16}, std::tuple{c, 34, 2}}) {
+        auto f = tcp;
+        if (start == 33) {  // one byte of padding before the TCP header's
+            f.insert(f.begin() + 33, 0);
+        }
+        s = sent_for(cfg, f, static_cast<std::uint16_t>(start), static_cast<std::uint16_t>(offset));
+        EXPECT_EQ(wire::load_be32(s.hdr.data()), wire::kVxlanFlagI);
+        EXPECT_EQ(s.hdr[7], 0);
+        EXPECT_NE(s.frame, f);
+    }
+    s = sent_for(plain, tcp, 34, 16);
+    EXPECT_TRUE(l4_checksum_ok(s.frame));
+}
+
+// A GSO frame is cut here (the kernel's own TCP segments of capture-gso.py);
+// with remcsum-tx each segment carries the RCO flag and its pseudo-header
+// sum, and a receiver with remcsum-rx finishes each into the kernel's
+// segment byte for byte. Without, each goes with its checksum final.
+TEST_F(VxlanTest, GsoFramesAreCutAndTheirChecksumsLeftToTheReceiver) {
+    const auto hc = virtio_net_hdr_to_offload(VirtioNetHdr::load(test::kGsoTcp4Hdr), test::kGsoTcp4,
+                                              {true, true, true, true, true});
+    ASSERT_FALSE(hc.refused);
+    const std::vector<std::vector<std::uint8_t>> kernel = {
+        {std::begin(test::kGsoTcp4Out0), std::end(test::kGsoTcp4Out0)},
+        {std::begin(test::kGsoTcp4Out1), std::end(test::kGsoTcp4Out1)},
+        {std::begin(test::kGsoTcp4Out2), std::end(test::kGsoTcp4Out2)},
+        {std::begin(test::kGsoTcp4Out3), std::end(test::kGsoTcp4Out3)}};
+    for (bool remcsum : {true, false}) {
+        SCOPED_TRACE(remcsum);
+        VxlanConfig c = base_config();
+        c.remcsum_tx = remcsum;
+        Recorder rec;
+        VxlanDev dev(c, rec, clock);
+        dev.xmit(test::kGsoTcp4, hc.offload);
+        ASSERT_EQ(rec.sent.size(), kernel.size());
+        EXPECT_EQ(dev.counters().tx_packets, kernel.size());
+        VxlanConfig rc = base_config();
+        rc.local = ip4(192, 0, 2, 2);
+        rc.remote.reset();
+        rc.remcsum_rx = true;
+        Recorder got;
+        VxlanDev peer(rc, got, clock);
+        VxlanSock sock;
+        sock.add(peer);
+        for (std::size_t i = 0; i < kernel.size(); ++i) {
+            const Sent& s = rec.sent[i];
+            EXPECT_EQ(wire::load_be32(s.hdr.data()),
+                      wire::kVxlanFlagI | (remcsum ? wire::kVxlanFlagRco : 0));
+            EXPECT_EQ(s.hdr[7], remcsum ? 17 : 0);
+            EXPECT_EQ(s.frame == kernel[i], !remcsum);
+            auto p = s.hdr;
+            p.insert(p.end(), s.frame.begin(), s.frame.end());
+            sock.rx(ip4(192, 0, 2, 1), 0, p, false);
+        }
+        ASSERT_EQ(got.delivered.size(), kernel.size());
+        for (std::size_t i = 0; i < kernel.size(); ++i) {
+            EXPECT_EQ(got.delivered[i], kernel[i]) << i;
+        }
+    }
 }
 
 // GBP (vxlan_parse_gbp_hdr, vxlan_build_gbp_hdr): with gbp on, the G
