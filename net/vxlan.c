@@ -300,22 +300,24 @@ static void vxlan_sent(NetClientState *nc, ssize_t len)
     }
 }
 
-static bool vxlan_deliver(void *opaque, const uint8_t *frame, size_t len)
+static bool vxlan_deliver(void *opaque, const uint8_t *vnet_hdr,
+                          const uint8_t *frame, size_t len)
 {
     VxlanState *s = opaque;
+    uint8_t hdr[sizeof(struct virtio_net_hdr_v1_hash)] = { 0 };
 
     if (!s->nc.peer || s->nc.peer->link_down) {
         return false;
     }
-    static const uint8_t no_offload[sizeof(struct virtio_net_hdr_v1_hash)];
     const struct iovec iov[2] = {
-        { .iov_base = (void *)no_offload, .iov_len = s->vnet_hdr_len },
+        { .iov_base = hdr, .iov_len = s->vnet_hdr_len },
         { .iov_base = (void *)frame, .iov_len = len },
     };
 
     vxlan_sync_own_mac(s);
-    /* A NIC that writes virtio-net headers reads one too: all zero, the
-     * frame whole with final checksums. */
+    /* A NIC that writes virtio-net headers reads one too: libvnet's, the
+     * rest of a longer one (num_buffers, the hash) zero. */
+    memcpy(hdr, vnet_hdr, VNET_NET_HDR_LEN);
     if (qemu_sendv_packet_async(&s->nc, s->vnet_hdr_len ? iov : &iov[1],
                                 s->vnet_hdr_len ? 2 : 1, vxlan_sent) == 0 &&
         !s->blocked) {
@@ -511,17 +513,17 @@ static ssize_t vxlan_receive(NetClientState *nc, const uint8_t *buf,
 }
 
 /*
- * With remcsum-tx the NIC hands over its frames as a tap with vnet_hdr
- * takes them, a virtio-net header first: a partial checksum can then be
- * left to the receiver, and libvnet does the rest of what the header
- * asks (filling other checksums, cutting GSO frames). Without it, the NIC
- * finishes every frame itself and nothing changes.
+ * With remote checksum offload the NIC and the netdev exchange frames as
+ * a NIC and a tap with vnet_hdr do, a virtio-net header first: a partial
+ * checksum can then be left to the receiver either way, and libvnet does
+ * the rest of what a header asks (filling other checksums, cutting GSO
+ * frames). Without it, the NIC finishes every frame itself as before.
  */
 static bool vxlan_has_vnet_hdr(NetClientState *nc)
 {
     VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
 
-    return s->cfg.remcsum_tx;
+    return s->cfg.remcsum_tx || s->cfg.remcsum_rx;
 }
 
 static bool vxlan_has_vnet_hdr_len(NetClientState *nc, int len)
@@ -537,6 +539,18 @@ static void vxlan_set_vnet_hdr_len(NetClientState *nc, int len)
     VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
 
     s->vnet_hdr_len = len;
+}
+
+/* What the NIC takes from us, as TUNSETOFFLOAD tells a tap: a partial
+ * checksum is all we may leave. */
+static void vxlan_set_offload(NetClientState *nc, int csum, int tso4,
+                              int tso6, int ecn, int ufo, int uso4, int uso6)
+{
+    VxlanState *s = DO_UPCAST(VxlanState, nc, nc);
+
+    if (s->vx) {
+        vnet_vxlan_set_nic_csum(s->vx, csum);
+    }
 }
 
 static void vxlan_cleanup(NetClientState *nc)
@@ -639,6 +653,7 @@ static NetClientInfo net_vxlan_info = {
     .has_vnet_hdr = vxlan_has_vnet_hdr,
     .has_vnet_hdr_len = vxlan_has_vnet_hdr_len,
     .set_vnet_hdr_len = vxlan_set_vnet_hdr_len,
+    .set_offload = vxlan_set_offload,
 };
 
 static bool vxlan_join(VxlanSocket *so, const VnetIpAddr *group,
@@ -859,6 +874,11 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     s = DO_UPCAST(VxlanState, nc, nc);
     cfg.name = nc->name;  /* traces name the netdev */
     s->cfg = cfg;
+    /* A tap's default, for a NIC that never sets the length (the net
+     * layer puts one before a NIC's raw frames too). */
+    if (vxlan_has_vnet_hdr(nc)) {
+        qemu_set_vnet_hdr_len(nc, sizeof(struct virtio_net_hdr));
+    }
     s->sock = so;
     s->vx = vnet_vxlan_new(&cfg, &vxlan_ops, s);
     if (!vnet_vxsock_add(so->demux, s->vx)) {

@@ -501,8 +501,10 @@ typedef struct VnetVxlanOps {
      * rest of the inner frame. */
     bool (*send)(void* opaque, const VnetVxlanTx* tx, const struct iovec* iov, unsigned iovcnt);
     /* An inner frame for the NIC; false if there is none or its link is
-     * down. */
-    bool (*deliver)(void* opaque, const uint8_t* frame, size_t len);
+     * down. vnet_hdr (VNET_NET_HDR_LEN bytes, little-endian) says what is
+     * left to do to it: all zero unless vnet_vxlan_set_nic_csum allowed a
+     * partial checksum, which remote checksum offload can leave. */
+    bool (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame, size_t len);
     void (*l2miss)(void* opaque, const uint8_t mac[6]);
     void (*l3miss)(void* opaque, const VnetIpAddr* ip);
     /* Milliseconds of the clock that ages the FDB. */
@@ -528,6 +530,10 @@ void vnet_vxlan_xmit(VnetVxlan* vx, const uint8_t* frame, size_t len);
  * is dropped and counted. */
 void vnet_vxlan_xmit_hdr(VnetVxlan* vx, const uint8_t* buf, size_t len, size_t hdr_len);
 void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]);
+/* The NIC takes frames with a partial checksum (its guest negotiated
+ * GUEST_CSUM): one remote checksum offload left is passed on partial, as
+ * Linux does, rather than filled. */
+void vnet_vxlan_set_nic_csum(VnetVxlan* vx, bool on);
 void vnet_vxlan_run_timers(VnetVxlan* vx);
 void vnet_vxlan_get_stats(const VnetVxlan* vx, VnetDevStats* stats);
 /* With gbp: the datagrams received by group policy ID, up to `max` of

@@ -100,6 +100,16 @@ struct VxlanConfigError {
     std::string why;
 };
 
+// The partial checksum the byte after the VNI of an RCO datagram describes.
+inline Offload rco_offload(const wire::VxlanHeader& h) {
+    Offload o;
+    o.ip_summed = IpSummed::partial;
+    o.csum_start = static_cast<std::uint16_t>(h.rco_start());
+    o.csum_offset = static_cast<std::uint16_t>(h.rco_field() - h.rco_start());
+    o.network_offset = wire::kEthHlen;
+    return o;
+}
+
 // vxlan_validate and vxlan_config_validate's refusals.
 std::optional<VxlanConfigError> validate(const VxlanConfig& cfg);
 // The first word of the VXLAN header we send: the I flag, and with GBP
@@ -122,9 +132,11 @@ class VxlanOps {
     // if the host refused it.
     virtual bool send(const VxlanTx& tx, std::span<const std::uint8_t> hdr,
                       std::span<const std::uint8_t> frame) = 0;
-    // An inner frame for the NIC. False if there is none or its link is
-    // down (a full NIC queue is the glue's to wait on, not a drop).
-    virtual bool deliver(std::span<const std::uint8_t> frame) = 0;
+    // An inner frame for the NIC, with what is left to do to it (only a
+    // partial checksum, and only after set_nic_csum(true)). False if there
+    // is none or its link is down (a full NIC queue is the glue's to wait
+    // on, not a drop).
+    virtual bool deliver(std::span<const std::uint8_t> frame, const Offload& off) = 0;
     virtual void l2miss(const MacAddr&) {}
     virtual void l3miss(const IpAddr&) {}
 
@@ -137,15 +149,22 @@ class VxlanDev {
     // cfg must have passed validate().
     VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock);
 
+    // The NIC takes a partial checksum (GUEST_CSUM): remote checksum
+    // offload's is then passed on partial, as Linux leaves it
+    // (skb_remcsum_adjust_partial), rather than filled here.
+    void set_nic_csum(bool on) { nic_csum_ = on; }
+    bool nic_csum() const { return nic_csum_; }
     // A frame from the NIC, with what is left to do to it: a partial
     // checksum goes out as the receiver's to finish (remcsum_tx) or is
     // filled here; a GSO frame is cut here (the host's UDP socket takes
     // one datagram at a time).
     void xmit(std::span<const std::uint8_t> frame, const Offload& off = {});
     // A datagram's payload after its VXLAN header, whose VNI is ours; the
-    // outer source address and TOS as received. The frame may be changed
-    // in place (ECN).
-    void rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner);
+    // outer source address and TOS as received, and what is left to do to
+    // it (a checksum remote checksum offload left partial). The frame may
+    // be changed in place (ECN).
+    void rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner,
+            const Offload& off = {});
     // Ageing (vxlan_cleanup); call about once a second.
     void run_timers();
 
@@ -213,7 +232,7 @@ class VxlanDev {
     void xmit_gso(std::span<const std::uint8_t> frame, const Offload& off);
     void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
                   const RscMacs* rsc, std::uint8_t rco);
-    void encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc);
+    void encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc, std::uint8_t rco);
     bool proxy_reply(const wire::EthernetView& eth);
     bool snoop(const IpAddr& src, const MacAddr& mac);
     void snoop_neigh(const wire::EthernetView& eth);
@@ -240,6 +259,7 @@ class VxlanDev {
     std::vector<std::uint8_t> scratch_;
     Offload gso_{};  // the frame being cut, for its segments
     std::uint8_t gso_rco_ = 0;
+    bool nic_csum_ = false;
 };
 
 // Builds the whole outer packet (IPv4 or IPv6, UDP, VXLAN, inner frame)

@@ -56,8 +56,10 @@ struct VnetVxlan final : vnet::VxlanOps, vnet::Clock {
                                      {const_cast<std::uint8_t*>(frame.data()), frame.size()}};
         return ops.send(opaque, &t, iov, 2);
     }
-    bool deliver(std::span<const std::uint8_t> frame) override {
-        return ops.deliver(opaque, frame.data(), frame.size());
+    bool deliver(std::span<const std::uint8_t> frame, const vnet::Offload& off) override {
+        std::uint8_t hdr[VNET_NET_HDR_LEN];
+        vnet::virtio_net_hdr_from_offload(off, false).store(hdr);
+        return ops.deliver(opaque, hdr, frame.data(), frame.size());
     }
     void l2miss(const vnet::MacAddr& m) override {
         if (ops.l2miss) {
@@ -176,6 +178,8 @@ void vnet_vxlan_xmit_hdr(VnetVxlan* vx, const uint8_t* buf, size_t len, size_t h
     }
     vx->dev->xmit(frame, c.offload);
 }
+
+void vnet_vxlan_set_nic_csum(VnetVxlan* vx, bool on) { vx->dev->set_nic_csum(on); }
 
 void vnet_vxlan_set_own_mac(VnetVxlan* vx, const uint8_t mac[6]) {
     vx->dev->set_own_mac(vnet::MacAddr::from(mac));

@@ -297,7 +297,8 @@ std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(std::span<const st
 
 // vxlan_encap_bypass to ourselves: a short-circuited frame whose new
 // destination is bridge-local goes back up to the NIC, counted both ways.
-void VxlanDev::encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc) {
+void VxlanDev::encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc,
+                            std::uint8_t rco) {
     if (frame.size() > bypass_.size()) {
         counters_.drop(DropReason::tx_oversize);
         return;
@@ -306,7 +307,18 @@ void VxlanDev::encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& 
     std::copy(frame.begin() + rsc.bytes.size(), frame.end(), bypass_.begin() + rsc.bytes.size());
     counters_.tx_packets++;
     counters_.tx_bytes += frame.size();
-    if (!ops_.deliver({bypass_.data(), frame.size()})) {
+    // A checksum left to the receiver: we are it.
+    const std::span<std::uint8_t> f{bypass_.data(), frame.size()};
+    Offload off;
+    if (rco) {
+        const auto h = wire::VxlanHeader::rco(rco);
+        if (nic_csum_) {
+            off = rco_offload(h);
+        } else {
+            wire::remcsum_adjust(f, h.rco_start(), h.rco_field());
+        }
+    }
+    if (!ops_.deliver(f, off)) {
         counters_.drop(DropReason::rx_link_down);
         return;
     }
@@ -343,7 +355,7 @@ void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::u
                         const RscMacs* rsc, std::uint8_t rco) {
     if (r.ip.is_any()) {
         if (rsc) {
-            encap_bypass(frame, *rsc);  // short-circuited back to the local bridge
+            encap_bypass(frame, *rsc, rco);  // short-circuited back to the local bridge
         } else {
             counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
         }
@@ -493,7 +505,7 @@ bool VxlanDev::proxy_reply(const wire::EthernetView& eth) {
         return false;
     }
     if (n) {
-        ops_.deliver({reply_.data(), n});
+        ops_.deliver({reply_.data(), n}, {});
     } else if (!ha && cfg_.l3miss) {
         ops_.l3miss(*target);
     }
@@ -552,7 +564,8 @@ bool VxlanDev::snoop(const IpAddr& src, const MacAddr& mac) {
     return false;
 }
 
-void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner) {
+void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner,
+                  const Offload& off) {
     auto eth = wire::EthernetView::parse(inner);
     if (!eth) {
         counters_.drop(DropReason::vx_truncated);
@@ -595,7 +608,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
     if (cfg_.proxy) {
         snoop_neigh(*eth);
     }
-    if (!ops_.deliver(inner)) {
+    if (!ops_.deliver(inner, off)) {
         counters_.drop(DropReason::rx_link_down);
         return;
     }

@@ -55,13 +55,16 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
     if (dev.config().gbp && h->has_gbp()) {
         dev.count_gbp(h->gbp_id());
     }
-    // Linux by default leaves the checksum partial for whoever finishes
-    // it; the NIC behind this netdev takes no checksum metadata from it,
-    // so it is finished here (what remcsum_nopartial does).
-    if (remcsum) {
+    // Linux leaves the checksum partial for whoever takes the frame
+    // (skb_remcsum_adjust_partial); a NIC that takes no partial checksum
+    // gets it finished here, as remcsum_nopartial would.
+    Offload off;
+    if (remcsum && dev.nic_csum()) {
+        off = rco_offload(*h);
+    } else if (remcsum) {
         wire::remcsum_adjust(inner, h->rco_start(), h->rco_field());
     }
-    dev.rx(src, outer_tos, inner);
+    dev.rx(src, outer_tos, inner, off);
 }
 
 }  // namespace vnet

@@ -33,7 +33,7 @@ struct Ops final : VxlanOps {
         sum = x;
         return true;
     }
-    bool deliver(std::span<const std::uint8_t> frame) override {
+    bool deliver(std::span<const std::uint8_t> frame, const Offload&) override {
         std::uint8_t x = 0;
         for (auto b : frame) {
             x ^= b;

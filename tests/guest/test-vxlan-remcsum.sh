@@ -4,13 +4,17 @@
 # (`remcsumtx remcsumrx`) in a host namespace: each side leaves the inner
 # TCP and UDP checksums it would have filled to the receiver, with the RCO
 # flag. A guest on -netdev vxlan,remcsum-rx=on,remcsum-tx=on fetches 1 MiB
-# over HTTP from the kernel side, takes UDP datagrams from it, and uploads
-# the 1 MiB back (TCP segmentation offload: the netdev cuts the guest's
-# 64 KiB frames and sends each segment with RCO). All arrive intact, a
+# over HTTP from the kernel side (the kernel's checksums reach the guest
+# still partial), takes UDP datagrams from it, and uploads the 1 MiB back
+# (TCP segmentation offload: the netdev cuts the guest's 64 KiB frames and
+# sends each segment with RCO). All arrive intact, a
 # capture on the veth shows the RCO flag on both sides' datagrams,
 # neither stack counts a checksum error and query-vxlan counts no drop.
-# Without remcsum-rx the kernel's datagrams are refused (the flag is a
-# reserved bit) as Linux refuses them. Needs root on the host.
+# Then a second guest whose NIC takes no partial checksum
+# (virtio-net-pci,guest_csum=off) fetches the 1 MiB again: the netdev
+# finishes the kernel's checksums for it. Without remcsum-rx the kernel's
+# datagrams are refused (the flag is a reserved bit) as Linux refuses
+# them. Needs root on the host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -118,8 +122,23 @@ qmp query-vxlan > "$work/stats" || rc=1
 ip netns exec "$ns" python3 -c \
     'import socket; socket.create_connection(("10.95.0.1", 5003), timeout=5).close()' || true
 wait $pid || rc=1
+# The second guest, its NIC without GUEST_CSUM.
+cat > "$work/script2" <<EOS
+wait_for_if eth0
+ip addr add 10.95.0.1/24 dev eth0
+ip link set eth0 up
+echo "GUEST-SHA-NO-CSUM \$(wget -q -O - http://10.95.0.2:$port/blob | sha256sum | cut -d' ' -f1)"
+EOS
+"$run_guest" --timeout 200 "$work/script2" \
+    -netdev vxlan,id=vx,vni=48,local=198.18.48.1,remote=198.18.48.2,remcsum-rx=on \
+    -device virtio-net-pci,netdev=vx,mac=02:00:00:00:10:03,guest_csum=off \
+    > "$work/log2" 2>&1 || rc=1
+got=$(tr -d '\r' < "$work/log2" | sed -n 's/^GUEST-SHA-NO-CSUM //p')
+echo "a NIC without GUEST_CSUM got ${got:-nothing}"
+[ "$got" = "$sum" ] || { echo "the blob did not arrive intact without GUEST_CSUM"; rc=1; }
 kill $cap $srv 2>/dev/null || true
 wait $cap $srv 2>/dev/null || true
+
 # Each side offloads every checksum its stack leaves partial (the data,
 # the UDP datagrams); a few ACKs the kernel checksums itself
 # (ip_send_unicast_reply).

@@ -949,7 +949,7 @@ const VnetVxlanOps kVxOps = {
             return true;
         },
     .deliver =
-        [](void* o, const uint8_t* f, size_t len) {
+        [](void* o, const uint8_t*, const uint8_t* f, size_t len) {
             auto* s = static_cast<VxSink*>(o);
             s->delivered.emplace_back(f, f + len);
             return s->up;

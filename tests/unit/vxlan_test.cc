@@ -12,6 +12,7 @@
 #include "data/kernel_gso.h"
 #include "data/kernel_vxlan.h"
 #include "frames.h"
+#include "vnet/gso.h"
 #include "vnet/virtio_net_hdr.h"
 #include "vnet/vxlan_sock.h"
 #include "vnet/wire/arp.h"
@@ -49,8 +50,9 @@ struct Recorder final : VxlanOps {
         sent.push_back({tx, {hdr.begin(), hdr.end()}, {frame.begin(), frame.end()}});
         return true;
     }
-    bool deliver(std::span<const std::uint8_t> frame) override {
+    bool deliver(std::span<const std::uint8_t> frame, const Offload& off) override {
         delivered.emplace_back(frame.begin(), frame.end());
+        offloads.push_back(off);
         return true;
     }
     void l2miss(const MacAddr& m) override { l2.push_back(m); }
@@ -58,6 +60,7 @@ struct Recorder final : VxlanOps {
 
     std::vector<Sent> sent;
     std::vector<std::vector<std::uint8_t>> delivered;
+    std::vector<Offload> offloads;
     std::vector<MacAddr> l2;
     std::vector<IpAddr> l3;
 };
@@ -74,6 +77,15 @@ struct VxlanTest : ::testing::Test {
     ManualClock clock;
     Recorder ops;
 };
+
+// The L4 checksum of an Ethernet + IPv4 frame checks out: its sum with
+// the pseudo-header folds to zero.
+bool l4_checksum_ok(const std::vector<std::uint8_t>& f) {
+    const std::span<const std::uint8_t> ip{f.data() + 14, 20};
+    const std::uint32_t len = wire::load_be16(ip.data() + 2) - 20u;
+    const std::uint32_t sum = wire::csum_pseudo(ip.subspan(12, 4), ip.subspan(16, 4), ip[9], len);
+    return wire::csum_fold(wire::csum_add(sum, {f.data() + 34, len})) == 0;
+}
 
 // --- against the kernel --------------------------------------------------
 
@@ -607,6 +619,37 @@ TEST_F(RscTest, Ipv6TooAndABridgeLocalNeighbourComesBack) {
     EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_fdb), 1u);
 }
 
+// A frame whose checksum remcsum-tx would leave to the receiver comes back
+// to our own NIC: we are the receiver, so it is finished here, or passed
+// on partial to a NIC that takes that (vxlan_encap_bypass keeps the skb's
+// CHECKSUM_PARTIAL).
+TEST_F(RscTest, ABridgeLocalNeighbourGetsTheChecksumLeftPartial) {
+    VxlanConfig c = cfg();
+    c.remcsum_tx = true;
+    auto f = to_host();
+    const std::uint32_t ps = wire::csum_pseudo({f.data() + 26, 4}, {f.data() + 30, 4}, 17, 8);
+    wire::store_be16(f.data() + 40, static_cast<std::uint16_t>(~wire::csum_fold(ps)));
+    wire::store_be16(f.data() + 38, 8);  // UDP length
+    Offload off;
+    off.ip_summed = IpSummed::partial;
+    off.csum_start = 34;
+    off.csum_offset = 6;
+    off.network_offset = 14;
+    for (bool nic_csum : {false, true}) {
+        SCOPED_TRACE(nic_csum);
+        Recorder rec;
+        VxlanDev dev(c, rec, clock);
+        dev.set_nic_csum(nic_csum);
+        dev.fdb_add(kMacA, {ip4(192, 0, 2, 9)}, false, true);
+        dev.fdb_add(kMacC, {ip4(0, 0, 0, 0)}, false);
+        ASSERT_TRUE(dev.neigh_add(ip4(10, 1, 0, 5), kMacC, true));
+        dev.xmit(f, off);
+        ASSERT_EQ(rec.delivered.size(), 1u);
+        EXPECT_EQ(l4_checksum_ok(rec.delivered[0]), !nic_csum);
+        EXPECT_EQ(rec.offloads[0].ip_summed, nic_csum ? IpSummed::partial : IpSummed::none);
+    }
+}
+
 TEST_F(RscTest, ProxyAnswersForARouterWithTheRouterFlag) {
     VxlanConfig c = cfg();
     c.proxy = true;
@@ -693,15 +736,6 @@ TEST_F(VxlanTest, MalformedDatagramsAreDroppedAndCounted) {
     EXPECT_EQ(ops.delivered.size(), 1u);
 }
 
-// The L4 checksum of an Ethernet + IPv4 frame checks out: its sum with
-// the pseudo-header folds to zero.
-bool l4_checksum_ok(const std::vector<std::uint8_t>& f) {
-    const std::span<const std::uint8_t> ip{f.data() + 14, 20};
-    const std::uint32_t len = wire::load_be16(ip.data() + 2) - 20u;
-    const std::uint32_t sum = wire::csum_pseudo(ip.subspan(12, 4), ip.subspan(16, 4), ip[9], len);
-    return wire::csum_fold(wire::csum_add(sum, {f.data() + 34, len})) == 0;
-}
-
 // Remote checksum offload (vxlan_remcsum): the kernel's vxlan with
 // remcsumtx left its inner UDP checksum holding the pseudo-header's sum,
 // the RCO flag set and start 34, UDP, in the byte after the VNI. With
@@ -733,7 +767,7 @@ TEST_F(VxlanTest, RemoteChecksumOffloadFromTheKernel) {
     auto p = payload;
     sock.rx(ip4(192, 0, 2, 1), 0, p, false);
     ASSERT_EQ(ops.delivered.size(), 1u);
-    const auto& got = ops.delivered[0];
+    const auto got = ops.delivered[0];
     EXPECT_TRUE(l4_checksum_ok(got));
     // Only the checksum changed.
     auto expect = sent;
@@ -770,6 +804,24 @@ TEST_F(VxlanTest, RemoteChecksumOffloadFromTheKernel) {
     rco(wire::kVxlanFlagI | wire::kVxlanFlagRco, 0x80 | 127, tcp);  // field at 260
     EXPECT_EQ(dev.counters().dropped(DropReason::vx_truncated), 1u);
     EXPECT_EQ(ops.delivered.size(), 3u);
+    EXPECT_EQ(ops.offloads[0].ip_summed, IpSummed::none);
+
+    // A NIC that takes partial checksums gets it partial, as Linux leaves
+    // it (skb_remcsum_adjust_partial): the frame as the kernel sent it.
+    dev.set_nic_csum(true);
+    p = payload;
+    sock.rx(ip4(192, 0, 2, 1), 0, p, false);
+    ASSERT_EQ(ops.delivered.size(), 4u);
+    EXPECT_EQ(ops.delivered[3], sent);
+    const Offload& o = ops.offloads[3];
+    EXPECT_EQ(o.ip_summed, IpSummed::partial);
+    EXPECT_EQ(o.csum_start, 34);
+    EXPECT_EQ(o.csum_offset, 6);
+    // Filled as the guest's driver would, it is the kernel's checksum.
+    auto filled = sent;
+    Offload fo = o;
+    ASSERT_TRUE(skb_checksum_help(filled, fo));
+    EXPECT_EQ(filled, got);
 }
 
 // Sending it (vxlan_build_skb with VXLAN_F_REMCSUM_TX): a partial TCP or

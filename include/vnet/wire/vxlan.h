@@ -47,6 +47,7 @@ struct VxlanHeader {
     // Where the checksum the sender left starts, and where its field is,
     // both from the start of the inner frame.
     std::size_t rco_start() const { return std::size_t{reserved_low & 0x7fu} << 1; }
+    static VxlanHeader rco(std::uint8_t byte) { return {kVxlanFlagI | kVxlanFlagRco, 0, byte}; }
     std::size_t rco_field() const {
         return rco_start() +
                ((reserved_low & kVxlanRcoUdp) ? kVxlanUdpCsumOffset : kVxlanTcpCsumOffset);
