@@ -27,6 +27,9 @@ namespace {
 // The outer headers Linux reserves room for (VXLAN_HEADROOM, VXLAN6_HEADROOM)
 // bound the inner MTU: IP_MAX_MTU minus them.
 constexpr unsigned kMinMtu = 68;
+constexpr unsigned kMaxMtu4 = 65535 - (20 + 8 + 8 + 14);
+constexpr unsigned kMaxMtu6 = 65535 - (40 + 8 + 8 + 14);
+
 // VXLAN_MAX_REMCSUM_START: 7 bits of 2-byte units.
 constexpr unsigned kVxlanMaxRemcsumStart = 0x7f << 1;
 // The largest frame a NIC hands over with its offloads: a 64 KiB GSO
@@ -49,8 +52,6 @@ void remcsum_seed(std::span<std::uint8_t> f, const Offload& o) {
     wire::store_be16(f.data() + l4 + o.csum_offset,
                      static_cast<std::uint16_t>(~wire::csum_fold(sum)));
 }
-constexpr unsigned kMaxMtu4 = 65535 - (20 + 8 + 8 + 14);
-constexpr unsigned kMaxMtu6 = 65535 - (40 + 8 + 8 + 14);
 
 }  // namespace
 

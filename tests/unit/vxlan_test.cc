@@ -874,44 +874,59 @@ TEST_F(VxlanTest, RemoteChecksumOffloadSent) {
 // sum, and a receiver with remcsum-rx finishes each into the kernel's
 // segment byte for byte. Without, each goes with its checksum final.
 TEST_F(VxlanTest, GsoFramesAreCutAndTheirChecksumsLeftToTheReceiver) {
-    const auto hc = virtio_net_hdr_to_offload(VirtioNetHdr::load(test::kGsoTcp4Hdr), test::kGsoTcp4,
-                                              {true, true, true, true, true});
-    ASSERT_FALSE(hc.refused);
-    const std::vector<std::vector<std::uint8_t>> kernel = {
-        {std::begin(test::kGsoTcp4Out0), std::end(test::kGsoTcp4Out0)},
-        {std::begin(test::kGsoTcp4Out1), std::end(test::kGsoTcp4Out1)},
-        {std::begin(test::kGsoTcp4Out2), std::end(test::kGsoTcp4Out2)},
-        {std::begin(test::kGsoTcp4Out3), std::end(test::kGsoTcp4Out3)}};
-    for (bool remcsum : {true, false}) {
-        SCOPED_TRACE(remcsum);
-        VxlanConfig c = base_config();
-        c.remcsum_tx = remcsum;
-        Recorder rec;
-        VxlanDev dev(c, rec, clock);
-        dev.xmit(test::kGsoTcp4, hc.offload);
-        ASSERT_EQ(rec.sent.size(), kernel.size());
-        EXPECT_EQ(dev.counters().tx_packets, kernel.size());
-        VxlanConfig rc = base_config();
-        rc.local = ip4(192, 0, 2, 2);
-        rc.remote.reset();
-        rc.remcsum_rx = true;
-        Recorder got;
-        VxlanDev peer(rc, got, clock);
-        VxlanSock sock;
-        sock.add(peer);
-        for (std::size_t i = 0; i < kernel.size(); ++i) {
-            const Sent& s = rec.sent[i];
-            EXPECT_EQ(wire::load_be32(s.hdr.data()),
-                      wire::kVxlanFlagI | (remcsum ? wire::kVxlanFlagRco : 0));
-            EXPECT_EQ(s.hdr[7], remcsum ? 17 : 0);
-            EXPECT_EQ(s.frame == kernel[i], !remcsum);
-            auto p = s.hdr;
-            p.insert(p.end(), s.frame.begin(), s.frame.end());
-            sock.rx(ip4(192, 0, 2, 1), 0, p, false);
-        }
-        ASSERT_EQ(got.delivered.size(), kernel.size());
-        for (std::size_t i = 0; i < kernel.size(); ++i) {
-            EXPECT_EQ(got.delivered[i], kernel[i]) << i;
+    using Bytes = std::vector<std::uint8_t>;
+    auto b = [](const auto& a) { return Bytes(std::begin(a), std::end(a)); };
+    struct Case {
+        Bytes hdr, frame;
+        std::vector<Bytes> kernel;
+        std::uint8_t rco;  // the TCP header's start, in 2-byte units
+    };
+    const Case cases[] = {
+        {b(test::kGsoTcp4Hdr),
+         b(test::kGsoTcp4),
+         {b(test::kGsoTcp4Out0), b(test::kGsoTcp4Out1), b(test::kGsoTcp4Out2),
+          b(test::kGsoTcp4Out3)},
+         (14 + 20) / 2},
+        {b(test::kGsoTcp6Hdr),
+         b(test::kGsoTcp6),
+         {b(test::kGsoTcp6Out0), b(test::kGsoTcp6Out1), b(test::kGsoTcp6Out2)},
+         (14 + 40) / 2},
+    };
+    for (const Case& k : cases) {
+        const auto hc = virtio_net_hdr_to_offload(VirtioNetHdr::load(k.hdr.data()), k.frame,
+                                                  {true, true, true, true, true});
+        ASSERT_FALSE(hc.refused);
+        for (bool remcsum : {true, false}) {
+            SCOPED_TRACE(::testing::Message() << int{k.rco} << " remcsum " << remcsum);
+            VxlanConfig c = base_config();
+            c.remcsum_tx = remcsum;
+            Recorder rec;
+            VxlanDev dev(c, rec, clock);
+            dev.xmit(k.frame, hc.offload);
+            ASSERT_EQ(rec.sent.size(), k.kernel.size());
+            EXPECT_EQ(dev.counters().tx_packets, k.kernel.size());
+            VxlanConfig rc = base_config();
+            rc.local = ip4(192, 0, 2, 2);
+            rc.remote.reset();
+            rc.remcsum_rx = true;
+            Recorder got;
+            VxlanDev peer(rc, got, clock);
+            VxlanSock sock;
+            sock.add(peer);
+            for (std::size_t i = 0; i < k.kernel.size(); ++i) {
+                const Sent& s = rec.sent[i];
+                EXPECT_EQ(wire::load_be32(s.hdr.data()),
+                          wire::kVxlanFlagI | (remcsum ? wire::kVxlanFlagRco : 0));
+                EXPECT_EQ(s.hdr[7], remcsum ? k.rco : 0);
+                EXPECT_EQ(s.frame == k.kernel[i], !remcsum);
+                auto p = s.hdr;
+                p.insert(p.end(), s.frame.begin(), s.frame.end());
+                sock.rx(ip4(192, 0, 2, 1), 0, p, false);
+            }
+            ASSERT_EQ(got.delivered.size(), k.kernel.size());
+            for (std::size_t i = 0; i < k.kernel.size(); ++i) {
+                EXPECT_EQ(got.delivered[i], k.kernel[i]) << i;
+            }
         }
     }
 }
