@@ -12,7 +12,8 @@ ovs_made=()
 links_made=()
 _cleanup() {
     local p
-    [ -n "$http_pid" ] && kill "$http_pid" 2>/dev/null
+    # A test may have stopped it already.
+    [ -z "$http_pid" ] || kill "$http_pid" 2>/dev/null || true
     # Open vSwitch's daemons would outlive their namespace, and while they
     # live it keeps its veth, whose host end would still route the
     # addresses the next test gives a veth of its own.
@@ -88,9 +89,14 @@ sys.exit(0 if any(e["mac"] == sys.argv[1] and e["remote"] == sys.argv[2]
                   and not e["permanent"] for e in fdb) else 1)' "$3" "$4"
 }
 
-# start_http DIR: serve DIR on 127.0.0.1; sets HTTP_PORT.
+# start_http DIR [NETNS ADDR]: serve DIR on 127.0.0.1, or on ADDR inside
+# network namespace NETNS; sets HTTP_PORT.
 start_http() {
-    python3 "$guest_dir/http-server.py" "$1" "$work/http.port" 600 &
+    if [ $# -ge 3 ]; then
+        ip netns exec "$2" python3 "$guest_dir/http-server.py" "$1" "$work/http.port" 600 "$3" &
+    else
+        python3 "$guest_dir/http-server.py" "$1" "$work/http.port" 600 &
+    fi
     http_pid=$!
     for _ in $(seq 50); do
         [ -s "$work/http.port" ] && break
@@ -99,13 +105,13 @@ start_http() {
     HTTP_PORT=$(cat "$work/http.port")
 }
 
-# serve_blob: 1 MiB of random bytes over start_http as /blob; sets
-# BLOB_SUM to its SHA-256.
+# serve_blob [NETNS ADDR]: 1 MiB of random bytes over start_http as /blob;
+# sets BLOB_SUM to its SHA-256.
 serve_blob() {
     mkdir -p "$work/www"
     head -c 1048576 /dev/urandom > "$work/www/blob"
     BLOB_SUM=$(sha256sum "$work/www/blob" | cut -d' ' -f1)
-    start_http "$work/www"
+    start_http "$work/www" "$@"
 }
 
 # For a test that runs one guest in the background with

@@ -53,17 +53,8 @@ while time.time() < end:
 EOP
 cap=$!
 
-mkdir -p "$work/www"
-head -c 1048576 /dev/urandom > "$work/www/blob"
-sum=$(sha256sum "$work/www/blob" | cut -d' ' -f1)
-ip netns exec "$ns" python3 "$guest_dir/http-server.py" "$work/www" "$work/http.port" 300 \
-    10.95.0.2 &
-srv=$!
-for _ in $(seq 50); do
-    [ -s "$work/http.port" ] && break
-    sleep 0.1
-done
-port=$(cat "$work/http.port")
+serve_blob "$ns" 10.95.0.2
+sum=$BLOB_SUM port=$HTTP_PORT
 
 cat > "$work/script" <<EOS
 wait_for_if eth0
@@ -136,8 +127,8 @@ EOS
 got=$(tr -d '\r' < "$work/log2" | sed -n 's/^GUEST-SHA-NO-CSUM //p')
 echo "a NIC without GUEST_CSUM got ${got:-nothing}"
 [ "$got" = "$sum" ] || { echo "the blob did not arrive intact without GUEST_CSUM"; rc=1; }
-kill $cap $srv 2>/dev/null || true
-wait $cap $srv 2>/dev/null || true
+kill $cap 2>/dev/null || true
+wait $cap 2>/dev/null || true
 
 # Each side offloads every checksum its stack leaves partial (the data,
 # the UDP datagrams); a few ACKs the kernel checksums itself
