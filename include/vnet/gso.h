@@ -36,9 +36,13 @@ using GsoEmit = bool (*)(void* ctx, std::span<const std::uint8_t> segment);
 // to emit: IPv4 total length, ID (one more each segment) and header
 // checksum, IPv6 payload length, TCP sequence numbers with FIN and PSH
 // only on the last segment and CWR only on the first, UDP length, and the
-// L4 checksum. Returns the number of segments emitted; 0 if the frame is
-// not a GSO frame this can cut or scratch is too small.
+// L4 checksum, or with leave_partial the pseudo-header's sum for that
+// segment's length in its place (CHECKSUM_PARTIAL kept, for a receiver to
+// finish: remote checksum offload). Returns the number of segments
+// emitted; 0 if the frame is not a GSO frame this can cut or scratch is
+// too small.
 std::size_t skb_gso_segment(std::span<const std::uint8_t> frame, const Offload& o,
-                            std::span<std::uint8_t> scratch, GsoEmit emit, void* ctx);
+                            std::span<std::uint8_t> scratch, GsoEmit emit, void* ctx,
+                            bool leave_partial = false);
 
 }  // namespace vnet

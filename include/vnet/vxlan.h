@@ -257,8 +257,7 @@ class VxlanDev {
     // Where a frame's checksum is filled or a GSO frame's segments are
     // built, sized once for the largest (64 KiB).
     std::vector<std::uint8_t> scratch_;
-    Offload gso_{};  // the frame being cut, for its segments
-    std::uint8_t gso_rco_ = 0;
+    std::uint8_t gso_rco_ = 0;  // the frame being cut, for its segments
     bool nic_csum_ = false;
 };
 

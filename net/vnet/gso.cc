@@ -65,7 +65,8 @@ bool skb_checksum_help(std::span<std::uint8_t> frame, Offload& o) {
 }
 
 std::size_t skb_gso_segment(std::span<const std::uint8_t> frame, const Offload& o,
-                            std::span<std::uint8_t> scratch, GsoEmit emit, void* ctx) {
+                            std::span<std::uint8_t> scratch, GsoEmit emit, void* ctx,
+                            bool leave_partial) {
     const std::size_t l3 = o.network_offset, l4 = o.csum_start, hlen = o.hdr_len;
     const std::size_t mss = o.gso_size;
     const bool tcp = o.gso_type == GsoType::tcpv4 || o.gso_type == GsoType::tcpv6;
@@ -116,11 +117,13 @@ std::size_t skb_gso_segment(std::span<const std::uint8_t> frame, const Offload& 
             wire::store_be16(s + l4 + 4, static_cast<std::uint16_t>(l4_len));
         }
         wire::store_be16(s + check, reseed(seed, old_l4_len, l4_len));
-        std::uint16_t sum = l4_checksum({s + l4, l4_len});
-        if (!tcp && sum == 0) {
-            sum = 0xffff;  // UDP's "no checksum" is 0 (CSUM_MANGLED_0)
+        if (!leave_partial) {
+            std::uint16_t sum = l4_checksum({s + l4, l4_len});
+            if (!tcp && sum == 0) {
+                sum = 0xffff;  // UDP's "no checksum" is 0 (CSUM_MANGLED_0)
+            }
+            wire::store_be16(s + check, sum);
         }
-        wire::store_be16(s + check, sum);
         if (!emit(ctx, {s, len})) {
             return n + 1;
         }

@@ -36,23 +36,6 @@ constexpr unsigned kVxlanMaxRemcsumStart = 0x7f << 1;
 // frame, or one segment of it with its headers.
 constexpr std::size_t kScratchLen = 65536 + 256;
 
-// A segment whose checksum skb_gso_segment made final gets the
-// pseudo-header's sum back in its field (what a driver leaves there for
-// CHECKSUM_PARTIAL), for the receiver to finish. RCO names only TCP's and
-// UDP's field, so the offset says which protocol the sum is over.
-void remcsum_seed(std::span<std::uint8_t> f, const Offload& o) {
-    const std::size_t l3 = o.network_offset, l4 = o.csum_start;
-    const std::uint8_t proto =
-        o.csum_offset == wire::kVxlanUdpCsumOffset ? wire::kIpProtoUdp : wire::kIpProtoTcp;
-    const auto len = static_cast<std::uint32_t>(f.size() - l4);
-    const std::uint32_t sum =
-        (f[l3] >> 4) == 4
-            ? wire::csum_pseudo(f.subspan(l3 + 12, 4), f.subspan(l3 + 16, 4), proto, len)
-            : wire::csum_pseudo(f.subspan(l3 + 8, 16), f.subspan(l3 + 24, 16), proto, len);
-    wire::store_be16(f.data() + l4 + o.csum_offset,
-                     static_cast<std::uint16_t>(~wire::csum_fold(sum)));
-}
-
 }  // namespace
 
 std::optional<VxlanConfigError> validate(const VxlanConfig& cfg) {
@@ -194,27 +177,21 @@ std::uint8_t VxlanDev::rco_byte(const Offload& off) const {
 }
 
 // Each segment of a GSO frame leaves as a datagram of its own, its
-// checksum final (skb_gso_segment's) or, where the receiver may finish
-// it, the pseudo-header's sum again with the RCO flag, as the kernel's
-// segments of a SKB_GSO_TUNNEL_REMCSUM frame carry it.
+// checksum final or, where the receiver may finish it, left partial with
+// the RCO flag, as the kernel's segments of a SKB_GSO_TUNNEL_REMCSUM frame
+// carry it.
 void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off) {
     if (std::size_t{off.hdr_len} + off.gso_size > scratch_.size()) {
         counters_.drop(DropReason::tx_oversize);
         return;
     }
-    gso_ = off;
     gso_rco_ = rco_byte(off);
     auto emit = [](void* ctx, std::span<const std::uint8_t> seg) {
         auto* d = static_cast<VxlanDev*>(ctx);
-        if (d->gso_rco_) {
-            // Built in scratch_, so ours to change.
-            const std::span<std::uint8_t> s{d->scratch_.data(), seg.size()};
-            remcsum_seed(s, d->gso_);
-        }
         d->xmit_frame(seg, d->gso_rco_);
         return true;
     };
-    if (skb_gso_segment(frame, off, scratch_, emit, this) == 0) {
+    if (skb_gso_segment(frame, off, scratch_, emit, this, gso_rco_ != 0) == 0) {
         counters_.drop(DropReason::tx_bad_gso);
     }
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "data/kernel_gso.h"
 #include "frames.h"
 #include "sinks.h"
 #include "vnet/dev.h"
@@ -22,6 +23,7 @@
 #include "vnet/macvlan.h"
 #include "vnet/phys_dev.h"
 #include "vnet/vf_config.h"
+#include "vnet/virtio_net_hdr.h"
 #include "vnet/vxlan.h"
 #include "vnet/vxlan_sock.h"
 
@@ -274,6 +276,53 @@ void BM_VxlanDecap(benchmark::State& st) {
     report(st, v.ops.delivered);
 }
 BENCHMARK(BM_VxlanDecap)->ArgName("entries")->Arg(10)->Arg(1000)->Arg(100000);
+
+// A frame from a NIC whose checksum its guest left partial, a full-size
+// TCP segment: filled here (remcsum-tx off) or sent as it is with the RCO
+// flag for the receiver to finish (on).
+void BM_VxlanPartialChecksum(benchmark::State& st) {
+    VxlanConfig c = VxlanWithFdb::config();
+    c.remcsum_tx = st.range(0) != 0;
+    ManualClock clock;
+    test::CountingVxlanOps ops;
+    VxlanDev dev(c, ops, clock);
+    auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 6, 1000, 80);
+    f.resize(1514);
+    Offload off;
+    off.ip_summed = IpSummed::partial;
+    off.csum_start = 34;
+    off.csum_offset = 16;
+    off.network_offset = 14;
+    for (auto _ : st) {
+        dev.xmit(f, off);
+    }
+    report(st, ops.sent);
+    st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * f.size()));
+}
+BENCHMARK(BM_VxlanPartialChecksum)->ArgName("remcsum_tx")->Arg(0)->Arg(1);
+
+// A GSO frame from a NIC (the TCP frame of capture-gso.py, four segments), cut
+// here into segments with their checksums final (remcsum-tx off) or left
+// to the receiver with the RCO flag (on); frames/s counts the big frames.
+void BM_VxlanGso(benchmark::State& st) {
+    VxlanConfig c = VxlanWithFdb::config();
+    c.remcsum_tx = st.range(0) != 0;
+    ManualClock clock;
+    test::CountingVxlanOps ops;
+    VxlanDev dev(c, ops, clock);
+    const auto hc = virtio_net_hdr_to_offload(VirtioNetHdr::load(test::kGsoTcp4Hdr), test::kGsoTcp4,
+                                              {true, true, true, true, true});
+    if (hc.refused) {
+        st.SkipWithError("the header is refused");
+        return;
+    }
+    for (auto _ : st) {
+        dev.xmit(test::kGsoTcp4, hc.offload);
+    }
+    report(st, ops.sent / 4);
+    st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * sizeof test::kGsoTcp4));
+}
+BENCHMARK(BM_VxlanGso)->ArgName("remcsum_tx")->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace vnet
