@@ -93,7 +93,7 @@ struct VxlanState {
     VnetVxlanConfig cfg;
     bool blocked;
     bool own_mac_known;
-    int vnet_hdr_len; /* the NIC's virtio-net header (remcsum-tx), or 0 */
+    int vnet_hdr_len; /* with remote checksum offload: the NIC's header */
     /* Migration: the FDB travels in a section named for the netdev, so
      * the destination's netdev of the same id takes it. */
     VMStateDescription vmsd;
@@ -305,15 +305,14 @@ static bool vxlan_deliver(void *opaque, const uint8_t *vnet_hdr,
 {
     VxlanState *s = opaque;
     uint8_t hdr[sizeof(struct virtio_net_hdr_v1_hash)] = { 0 };
-
-    if (!s->nc.peer || s->nc.peer->link_down) {
-        return false;
-    }
     const struct iovec iov[2] = {
         { .iov_base = hdr, .iov_len = s->vnet_hdr_len },
         { .iov_base = (void *)frame, .iov_len = len },
     };
 
+    if (!s->nc.peer || s->nc.peer->link_down) {
+        return false;
+    }
     vxlan_sync_own_mac(s);
     /* A NIC that writes virtio-net headers reads one too: libvnet's, the
      * rest of a longer one (num_buffers, the hash) zero. */
