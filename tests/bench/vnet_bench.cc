@@ -277,15 +277,25 @@ void BM_VxlanDecap(benchmark::State& st) {
 }
 BENCHMARK(BM_VxlanDecap)->ArgName("entries")->Arg(10)->Arg(1000)->Arg(100000);
 
+// A VXLAN device with remcsum-tx as the benchmark's argument says.
+struct VxlanRemcsum {
+    ManualClock clock;
+    test::CountingVxlanOps ops;
+    VxlanDev dev;
+
+    static VxlanConfig config(bool on) {
+        VxlanConfig c = VxlanWithFdb::config();
+        c.remcsum_tx = on;
+        return c;
+    }
+    explicit VxlanRemcsum(const benchmark::State& st) : dev(config(st.range(0) != 0), ops, clock) {}
+};
+
 // A frame from a NIC whose checksum its guest left partial, a full-size
 // TCP segment: filled here (remcsum-tx off) or sent as it is with the RCO
 // flag for the receiver to finish (on).
 void BM_VxlanPartialChecksum(benchmark::State& st) {
-    VxlanConfig c = VxlanWithFdb::config();
-    c.remcsum_tx = st.range(0) != 0;
-    ManualClock clock;
-    test::CountingVxlanOps ops;
-    VxlanDev dev(c, ops, clock);
+    VxlanRemcsum v(st);
     auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 6, 1000, 80);
     f.resize(1514);
     Offload off;
@@ -294,9 +304,9 @@ void BM_VxlanPartialChecksum(benchmark::State& st) {
     off.csum_offset = 16;
     off.network_offset = 14;
     for (auto _ : st) {
-        dev.xmit(f, off);
+        v.dev.xmit(f, off);
     }
-    report(st, ops.sent);
+    report(st, v.ops.sent);
     st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * f.size()));
 }
 BENCHMARK(BM_VxlanPartialChecksum)->ArgName("remcsum_tx")->Arg(0)->Arg(1);
@@ -305,11 +315,7 @@ BENCHMARK(BM_VxlanPartialChecksum)->ArgName("remcsum_tx")->Arg(0)->Arg(1);
 // here into segments with their checksums final (remcsum-tx off) or left
 // to the receiver with the RCO flag (on); frames/s counts the big frames.
 void BM_VxlanGso(benchmark::State& st) {
-    VxlanConfig c = VxlanWithFdb::config();
-    c.remcsum_tx = st.range(0) != 0;
-    ManualClock clock;
-    test::CountingVxlanOps ops;
-    VxlanDev dev(c, ops, clock);
+    VxlanRemcsum v(st);
     const auto hc = virtio_net_hdr_to_offload(VirtioNetHdr::load(test::kGsoTcp4Hdr), test::kGsoTcp4,
                                               {true, true, true, true, true});
     if (hc.refused) {
@@ -317,9 +323,9 @@ void BM_VxlanGso(benchmark::State& st) {
         return;
     }
     for (auto _ : st) {
-        dev.xmit(test::kGsoTcp4, hc.offload);
+        v.dev.xmit(test::kGsoTcp4, hc.offload);
     }
-    report(st, ops.sent / 4);
+    report(st, v.ops.sent / 4);
     st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * sizeof test::kGsoTcp4));
 }
 BENCHMARK(BM_VxlanGso)->ArgName("remcsum_tx")->Arg(0)->Arg(1);
