@@ -89,8 +89,8 @@ struct VxlanConfig {
     // checksum a sender with remcsumtx leaves for us to finish.
     bool remcsum_rx = false;
     // IFLA_VXLAN_REMCSUM_TX: leave a frame's partial TCP or UDP checksum
-    // to the receiver (the RCO flag). Frames come with their offloads,
-    // as a virtio-net header, only with this on.
+    // to the receiver (the RCO flag). With either option the glue hands
+    // frames over with their offloads (a virtio-net header).
     bool remcsum_tx = false;
     unsigned mtu = 1500;  // the largest inner IP packet either way
 };
@@ -99,16 +99,6 @@ struct VxlanConfigError {
     const char* field;
     std::string why;
 };
-
-// The partial checksum the byte after the VNI of an RCO datagram describes.
-inline Offload rco_offload(const wire::VxlanHeader& h) {
-    Offload o;
-    o.ip_summed = IpSummed::partial;
-    o.csum_start = static_cast<std::uint16_t>(h.rco_start());
-    o.csum_offset = static_cast<std::uint16_t>(h.rco_field() - h.rco_start());
-    o.network_offset = wire::kEthHlen;
-    return o;
-}
 
 // vxlan_validate and vxlan_config_validate's refusals.
 std::optional<VxlanConfigError> validate(const VxlanConfig& cfg);
@@ -153,7 +143,10 @@ class VxlanDev {
     // offload's is then passed on partial, as Linux leaves it
     // (skb_remcsum_adjust_partial), rather than filled here.
     void set_nic_csum(bool on) { nic_csum_ = on; }
-    bool nic_csum() const { return nic_csum_; }
+    // An inner frame whose checksum an RCO header `h` left to us: what the
+    // NIC is to get it with, partial for one that takes that, else
+    // finished here in `frame` (remcsum_nopartial) and nothing.
+    Offload take_remcsum(std::span<std::uint8_t> frame, const wire::VxlanHeader& h) const;
     // A frame from the NIC, with what is left to do to it: a partial
     // checksum goes out as the receiver's to finish (remcsum_tx) or is
     // filled here; a GSO frame is cut here (the host's UDP socket takes
@@ -257,7 +250,6 @@ class VxlanDev {
     // Where a frame's checksum is filled or a GSO frame's segments are
     // built, sized once for the largest (64 KiB).
     std::vector<std::uint8_t> scratch_;
-    std::uint8_t gso_rco_ = 0;  // the frame being cut, for its segments
     bool nic_csum_ = false;
 };
 

@@ -185,13 +185,16 @@ void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off)
         counters_.drop(DropReason::tx_oversize);
         return;
     }
-    gso_rco_ = rco_byte(off);
-    auto emit = [](void* ctx, std::span<const std::uint8_t> seg) {
-        auto* d = static_cast<VxlanDev*>(ctx);
-        d->xmit_frame(seg, d->gso_rco_);
+    struct Ctx {
+        VxlanDev* dev;
+        std::uint8_t rco;
+    } ctx{this, rco_byte(off)};
+    auto emit = [](void* c, std::span<const std::uint8_t> seg) {
+        auto* x = static_cast<Ctx*>(c);
+        x->dev->xmit_frame(seg, x->rco);
         return true;
     };
-    if (skb_gso_segment(frame, off, scratch_, emit, this, gso_rco_ != 0) == 0) {
+    if (skb_gso_segment(frame, off, scratch_, emit, &ctx, ctx.rco != 0) == 0) {
         counters_.drop(DropReason::tx_bad_gso);
     }
 }
@@ -287,21 +290,26 @@ void VxlanDev::encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& 
     counters_.tx_bytes += frame.size();
     // A checksum left to the receiver: we are it.
     const std::span<std::uint8_t> f{bypass_.data(), frame.size()};
-    Offload off;
-    if (rco) {
-        const auto h = wire::VxlanHeader::rco(rco);
-        if (nic_csum_) {
-            off = rco_offload(h);
-        } else {
-            wire::remcsum_adjust(f, h.rco_start(), h.rco_field());
-        }
-    }
+    const Offload off = rco ? take_remcsum(f, wire::VxlanHeader::rco(rco)) : Offload{};
     if (!ops_.deliver(f, off)) {
         counters_.drop(DropReason::rx_link_down);
         return;
     }
     counters_.rx_packets++;
     counters_.rx_bytes += frame.size();
+}
+
+Offload VxlanDev::take_remcsum(std::span<std::uint8_t> frame, const wire::VxlanHeader& h) const {
+    Offload o;
+    if (!nic_csum_) {
+        wire::remcsum_adjust(frame, h.rco_start(), h.rco_field());
+        return o;
+    }
+    o.ip_summed = IpSummed::partial;
+    o.csum_start = static_cast<std::uint16_t>(h.rco_start());
+    o.csum_offset = static_cast<std::uint16_t>(h.rco_field() - h.rco_start());
+    o.network_offset = wire::kEthHlen;
+    return o;
 }
 
 // The outer values that come from the frame: TOS with ECN, DF, source port.

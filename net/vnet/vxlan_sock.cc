@@ -2,7 +2,6 @@
 // vxlan_rcv's first half: header checks and the VNI lookup.
 #include "vnet/vxlan_sock.h"
 
-#include "vnet/wire/checksum.h"
 #include "vnet/wire/vxlan.h"
 
 namespace vnet {
@@ -57,14 +56,8 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
     }
     // Linux leaves the checksum partial for whoever takes the frame
     // (skb_remcsum_adjust_partial); a NIC that takes no partial checksum
-    // gets it finished here, as remcsum_nopartial would.
-    Offload off;
-    if (remcsum && dev.nic_csum()) {
-        off = rco_offload(*h);
-    } else if (remcsum) {
-        wire::remcsum_adjust(inner, h->rco_start(), h->rco_field());
-    }
-    dev.rx(src, outer_tos, inner, off);
+    // gets it finished, as remcsum_nopartial would.
+    dev.rx(src, outer_tos, inner, remcsum ? dev.take_remcsum(inner, *h) : Offload{});
 }
 
 }  // namespace vnet
