@@ -62,9 +62,10 @@ typedef struct VxlanState VxlanState;
 /* What netdevs sharing a socket must agree on, as Linux's vxlan_sock
  * flags: the UDP checksum options, IPv4's udpcsum and IPv6's
  * udp6zerocsumtx/rx (udp_port_cfg's use_udp_checksums and
- * use_udp6_tx/rx_checksums), gbp and remcsum-rx (VXLAN_F_RCV_FLAGS). */
+ * use_udp6_tx/rx_checksums), gbp, remcsum-rx and external
+ * (VXLAN_F_RCV_FLAGS). */
 typedef struct VxlanSockOpts {
-    bool udpcsum, zero6_tx, zero6_rx, gbp, remcsum_rx;
+    bool udpcsum, zero6_tx, zero6_rx, gbp, remcsum_rx, external;
 } VxlanSockOpts;
 
 /* One host socket per (address, port): the struct vxlan_sock of Linux. */
@@ -301,24 +302,26 @@ static void vxlan_sent(NetClientState *nc, ssize_t len)
 }
 
 static bool vxlan_deliver(void *opaque, const uint8_t *vnet_hdr,
-                          const uint8_t *frame, size_t len)
+                          const struct iovec *frame, unsigned frame_cnt)
 {
     VxlanState *s = opaque;
     uint8_t hdr[sizeof(struct virtio_net_hdr_v1_hash)] = { 0 };
-    const struct iovec iov[2] = {
+    struct iovec iov[4] = {
         { .iov_base = hdr, .iov_len = s->vnet_hdr_len },
-        { .iov_base = (void *)frame, .iov_len = len },
     };
 
-    if (!s->nc.peer || s->nc.peer->link_down) {
+    if (!s->nc.peer || s->nc.peer->link_down ||
+        frame_cnt >= ARRAY_SIZE(iov)) {
         return false;
     }
+    memcpy(&iov[1], frame, frame_cnt * sizeof(*frame));
     vxlan_sync_own_mac(s);
     /* A NIC that writes virtio-net headers reads one too: libvnet's, the
      * rest of a longer one (num_buffers, the hash) zero. */
     memcpy(hdr, vnet_hdr, VNET_NET_HDR_LEN);
     if (qemu_sendv_packet_async(&s->nc, s->vnet_hdr_len ? iov : &iov[1],
-                                s->vnet_hdr_len ? 2 : 1, vxlan_sent) == 0 &&
+                                frame_cnt + !!s->vnet_hdr_len,
+                                vxlan_sent) == 0 &&
         !s->blocked) {
         /* Queued: read no more until the NIC has room again. */
         s->blocked = true;
@@ -387,6 +390,9 @@ static const char *vxlan_opts_differ(const VxlanSocket *so,
     }
     if (so->opts.remcsum_rx != opts->remcsum_rx) {
         return "remcsum-rx";
+    }
+    if (so->opts.external != opts->external) {
+        return "external";
     }
     if (!so->bind_addr.v6) {
         return so->opts.udpcsum != opts->udpcsum ? "udpcsum" : NULL;
@@ -724,11 +730,34 @@ static bool vxlan_parse_local(const char *str, VnetIpAddr *a,
     return true;
 }
 
+/* external=on's map, from each vlan-tunnel= given (4094 lines at most). */
+static bool vxlan_vlan_tunnel(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
+                              VnetVlanTunnel *map, Error **errp)
+{
+    strList *l;
+    char why[128];
+
+    c->vlan_tunnel = map;
+    c->n_vlan_tunnel = 0;
+    for (l = o->vlan_tunnel; l; l = l->next) {
+        if (!vnet_parse_vlan_tunnel(l->value, map, &c->n_vlan_tunnel, why,
+                                    sizeof(why))) {
+            error_setg(errp, "vxlan: 'vlan-tunnel': %s", why);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
-                         unsigned *scope, Error **errp)
+                         unsigned *scope, VnetVlanTunnel *map, Error **errp)
 {
     vnet_vxlan_config_init(c);  /* libvnet's defaults: ip link's */
-    c->vni = o->vni;
+    c->vni = o->has_vni ? o->vni : VNET_VXLAN_NO_VNI;
+    c->external = o->has_external && o->external;
+    if (!vxlan_vlan_tunnel(o, c, map, errp)) {
+        return false;
+    }
     if (!vxlan_parse_local(o->local, &c->local, scope, errp)) {
         return false;
     }
@@ -809,7 +838,9 @@ static bool vxlan_config(const NetdevVxlanOptions *o, VnetVxlanConfig *c,
         }
     }
     c->df = o->has_df ? (VnetVxlanDf)o->df : c->df;
-    c->learning = o->has_learning ? o->learning : c->learning;
+    /* `ip link add ... external` turns learning off unless told. */
+    c->learning = o->has_learning ? o->learning
+                                  : c->learning && !c->external;
     c->ageing_s = o->has_ageing ? o->ageing : c->ageing_s;
     c->maxaddress = o->has_maxaddress ? o->maxaddress : c->maxaddress;
     c->proxy = o->has_proxy ? o->proxy : c->proxy;
@@ -843,8 +874,9 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     g_autofree char *local = NULL, *remote = NULL;
     char why[128];
     const char *field = NULL;
+    g_autofree VnetVlanTunnel *map = g_new(VnetVlanTunnel, 4094);
 
-    if (!vxlan_config(o, &cfg, &scope, errp)) {
+    if (!vxlan_config(o, &cfg, &scope, map, errp)) {
         return -1;
     }
     if (!vnet_vxlan_validate(&cfg, why, sizeof(why), &field)) {
@@ -860,7 +892,8 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
         memset(bind_addr.b, 0, sizeof(bind_addr.b));
     }
     opts = (VxlanSockOpts){ cfg.udpcsum, cfg.udp6zerocsumtx,
-                            cfg.udp6zerocsumrx, cfg.gbp, cfg.remcsum_rx };
+                            cfg.udp6zerocsumrx, cfg.gbp, cfg.remcsum_rx,
+                            cfg.external };
     so = vxlan_socket_get(&bind_addr, scope, cfg.dst_port, &opts, errp);
     if (!so) {
         return -1;
@@ -873,6 +906,7 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     s = DO_UPCAST(VxlanState, nc, nc);
     cfg.name = nc->name;  /* traces name the netdev */
     s->cfg = cfg;
+    s->cfg.vlan_tunnel = NULL;  /* libvnet keeps its own copy of the map */
     /* A tap's default, for a NIC that never sets the length (the net
      * layer puts one before a NIC's raw frames too). */
     if (vxlan_has_vnet_hdr(nc)) {
@@ -881,8 +915,14 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     s->sock = so;
     s->vx = vnet_vxlan_new(&cfg, &vxlan_ops, s);
     if (!vnet_vxsock_add(so->demux, s->vx)) {
-        error_setg(errp, "vxlan: 'vni' %u is already used on this address "
-                   "and port", cfg.vni);
+        if (cfg.external) {
+            error_setg(errp, "vxlan: 'external': this address and port "
+                       "already have an external netdev, which takes "
+                       "every VNI");
+        } else {
+            error_setg(errp, "vxlan: 'vni' %u is already used on this "
+                       "address and port", cfg.vni);
+        }
         vnet_vxlan_free(s->vx);
         s->vx = NULL;
         vxlan_socket_put(so);
@@ -904,8 +944,14 @@ int net_init_vxlan(const Netdev *netdev, const char *name,
     timer_mod(s->timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + 1000);
     local = vnet_ip_strdup(&cfg.local);
     remote = cfg.has_remote ? vnet_ip_strdup(&cfg.remote) : g_strdup("none");
-    qemu_set_info_str(nc, "vxlan vni=%u local=%s remote=%s dstport=%u",
-                      cfg.vni, local, remote, cfg.dst_port);
+    if (cfg.external) {
+        qemu_set_info_str(nc, "vxlan external vlans=%zu local=%s remote=%s "
+                          "dstport=%u", cfg.n_vlan_tunnel, local, remote,
+                          cfg.dst_port);
+    } else {
+        qemu_set_info_str(nc, "vxlan vni=%u local=%s remote=%s dstport=%u",
+                          cfg.vni, local, remote, cfg.dst_port);
+    }
     return 0;
 }
 
@@ -931,7 +977,8 @@ typedef struct VxlanDumpCtx {
 
 static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
                            const VnetIpAddr *ip, uint16_t port, uint32_t vni,
-                           bool is_static, bool router, uint64_t idle_ms)
+                           uint32_t src_vni, bool is_static, bool router,
+                           uint64_t idle_ms)
 {
     VxlanDumpCtx *ctx = opaque;
     VxlanFdbEntry *e = g_new0(VxlanFdbEntry, 1);
@@ -941,6 +988,7 @@ static void vxlan_dump_one(void *opaque, const uint8_t mac[6],
     e->remote = vnet_ip_strdup(ip);
     e->port = port;
     e->vni = vni;
+    e->src_vni = src_vni;
     e->permanent = is_static;
     e->router = router;
     e->idle_ms = idle_ms;
@@ -998,16 +1046,41 @@ static bool vxlan_fdb_args(const char *mac, const char *remote, VxlanState *s,
     return true;
 }
 
+/* The key VNI an FDB command names: required in external mode, where each
+ * VNI has its own entries, and refused elsewhere. */
+static bool vxlan_src_vni(VxlanState *s, bool has_src_vni, uint32_t src_vni,
+                          uint32_t *out, Error **errp)
+{
+    if (!s->cfg.external) {
+        if (has_src_vni) {
+            error_setg(errp, "'src-vni' is for external=on netdevs only");
+            return false;
+        }
+        *out = VNET_VXLAN_NO_VNI;
+        return true;
+    }
+    if (!has_src_vni || src_vni > 0xffffff) {
+        error_setg(errp, "'src-vni' (below 2^24) is required: '%s' is "
+                   "external=on", s->nc.name);
+        return false;
+    }
+    *out = src_vni;
+    return true;
+}
+
 void qmp_vxlan_fdb_add(const char *netdev, const char *mac, const char *remote,
                        bool has_port, uint16_t port, bool has_vni,
                        uint32_t vni, bool has_append, bool append,
-                       bool has_router, bool router, Error **errp)
+                       bool has_router, bool router, bool has_src_vni,
+                       uint32_t src_vni, Error **errp)
 {
     VxlanState *s = vxlan_find(netdev, errp);
     uint8_t m[6];
     VnetIpAddr ip;
+    uint32_t key;
 
-    if (!s || !vxlan_fdb_args(mac, remote, s, m, &ip, errp)) {
+    if (!s || !vxlan_fdb_args(mac, remote, s, m, &ip, errp) ||
+        !vxlan_src_vni(s, has_src_vni, src_vni, &key, errp)) {
         return;
     }
     if (has_vni && vni > 0xffffff) {
@@ -1016,7 +1089,7 @@ void qmp_vxlan_fdb_add(const char *netdev, const char *mac, const char *remote,
     }
     switch (vnet_vxlan_fdb_add(s->vx, m, &ip, has_port ? port : 0,
                                has_vni ? vni : 0, has_append && append,
-                               has_router && router)) {
+                               has_router && router, key)) {
     case VNET_FDB_EXISTS:
         error_setg(errp, "%s already has that remote", mac);
         break;
@@ -1030,17 +1103,20 @@ void qmp_vxlan_fdb_add(const char *netdev, const char *mac, const char *remote,
 
 void qmp_vxlan_fdb_del(const char *netdev, const char *mac, const char *remote,
                        bool has_port, uint16_t port, bool has_vni,
-                       uint32_t vni, Error **errp)
+                       uint32_t vni, bool has_src_vni, uint32_t src_vni,
+                       Error **errp)
 {
     VxlanState *s = vxlan_find(netdev, errp);
     uint8_t m[6];
     VnetIpAddr ip;
+    uint32_t key;
 
-    if (!s || !vxlan_fdb_args(mac, remote, s, m, &ip, errp)) {
+    if (!s || !vxlan_fdb_args(mac, remote, s, m, &ip, errp) ||
+        !vxlan_src_vni(s, has_src_vni, src_vni, &key, errp)) {
         return;
     }
     if (vnet_vxlan_fdb_del(s->vx, m, remote ? &ip : NULL, has_port ? port : 0,
-                           has_vni ? vni : 0) == VNET_FDB_NOT_FOUND) {
+                           has_vni ? vni : 0, key) == VNET_FDB_NOT_FOUND) {
         error_setg(errp, "no such FDB entry on '%s'", netdev);
     }
 }
@@ -1138,7 +1214,9 @@ VxlanInfoList *qmp_query_vxlan(Error **errp)
         vnet_vxlan_get_stats(s->vx, &st);
         vnet_vxsock_get_stats(s->sock->demux, &sst);
         info->netdev = g_strdup(s->nc.name);
-        info->vni = s->cfg.vni;
+        info->has_vni = s->cfg.vni != VNET_VXLAN_NO_VNI;
+        info->vni = info->has_vni ? s->cfg.vni : 0;
+        info->external = s->cfg.external;
         info->local = vnet_ip_strdup(&s->cfg.local);
         info->dstport = s->cfg.dst_port;
         info->fdb_entries = vnet_vxlan_fdb_size(s->vx);

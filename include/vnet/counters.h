@@ -48,6 +48,7 @@ enum class DropReason : std::uint8_t {
     vx_static_moved,      // source seen behind another remote than its static entry
     vx_ecn,               // outer CE over a not-ECT inner packet (RFC 6040)
     vx_no_fdb,            // no FDB entry and no default remote (L2 miss)
+    vx_no_vlan_tunnel,    // external mode: the frame's VLAN (or untagged) maps to no VNI
     vx_send_failed,       // the host socket refused the datagram
     vx_proxy_consumed,    // ARP/NS taken by proxy=on, answered or not (Linux consumes them)
     // ipvlan, while the children are asked who owns an address: a child's

@@ -115,7 +115,7 @@ typedef enum VnetMacaddrOp {
 } VnetMacaddrOp;
 
 /* Must equal the number of vnet::DropReason values (checked at build). */
-#define VNET_DROP_REASONS 44
+#define VNET_DROP_REASONS 45
 
 typedef struct VnetDevStats {
     uint64_t rx_packets;
@@ -459,9 +459,25 @@ typedef enum VnetVxlanDf {
     VNET_VXLAN_DF_INHERIT,
 } VnetVxlanDf;
 
+/* External mode's "no VNI": no untagged VNI (vni), no key (src_vni). */
+#define VNET_VXLAN_NO_VNI 0xffffffffu
+
+/* One VLAN-to-VNI line of external mode's map. */
+typedef struct VnetVlanTunnel {
+    uint16_t vid;
+    uint32_t vni;
+} VnetVlanTunnel;
+
+/* vlan-tunnel=VID[-VID]:VNI[-VNI] (bridge vlan's `vid 10-20 tunnel_info
+ * id 1010-1020`): the lines it stands for, appended at out[*n] (room for
+ * 4094 in all); false with why[] if malformed or the ranges differ in
+ * length. */
+bool vnet_parse_vlan_tunnel(const char* s, VnetVlanTunnel* out, size_t* n, char* why,
+                            size_t why_len);
+
 typedef struct VnetVxlanConfig {
     const char* name; /* the netdev's id, for traces (NULL: "vxlan") */
-    uint32_t vni;
+    uint32_t vni;     /* external: the untagged frames', or VNET_VXLAN_NO_VNI */
     VnetIpAddr local;
     bool has_remote; /* remote= or group= */
     VnetIpAddr remote;
@@ -483,6 +499,11 @@ typedef struct VnetVxlanConfig {
     bool remcsum_rx;                     /* finish a remote-offloaded inner checksum */
     bool remcsum_tx;                     /* leave a partial one to the receiver */
     unsigned mtu;
+    /* Metadata mode behind a VLAN-filtering bridge: every VNI on the
+     * socket, the NIC's 802.1Q tags mapped to VNIs (the array is copied). */
+    bool external;
+    const VnetVlanTunnel* vlan_tunnel;
+    size_t n_vlan_tunnel;
 } VnetVxlanConfig;
 
 /* The outer header values of one datagram. */
@@ -500,11 +521,13 @@ typedef struct VnetVxlanOps {
      * followed by the inner frame's new Ethernet addresses), iov[1] the
      * rest of the inner frame. */
     bool (*send)(void* opaque, const VnetVxlanTx* tx, const struct iovec* iov, unsigned iovcnt);
-    /* An inner frame for the NIC; false if there is none or its link is
-     * down. vnet_hdr (VNET_NET_HDR_LEN bytes, little-endian) says what is
-     * left to do to it: all zero unless vnet_vxlan_set_nic_csum allowed a
-     * partial checksum, which remote checksum offload can leave. */
-    bool (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame, size_t len);
+    /* An inner frame for the NIC, in iovcnt (at most 3) pieces; false if
+     * there is none or its link is down. vnet_hdr (VNET_NET_HDR_LEN bytes,
+     * little-endian) says what is left to do to it: all zero unless
+     * vnet_vxlan_set_nic_csum allowed a partial checksum, which remote
+     * checksum offload can leave. */
+    bool (*deliver)(void* opaque, const uint8_t* vnet_hdr, const struct iovec* iov,
+                    unsigned iovcnt);
     void (*l2miss)(void* opaque, const uint8_t mac[6]);
     void (*l3miss)(void* opaque, const VnetIpAddr* ip);
     /* Milliseconds of the clock that ages the FDB. */
@@ -552,15 +575,20 @@ typedef enum VnetFdbResult {
     VNET_FDB_NOT_FOUND,
 } VnetFdbResult;
 
-/* port 0: dstport; vni 0: the device's. append adds a remote to an entry;
- * router sets the entry's router flag (NTF_ROUTER), clear without it. */
+/* port 0: dstport; vni 0: the device's (external: src_vni). append adds a
+ * remote to an entry; router sets the entry's router flag (NTF_ROUTER),
+ * clear without it. src_vni is the entry's key VNI in external mode
+ * (NDA_SRC_VNI), else ignored. */
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
-                                 uint16_t port, uint32_t vni, bool append, bool router);
+                                 uint16_t port, uint32_t vni, bool append, bool router,
+                                 uint32_t src_vni);
 /* ip NULL: the whole entry; else the one remote (port and vni as in add). */
 VnetFdbResult vnet_vxlan_fdb_del(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
-                                 uint16_t port, uint32_t vni);
+                                 uint16_t port, uint32_t vni, uint32_t src_vni);
+/* src_vni: the entry's key VNI, the device's outside external mode. */
 typedef void VnetFdbDumpFn(void* opaque, const uint8_t mac[6], const VnetIpAddr* ip, uint16_t port,
-                           uint32_t vni, bool is_static, bool router, uint64_t idle_ms);
+                           uint32_t vni, uint32_t src_vni, bool is_static, bool router,
+                           uint64_t idle_ms);
 /* One call per remote of every entry. */
 void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque);
 size_t vnet_vxlan_fdb_size(const VnetVxlan* vx);
@@ -583,7 +611,8 @@ bool vnet_vxlan_neigh_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len);
 
 VnetVxsock* vnet_vxsock_new(void);
 void vnet_vxsock_free(VnetVxsock* vs);
-/* False if the VNI is taken on this socket. */
+/* False if the VNI is taken on this socket, or the socket's devices or
+ * vx are in external mode (which takes a socket of its own). */
 bool vnet_vxsock_add(VnetVxsock* vs, VnetVxlan* vx);
 void vnet_vxsock_remove(VnetVxsock* vs, VnetVxlan* vx);
 /* A received datagram's UDP payload (changed in place); truncated if it

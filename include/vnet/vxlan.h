@@ -50,6 +50,16 @@ inline constexpr std::size_t kVxlanNeighMax = 4096;
 
 enum class VxlanDf : std::uint8_t { unset, set, inherit };
 
+// External mode: no VNI of untagged frames (vni= not given).
+inline constexpr std::uint32_t kVxlanNoVni = 0xffffffff;
+
+// One line of a bridge port's VLAN-to-tunnel map (`bridge vlan add dev
+// vxlan0 vid VID tunnel_info id VNI`).
+struct VlanTunnel {
+    std::uint16_t vid;
+    std::uint32_t vni;
+};
+
 struct VxlanConfig {
     std::string name = "vxlan";  // the netdev's id, for traces
     std::uint32_t vni = 0;
@@ -93,6 +103,14 @@ struct VxlanConfig {
     // frames over with their offloads (a virtio-net header).
     bool remcsum_tx = false;
     unsigned mtu = 1500;  // the largest inner IP packet either way
+    // IFLA_VXLAN_COLLECT_METADATA with a VLAN-filtering bridge's
+    // vlan_tunnel in front: one device takes every VNI on its socket, the
+    // FDB is keyed by (MAC, VNI), and the NIC side is a trunk whose 802.1Q
+    // tags vlan_tunnel maps to VNIs, tag stripped on the way out and put
+    // back on the way in. `vni` is then the VNI of untagged frames (the
+    // port's PVID mapped to a tunnel), kVxlanNoVni for none.
+    bool external = false;
+    std::vector<VlanTunnel> vlan_tunnel;
 };
 
 struct VxlanConfigError {
@@ -123,10 +141,12 @@ class VxlanOps {
     virtual bool send(const VxlanTx& tx, std::span<const std::uint8_t> hdr,
                       std::span<const std::uint8_t> frame) = 0;
     // An inner frame for the NIC, with what is left to do to it (only a
-    // partial checksum, and only after set_nic_csum(true)). False if there
-    // is none or its link is down (a full NIC queue is the glue's to wait
-    // on, not a drop).
-    virtual bool deliver(std::span<const std::uint8_t> frame, const Offload& off) = 0;
+    // partial checksum, and only after set_nic_csum(true)). A `vlan_tci`
+    // other than 0 is an 802.1Q tag to insert after the MACs (external
+    // mode); `off` counts it in. False if there is no NIC or its link is
+    // down (a full NIC queue is the glue's to wait on, not a drop).
+    virtual bool deliver(std::span<const std::uint8_t> frame, const Offload& off,
+                         std::uint16_t vlan_tci) = 0;
     virtual void l2miss(const MacAddr&) {}
     virtual void l3miss(const IpAddr&) {}
 
@@ -152,12 +172,12 @@ class VxlanDev {
     // filled here; a GSO frame is cut here (the host's UDP socket takes
     // one datagram at a time).
     void xmit(std::span<const std::uint8_t> frame, const Offload& off = {});
-    // A datagram's payload after its VXLAN header, whose VNI is ours; the
-    // outer source address and TOS as received, and what is left to do to
-    // it (a checksum remote checksum offload left partial). The frame may
-    // be changed in place (ECN).
+    // A datagram's payload after its VXLAN header, whose VNI is ours (or,
+    // in external mode, is `vni`); the outer source address and TOS as
+    // received, and what is left to do to it (a checksum remote checksum
+    // offload left partial). The frame may be changed in place (ECN).
     void rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner,
-            const Offload& off = {});
+            const Offload& off = {}, std::uint32_t vni = kVxlanNoVni);
     // Ageing (vxlan_cleanup); call about once a second.
     void run_timers();
 
@@ -182,8 +202,15 @@ class VxlanDev {
     std::span<const GbpCount> gbp_counts() const { return {gbp_.data(), gbp_used_}; }
     std::uint64_t gbp_other() const { return gbp_other_; }
     // `bridge fdb add/append` with the device's defaults filled in: port 0
-    // means dstport, VNI 0 the device's.
-    FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append, bool router = false);
+    // means dstport, VNI 0 the device's (in external mode the key's).
+    // `src_vni` is the key's VNI (NDA_SRC_VNI), for external mode only.
+    FdbResult fdb_add(const MacAddr& mac, VxlanRemote r, bool append, bool router = false,
+                      std::uint32_t src_vni = kVxlanNoVni);
+    FdbResult fdb_del(const MacAddr& mac, const VxlanRemote* r,
+                      std::uint32_t src_vni = kVxlanNoVni);
+    // External mode: the VLAN a VNI's frames reach the NIC on (0 for
+    // untagged), none if no VLAN maps to it.
+    std::optional<std::uint16_t> vlan_of(std::uint32_t vni) const;
     // A neighbour entry for the proxy and route short-circuit. Snooped
     // ones (permanent = false) are reachable for kVxlanNeighReachableMs
     // and never replace a permanent one; permanent ones are `ip neigh add
@@ -211,23 +238,37 @@ class VxlanDev {
         bool permanent = false;
     };
 
+    // Where a frame from the NIC goes (br_handle_egress_vlan_tunnel): its
+    // VNI, the VLAN replies to it go back on, and how many tag bytes after
+    // the MACs are left out of the datagram.
+    struct Tunnel {
+        std::uint32_t vni;
+        std::uint16_t vlan;
+        std::uint8_t strip;
+    };
+    std::optional<Tunnel> tunnel_for(std::span<const std::uint8_t> frame) const;
+    // The FDB's key VNI: the VNI itself in external mode, else 0.
+    std::uint32_t key(std::uint32_t vni) const { return cfg_.external ? vni : 0; }
+    bool deliver(std::span<const std::uint8_t> frame, Offload off, std::uint16_t vlan);
     std::uint32_t header_flags() const { return vxlan_header_flags(cfg_); }
     VxlanTx outer_for(const wire::EthernetView& eth, std::span<const std::uint8_t> frame) const;
     // The rewritten Ethernet addresses of a short-circuited frame.
     struct RscMacs {
         std::array<std::uint8_t, 2 * kEthAlen> bytes;
     };
-    std::optional<RscMacs> route_shortcircuit(std::span<const std::uint8_t> frame);
+    std::optional<RscMacs> route_shortcircuit(const wire::EthernetView& eth);
     // The byte after the VNI for a frame whose checksum the receiver is to
-    // finish, 0 if it may not (vxlan_build_skb's SKB_GSO_TUNNEL_REMCSUM).
-    std::uint8_t rco_byte(const Offload& off) const;
-    void xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco);
-    void xmit_gso(std::span<const std::uint8_t> frame, const Offload& off);
+    // finish, 0 if it may not (vxlan_build_skb's SKB_GSO_TUNNEL_REMCSUM);
+    // `strip` tag bytes go before the checksum start.
+    std::uint8_t rco_byte(const Offload& off, std::uint8_t strip) const;
+    void xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco, const Tunnel& tun);
+    void xmit_gso(std::span<const std::uint8_t> frame, const Offload& off, const Tunnel& tun);
     void xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
-                  const RscMacs* rsc, std::uint8_t rco);
-    void encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc, std::uint8_t rco);
-    bool proxy_reply(const wire::EthernetView& eth);
-    bool snoop(const IpAddr& src, const MacAddr& mac);
+                  const RscMacs* rsc, std::uint8_t rco, const Tunnel& tun);
+    void encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc, std::uint8_t rco,
+                      const Tunnel& tun);
+    bool proxy_reply(const wire::EthernetView& eth, const Tunnel& tun);
+    bool snoop(const IpAddr& src, const MacAddr& mac, std::uint32_t vni);
     void snoop_neigh(const wire::EthernetView& eth);
     const MacAddr* neigh_lookup(const IpAddr& ip) const;
 
@@ -251,6 +292,10 @@ class VxlanDev {
     // built, sized once for the largest (64 KiB).
     std::vector<std::uint8_t> scratch_;
     bool nic_csum_ = false;
+    // External mode's map both ways: VID -> VNI (4096 slots, kVxlanNoVni
+    // where none), VNI -> VID.
+    std::vector<std::uint32_t> vid_vni_;
+    std::unordered_map<std::uint32_t, std::uint16_t> vni_vid_;
 };
 
 // Builds the whole outer packet (IPv4 or IPv6, UDP, VXLAN, inner frame)

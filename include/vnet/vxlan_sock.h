@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // One UDP socket shared by every VXLAN device on the same local address
 // and port (struct vxlan_sock): it checks the VXLAN header and hands the
-// datagram to the device that owns its VNI (vxlan_vs_find_vni). What it
-// cannot hand on is counted here, under a reason.
+// datagram to the device that owns its VNI (vxlan_vs_find_vni), or to its
+// one external-mode device, which takes every VNI and then shares the
+// socket with no other (Linux binds a metadata device's socket apart).
+// What it cannot hand on is counted here, under a reason.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +19,11 @@ namespace vnet {
 
 class VxlanSock {
   public:
-    // False if the VNI is already taken on this socket.
+    // False if the VNI is already taken on this socket, or either the
+    // socket's devices or `dev` is in external mode.
     bool add(VxlanDev& dev);
     void remove(VxlanDev& dev);
-    bool empty() const { return devs_.empty(); }
+    bool empty() const { return devs_.empty() && !external_; }
 
     // A received datagram's UDP payload; `truncated` if it did not fit the
     // receive buffer (MSG_TRUNC).
@@ -36,6 +39,7 @@ class VxlanSock {
     }
 
     std::unordered_map<std::uint32_t, VxlanDev*> devs_;
+    VxlanDev* external_ = nullptr;
     DeviceCounters counters_{&name()};
 };
 

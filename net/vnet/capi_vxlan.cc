@@ -56,10 +56,23 @@ struct VnetVxlan final : vnet::VxlanOps, vnet::Clock {
                                      {const_cast<std::uint8_t*>(frame.data()), frame.size()}};
         return ops.send(opaque, &t, iov, 2);
     }
-    bool deliver(std::span<const std::uint8_t> frame, const vnet::Offload& off) override {
+    bool deliver(std::span<const std::uint8_t> frame, const vnet::Offload& off,
+                 std::uint16_t vlan) override {
         std::uint8_t hdr[VNET_NET_HDR_LEN];
         vnet::virtio_net_hdr_from_offload(off, false).store(hdr);
-        return ops.deliver(opaque, hdr, frame.data(), frame.size());
+        auto* f = const_cast<std::uint8_t*>(frame.data());
+        if (vlan == 0) {
+            const struct iovec iov = {f, frame.size()};
+            return ops.deliver(opaque, hdr, &iov, 1);
+        }
+        // The tag between the MACs and the rest, without a copy of either.
+        std::uint8_t tag[vnet::wire::kVlanHlen];
+        vnet::wire::store_be16(tag, vnet::wire::kEthP8021Q);
+        vnet::wire::store_be16(tag + 2, vlan);
+        constexpr std::size_t kMacs = 2 * vnet::kEthAlen;
+        const struct iovec iov[3] = {
+            {f, kMacs}, {tag, sizeof tag}, {f + kMacs, frame.size() - kMacs}};
+        return ops.deliver(opaque, hdr, iov, 3);
     }
     void l2miss(const vnet::MacAddr& m) override {
         if (ops.l2miss) {
@@ -111,6 +124,7 @@ void for_each_shared_field(Fn&& fn) {
     fn(&VnetVxlanConfig::remcsum_rx, &vnet::VxlanConfig::remcsum_rx);
     fn(&VnetVxlanConfig::remcsum_tx, &vnet::VxlanConfig::remcsum_tx);
     fn(&VnetVxlanConfig::mtu, &vnet::VxlanConfig::mtu);
+    fn(&VnetVxlanConfig::external, &vnet::VxlanConfig::external);
 }
 
 vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
@@ -124,6 +138,9 @@ vnet::VxlanConfig to_config(const VnetVxlanConfig* c) {
     }
     cfg.df = static_cast<vnet::VxlanDf>(c->df);
     for_each_shared_field([&](auto from, auto to) { cfg.*to = c->*from; });
+    for (std::size_t i = 0; i < c->n_vlan_tunnel; ++i) {
+        cfg.vlan_tunnel.push_back({c->vlan_tunnel[i].vid, c->vlan_tunnel[i].vni});
+    }
     return cfg;
 }
 
@@ -202,26 +219,26 @@ size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max,
 }
 
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
-                                 uint16_t port, uint32_t vni, bool append, bool router) {
-    return to_c(
-        vx->dev->fdb_add(vnet::MacAddr::from(mac), {to_ip(*ip), port, vni}, append, router));
+                                 uint16_t port, uint32_t vni, bool append, bool router,
+                                 uint32_t src_vni) {
+    return to_c(vx->dev->fdb_add(vnet::MacAddr::from(mac), {to_ip(*ip), port, vni}, append, router,
+                                 src_vni));
 }
 
 VnetFdbResult vnet_vxlan_fdb_del(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
-                                 uint16_t port, uint32_t vni) {
-    const auto& cfg = vx->dev->config();
-    vnet::VxlanRemote r{ip ? to_ip(*ip) : vnet::IpAddr{}, port ? port : cfg.dst_port,
-                        vni ? vni : cfg.vni};
-    return to_c(vx->dev->fdb().del(vnet::MacAddr::from(mac), ip ? &r : nullptr));
+                                 uint16_t port, uint32_t vni, uint32_t src_vni) {
+    const vnet::VxlanRemote r{ip ? to_ip(*ip) : vnet::IpAddr{}, port, vni};
+    return to_c(vx->dev->fdb_del(vnet::MacAddr::from(mac), ip ? &r : nullptr, src_vni));
 }
 
 void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque) {
     const std::uint64_t now = vx->now_ms();
+    const auto& cfg = vx->dev->config();
     vx->dev->fdb().for_each([&](const vnet::MacAddr& mac, const vnet::FdbEntry& e) {
         for (const auto& r : e.remotes) {
             const VnetIpAddr ip = from_ip(r.ip);
-            fn(opaque, mac.bytes.data(), &ip, r.port, r.vni, e.is_static, e.router,
-               now > e.used_ms ? now - e.used_ms : 0);
+            fn(opaque, mac.bytes.data(), &ip, r.port, r.vni, cfg.external ? e.vni : cfg.vni,
+               e.is_static, e.router, now > e.used_ms ? now - e.used_ms : 0);
         }
     });
 }

@@ -81,6 +81,8 @@ const char* drop_reason_name(DropReason r) {
             return "vxlan-ecn";
         case DropReason::vx_no_fdb:
             return "vxlan-no-fdb";
+        case DropReason::vx_no_vlan_tunnel:
+            return "vxlan-no-vlan-tunnel";
         case DropReason::vx_send_failed:
             return "vxlan-send-failed";
         case DropReason::vx_proxy_consumed:

@@ -6,6 +6,7 @@
 // a child takes (macaddr=, addrs=). Each says what is wrong with a value
 // in words the glue puts after the property's name.
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -61,9 +62,47 @@ bool lookup(const char* s, const Name* names, size_t n, int* out) {
     return false;
 }
 
+// "N" or "N-M" in decimal digits only, N <= M <= max.
+bool parse_range(std::string_view s, unsigned long max, unsigned long* lo, unsigned long* hi) {
+    auto number = [](std::string_view t, unsigned long* v) {
+        const auto r = std::from_chars(t.data(), t.data() + t.size(), *v);
+        return !t.empty() && r.ec == std::errc{} && r.ptr == t.data() + t.size();
+    };
+    const auto dash = s.find('-');
+    if (!number(s.substr(0, dash), lo) ||
+        !number(dash == std::string_view::npos ? s : s.substr(dash + 1), hi)) {
+        return false;
+    }
+    return *lo <= *hi && *hi <= max;
+}
+
 }  // namespace
 
 extern "C" {
+
+bool vnet_parse_vlan_tunnel(const char* s, VnetVlanTunnel* out, size_t* n, char* why,
+                            size_t why_len) {
+    constexpr size_t kMax = 4094;
+    const std::string item = s ? s : "";
+    const auto colon = item.find(':');
+    unsigned long vid_lo, vid_hi, vni_lo, vni_hi;
+    if (colon == std::string::npos ||
+        !parse_range(std::string_view(item).substr(0, colon), 4095, &vid_lo, &vid_hi) ||
+        !parse_range(std::string_view(item).substr(colon + 1), 0xffffff, &vni_lo, &vni_hi)) {
+        return fail(why, why_len,
+                    "'%s' is not VID[-VID]:VNI[-VNI] (VLAN IDs up to 4095, VNIs below 2^24)", item);
+    }
+    if (vid_hi - vid_lo != vni_hi - vni_lo) {
+        return fail(why, why_len, "'%s': the VLAN and VNI ranges differ in length", item);
+    }
+    if (*n + (vid_hi - vid_lo + 1) > kMax) {
+        return fail(why, why_len, "'%s': more than 4094 VLANs in all", item);
+    }
+    for (unsigned long v = vid_lo; v <= vid_hi; ++v) {
+        out[(*n)++] = {static_cast<uint16_t>(v), static_cast<uint32_t>(vni_lo + (v - vid_lo))};
+    }
+    return true;
+}
 
 bool vnet_parse_inet(const char* ip, const char* gw, VnetInetConfig* out, char* why, size_t why_len,
                      const char** field) {

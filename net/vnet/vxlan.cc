@@ -38,9 +38,56 @@ constexpr std::size_t kScratchLen = 65536 + 256;
 
 }  // namespace
 
+namespace {
+
+// The bridge's vlan_tunnel refusals (br_vlan_tunnel_info_add) and what
+// external mode needs to pass any frame.
+std::optional<VxlanConfigError> validate_external(const VxlanConfig& cfg) {
+    if (!cfg.external) {
+        if (cfg.vni == kVxlanNoVni) {
+            return VxlanConfigError{"vni", "a VNI is required without external=on"};
+        }
+        if (!cfg.vlan_tunnel.empty()) {
+            return VxlanConfigError{"vlan-tunnel", "a VLAN-to-VNI map needs external=on"};
+        }
+        return std::nullopt;
+    }
+    if (cfg.vlan_tunnel.empty() && cfg.vni == kVxlanNoVni) {
+        return VxlanConfigError{"external",
+                                "external=on needs vlan-tunnel or vni (for untagged frames)"};
+    }
+    std::vector<bool> vid_seen(wire::kVlanVidMax + 1);
+    std::unordered_map<std::uint32_t, bool> vni_seen;
+    for (const VlanTunnel& t : cfg.vlan_tunnel) {
+        if (t.vid == 0 || t.vid >= wire::kVlanVidMax) {
+            return VxlanConfigError{"vlan-tunnel", "VLAN IDs run from 1 to 4094"};
+        }
+        if (t.vni > wire::kVxlanVniMax) {
+            return VxlanConfigError{"vlan-tunnel", "the VNI must be below 2^24 (16777216)"};
+        }
+        if (vid_seen[t.vid]) {
+            return VxlanConfigError{"vlan-tunnel",
+                                    "VLAN " + std::to_string(t.vid) + " is mapped twice"};
+        }
+        if (t.vni == cfg.vni || !vni_seen.emplace(t.vni, true).second) {
+            return VxlanConfigError{"vlan-tunnel",
+                                    "VNI " + std::to_string(t.vni) + " is mapped twice"};
+        }
+        vid_seen[t.vid] = true;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<VxlanConfigError> validate(const VxlanConfig& cfg) {
-    if (cfg.vni > wire::kVxlanVniMax) {
-        return VxlanConfigError{"vni", "the VNI must be below 2^24 (16777216)"};
+    if (cfg.vni > wire::kVxlanVniMax && !(cfg.external && cfg.vni == kVxlanNoVni)) {
+        return VxlanConfigError{"vni", cfg.vni == kVxlanNoVni
+                                           ? "a VNI is required without external=on"
+                                           : "the VNI must be below 2^24 (16777216)"};
+    }
+    if (auto err = validate_external(cfg)) {
+        return err;
     }
     if (cfg.port_min > cfg.port_max) {
         return VxlanConfigError{"srcport", "the low source port must not exceed the high one"};
@@ -99,21 +146,98 @@ VxlanDev::VxlanDev(const VxlanConfig& cfg, VxlanOps& ops, const Clock& clock)
       bypass_(cfg.rsc ? cfg.mtu + wire::kEthHlen + wire::kVlanHlen : 0),
       scratch_(kScratchLen) {
     counters_.owner = &cfg_.name;
+    if (cfg_.external) {
+        vid_vni_.assign(wire::kVlanVidMax + 1, kVxlanNoVni);
+        for (const VlanTunnel& t : cfg_.vlan_tunnel) {
+            vid_vni_[t.vid] = t.vni;
+            vni_vid_.emplace(t.vni, t.vid);
+        }
+    }
     if (cfg_.remote) {
         // The default entry: permanent, as vxlan_dev_configure makes it.
-        fdb_.add(MacAddr{}, VxlanRemote{*cfg_.remote, cfg_.dst_port, cfg_.vni}, false,
-                 clock_.now_ms());
+        // External mode keys it by VNI, so each VNI gets its own: Linux's
+        // one at VNI 0 would serve no frame of the map.
+        if (!cfg_.external) {
+            fdb_.add(MacAddr{}, VxlanRemote{*cfg_.remote, cfg_.dst_port, cfg_.vni}, false,
+                     clock_.now_ms());
+        }
+        for (const VlanTunnel& t : cfg_.vlan_tunnel) {
+            fdb_add(MacAddr{}, VxlanRemote{*cfg_.remote, 0, 0}, false, false, t.vni);
+        }
+        if (cfg_.external && cfg_.vni != kVxlanNoVni) {
+            fdb_add(MacAddr{}, VxlanRemote{*cfg_.remote, 0, 0}, false, false, cfg_.vni);
+        }
     }
 }
 
-FdbResult VxlanDev::fdb_add(const MacAddr& mac, VxlanRemote r, bool append, bool router) {
+FdbResult VxlanDev::fdb_add(const MacAddr& mac, VxlanRemote r, bool append, bool router,
+                            std::uint32_t src_vni) {
     if (r.port == 0) {
         r.port = cfg_.dst_port;
     }
+    const std::uint32_t own = cfg_.external ? src_vni : cfg_.vni;
     if (r.vni == 0) {
-        r.vni = cfg_.vni;
+        r.vni = own;  // vxlan_xmit_one: rdst->remote_vni ?: vni
     }
-    return fdb_.add(mac, r, append, clock_.now_ms(), router);
+    return fdb_.add(mac, r, append, clock_.now_ms(), router, key(own));
+}
+
+FdbResult VxlanDev::fdb_del(const MacAddr& mac, const VxlanRemote* r, std::uint32_t src_vni) {
+    const std::uint32_t own = cfg_.external ? src_vni : cfg_.vni;
+    if (!r) {
+        return fdb_.del(mac, nullptr, key(own));
+    }
+    VxlanRemote d = *r;
+    if (d.port == 0) {
+        d.port = cfg_.dst_port;
+    }
+    if (d.vni == 0) {
+        d.vni = own;
+    }
+    return fdb_.del(mac, &d, key(own));
+}
+
+std::optional<std::uint16_t> VxlanDev::vlan_of(std::uint32_t vni) const {
+    if (vni == cfg_.vni) {
+        return 0;
+    }
+    auto it = vni_vid_.find(vni);
+    if (it == vni_vid_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+// An 802.1Q tag's VLAN through the map, its tag left out; an untagged or
+// priority-tagged frame goes on the untagged VNI, as the bridge gives it
+// the PVID. Outside external mode every frame is the device's VNI's.
+std::optional<VxlanDev::Tunnel> VxlanDev::tunnel_for(std::span<const std::uint8_t> frame) const {
+    if (!cfg_.external) {
+        return Tunnel{cfg_.vni, 0, 0};
+    }
+    const auto vid = wire::vlan_id(frame);
+    const std::uint8_t strip = vid ? static_cast<std::uint8_t>(wire::kVlanHlen) : 0;
+    if (vid && *vid != 0) {
+        const std::uint32_t vni = vid_vni_[*vid];
+        if (vni == kVxlanNoVni) {
+            return std::nullopt;
+        }
+        return Tunnel{vni, *vid, strip};
+    }
+    if (cfg_.vni == kVxlanNoVni) {
+        return std::nullopt;
+    }
+    return Tunnel{cfg_.vni, 0, strip};
+}
+
+// To the NIC, on `vlan` if not 0: the tag goes in after the MACs, and the
+// offsets that count from the frame's start move with it.
+bool VxlanDev::deliver(std::span<const std::uint8_t> frame, Offload off, std::uint16_t vlan) {
+    if (vlan != 0 && off.ip_summed == IpSummed::partial) {
+        off.csum_start = static_cast<std::uint16_t>(off.csum_start + wire::kVlanHlen);
+        off.network_offset = static_cast<std::uint16_t>(off.network_offset + wire::kVlanHlen);
+    }
+    return ops_.deliver(frame, off, vlan);
 }
 
 // udp_flow_src_port: the flow hash, folded so the high half matters, scaled
@@ -136,16 +260,21 @@ std::uint16_t VxlanDev::src_port_for(std::span<const std::uint8_t> frame) const 
 }
 
 void VxlanDev::xmit(std::span<const std::uint8_t> frame, const Offload& off) {
+    const std::optional<Tunnel> tun = tunnel_for(frame);
+    if (!tun) {
+        counters_.drop(DropReason::vx_no_vlan_tunnel);
+        return;
+    }
     if (off.is_gso()) {
-        xmit_gso(frame, off);
+        xmit_gso(frame, off, *tun);
         return;
     }
     if (off.ip_summed != IpSummed::partial) {
-        xmit_frame(frame, 0);
+        xmit_frame(frame, 0, *tun);
         return;
     }
-    if (const std::uint8_t rco = rco_byte(off)) {
-        xmit_frame(frame, rco);  // the guest's pseudo-header sum goes as it is
+    if (const std::uint8_t rco = rco_byte(off, tun->strip)) {
+        xmit_frame(frame, rco, *tun);  // the guest's pseudo-header sum goes as it is
         return;
     }
     // Not one the receiver may finish: filled here, as the kernel's
@@ -161,12 +290,13 @@ void VxlanDev::xmit(std::span<const std::uint8_t> frame, const Offload& off) {
         counters_.drop(DropReason::tx_bad_csum);
         return;
     }
-    xmit_frame(f, 0);
+    xmit_frame(f, 0, *tun);
 }
 
-std::uint8_t VxlanDev::rco_byte(const Offload& off) const {
-    const unsigned start = off.csum_start;
-    if (!cfg_.remcsum_tx || start > kVxlanMaxRemcsumStart || (start & 1) != 0) {
+std::uint8_t VxlanDev::rco_byte(const Offload& off, std::uint8_t strip) const {
+    const unsigned start = off.csum_start - strip;
+    if (!cfg_.remcsum_tx || off.csum_start < strip || start > kVxlanMaxRemcsumStart ||
+        (start & 1) != 0) {
         return 0;
     }
     const std::uint8_t units = static_cast<std::uint8_t>(start >> 1);
@@ -180,7 +310,8 @@ std::uint8_t VxlanDev::rco_byte(const Offload& off) const {
 // checksum final or, where the receiver may finish it, left partial with
 // the RCO flag, as the kernel's segments of a SKB_GSO_TUNNEL_REMCSUM frame
 // carry it.
-void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off) {
+void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off,
+                        const Tunnel& tun) {
     if (std::size_t{off.hdr_len} + off.gso_size > scratch_.size()) {
         counters_.drop(DropReason::tx_oversize);
         return;
@@ -188,10 +319,11 @@ void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off)
     struct Ctx {
         VxlanDev* dev;
         std::uint8_t rco;
-    } ctx{this, rco_byte(off)};
+        const Tunnel* tun;
+    } ctx{this, rco_byte(off, tun.strip), &tun};
     auto emit = [](void* c, std::span<const std::uint8_t> seg) {
         auto* x = static_cast<Ctx*>(c);
-        x->dev->xmit_frame(seg, x->rco);
+        x->dev->xmit_frame(seg, x->rco, *x->tun);
         return true;
     };
     if (skb_gso_segment(frame, off, scratch_, emit, &ctx, ctx.rco != 0) == 0) {
@@ -199,7 +331,8 @@ void VxlanDev::xmit_gso(std::span<const std::uint8_t> frame, const Offload& off)
     }
 }
 
-void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco) {
+void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco,
+                          const Tunnel& tun) {
     auto eth = wire::EthernetView::parse(frame);
     if (!eth) {
         counters_.drop(DropReason::tx_runt);
@@ -209,23 +342,24 @@ void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco)
         counters_.drop(DropReason::tx_oversize);
         return;
     }
-    if (cfg_.proxy && proxy_reply(*eth)) {
+    if (cfg_.proxy && proxy_reply(*eth, tun)) {
         counters_.drop(DropReason::vx_proxy_consumed);
         return;
     }
     const std::uint64_t now = clock_.now_ms();
+    const std::uint32_t k = key(tun.vni);
     MacAddr dst = eth->dst();
-    FdbEntry* f = fdb_.find(dst, now);
+    FdbEntry* f = fdb_.find(dst, now, k);
     std::optional<RscMacs> rsc;
     if (f && f->router && cfg_.rsc) {
-        rsc = route_shortcircuit(frame);
+        rsc = route_shortcircuit(*eth);
         if (rsc) {
             dst = MacAddr::from(rsc->bytes.data());
-            f = fdb_.find(dst, now);
+            f = fdb_.find(dst, now, k);
         }
     }
     if (!f) {
-        f = fdb_.find(MacAddr{}, now);
+        f = fdb_.find(MacAddr{}, now, k);
     }
     if (!f) {
         if (cfg_.l2miss && !dst.is_multicast()) {
@@ -237,25 +371,27 @@ void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco)
     // What depends on the frame alone is worked out once for every remote.
     const VxlanTx outer = outer_for(*eth, frame);
     for (const VxlanRemote& r : f->remotes) {
-        xmit_one(r, outer, frame, rsc ? &*rsc : nullptr, rco);
+        xmit_one(r, outer, frame, rsc ? &*rsc : nullptr, rco, tun);
     }
 }
 
-// route_shortcircuit: an IPv4 or IPv6 frame (untagged: h_proto is the
-// Ethernet header's own) to a unicast MAC gets the neighbour table's MAC
-// for its destination address, the old destination becoming the source.
-// Nothing when there is no neighbour (with l3miss, the miss is reported)
-// or it already has that MAC.
-std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(std::span<const std::uint8_t> frame) {
-    if (frame[0] & 1) {
+// route_shortcircuit: an IPv4 or IPv6 frame (untagged, or in external
+// mode tagged, as the bridge has popped the tag before the device sees it)
+// to a unicast MAC gets the neighbour table's MAC for its destination
+// address, the old destination becoming the source. Nothing when there is
+// no neighbour (with l3miss, the miss is reported) or it already has that
+// MAC.
+std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(const wire::EthernetView& eth) {
+    const std::span<const std::uint8_t> frame = eth.frame();
+    if ((frame[0] & 1) || (eth.vlan_tci() && !cfg_.external)) {
         return std::nullopt;
     }
-    const std::uint16_t proto = wire::load_be16(frame.data() + 12);
+    const std::span<const std::uint8_t> l3 = eth.payload();
     IpAddr daddr;
-    if (proto == wire::kEthPIpv4 && frame.size() >= wire::kEthHlen + wire::kIpv4MinHlen) {
-        daddr = IpAddr::v4(std::span<const std::uint8_t, 4>(frame.data() + 30, 4));
-    } else if (proto == wire::kEthPIpv6 && frame.size() >= wire::kEthHlen + wire::kIpv6Hlen) {
-        daddr = IpAddr::v6of(std::span<const std::uint8_t, 16>(frame.data() + 38, 16));
+    if (eth.ethertype() == wire::kEthPIpv4 && l3.size() >= wire::kIpv4MinHlen) {
+        daddr = IpAddr::v4(std::span<const std::uint8_t, 4>(l3.data() + 16, 4));
+    } else if (eth.ethertype() == wire::kEthPIpv6 && l3.size() >= wire::kIpv6Hlen) {
+        daddr = IpAddr::v6of(std::span<const std::uint8_t, 16>(l3.data() + 24, 16));
     } else {
         return std::nullopt;
     }
@@ -278,25 +414,28 @@ std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(std::span<const st
 
 // vxlan_encap_bypass to ourselves: a short-circuited frame whose new
 // destination is bridge-local goes back up to the NIC, counted both ways.
+// In external mode the frame comes back on its own VLAN.
 void VxlanDev::encap_bypass(std::span<const std::uint8_t> frame, const RscMacs& rsc,
-                            std::uint8_t rco) {
-    if (frame.size() > bypass_.size()) {
+                            std::uint8_t rco, const Tunnel& tun) {
+    const std::size_t len = frame.size() - tun.strip;
+    if (len > bypass_.size()) {
         counters_.drop(DropReason::tx_oversize);
         return;
     }
     std::copy(rsc.bytes.begin(), rsc.bytes.end(), bypass_.begin());
-    std::copy(frame.begin() + rsc.bytes.size(), frame.end(), bypass_.begin() + rsc.bytes.size());
+    std::copy(frame.begin() + rsc.bytes.size() + tun.strip, frame.end(),
+              bypass_.begin() + rsc.bytes.size());
     counters_.tx_packets++;
-    counters_.tx_bytes += frame.size();
+    counters_.tx_bytes += len;
     // A checksum left to the receiver: we are it.
-    const std::span<std::uint8_t> f{bypass_.data(), frame.size()};
+    const std::span<std::uint8_t> f{bypass_.data(), len};
     const Offload off = rco ? take_remcsum(f, wire::VxlanHeader::rco(rco)) : Offload{};
-    if (!ops_.deliver(f, off)) {
+    if (!deliver(f, off, tun.vlan)) {
         counters_.drop(DropReason::rx_link_down);
         return;
     }
     counters_.rx_packets++;
-    counters_.rx_bytes += frame.size();
+    counters_.rx_bytes += len;
 }
 
 Offload VxlanDev::take_remcsum(std::span<std::uint8_t> frame, const wire::VxlanHeader& h) const {
@@ -326,9 +465,10 @@ VxlanTx VxlanDev::outer_for(const wire::EthernetView& eth,
             tx.df = true;
             break;
         case VxlanDf::inherit: {
-            const std::uint16_t type = wire::load_be16(frame.data() + 12);
+            const std::uint16_t type = eth.ethertype();
+            const std::size_t frag = eth.header_len() + 6;  // the IPv4 flags byte
             tx.df = type == wire::kEthPIpv6 ||
-                    (type == wire::kEthPIpv4 && frame.size() > 20 && (frame[20] & 0x40) != 0);
+                    (type == wire::kEthPIpv4 && frame.size() > frag && (frame[frag] & 0x40) != 0);
             break;
         }
     }
@@ -338,10 +478,10 @@ VxlanTx VxlanDev::outer_for(const wire::EthernetView& eth,
 
 // The rest per remote: where to, and the TTL a group wants.
 void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::uint8_t> frame,
-                        const RscMacs* rsc, std::uint8_t rco) {
+                        const RscMacs* rsc, std::uint8_t rco, const Tunnel& tun) {
     if (r.ip.is_any()) {
         if (rsc) {
-            encap_bypass(frame, *rsc, rco);  // short-circuited back to the local bridge
+            encap_bypass(frame, *rsc, rco, tun);  // short-circuited back to the local bridge
         } else {
             counters_.drop(DropReason::vx_no_fdb);  // a bridge-local entry: nowhere to send
         }
@@ -356,23 +496,25 @@ void VxlanDev::xmit_one(const VxlanRemote& r, VxlanTx tx, std::span<const std::u
         tx.ttl = r.ip.is_multicast() ? 1 : kVxlanDefaultTtl;
     }
     // The VXLAN header, and for a short-circuited frame its new addresses
-    // in front of the rest, so the guest's buffer is sent as it is.
+    // (for one whose tag is left out, its own) in front of the rest, so
+    // the guest's buffer is sent as it is.
     std::array<std::uint8_t, wire::kVxlanHlen + sizeof(RscMacs::bytes)> hdr;
     const std::uint32_t flags = header_flags() | (rco ? wire::kVxlanFlagRco : 0);
     wire::VxlanHeader{flags, r.vni, rco}.emit(hdr.data());
     std::size_t hlen = wire::kVxlanHlen;
     std::span<const std::uint8_t> rest = frame;
-    if (rsc) {
-        std::copy(rsc->bytes.begin(), rsc->bytes.end(), hdr.begin() + hlen);
-        hlen += rsc->bytes.size();
-        rest = frame.subspan(rsc->bytes.size());
+    if (rsc || tun.strip) {
+        const std::uint8_t* macs = rsc ? rsc->bytes.data() : frame.data();
+        std::copy_n(macs, sizeof(RscMacs::bytes), hdr.begin() + hlen);
+        hlen += sizeof(RscMacs::bytes);
+        rest = frame.subspan(sizeof(RscMacs::bytes) + tun.strip);
     }
     if (!ops_.send(tx, {hdr.data(), hlen}, rest)) {
         counters_.drop(DropReason::vx_send_failed);
         return;
     }
     counters_.tx_packets++;
-    counters_.tx_bytes += frame.size();
+    counters_.tx_bytes += frame.size() - tun.strip;
 }
 
 const MacAddr* VxlanDev::neigh_lookup(const IpAddr& ip) const {
@@ -441,12 +583,13 @@ bool VxlanDev::neigh_load(std::span<const std::uint8_t> in) {
 
 // arp_reduce / neigh_reduce: every ARP frame and every NS is consumed; a
 // request for a neighbour we know is answered on its behalf.
-bool VxlanDev::proxy_reply(const wire::EthernetView& eth) {
+bool VxlanDev::proxy_reply(const wire::EthernetView& eth, const Tunnel& tun) {
     std::optional<IpAddr> target;
     std::size_t n = 0;
     const MacAddr* ha = nullptr;
+    const std::uint32_t k = key(tun.vni);
     auto bridge_local = [&](const MacAddr& m) {
-        const FdbEntry* f = fdb_.find(m, clock_.now_ms());
+        const FdbEntry* f = fdb_.find(m, clock_.now_ms(), k);
         return f && f->remotes.front().ip.is_any();
     };
     if (eth.ethertype() == wire::kEthPArp) {
@@ -482,7 +625,7 @@ bool VxlanDev::proxy_reply(const wire::EthernetView& eth) {
             wire::Ipv6Addr dst;
             std::copy(ip->src().begin(), ip->src().end(), dst.begin());
             // vxlan_na_create: the R flag when the neighbour is a router.
-            const FdbEntry* f = fdb_.peek(*ha);
+            const FdbEntry* f = fdb_.peek(*ha, k);
             n = build_na(reply_.data(), *ha, tgt, eth.src(), dst,
                          wire::kNdFlagSolicited | wire::kNdFlagOverride |
                              (f && f->router ? wire::kNdFlagRouter : 0));
@@ -491,7 +634,7 @@ bool VxlanDev::proxy_reply(const wire::EthernetView& eth) {
         return false;
     }
     if (n) {
-        ops_.deliver({reply_.data(), n}, {});
+        deliver({reply_.data(), n}, {}, tun.vlan);
     } else if (!ha && cfg_.l3miss) {
         ops_.l3miss(*target);
     }
@@ -524,13 +667,13 @@ void VxlanDev::snoop_neigh(const wire::EthernetView& eth) {
 }
 
 // vxlan_snoop: true means drop the frame.
-bool VxlanDev::snoop(const IpAddr& src, const MacAddr& mac) {
+bool VxlanDev::snoop(const IpAddr& src, const MacAddr& mac, std::uint32_t vni) {
     if (mac.is_multicast() || mac.is_zero()) {
         counters_.drop(DropReason::vx_bad_src_mac);
         return true;
     }
     const std::uint64_t now = clock_.now_ms();
-    if (FdbEntry* f = fdb_.find(mac, now)) {
+    if (FdbEntry* f = fdb_.find(mac, now, key(vni))) {
         VxlanRemote& first = f->remotes.front();
         if (first.ip == src) {
             return false;
@@ -544,17 +687,33 @@ bool VxlanDev::snoop(const IpAddr& src, const MacAddr& mac) {
         trace(TraceKind::fdb, cfg_.name, "migrate", &mac, &src);
         return false;
     }
-    if (fdb_.learn(mac, VxlanRemote{src, cfg_.dst_port, cfg_.vni}, now) == FdbResult::added) {
+    if (fdb_.learn(mac, VxlanRemote{src, cfg_.dst_port, vni}, now, key(vni)) == FdbResult::added) {
         trace(TraceKind::fdb, cfg_.name, "learn", &mac, &src);
     }
     return false;
 }
 
 void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint8_t> inner,
-                  const Offload& off) {
+                  const Offload& off, std::uint32_t vni) {
     auto eth = wire::EthernetView::parse(inner);
     if (!eth) {
         counters_.drop(DropReason::vx_truncated);
+        return;
+    }
+    // br_handle_ingress_vlan_tunnel: the VNI's VLAN goes on as a tag; a
+    // frame already tagged keeps its own, if the map has that VLAN.
+    std::uint16_t vlan = 0;
+    if (!cfg_.external) {
+        vni = cfg_.vni;
+    } else if (const auto vid = wire::vlan_id(inner)) {
+        if (*vid == 0 || vid_vni_[*vid] == kVxlanNoVni) {
+            counters_.drop(DropReason::vx_unknown_vni);
+            return;
+        }
+    } else if (const auto v = vlan_of(vni)) {
+        vlan = *v;
+    } else {
+        counters_.drop(DropReason::vx_unknown_vni);
         return;
     }
     if (inner.size() > cfg_.mtu + eth->header_len()) {
@@ -566,7 +725,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
         counters_.drop(DropReason::vx_own_mac);
         return;
     }
-    if (cfg_.learning && snoop(src, smac)) {
+    if (cfg_.learning && snoop(src, smac, vni)) {
         return;
     }
     // pskb_inet_may_pull, then RFC 6040 on what is IP.
@@ -594,7 +753,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
     if (cfg_.proxy) {
         snoop_neigh(*eth);
     }
-    if (!ops_.deliver(inner, off)) {
+    if (!deliver(inner, off, vlan)) {
         counters_.drop(DropReason::rx_link_down);
         return;
     }

@@ -8,8 +8,8 @@
 
 namespace vnet {
 
-FdbEntry* VxlanFdb::find(const MacAddr& mac, std::uint64_t now_ms) {
-    auto it = map_.find(mac);
+FdbEntry* VxlanFdb::find(const MacAddr& mac, std::uint64_t now_ms, std::uint32_t vni) {
+    auto it = map_.find({mac, vni});
     if (it == map_.end()) {
         return nullptr;
     }
@@ -17,14 +17,14 @@ FdbEntry* VxlanFdb::find(const MacAddr& mac, std::uint64_t now_ms) {
     return &it->second;
 }
 
-const FdbEntry* VxlanFdb::peek(const MacAddr& mac) const {
-    auto it = map_.find(mac);
+const FdbEntry* VxlanFdb::peek(const MacAddr& mac, std::uint32_t vni) const {
+    auto it = map_.find({mac, vni});
     return it == map_.end() ? nullptr : &it->second;
 }
 
 FdbResult VxlanFdb::add(const MacAddr& mac, const VxlanRemote& r, bool append, std::uint64_t now_ms,
-                        bool router) {
-    auto it = map_.find(mac);
+                        bool router, std::uint32_t vni) {
+    auto it = map_.find({mac, vni});
     if (it != map_.end()) {
         FdbEntry& e = it->second;
         if (std::find(e.remotes.begin(), e.remotes.end(), r) != e.remotes.end()) {
@@ -48,20 +48,22 @@ FdbResult VxlanFdb::add(const MacAddr& mac, const VxlanRemote& r, bool append, s
     if (full()) {
         return FdbResult::full;
     }
-    map_.emplace(mac, FdbEntry{{r}, true, router, now_ms, now_ms});
+    map_.emplace(Key{mac, vni}, FdbEntry{{r}, vni, true, router, now_ms, now_ms});
     return FdbResult::added;
 }
 
-FdbResult VxlanFdb::learn(const MacAddr& mac, const VxlanRemote& r, std::uint64_t now_ms) {
+FdbResult VxlanFdb::learn(const MacAddr& mac, const VxlanRemote& r, std::uint64_t now_ms,
+                          std::uint32_t vni) {
     if (full()) {
         return FdbResult::full;
     }
-    auto [it, fresh] = map_.try_emplace(mac, FdbEntry{{r}, false, false, now_ms, now_ms});
+    auto [it, fresh] =
+        map_.try_emplace(Key{mac, vni}, FdbEntry{{r}, vni, false, false, now_ms, now_ms});
     return fresh ? FdbResult::added : FdbResult::exists;
 }
 
-FdbResult VxlanFdb::del(const MacAddr& mac, const VxlanRemote* r) {
-    auto it = map_.find(mac);
+FdbResult VxlanFdb::del(const MacAddr& mac, const VxlanRemote* r, std::uint32_t vni) {
+    auto it = map_.find({mac, vni});
     if (it == map_.end()) {
         return FdbResult::not_found;
     }
@@ -87,7 +89,7 @@ std::size_t VxlanFdb::age(std::uint64_t now_ms, std::uint64_t ageing_ms,
         const FdbEntry& e = it->second;
         if (!e.is_static && e.used_ms + ageing_ms <= now_ms) {
             if (gone) {
-                gone(it->first, e);
+                gone(it->first.mac, e);
             }
             it = map_.erase(it);
             ++n;
@@ -108,9 +110,11 @@ namespace {
 constexpr std::size_t kRemoteBytes = 17 + 2 + 4;
 // An entry's least: MAC, flags, two ages, remote count, one remote.
 // The flags byte: bit 0 static (all a version-1 blob without routers
-// has), bit 1 router.
+// has), bit 1 router, bit 2 a key VNI follows (external mode; without it
+// the key's VNI is 0).
 constexpr std::uint8_t kFlagStatic = 1;
 constexpr std::uint8_t kFlagRouter = 2;
+constexpr std::uint8_t kFlagVni = 4;
 constexpr std::size_t kEntryMinBytes = 6 + 1 + 8 + 8 + 2 + kRemoteBytes;
 
 }  // namespace
@@ -118,14 +122,19 @@ constexpr std::size_t kEntryMinBytes = 6 + 1 + 8 + 8 + 2 + kRemoteBytes;
 void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const {
     StateWriter w(out, StateKind::vxlan_fdb);
     const MacAddr zero{};
-    w.u32(static_cast<std::uint32_t>(map_.size() - map_.count(zero)));
-    for (const auto& [mac, e] : map_) {
-        if (mac == zero) {
+    w.u32(static_cast<std::uint32_t>(std::count_if(
+        map_.begin(), map_.end(), [&](const auto& kv) { return kv.first.mac != zero; })));
+    for (const auto& [key, e] : map_) {
+        if (key.mac == zero) {
             continue;
         }
-        w.mac(mac);
+        w.mac(key.mac);
         w.u8(static_cast<std::uint8_t>((e.is_static ? kFlagStatic : 0) |
-                                       (e.router ? kFlagRouter : 0)));
+                                       (e.router ? kFlagRouter : 0) |
+                                       (key.vni != 0 ? kFlagVni : 0)));
+        if (key.vni != 0) {
+            w.u32(key.vni);
+        }
         w.age(now_ms, e.updated_ms);
         w.age(now_ms, e.used_ms);
         w.u16(static_cast<std::uint16_t>(e.remotes.size()));
@@ -144,12 +153,13 @@ bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
         auto& [mac, e] = me;
         mac = r.mac();
         const std::uint8_t flags = r.u8();
+        e.vni = (flags & kFlagVni) != 0 ? r.u32() : 0;
         e.is_static = (flags & kFlagStatic) != 0;
         e.router = (flags & kFlagRouter) != 0;
         e.updated_ms = r.time(now_ms);
         e.used_ms = r.time(now_ms);
         const std::uint16_t nr = r.u16();
-        if (!r.ok() || (flags & ~(kFlagStatic | kFlagRouter)) != 0 || nr == 0 ||
+        if (!r.ok() || (flags & ~(kFlagStatic | kFlagRouter | kFlagVni)) != 0 || nr == 0 ||
             nr > r.remaining() / kRemoteBytes || mac == MacAddr{}) {
             return false;
         }
@@ -166,10 +176,11 @@ bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
         return false;
     }
     for (auto& [mac, e] : got) {
-        if (!map_.contains(mac) && full()) {
+        const Key k{mac, e.vni};
+        if (!map_.contains(k) && full()) {
             continue;
         }
-        map_[mac] = std::move(e);
+        map_[k] = std::move(e);
     }
     return true;
 }

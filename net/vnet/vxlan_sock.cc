@@ -6,9 +6,25 @@
 
 namespace vnet {
 
-bool VxlanSock::add(VxlanDev& dev) { return devs_.try_emplace(dev.config().vni, &dev).second; }
+bool VxlanSock::add(VxlanDev& dev) {
+    if (external_) {
+        return false;
+    }
+    if (dev.config().external) {
+        if (!devs_.empty()) {
+            return false;
+        }
+        external_ = &dev;
+        return true;
+    }
+    return devs_.try_emplace(dev.config().vni, &dev).second;
+}
 
 void VxlanSock::remove(VxlanDev& dev) {
+    if (external_ == &dev) {
+        external_ = nullptr;
+        return;
+    }
     auto it = devs_.find(dev.config().vni);
     if (it != devs_.end() && it->second == &dev) {
         devs_.erase(it);
@@ -26,12 +42,16 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
         counters_.drop(DropReason::vx_no_i_flag);
         return;
     }
-    auto it = devs_.find(h->vni);
-    if (it == devs_.end()) {
-        counters_.drop(DropReason::vx_unknown_vni);
-        return;
+    VxlanDev* d = external_;
+    if (!d) {
+        auto it = devs_.find(h->vni);
+        if (it == devs_.end()) {
+            counters_.drop(DropReason::vx_unknown_vni);
+            return;
+        }
+        d = it->second;
     }
-    VxlanDev& dev = *it->second;
+    VxlanDev& dev = *d;
     const std::span<std::uint8_t> inner = payload.subspan(wire::kVxlanHlen);
     // vxlan_remcsum: the frame must reach the checksum field it names.
     const bool remcsum = dev.config().remcsum_rx && h->has_rco();
@@ -57,7 +77,7 @@ void VxlanSock::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uin
     // Linux leaves the checksum partial for whoever takes the frame
     // (skb_remcsum_adjust_partial); a NIC that takes no partial checksum
     // gets it finished, as remcsum_nopartial would.
-    dev.rx(src, outer_tos, inner, remcsum ? dev.take_remcsum(inner, *h) : Offload{});
+    dev.rx(src, outer_tos, inner, remcsum ? dev.take_remcsum(inner, *h) : Offload{}, h->vni);
 }
 
 }  // namespace vnet

@@ -33,7 +33,7 @@ struct Ops final : VxlanOps {
         sum = x;
         return true;
     }
-    bool deliver(std::span<const std::uint8_t> frame, const Offload&) override {
+    bool deliver(std::span<const std::uint8_t> frame, const Offload&, std::uint16_t) override {
         std::uint8_t x = 0;
         for (auto b : frame) {
             x ^= b;
@@ -55,6 +55,10 @@ struct World {
     VxlanSock sock;
     VxlanDev dev;
     VxlanDev other;
+    // External mode on a socket of its own: VLANs 1-8 on VNIs 1000-1007,
+    // untagged frames on VNI 42, learning on.
+    VxlanSock xsock;
+    VxlanDev ext;
 
     static VxlanConfig config(std::uint32_t vni) {
         VxlanConfig c;
@@ -77,9 +81,21 @@ struct World {
         c.df = VxlanDf::inherit;
         return c;
     }
-    World() : dev(config(42), ops, clock), other(config(43), ops, clock) {
+    static VxlanConfig external() {
+        VxlanConfig c = config(42);
+        c.external = true;
+        c.remcsum_rx = true;
+        for (std::uint16_t v = 1; v <= 8; ++v) {
+            c.vlan_tunnel.push_back({v, 999u + v});
+        }
+        return c;
+    }
+    World()
+        : dev(config(42), ops, clock), other(config(43), ops, clock), ext(external(), ops, clock) {
         sock.add(dev);
         sock.add(other);
+        xsock.add(ext);
+        ext.set_nic_csum(true);
         dev.set_own_mac(MacAddr{{0x02, 0, 0, 0, 0, 0x42}});
         dev.fdb_add(MacAddr{}, {remote(2), 0, 0}, true);
         // A router, and neighbours for route short-circuit: one behind a
@@ -102,10 +118,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     std::vector<std::uint8_t> buf(data + 3, data + size);  // rx may write (ECN)
+    // Bit 3 picks the external device for either way.
+    const bool ext = (data[0] & 8) != 0;
     if ((data[0] & 1) == 0) {
-        w.sock.rx(remote(data[1]), data[2], buf, (data[0] & 2) != 0);
+        (ext ? w.xsock : w.sock).rx(remote(data[1]), data[2], buf, (data[0] & 2) != 0);
     } else if ((data[0] & 2) == 0 || buf.size() < kVirtioNetHdrLen) {
-        w.dev.xmit(buf);
+        (ext ? w.ext : w.dev).xmit(buf);
     } else {
         // A NIC's frame behind its virtio-net header, as remcsum-tx takes
         // it: checksums filled or left to the receiver, GSO frames cut.
@@ -113,14 +131,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                               buf.size() - kVirtioNetHdrLen};
         const HdrCheck c = virtio_net_hdr_to_offload(VirtioNetHdr::load(buf.data()), f,
                                                      {true, true, true, true, true});
-        VxlanDev& d = (data[0] & 4) ? w.other : w.dev;
+        VxlanDev& d = ext ? w.ext : (data[0] & 4) ? w.other : w.dev;
         if (!c.refused) {
             d.xmit(f, c.offload);
         }
     }
     w.clock.advance_ms(data[0] * 20u);
     w.dev.run_timers();
-    if (w.dev.fdb().size() > 256) {
+    w.ext.run_timers();
+    if (w.dev.fdb().size() > 256 || w.ext.fdb().size() > 256) {
         std::abort();  // maxaddress must hold
     }
     return 0;

@@ -142,6 +142,14 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     g_assert_false(qdict_get_bool(e, "permanent"));
     qobject_unref(resp);
 
+    /* src-vni names an FDB of an external netdev; this one has one. */
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-fdb-add', "
+                     "'arguments': {'netdev': 'up', "
+                     "'mac': '00:00:00:00:00:01', "
+                     "'remote': '127.0.0.1', 'src-vni': 7}}");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), "src-vni"));
+    qobject_unref(resp);
     qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-del', "
                              "'arguments': {'netdev': 'up', "
                              "'mac': '00:00:00:00:00:00'}}");
@@ -153,6 +161,76 @@ static void test_vxlan_qmp_fdb_and_traffic(void)
     g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
     unlink(log);
     g_assert_nonnull(strstr(text, "vnet_fdb up: fdb learn "));
+}
+
+/*
+ * external=on: the NIC's VLAN 10 is VNI 1000 on the wire, without its
+ * tag, and VNI 1000 comes back on VLAN 10; the FDB commands need the VNI
+ * whose entry they mean (src-vni), and query-vxlan-fdb shows it.
+ */
+static void test_vxlan_external_vlan_tunnel(void)
+{
+    Fixture f = { .sock = -1 };
+    uint8_t frame[80], tagged[84], dgram[128], got[128];
+    uint16_t peer_port;
+    int peer;
+    struct sockaddr_in to;
+    QDict *resp, *e;
+    uint64_t buf;
+    uint32_t head, len;
+    size_t n;
+
+    peer = vxlan_start(&f, ",external=on,vlan-tunnel=10:1000", "",
+                       &peer_port, &to);
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-fdb-add', "
+                     "'arguments': {'netdev': 'up', "
+                     "'mac': '00:00:00:00:00:00', 'remote': '127.0.0.1'}}");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), "src-vni"));
+    qobject_unref(resp);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00', "
+                             "'remote': '127.0.0.1', 'port': %u, "
+                             "'src-vni': 1000}}", peer_port);
+    e = fdb_find(f.qts, "00:00:00:00:00:00", &resp);
+    g_assert_nonnull(e);
+    g_assert_cmpint(qdict_get_int(e, "src-vni"), ==, 1000);
+    g_assert_cmpint(qdict_get_int(e, "vni"), ==, 1000);
+    qobject_unref(resp);
+
+    /* Out on VLAN 10: VNI 1000, the tag left out. */
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    memcpy(tagged, frame, 12);
+    memcpy(tagged + 12, "\x81\x00\x00\x0a", 4);
+    memcpy(tagged + 16, frame + 12, n - 12);
+    send_from(&f, tagged, n + 4);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpint(ldl_be_p(got + 4), ==, 1000 << 8);
+    g_assert_cmpmem(got + 8, n, frame, n);
+
+    /* In on VNI 1000: the tag put back. */
+    buf = guest_alloc(f.alloc, 2048);
+    head = post_rx(&f, 0, buf, 2048);
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    vxlan_dgram(dgram, frame, n);
+    stl_be_p(dgram + 4, 1000 << 8);
+    g_assert_cmpint(sendto(peer, dgram, 8 + n, 0, (struct sockaddr *)&to,
+                           sizeof(to)), ==, 8 + n);
+    qvirtio_wait_used_elem(f.qts, f.dev, rxq(&f, 0), head, &len, TIMEOUT_US);
+    g_assert_cmpint(len, ==, HDR_LEN + n + 4);
+    qtest_memread(f.qts, buf + HDR_LEN, got, n + 4);
+    g_assert_cmpmem(got, 12, frame, 12);
+    g_assert_cmpmem(got + 12, 4, "\x81\x00\x00\x0a", 4);
+    g_assert_cmpmem(got + 16, n - 12, frame + 12, n - 12);
+
+    resp = qtest_qmp(f.qts, "{'execute': 'query-vxlan'}");
+    e = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp, "return")));
+    g_assert_true(qdict_get_bool(e, "external"));
+    g_assert_cmpint(qdict_get_int(e, "vni"), ==, 7);  /* untagged frames' */
+    qobject_unref(resp);
+    close(peer);
+    fixture_stop(&f);
 }
 
 /*
@@ -504,6 +582,25 @@ static void test_vxlan_bad_options_refused(void)
     assert_refused(VX "vni=1,dstport=47894,remcsum-rx=on "
                    "-netdev vxlan,id=w,local=127.0.0.1,vni=2,dstport=47894",
                    "remcsum-rx");
+    /* Metadata mode: a VNI needed without it, a map only with it, the
+     * map as the bridge takes it, and a socket of its own. */
+    assert_refused(VX "remote=127.0.0.2", "vni");
+    assert_refused(VX "vni=1,vlan-tunnel=10:100", "vlan-tunnel");
+    assert_refused(VX "external=on", "external");
+    assert_refused(VX "external=on,vlan-tunnel=0:100", "vlan-tunnel");
+    assert_refused(VX "external=on,vlan-tunnel=10:100,vlan-tunnel=10:101",
+                   "vlan-tunnel");
+    assert_refused(VX "external=on,vlan-tunnel=10-12:100-101",
+                   "vlan-tunnel");
+    assert_refused(VX "external=on,vlan-tunnel=10:x", "vlan-tunnel");
+    assert_refused(VX "vni=100,external=on,vlan-tunnel=10:100",
+                   "vlan-tunnel");
+    assert_refused(VX "vni=1,dstport=47895 "
+                   "-netdev vxlan,id=w,local=127.0.0.1,dstport=47895,"
+                   "external=on,vlan-tunnel=10:100", "external");
+    assert_refused(VX "external=on,vni=1,dstport=47896 "
+                   "-netdev vxlan,id=w,local=127.0.0.1,dstport=47896,"
+                   "external=on,vlan-tunnel=10:100", "external");
 }
 
 int main(int argc, char **argv)
@@ -519,6 +616,8 @@ int main(int argc, char **argv)
                    test_vxlan_hostile_datagrams_counted);
     qtest_add_func("/netdev-vxlan/mac-flood-held-at-maxaddress",
                    test_vxlan_mac_flood_held_at_maxaddress);
+    qtest_add_func("/netdev-vxlan/external-vlan-tunnel",
+                   test_vxlan_external_vlan_tunnel);
     qtest_add_func("/netdev-vxlan/bad-options-refused",
                    test_vxlan_bad_options_refused);
     return g_test_run();

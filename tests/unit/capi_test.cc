@@ -949,9 +949,14 @@ const VnetVxlanOps kVxOps = {
             return true;
         },
     .deliver =
-        [](void* o, const uint8_t*, const uint8_t* f, size_t len) {
+        [](void* o, const uint8_t*, const struct iovec* iov, unsigned n) {
             auto* s = static_cast<VxSink*>(o);
-            s->delivered.emplace_back(f, f + len);
+            std::vector<uint8_t> d;
+            for (unsigned i = 0; i < n; ++i) {
+                auto* b = static_cast<const uint8_t*>(iov[i].iov_base);
+                d.insert(d.end(), b, b + iov[i].iov_len);
+            }
+            s->delivered.push_back(d);
             return s->up;
         },
     .l2miss = nullptr,
@@ -1004,8 +1009,10 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     ASSERT_TRUE(vnet_vxsock_add(vs, vx));
     const uint8_t zero[6] = {};
     const VnetIpAddr peer{false, {127, 0, 0, 2}};
-    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, false, false), VNET_FDB_OK);
-    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, true, false), VNET_FDB_EXISTS);
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, false, false, VNET_VXLAN_NO_VNI),
+              VNET_FDB_OK);
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, true, false, VNET_VXLAN_NO_VNI),
+              VNET_FDB_EXISTS);
     auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), vnet::test::kMacA, 0x88b5, 46);
     vnet_vxlan_xmit(vx, f.data(), f.size());
     ASSERT_EQ(sink.sent.size(), 1u);
@@ -1029,14 +1036,16 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     size_t entries = 0;
     vnet_vxlan_fdb_dump(
         vx,
-        [](void* o, const uint8_t*, const VnetIpAddr*, uint16_t, uint32_t, bool, bool, uint64_t) {
+        [](void* o, const uint8_t*, const VnetIpAddr*, uint16_t, uint32_t, uint32_t src_vni, bool,
+           bool, uint64_t) {
+            EXPECT_EQ(src_vni, 42u);  // outside external mode, the device's
             ++*static_cast<size_t*>(o);
         },
         &entries);
     EXPECT_EQ(entries, 2u);
     EXPECT_EQ(vnet_vxlan_fdb_size(vx), 2u);
-    EXPECT_EQ(vnet_vxlan_fdb_del(vx, zero, nullptr, 0, 0), VNET_FDB_OK);
-    EXPECT_EQ(vnet_vxlan_fdb_del(vx, zero, nullptr, 0, 0), VNET_FDB_NOT_FOUND);
+    EXPECT_EQ(vnet_vxlan_fdb_del(vx, zero, nullptr, 0, 0, VNET_VXLAN_NO_VNI), VNET_FDB_OK);
+    EXPECT_EQ(vnet_vxlan_fdb_del(vx, zero, nullptr, 0, 0, VNET_VXLAN_NO_VNI), VNET_FDB_NOT_FOUND);
 
     // With the NIC's link down the frame is dropped and counted.
     sink.up = false;
@@ -1046,6 +1055,85 @@ TEST(CapiVxlanTest, FdbAddSendDumpDelAndReceive) {
     EXPECT_EQ(st.rx_packets, 1u);
     EXPECT_EQ(st.tx_packets, 1u);
     EXPECT_EQ(st.drops[static_cast<unsigned>(vnet::DropReason::rx_link_down)], 1u);
+    vnet_vxsock_remove(vs, vx);
+    vnet_vxsock_free(vs);
+    vnet_vxlan_free(vx);
+}
+
+// External mode through the ABI: the map from the option's words, a
+// tagged frame out on its VNI without the tag, and back with it, the tag
+// given to the glue as a piece of its own between the MACs and the rest.
+TEST(CapiVxlanTest, ExternalMapsTagsToVnisBothWays) {
+    VnetVlanTunnel map[4094];
+    size_t n = 0;
+    char why[128];
+    ASSERT_TRUE(vnet_parse_vlan_tunnel("10-12:1010-1012", map, &n, why, sizeof why));
+    ASSERT_TRUE(vnet_parse_vlan_tunnel("20:2000", map, &n, why, sizeof why));
+    ASSERT_EQ(n, 4u);
+    EXPECT_EQ(map[2].vid, 12);
+    EXPECT_EQ(map[2].vni, 1012u);
+    EXPECT_EQ(map[3].vni, 2000u);
+    for (const char* bad : {"10", "10:", ":5", "10-9:1-2", "10-11:1", "4096:1", "1:16777216", "a:1",
+                            "1:-1", "+1:1", "1-4095:1-4095x"}) {
+        size_t m = 0;
+        EXPECT_FALSE(vnet_parse_vlan_tunnel(bad, map, &m, why, sizeof why)) << bad;
+        EXPECT_NE(std::strstr(why, bad), nullptr) << why;
+    }
+
+    VnetVxlanConfig c = vx_config();
+    c.external = true;
+    c.vni = VNET_VXLAN_NO_VNI;
+    c.vlan_tunnel = map;
+    c.n_vlan_tunnel = n;
+    c.learning = false;  // as ip link's `external` sets it
+    VxSink sink;
+    VnetVxlan* vx = vnet_vxlan_new(&c, &kVxOps, &sink);
+    ASSERT_NE(vx, nullptr);
+    VnetVxsock* vs = vnet_vxsock_new();
+    ASSERT_TRUE(vnet_vxsock_add(vs, vx));
+    VnetVxlanConfig plain = vx_config();
+    VnetVxlan* other = vnet_vxlan_new(&plain, &kVxOps, &sink);
+    EXPECT_FALSE(vnet_vxsock_add(vs, other));  // an external device's socket is its own
+    vnet_vxlan_free(other);
+
+    const uint8_t zero[6] = {};
+    const VnetIpAddr peer{false, {127, 0, 0, 2}};
+    EXPECT_EQ(vnet_vxlan_fdb_add(vx, zero, &peer, 0, 0, false, false, 2000), VNET_FDB_OK);
+    auto f = vnet::test::eth_frame(vnet::MacAddr::broadcast(), vnet::test::kMacA, 0x88b5, 46);
+    vnet_vxlan_xmit(vx, f.data(), f.size());  // untagged, and no untagged VNI
+    EXPECT_TRUE(sink.sent.empty());
+    std::vector<uint8_t> tagged(f.begin(), f.begin() + 12);
+    tagged.insert(tagged.end(), {0x81, 0x00, 0x00, 20});
+    tagged.insert(tagged.end(), f.begin() + 12, f.end());
+    vnet_vxlan_xmit(vx, tagged.data(), tagged.size());
+    ASSERT_EQ(sink.sent.size(), 1u);
+    std::vector<uint8_t> d = sink.sent[0];
+    EXPECT_EQ(std::vector<uint8_t>(d.begin() + 4, d.begin() + 8),
+              (std::vector<uint8_t>{0x00, 0x07, 0xd0, 0x00}));  // VNI 2000
+    EXPECT_EQ(std::vector<uint8_t>(d.begin() + 8, d.end()), f);
+
+    d[5] = 0x03;  // VNI 2000 -> 1011 (0x0003f3), VLAN 11's
+    d[6] = 0xf3;
+    d[8 + 6] ^= 0x02;  // another source MAC than our NIC's
+    vnet_vxsock_receive(vs, &peer, 0, d.data(), d.size(), false);
+    ASSERT_EQ(sink.delivered.size(), 1u);
+    const auto& got = sink.delivered[0];
+    ASSERT_EQ(got.size(), f.size() + 4);
+    EXPECT_EQ(std::vector<uint8_t>(got.begin() + 12, got.begin() + 16),
+              (std::vector<uint8_t>{0x81, 0x00, 0x00, 11}));
+    EXPECT_TRUE(std::equal(got.begin() + 16, got.end(), f.begin() + 12));
+    size_t keys = 0;
+    vnet_vxlan_fdb_dump(
+        vx,
+        [](void* o, const uint8_t*, const VnetIpAddr*, uint16_t, uint32_t vni, uint32_t src_vni,
+           bool, bool, uint64_t) {
+            EXPECT_EQ(vni, src_vni);
+            *static_cast<size_t*>(o) += src_vni;
+        },
+        &keys);
+    EXPECT_EQ(keys, 2000u);  // the one entry added, nothing learned
+    vnet_vxsock_remove(vs, vx);
+    EXPECT_TRUE(vnet_vxsock_add(vs, vx));
     vnet_vxsock_remove(vs, vx);
     vnet_vxsock_free(vs);
     vnet_vxlan_free(vx);

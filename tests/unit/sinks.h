@@ -41,7 +41,7 @@ struct CountingVxlanOps final : VxlanOps {
         ++sent;
         return true;
     }
-    bool deliver(std::span<const std::uint8_t>, const Offload&) override {
+    bool deliver(std::span<const std::uint8_t>, const Offload&, std::uint16_t) override {
         ++delivered;
         return true;
     }

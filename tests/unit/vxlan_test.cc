@@ -50,9 +50,11 @@ struct Recorder final : VxlanOps {
         sent.push_back({tx, {hdr.begin(), hdr.end()}, {frame.begin(), frame.end()}});
         return true;
     }
-    bool deliver(std::span<const std::uint8_t> frame, const Offload& off) override {
+    bool deliver(std::span<const std::uint8_t> frame, const Offload& off,
+                 std::uint16_t vlan) override {
         delivered.emplace_back(frame.begin(), frame.end());
         offloads.push_back(off);
+        vlans.push_back(vlan);
         return true;
     }
     void l2miss(const MacAddr& m) override { l2.push_back(m); }
@@ -61,6 +63,7 @@ struct Recorder final : VxlanOps {
     std::vector<Sent> sent;
     std::vector<std::vector<std::uint8_t>> delivered;
     std::vector<Offload> offloads;
+    std::vector<std::uint16_t> vlans;
     std::vector<MacAddr> l2;
     std::vector<IpAddr> l3;
 };
@@ -1060,6 +1063,214 @@ TEST_F(VxlanTest, OneSocketManyVnis) {
     sock.remove(b);
     sock.rx(ip4(192, 0, 2, 2), 0, p, false);
     EXPECT_EQ(sock.counters().dropped(DropReason::vx_unknown_vni), 1u);
+}
+
+// --- external mode: a VLAN trunk on the NIC side --------------------------
+//
+// The kernel's topology this stands for: a VLAN-filtering bridge whose
+// port is a `vxlan external` device with `vlan_tunnel on` and `bridge vlan
+// add dev vx0 vid V tunnel_info id N` per line of the map, the NIC on a
+// trunk port of the same bridge.
+
+std::vector<std::uint8_t> tagged(std::vector<std::uint8_t> f, std::uint16_t tci) {
+    const std::uint8_t tag[4] = {0x81, 0x00, static_cast<std::uint8_t>(tci >> 8),
+                                 static_cast<std::uint8_t>(tci)};
+    f.insert(f.begin() + 12, std::begin(tag), std::end(tag));
+    return f;
+}
+
+VxlanConfig external_config() {
+    VxlanConfig c = base_config();
+    c.external = true;
+    c.vni = 3000;  // the untagged frames'
+    c.vlan_tunnel = {{10, 1000}, {20, 2000}};
+    c.learning = true;
+    return c;
+}
+
+TEST(VxlanConfigTest, ExternalRefusesWhatTheBridgeRefuses) {
+    VxlanConfig c = external_config();
+    EXPECT_FALSE(validate(c));
+    c.vni = kVxlanNoVni;  // only tagged frames pass
+    EXPECT_FALSE(validate(c));
+    c.vlan_tunnel.clear();
+    ASSERT_TRUE(validate(c));
+    EXPECT_STREQ(validate(c)->field, "external");
+    const std::vector<std::vector<VlanTunnel>> bad = {{{0, 5}},           {{4095, 5}},
+                                                      {{10, 5}, {10, 6}}, {{10, 5}, {11, 5}},
+                                                      {{10, 3000}},       {{10, 1u << 24}}};
+    for (const auto& m : bad) {
+        c = external_config();
+        c.vlan_tunnel = m;
+        ASSERT_TRUE(validate(c)) << m[0].vid << ":" << m[0].vni;
+        EXPECT_STREQ(validate(c)->field, "vlan-tunnel");
+    }
+    c = base_config();
+    c.vlan_tunnel = {{10, 5}};
+    EXPECT_STREQ(validate(c)->field, "vlan-tunnel");  // a map needs external
+    c = base_config();
+    c.vni = kVxlanNoVni;
+    EXPECT_STREQ(validate(c)->field, "vni");
+    EXPECT_NE(validate(c)->why.find("required"), std::string::npos);
+}
+
+// Out: the tag picks the VNI and is left out of the datagram; the FDB is
+// the VNI's own, so one MAC may sit behind other remotes in other VNIs.
+TEST_F(VxlanTest, ExternalTagsPickTheVniAndTheFdbIsPerVni) {
+    VxlanConfig c = external_config();
+    c.remote.reset();
+    VxlanDev dev(c, ops, clock);
+    ASSERT_EQ(dev.fdb_add(kMacA, {ip4(192, 0, 2, 10), 0, 0}, false, false, 1000), FdbResult::added);
+    ASSERT_EQ(dev.fdb_add(kMacA, {ip4(192, 0, 2, 20), 0, 0}, false, false, 2000), FdbResult::added);
+    ASSERT_EQ(dev.fdb_add(kMacA, {ip4(192, 0, 2, 30), 0, 0}, false, false, 3000), FdbResult::added);
+    const auto f = test::ipv4_frame(0x0a000001, 0x0a000002, 17, 1, 2);
+    auto to_a = f;
+    std::copy(kMacA.bytes.begin(), kMacA.bytes.end(), to_a.begin());
+    for (const auto& [tci, vni, last] :
+         {std::tuple{10, 1000u, 10}, std::tuple{0x6014, 2000u, 20}, std::tuple{-1, 3000u, 30},
+          std::tuple{0x5000, 3000u, 30}}) {
+        ops.sent.clear();
+        dev.xmit(tci < 0 ? to_a : tagged(to_a, static_cast<std::uint16_t>(tci)));
+        ASSERT_EQ(ops.sent.size(), 1u) << tci;
+        const Sent& sent = ops.sent[0];
+        EXPECT_EQ(sent.tx.dst.ip, ip4(192, 0, 2, static_cast<std::uint8_t>(last)));
+        EXPECT_EQ(wire::load_be32(sent.hdr.data() + 4) >> 8, vni);
+        std::vector<std::uint8_t> wire_frame(sent.hdr.begin() + 8, sent.hdr.end());
+        wire_frame.insert(wire_frame.end(), sent.frame.begin(), sent.frame.end());
+        EXPECT_EQ(wire_frame, to_a) << tci;  // the tag (or priority tag) is gone
+    }
+    EXPECT_EQ(dev.counters().tx_bytes, 4 * to_a.size());
+    ops.sent.clear();
+    dev.xmit(tagged(to_a, 30));  // VLAN 30 maps to nothing
+    EXPECT_TRUE(ops.sent.empty());
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_vlan_tunnel), 1u);
+    EXPECT_EQ(dev.fdb_del(kMacA, nullptr, 2000), FdbResult::removed);
+    EXPECT_EQ(dev.fdb_del(kMacA, nullptr, 2000), FdbResult::not_found);
+    EXPECT_NE(dev.fdb().peek(kMacA, 1000), nullptr);
+
+    // Without an untagged VNI, untagged frames have nowhere to go.
+    c.vni = kVxlanNoVni;
+    Recorder rec;
+    VxlanDev trunk(c, rec, clock);
+    trunk.xmit(to_a);
+    EXPECT_EQ(trunk.counters().dropped(DropReason::vx_no_vlan_tunnel), 1u);
+}
+
+// In: every VNI reaches the one device; the VNI's VLAN goes on as a tag
+// the glue inserts, learning is per VNI, and a VNI the map lacks is dropped.
+TEST_F(VxlanTest, ExternalVnisComeInOnTheirVlansAndAreLearnedApart) {
+    VxlanDev dev(external_config(), ops, clock);
+    VxlanSock sock;
+    ASSERT_TRUE(sock.add(dev));
+    VxlanDev plain(base_config(), ops, clock);
+    EXPECT_FALSE(sock.add(plain));
+    const auto f = test::eth_frame(kMacC, kMacA, 0x88b5, 46);
+    for (const auto& [vni, ip] :
+         {std::pair{1000u, 10}, std::pair{2000u, 20}, std::pair{3000u, 30}, std::pair{4000u, 40}}) {
+        auto p = payload_for(vni, f);
+        sock.rx(ip4(192, 0, 2, static_cast<std::uint8_t>(ip)), 0, p, false);
+    }
+    ASSERT_EQ(ops.delivered.size(), 3u);
+    EXPECT_EQ(ops.vlans, (std::vector<std::uint16_t>{10, 20, 0}));
+    EXPECT_EQ(ops.delivered[0], f);  // the tag is the glue's to insert
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 1u);
+    EXPECT_EQ(dev.fdb().peek(kMacA, 1000)->remotes[0],
+              (VxlanRemote{ip4(192, 0, 2, 10), 4789, 1000}));
+    EXPECT_EQ(dev.fdb().peek(kMacA, 2000)->remotes[0].ip, ip4(192, 0, 2, 20));
+    EXPECT_EQ(dev.fdb().peek(kMacA, 4000), nullptr);
+    // A frame already tagged keeps its tag, if the map has its VLAN.
+    auto p = payload_for(1000, tagged(f, 20));
+    sock.rx(ip4(192, 0, 2, 10), 0, p, false);
+    p = payload_for(1000, tagged(f, 30));
+    sock.rx(ip4(192, 0, 2, 10), 0, p, false);
+    ASSERT_EQ(ops.delivered.size(), 4u);
+    EXPECT_EQ(ops.vlans[3], 0);
+    EXPECT_EQ(ops.delivered[3], tagged(f, 20));
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 2u);
+
+    // Back out on VLAN 20, the learned remote of VNI 2000 is where it goes.
+    auto back = tagged(test::eth_frame(kMacA, kMacC, 0x88b5, 46), 20);
+    dev.xmit(back);
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 20));
+
+    // The FDB migrates with its keys.
+    std::vector<std::uint8_t> blob;
+    dev.fdb().save(blob, clock.now_ms());
+    Recorder rec;
+    VxlanDev dst(external_config(), rec, clock);
+    ASSERT_TRUE(dst.fdb().load(blob, clock.now_ms()));
+    EXPECT_EQ(dst.fdb().peek(kMacA, 2000)->remotes[0].ip, ip4(192, 0, 2, 20));
+    EXPECT_EQ(dst.fdb().peek(kMacA, 1000)->remotes[0].ip, ip4(192, 0, 2, 10));
+}
+
+// remote= serves every VNI of the map (Linux's one entry would be VNI 0's,
+// which no frame of the map reaches).
+TEST_F(VxlanTest, ExternalDefaultRemoteForEveryVni) {
+    VxlanDev dev(external_config(), ops, clock);
+    EXPECT_EQ(dev.fdb().size(), 3u);
+    for (std::uint32_t vni : {1000u, 2000u, 3000u}) {
+        ASSERT_NE(dev.fdb().peek(MacAddr{}, vni), nullptr) << vni;
+        EXPECT_EQ(dev.fdb().peek(MacAddr{}, vni)->remotes[0].vni, vni);
+    }
+    dev.xmit(tagged(test::eth_frame(MacAddr::broadcast(), kMacC, 0x88b5, 46), 20));
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 2));
+    EXPECT_EQ(wire::load_be32(ops.sent[0].hdr.data() + 4) >> 8, 2000u);
+}
+
+// A tag before the transport header moves the checksum start: the RCO
+// field counts from the frame as sent, without its tag, and a partial
+// checksum delivered on a VLAN counts the tag in.
+TEST_F(VxlanTest, ExternalRemoteChecksumOffloadCountsTheTag) {
+    VxlanConfig c = external_config();
+    c.remcsum_tx = true;
+    c.remcsum_rx = true;
+    VxlanDev dev(c, ops, clock);
+    dev.set_nic_csum(true);
+    auto tcp = tagged(test::ipv4_frame(0x0a2d0001, 0x0a2d0002, 6, 1000, 2000), 10);
+    Offload off;
+    off.ip_summed = IpSummed::partial;
+    off.csum_start = 38;
+    off.csum_offset = 16;
+    off.network_offset = 18;
+    dev.xmit(tcp, off);
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(wire::load_be32(ops.sent[0].hdr.data()), wire::kVxlanFlagI | wire::kVxlanFlagRco);
+    EXPECT_EQ(ops.sent[0].hdr[7], 17);  // (38 - 4) / 2, TCP
+
+    VxlanSock sock;
+    ASSERT_TRUE(sock.add(dev));
+    std::vector<std::uint8_t> p(ops.sent[0].hdr);
+    p.insert(p.end(), ops.sent[0].frame.begin(), ops.sent[0].frame.end());
+    p[8 + 6] ^= 0x02;  // not our own MAC coming back
+    dev.set_own_mac(kMacB);
+    sock.rx(ip4(192, 0, 2, 2), 0, p, false);
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    EXPECT_EQ(ops.vlans[0], 10);
+    EXPECT_EQ(ops.offloads[0].ip_summed, IpSummed::partial);
+    EXPECT_EQ(ops.offloads[0].csum_start, 38);
+    EXPECT_EQ(ops.offloads[0].csum_offset, 16);
+    EXPECT_EQ(ops.offloads[0].network_offset, 18);
+}
+
+// The proxy answers on the VLAN the question came on.
+TEST_F(VxlanTest, ExternalProxyRepliesOnTheVlan) {
+    VxlanConfig c = external_config();
+    c.proxy = true;
+    VxlanDev dev(c, ops, clock);
+    ASSERT_TRUE(dev.neigh_add(ip4(10, 0, 0, 2), kMacB, true));
+    ASSERT_EQ(dev.fdb_add(kMacB, {ip4(192, 0, 2, 20), 0, 0}, false, false, 2000), FdbResult::added);
+    std::vector<std::uint8_t> arp = test::eth_frame(MacAddr::broadcast(), kMacA, 0x0806, 0);
+    const std::uint8_t req[28] = {0,  1, 8, 0, 6, 4, 0, 1, 0x02, 0, 0,  0, 0, 0xa,
+                                  10, 0, 0, 1, 0, 0, 0, 0, 0,    0, 10, 0, 0, 2};
+    arp.insert(arp.end(), std::begin(req), std::end(req));
+    std::copy(kMacA.bytes.begin(), kMacA.bytes.end(), arp.begin() + 14 + 8);
+    dev.xmit(tagged(arp, 20));
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    EXPECT_EQ(ops.vlans[0], 20);
+    EXPECT_TRUE(std::equal(kMacB.bytes.begin(), kMacB.bytes.end(), ops.delivered[0].begin() + 6));
+    EXPECT_TRUE(ops.sent.empty());
 }
 
 }  // namespace

@@ -14,8 +14,9 @@
 
 namespace vnet::wire {
 
-inline constexpr std::size_t kEthHlen = 14;  // dst + src + ethertype
-inline constexpr std::size_t kVlanHlen = 4;  // IEEE 802.1Q tag
+inline constexpr std::size_t kEthHlen = 14;         // dst + src + ethertype
+inline constexpr std::size_t kVlanHlen = 4;         // IEEE 802.1Q tag
+inline constexpr std::uint16_t kVlanVidMax = 4095;  // VLAN_VID_MASK, itself reserved
 inline constexpr std::uint16_t kEthPIpv4 = 0x0800;
 inline constexpr std::uint16_t kEthPArp = 0x0806;
 inline constexpr std::uint16_t kEthP8021Q = 0x8100;
@@ -42,6 +43,7 @@ class EthernetView {
         return EthernetView(frame, hlen, proto, tci);
     }
 
+    std::span<const std::uint8_t> frame() const { return frame_; }
     MacAddr dst() const { return MacAddr::from(frame_.data()); }
     MacAddr src() const { return MacAddr::from(frame_.data() + kEthAlen); }
     // The ethertype after any 802.1Q tag.
