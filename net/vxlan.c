@@ -613,8 +613,9 @@ static int vxlan_post_load(void *opaque, int version_id)
     vnet_state_buf_clear(&s->fdb);
     vnet_state_buf_clear(&s->neigh);
     if (!ok || !neigh_ok) {
-        error_report("vxlan '%s': the migrated %s is malformed", s->nc.name,
-                     ok ? "neighbour table" : "FDB");
+        error_report("vxlan '%s': the migrated %s is malformed%s",
+                     s->nc.name, ok ? "neighbour table" : "FDB",
+                     ok ? "" : ", or an external=on netdev's");
         return -EINVAL;
     }
     return 0;

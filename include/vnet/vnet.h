@@ -592,8 +592,9 @@ typedef void VnetFdbDumpFn(void* opaque, const uint8_t mac[6], const VnetIpAddr*
 /* One call per remote of every entry. */
 void vnet_vxlan_fdb_dump(const VnetVxlan* vx, VnetFdbDumpFn* fn, void* opaque);
 size_t vnet_vxlan_fdb_size(const VnetVxlan* vx);
-/* Migration of the FDB (all but the all-zeros entry, which is the host's
- * remote=/group=), ages included; as vnet_dev_state_save/load. */
+/* Migration of the FDB (all but the all-zeros entries, which are the
+ * host's remote=/group=), ages included; as vnet_dev_state_save/load. An
+ * external netdev's entries, keyed by VNI, load only into another. */
 uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len);
 bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len);
 /* The neighbour table the proxy and route short-circuit use: a permanent

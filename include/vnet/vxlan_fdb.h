@@ -74,8 +74,9 @@ class VxlanFdb {
     void save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const;
     // Takes what save() wrote: each entry replaces its key's, learned ones
     // keep ageing from where they were; new MACs past maxaddress are left
-    // out. False, and nothing changed, if the bytes are malformed.
-    bool load(std::span<const std::uint8_t> in, std::uint64_t now_ms);
+    // out. False, and nothing changed, if the bytes are malformed or hold
+    // entries keyed by VNI and `vni_keys` (external mode) is false.
+    bool load(std::span<const std::uint8_t> in, std::uint64_t now_ms, bool vni_keys = false);
     template <typename F>
     void for_each(F&& f) const {
         for (const auto& [key, e] : map_) {

@@ -252,7 +252,7 @@ uint8_t* vnet_vxlan_state_save(const VnetVxlan* vx, size_t* len) {
 }
 
 bool vnet_vxlan_state_load(VnetVxlan* vx, const uint8_t* buf, size_t len) {
-    return len == 0 || vx->dev->fdb().load({buf, len}, vx->now_ms());
+    return len == 0 || vx->dev->fdb().load({buf, len}, vx->now_ms(), vx->dev->config().external);
 }
 
 bool vnet_vxlan_neigh_add(VnetVxlan* vx, const VnetIpAddr* ip, const uint8_t mac[6]) {

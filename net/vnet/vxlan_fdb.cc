@@ -146,7 +146,7 @@ void VxlanFdb::save(std::vector<std::uint8_t>& out, std::uint64_t now_ms) const 
     }
 }
 
-bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
+bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms, bool vni_keys) {
     StateReader r(in, StateKind::vxlan_fdb);
     std::vector<std::pair<MacAddr, FdbEntry>> got;
     const bool ok = r.records(kEntryMinBytes, got, [&](std::pair<MacAddr, FdbEntry>& me) {
@@ -159,8 +159,9 @@ bool VxlanFdb::load(std::span<const std::uint8_t> in, std::uint64_t now_ms) {
         e.updated_ms = r.time(now_ms);
         e.used_ms = r.time(now_ms);
         const std::uint16_t nr = r.u16();
-        if (!r.ok() || (flags & ~(kFlagStatic | kFlagRouter | kFlagVni)) != 0 || nr == 0 ||
-            nr > r.remaining() / kRemoteBytes || mac == MacAddr{}) {
+        const std::uint8_t known = kFlagStatic | kFlagRouter | (vni_keys ? kFlagVni : 0);
+        if (!r.ok() || (flags & ~known) != 0 || nr == 0 || nr > r.remaining() / kRemoteBytes ||
+            mac == MacAddr{}) {
             return false;
         }
         for (std::uint16_t j = 0; j < nr; ++j) {

@@ -37,14 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::span<const std::uint8_t> blob(data + 1, size - 1);
     if (data[0] & 1) {
-        VxlanFdb fdb(data[0] >> 1);  // maxaddress 0..127
-        const bool ok = fdb.load(blob, 1000000);
+        VxlanFdb fdb(data[0] >> 2);                // maxaddress 0..63
+        const bool vni_keys = (data[0] & 2) != 0;  // an external netdev's
+        const bool ok = fdb.load(blob, 1000000, vni_keys);
         check(ok || fdb.size() == 0);
         check(fdb.maxaddress() == 0 || fdb.size() <= fdb.maxaddress());
         std::vector<std::uint8_t> again;
         fdb.save(again, 1000000);
         VxlanFdb copy(0);
-        check(copy.load(again, 1000000) && copy.size() == fdb.size());
+        check(copy.load(again, 1000000, vni_keys) && copy.size() == fdb.size());
     } else {
         ManualClock clock;
         clock.advance_ms(1000000);

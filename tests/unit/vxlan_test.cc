@@ -1199,9 +1199,12 @@ TEST_F(VxlanTest, ExternalVnisComeInOnTheirVlansAndAreLearnedApart) {
     dev.fdb().save(blob, clock.now_ms());
     Recorder rec;
     VxlanDev dst(external_config(), rec, clock);
-    ASSERT_TRUE(dst.fdb().load(blob, clock.now_ms()));
+    ASSERT_TRUE(dst.fdb().load(blob, clock.now_ms(), true));
     EXPECT_EQ(dst.fdb().peek(kMacA, 2000)->remotes[0].ip, ip4(192, 0, 2, 20));
     EXPECT_EQ(dst.fdb().peek(kMacA, 1000)->remotes[0].ip, ip4(192, 0, 2, 10));
+    // Not into a device of the other mode, where no frame would find them.
+    EXPECT_FALSE(plain.fdb().load(blob, clock.now_ms()));
+    EXPECT_EQ(plain.fdb().size(), 1u);  // its default entry alone
 }
 
 // remote= serves every VNI of the map (Linux's one entry would be VNI 0's,
