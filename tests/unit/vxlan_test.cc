@@ -1257,6 +1257,98 @@ TEST_F(VxlanTest, ExternalRemoteChecksumOffloadCountsTheTag) {
     EXPECT_EQ(ops.offloads[0].network_offset, 18);
 }
 
+// A TSO frame on a VLAN (the guest's VLAN device passes TSO on, its
+// offsets counting the tag): cut here, each segment out on the VLAN's VNI
+// without the tag, the kernel's own segment; with remcsum-tx the RCO
+// start counts from the frame as sent, and a receiver with remcsum-rx
+// finishes each into the kernel's segment, delivered on its VLAN.
+TEST_F(VxlanTest, ExternalGsoFramesOnAVlan) {
+    using Bytes = std::vector<std::uint8_t>;
+    const Bytes frame = tagged(Bytes(std::begin(test::kGsoTcp4), std::end(test::kGsoTcp4)), 10);
+    Bytes hdr(std::begin(test::kGsoTcp4Hdr), std::end(test::kGsoTcp4Hdr));
+    auto bump = [&](std::size_t at) {  // a little-endian offset, 4 bytes on
+        const unsigned v = hdr[at] | (hdr[at + 1] << 8);
+        hdr[at] = static_cast<std::uint8_t>(v + 4);
+        hdr[at + 1] = static_cast<std::uint8_t>((v + 4) >> 8);
+    };
+    bump(2);  // hdr_len
+    bump(6);  // csum_start
+    const std::vector<Bytes> kernel = {
+        Bytes(std::begin(test::kGsoTcp4Out0), std::end(test::kGsoTcp4Out0)),
+        Bytes(std::begin(test::kGsoTcp4Out1), std::end(test::kGsoTcp4Out1)),
+        Bytes(std::begin(test::kGsoTcp4Out2), std::end(test::kGsoTcp4Out2)),
+        Bytes(std::begin(test::kGsoTcp4Out3), std::end(test::kGsoTcp4Out3))};
+    const auto hc = virtio_net_hdr_to_offload(VirtioNetHdr::load(hdr.data()), frame,
+                                              {true, true, true, true, true});
+    ASSERT_FALSE(hc.refused);
+    for (bool remcsum : {false, true}) {
+        SCOPED_TRACE(::testing::Message() << "remcsum " << remcsum);
+        VxlanConfig c = external_config();
+        c.remcsum_tx = remcsum;
+        Recorder rec;
+        VxlanDev dev(c, rec, clock);
+        dev.xmit(frame, hc.offload);
+        ASSERT_EQ(rec.sent.size(), kernel.size());
+        VxlanConfig rc = external_config();
+        rc.local = ip4(192, 0, 2, 2);
+        rc.remcsum_rx = true;
+        Recorder got;
+        VxlanDev peer(rc, got, clock);
+        VxlanSock sock;
+        sock.add(peer);
+        for (std::size_t i = 0; i < kernel.size(); ++i) {
+            const Sent& s = rec.sent[i];
+            EXPECT_EQ(wire::load_be32(s.hdr.data() + 4) >> 8, 1000u);
+            EXPECT_EQ(s.hdr[7], remcsum ? (14 + 20) / 2 : 0);
+            Bytes wire_frame(s.hdr.begin() + 8, s.hdr.end());
+            wire_frame.insert(wire_frame.end(), s.frame.begin(), s.frame.end());
+            EXPECT_EQ(wire_frame == kernel[i], !remcsum) << i;
+            Bytes p(s.hdr.begin(), s.hdr.begin() + 8);
+            p.insert(p.end(), wire_frame.begin(), wire_frame.end());
+            sock.rx(ip4(192, 0, 2, 1), 0, p, false);
+        }
+        ASSERT_EQ(got.delivered.size(), kernel.size());
+        for (std::size_t i = 0; i < kernel.size(); ++i) {
+            EXPECT_EQ(got.delivered[i], kernel[i]) << i;
+            EXPECT_EQ(got.vlans[i], 10) << i;
+        }
+    }
+}
+
+// Route short-circuit reads past the tag and rewrites in the VNI's own
+// FDB: out to the neighbour's remote without the tag, or, bridge-local,
+// back to the NIC on the VLAN it came from.
+TEST_F(VxlanTest, ExternalRouteShortcircuitPerVni) {
+    VxlanConfig c = external_config();
+    c.rsc = true;
+    VxlanDev dev(c, ops, clock);
+    const IpAddr any = IpAddr::v4(std::array<std::uint8_t, 4>{});
+    for (std::uint32_t vni : {1000u, 2000u}) {
+        ASSERT_EQ(dev.fdb_add(kMacA, {ip4(192, 0, 2, 9), 0, 0}, false, true, vni),
+                  FdbResult::added);
+    }
+    ASSERT_EQ(dev.fdb_add(kMacC, {ip4(192, 0, 2, 3), 0, 0}, false, false, 1000), FdbResult::added);
+    ASSERT_EQ(dev.fdb_add(kMacC, {any, 0, 0}, false, false, 2000), FdbResult::added);
+    ASSERT_TRUE(dev.neigh_add(ip4(10, 1, 0, 5), kMacC, true));
+    const auto f = test::ipv4_frame(0x0a000002, 0x0a010005, 17, 1000, 2000);
+    std::vector<std::uint8_t> want = f;
+    std::copy(kMacC.bytes.begin(), kMacC.bytes.end(), want.begin());
+    std::copy(kMacA.bytes.begin(), kMacA.bytes.end(), want.begin() + 6);
+
+    dev.xmit(tagged(f, 10));
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(ops.sent[0].tx.dst.ip, ip4(192, 0, 2, 3));
+    std::vector<std::uint8_t> wire_frame(ops.sent[0].hdr.begin() + 8, ops.sent[0].hdr.end());
+    wire_frame.insert(wire_frame.end(), ops.sent[0].frame.begin(), ops.sent[0].frame.end());
+    EXPECT_EQ(wire_frame, want);
+
+    dev.xmit(tagged(f, 20));
+    EXPECT_EQ(ops.sent.size(), 1u);
+    ASSERT_EQ(ops.delivered.size(), 1u);
+    EXPECT_EQ(ops.vlans[0], 20);
+    EXPECT_EQ(ops.delivered[0], want);
+}
+
 // The proxy answers on the VLAN the question came on.
 TEST_F(VxlanTest, ExternalProxyRepliesOnTheVlan) {
     VxlanConfig c = external_config();
