@@ -1244,6 +1244,20 @@ VxlanInfoList *qmp_query_vxlan(Error **errp)
                 QAPI_LIST_APPEND(gt, e);
             }
         }
+        if (s->cfg.external) {
+            g_autofree VnetVlanTunnel *map = g_new(VnetVlanTunnel, 4094);
+            size_t n = vnet_vxlan_vlan_tunnel(s->vx, map, 4094);
+            VxlanVlanTunnelList **vt = &info->vlan_tunnel;
+
+            info->has_vlan_tunnel = true;
+            for (size_t i = 0; i < n; i++) {
+                VxlanVlanTunnel *e = g_new0(VxlanVlanTunnel, 1);
+
+                e->vid = map[i].vid;
+                e->vni = map[i].vni;
+                QAPI_LIST_APPEND(vt, e);
+            }
+        }
         QAPI_LIST_APPEND(tail, info);
     }
     return head;

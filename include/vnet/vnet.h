@@ -567,6 +567,8 @@ typedef struct VnetGbpCount {
     uint64_t packets;
 } VnetGbpCount;
 size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max, uint64_t* other);
+/* External mode's map, by VLAN ID: how many lines, up to `max` written. */
+size_t vnet_vxlan_vlan_tunnel(const VnetVxlan* vx, VnetVlanTunnel* out, size_t max);
 
 typedef enum VnetFdbResult {
     VNET_FDB_OK,

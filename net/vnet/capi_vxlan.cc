@@ -218,6 +218,15 @@ size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max,
     return n;
 }
 
+size_t vnet_vxlan_vlan_tunnel(const VnetVxlan* vx, VnetVlanTunnel* out, size_t max) {
+    std::vector<vnet::VlanTunnel> m = vx->dev->config().vlan_tunnel;
+    std::sort(m.begin(), m.end(), [](const auto& a, const auto& b) { return a.vid < b.vid; });
+    for (std::size_t i = 0; i < std::min(max, m.size()); ++i) {
+        out[i] = {m[i].vid, m[i].vni};
+    }
+    return m.size();
+}
+
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,
                                  uint16_t port, uint32_t vni, bool append, bool router,
                                  uint32_t src_vni) {

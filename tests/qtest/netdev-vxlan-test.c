@@ -228,6 +228,9 @@ static void test_vxlan_external_vlan_tunnel(void)
     e = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp, "return")));
     g_assert_true(qdict_get_bool(e, "external"));
     g_assert_cmpint(qdict_get_int(e, "vni"), ==, 7);  /* untagged frames' */
+    e = qobject_to(QDict, qlist_peek(qdict_get_qlist(e, "vlan-tunnel")));
+    g_assert_cmpint(qdict_get_int(e, "vid"), ==, 10);
+    g_assert_cmpint(qdict_get_int(e, "vni"), ==, 1000);
     qobject_unref(resp);
     close(peer);
     fixture_stop(&f);
