@@ -1122,6 +1122,28 @@ void qmp_vxlan_fdb_del(const char *netdev, const char *mac, const char *remote,
     }
 }
 
+void qmp_vxlan_vlan_tunnel_add(const char *netdev, uint16_t vid,
+                               uint32_t vni, Error **errp)
+{
+    VxlanState *s = vxlan_find(netdev, errp);
+    char why[128];
+
+    if (s && !vnet_vxlan_vlan_tunnel_add(s->vx, vid, vni, why, sizeof(why))) {
+        error_setg(errp, "'%s': VLAN %u to VNI %u: %s", netdev, vid, vni, why);
+    }
+}
+
+void qmp_vxlan_vlan_tunnel_del(const char *netdev, uint16_t vid,
+                               Error **errp)
+{
+    VxlanState *s = vxlan_find(netdev, errp);
+
+    if (s && !vnet_vxlan_vlan_tunnel_del(s->vx, vid)) {
+        error_setg(errp, "'%s' maps no VLAN %u%s", netdev, vid,
+                   s->cfg.external ? "" : " (it is not external=on)");
+    }
+}
+
 typedef struct VxlanNeighCtx {
     VxlanState *s;
     VxlanNeighEntryList **tail;

@@ -569,6 +569,12 @@ typedef struct VnetGbpCount {
 size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max, uint64_t* other);
 /* External mode's map, by VLAN ID: how many lines, up to `max` written. */
 size_t vnet_vxlan_vlan_tunnel(const VnetVxlan* vx, VnetVlanTunnel* out, size_t max);
+/* `bridge vlan add/del ... tunnel_info` at run time: add is false, why[]
+ * saying why, for a netdev not in external mode, a VLAN ID or VNI out of
+ * range or already mapped; del is false if the VLAN has no line. */
+bool vnet_vxlan_vlan_tunnel_add(VnetVxlan* vx, uint16_t vid, uint32_t vni, char* why,
+                                size_t why_len);
+bool vnet_vxlan_vlan_tunnel_del(VnetVxlan* vx, uint16_t vid);
 
 typedef enum VnetFdbResult {
     VNET_FDB_OK,

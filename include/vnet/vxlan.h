@@ -110,7 +110,7 @@ struct VxlanConfig {
     // back on the way in. `vni` is then the VNI of untagged frames (the
     // port's PVID mapped to a tunnel), kVxlanNoVni for none.
     bool external = false;
-    std::vector<VlanTunnel> vlan_tunnel;
+    std::vector<VlanTunnel> vlan_tunnel;  // at creation; see vlan_tunnel_add
 };
 
 struct VxlanConfigError {
@@ -211,6 +211,29 @@ class VxlanDev {
     // External mode: the VLAN a VNI's frames reach the NIC on (0 for
     // untagged), none if no VLAN maps to it.
     std::optional<std::uint16_t> vlan_of(std::uint32_t vni) const;
+    // `bridge vlan add/del dev vx0 vid V tunnel_info id N` at run time: a
+    // VLAN or VNI already mapped is refused (EEXIST), as the bridge does;
+    // with remote= or group=, the new VNI gets its default entry. The
+    // FDB entries of a VNI whose line goes stay, as Linux leaves them.
+    enum class MapResult : std::uint8_t {
+        added,
+        not_external,
+        bad_vid,
+        bad_vni,
+        vid_taken,
+        vni_taken
+    };
+    MapResult vlan_tunnel_add(std::uint16_t vid, std::uint32_t vni);
+    bool vlan_tunnel_del(std::uint16_t vid);
+    // The map's lines by VLAN ID: f(vid, vni).
+    template <typename F>
+    void for_each_vlan_tunnel(F&& f) const {
+        for (std::size_t vid = 1; vid < vid_vni_.size(); ++vid) {
+            if (vid_vni_[vid] != kVxlanNoVni) {
+                f(static_cast<std::uint16_t>(vid), vid_vni_[vid]);
+            }
+        }
+    }
     // A neighbour entry for the proxy and route short-circuit. Snooped
     // ones (permanent = false) are reachable for kVxlanNeighReachableMs
     // and never replace a permanent one; permanent ones are `ip neigh add

@@ -219,12 +219,45 @@ size_t vnet_vxlan_gbp_counts(const VnetVxlan* vx, VnetGbpCount* out, size_t max,
 }
 
 size_t vnet_vxlan_vlan_tunnel(const VnetVxlan* vx, VnetVlanTunnel* out, size_t max) {
-    std::vector<vnet::VlanTunnel> m = vx->dev->config().vlan_tunnel;
-    std::sort(m.begin(), m.end(), [](const auto& a, const auto& b) { return a.vid < b.vid; });
-    for (std::size_t i = 0; i < std::min(max, m.size()); ++i) {
-        out[i] = {m[i].vid, m[i].vni};
+    std::size_t n = 0;
+    vx->dev->for_each_vlan_tunnel([&](std::uint16_t vid, std::uint32_t vni) {
+        if (n < max) {
+            out[n] = {vid, vni};
+        }
+        ++n;
+    });
+    return n;
+}
+
+bool vnet_vxlan_vlan_tunnel_add(VnetVxlan* vx, uint16_t vid, uint32_t vni, char* why,
+                                size_t why_len) {
+    using R = vnet::VxlanDev::MapResult;
+    const char* what = nullptr;
+    switch (vx->dev->vlan_tunnel_add(vid, vni)) {
+        case R::added:
+            return true;
+        case R::not_external:
+            what = "the netdev is not external=on";
+            break;
+        case R::bad_vid:
+            what = "VLAN IDs run from 1 to 4094";
+            break;
+        case R::bad_vni:
+            what = "the VNI must be below 2^24 (16777216)";
+            break;
+        case R::vid_taken:
+            what = "the VLAN is mapped already";
+            break;
+        case R::vni_taken:
+            what = "the VNI is mapped already";
+            break;
     }
-    return m.size();
+    std::snprintf(why, why_len, "%s", what);
+    return false;
+}
+
+bool vnet_vxlan_vlan_tunnel_del(VnetVxlan* vx, uint16_t vid) {
+    return vx->dev->vlan_tunnel_del(vid);
 }
 
 VnetFdbResult vnet_vxlan_fdb_add(VnetVxlan* vx, const uint8_t mac[6], const VnetIpAddr* ip,

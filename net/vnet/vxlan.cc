@@ -197,6 +197,39 @@ FdbResult VxlanDev::fdb_del(const MacAddr& mac, const VxlanRemote* r, std::uint3
     return fdb_.del(mac, &d, key(own));
 }
 
+VxlanDev::MapResult VxlanDev::vlan_tunnel_add(std::uint16_t vid, std::uint32_t vni) {
+    if (!cfg_.external) {
+        return MapResult::not_external;
+    }
+    if (vid == 0 || vid >= wire::kVlanVidMax) {
+        return MapResult::bad_vid;
+    }
+    if (vni > wire::kVxlanVniMax) {
+        return MapResult::bad_vni;
+    }
+    if (vid_vni_[vid] != kVxlanNoVni) {
+        return MapResult::vid_taken;
+    }
+    if (vni == cfg_.vni || vni_vid_.contains(vni)) {
+        return MapResult::vni_taken;
+    }
+    vid_vni_[vid] = vni;
+    vni_vid_.emplace(vni, vid);
+    if (cfg_.remote) {
+        fdb_add(MacAddr{}, VxlanRemote{*cfg_.remote, 0, 0}, false, false, vni);
+    }
+    return MapResult::added;
+}
+
+bool VxlanDev::vlan_tunnel_del(std::uint16_t vid) {
+    if (!cfg_.external || vid == 0 || vid >= wire::kVlanVidMax || vid_vni_[vid] == kVxlanNoVni) {
+        return false;
+    }
+    vni_vid_.erase(vid_vni_[vid]);
+    vid_vni_[vid] = kVxlanNoVni;
+    return true;
+}
+
 std::optional<std::uint16_t> VxlanDev::vlan_of(std::uint32_t vni) const {
     if (vni == cfg_.vni) {
         return 0;

@@ -224,13 +224,36 @@ static void test_vxlan_external_vlan_tunnel(void)
     g_assert_cmpmem(got + 12, 4, "\x81\x00\x00\x0a", 4);
     g_assert_cmpmem(got + 16, n - 12, frame + 12, n - 12);
 
+    /* The map changes at run time: VLAN 10 now VNI 1001 on the wire. */
+    resp = qtest_qmp(f.qts, "{'execute': 'vxlan-vlan-tunnel-add', "
+                     "'arguments': {'netdev': 'up', 'vid': 11, "
+                     "'vni': 1000}}");
+    g_assert_nonnull(strstr(qdict_get_str(qdict_get_qdict(resp, "error"),
+                                          "desc"), "mapped already"));
+    qobject_unref(resp);
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-vlan-tunnel-del', "
+                             "'arguments': {'netdev': 'up', 'vid': 10}}");
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-vlan-tunnel-add', "
+                             "'arguments': {'netdev': 'up', 'vid': 10, "
+                             "'vni': 1001}}");
+    qtest_qmp_assert_success(f.qts, "{'execute': 'vxlan-fdb-add', "
+                             "'arguments': {'netdev': 'up', "
+                             "'mac': '00:00:00:00:00:00', "
+                             "'remote': '127.0.0.1', 'port': %u, "
+                             "'src-vni': 1001}}", peer_port);
+    n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+    memcpy(tagged + 16, frame + 12, n - 12);
+    send_from(&f, tagged, n + 4);
+    g_assert_cmpint(recv(peer, got, sizeof(got), 0), ==, 8 + n);
+    g_assert_cmpint(ldl_be_p(got + 4), ==, 1001 << 8);
+
     resp = qtest_qmp(f.qts, "{'execute': 'query-vxlan'}");
     e = qobject_to(QDict, qlist_peek(qdict_get_qlist(resp, "return")));
     g_assert_true(qdict_get_bool(e, "external"));
     g_assert_cmpint(qdict_get_int(e, "vni"), ==, 7);  /* untagged frames' */
     e = qobject_to(QDict, qlist_peek(qdict_get_qlist(e, "vlan-tunnel")));
     g_assert_cmpint(qdict_get_int(e, "vid"), ==, 10);
-    g_assert_cmpint(qdict_get_int(e, "vni"), ==, 1000);
+    g_assert_cmpint(qdict_get_int(e, "vni"), ==, 1001);
     qobject_unref(resp);
     close(peer);
     fixture_stop(&f);

@@ -1222,6 +1222,46 @@ TEST_F(VxlanTest, ExternalDefaultRemoteForEveryVni) {
     EXPECT_EQ(wire::load_be32(ops.sent[0].hdr.data() + 4) >> 8, 2000u);
 }
 
+// The map changes at run time as `bridge vlan add/del ... tunnel_info`
+// changes the bridge's, refusing what the bridge refuses.
+TEST_F(VxlanTest, ExternalMapChangesAtRunTime) {
+    VxlanDev dev(external_config(), ops, clock);
+    using R = VxlanDev::MapResult;
+    EXPECT_EQ(dev.vlan_tunnel_add(10, 5000), R::vid_taken);
+    EXPECT_EQ(dev.vlan_tunnel_add(30, 1000), R::vni_taken);
+    EXPECT_EQ(dev.vlan_tunnel_add(30, 3000), R::vni_taken);  // the untagged VNI
+    EXPECT_EQ(dev.vlan_tunnel_add(4095, 5000), R::bad_vid);
+    EXPECT_EQ(dev.vlan_tunnel_add(30, 1u << 24), R::bad_vni);
+    const auto f = tagged(test::eth_frame(MacAddr::broadcast(), kMacC, 0x88b5, 46), 30);
+    dev.xmit(f);
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_vlan_tunnel), 1u);
+    ASSERT_EQ(dev.vlan_tunnel_add(30, 5000), R::added);
+    ASSERT_NE(dev.fdb().peek(MacAddr{}, 5000), nullptr);  // remote= serves it too
+    dev.xmit(f);
+    ASSERT_EQ(ops.sent.size(), 1u);
+    EXPECT_EQ(wire::load_be32(ops.sent[0].hdr.data() + 4) >> 8, 5000u);
+    auto p = payload_for(5000, test::eth_frame(kMacC, kMacA, 0x88b5, 46));
+    VxlanSock sock;
+    ASSERT_TRUE(sock.add(dev));
+    sock.rx(ip4(192, 0, 2, 2), 0, p, false);
+    ASSERT_EQ(ops.vlans.size(), 1u);
+    EXPECT_EQ(ops.vlans[0], 30);
+    std::vector<std::pair<std::uint16_t, std::uint32_t>> lines;
+    dev.for_each_vlan_tunnel([&](std::uint16_t v, std::uint32_t n) { lines.emplace_back(v, n); });
+    EXPECT_EQ(lines, (decltype(lines){{10, 1000}, {20, 2000}, {30, 5000}}));
+
+    EXPECT_TRUE(dev.vlan_tunnel_del(30));
+    EXPECT_FALSE(dev.vlan_tunnel_del(30));
+    dev.xmit(f);
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_vlan_tunnel), 2u);
+    p = payload_for(5000, test::eth_frame(kMacC, kMacA, 0x88b5, 46));
+    sock.rx(ip4(192, 0, 2, 2), 0, p, false);
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 1u);
+    EXPECT_EQ(dev.vlan_tunnel_add(31, 5000), R::added);  // the VNI is free again
+    VxlanDev plain(base_config(), ops, clock);
+    EXPECT_EQ(plain.vlan_tunnel_add(30, 5000), R::not_external);
+}
+
 // A tag before the transport header moves the checksum start: the RCO
 // field counts from the frame as sent, without its tag, and a partial
 // checksum delivered on a VLAN counts the tag in.
