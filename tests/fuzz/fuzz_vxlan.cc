@@ -120,6 +120,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::uint8_t> buf(data + 3, data + size);  // rx may write (ECN)
     // Bit 3 picks the external device for either way.
     const bool ext = (data[0] & 8) != 0;
+    if (ext && (data[0] & 0x10) != 0) {
+        // The map changing under traffic (vxlan-vlan-tunnel-add/-del).
+        const auto vid = static_cast<std::uint16_t>((data[1] & 15) + 1);
+        if (!w.ext.vlan_tunnel_del(vid)) {
+            w.ext.vlan_tunnel_add(vid, 2000u + data[2]);
+        }
+    }
     if ((data[0] & 1) == 0) {
         (ext ? w.xsock : w.sock).rx(remote(data[1]), data[2], buf, (data[0] & 2) != 0);
     } else if ((data[0] & 2) == 0 || buf.size() < kVirtioNetHdrLen) {
