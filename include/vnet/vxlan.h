@@ -279,7 +279,7 @@ class VxlanDev {
     struct RscMacs {
         std::array<std::uint8_t, 2 * kEthAlen> bytes;
     };
-    std::optional<RscMacs> route_shortcircuit(const wire::EthernetView& eth);
+    std::optional<RscMacs> route_shortcircuit(const wire::EthernetView& eth, bool tag_stripped);
     // The byte after the VNI for a frame whose checksum the receiver is to
     // finish, 0 if it may not (vxlan_build_skb's SKB_GSO_TUNNEL_REMCSUM);
     // `strip` tag bytes go before the checksum start.

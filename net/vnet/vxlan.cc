@@ -385,7 +385,7 @@ void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco,
     FdbEntry* f = fdb_.find(dst, now, k);
     std::optional<RscMacs> rsc;
     if (f && f->router && cfg_.rsc) {
-        rsc = route_shortcircuit(*eth);
+        rsc = route_shortcircuit(*eth, tun.strip != 0);
         if (rsc) {
             dst = MacAddr::from(rsc->bytes.data());
             f = fdb_.find(dst, now, k);
@@ -408,15 +408,16 @@ void VxlanDev::xmit_frame(std::span<const std::uint8_t> frame, std::uint8_t rco,
     }
 }
 
-// route_shortcircuit: an IPv4 or IPv6 frame (untagged, or in external
-// mode tagged, as the bridge has popped the tag before the device sees it)
-// to a unicast MAC gets the neighbour table's MAC for its destination
-// address, the old destination becoming the source. Nothing when there is
-// no neighbour (with l3miss, the miss is reported) or it already has that
-// MAC.
-std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(const wire::EthernetView& eth) {
+// route_shortcircuit: an IPv4 or IPv6 frame (untagged, or with the tag
+// external mode leaves out, as the bridge has popped it before the device
+// sees the frame) to a unicast MAC gets the neighbour table's MAC for its
+// destination address, the old destination becoming the source. Nothing
+// when there is no neighbour (with l3miss, the miss is reported) or it
+// already has that MAC.
+std::optional<VxlanDev::RscMacs> VxlanDev::route_shortcircuit(const wire::EthernetView& eth,
+                                                              bool tag_stripped) {
     const std::span<const std::uint8_t> frame = eth.frame();
-    if ((frame[0] & 1) || (eth.vlan_tci() && !cfg_.external)) {
+    if ((frame[0] & 1) || (eth.vlan_tci() && !tag_stripped)) {
         return std::nullopt;
     }
     const std::span<const std::uint8_t> l3 = eth.payload();

@@ -1387,6 +1387,18 @@ TEST_F(VxlanTest, ExternalRouteShortcircuitPerVni) {
     ASSERT_EQ(ops.delivered.size(), 1u);
     EXPECT_EQ(ops.vlans[0], 20);
     EXPECT_EQ(ops.delivered[0], want);
+
+    // An 802.1ad tag is no VLAN of the map's (the bridge's protocol is
+    // 802.1Q): the frame is untagged VNI 3000's, and not IP to rsc, as
+    // in Linux; it goes to the router as it was.
+    ASSERT_EQ(dev.fdb_add(kMacA, {ip4(192, 0, 2, 9), 0, 0}, false, true, 3000), FdbResult::added);
+    auto qinq = tagged(f, 10);
+    qinq[12] = 0x88;
+    qinq[13] = 0xa8;
+    dev.xmit(qinq);
+    ASSERT_EQ(ops.sent.size(), 2u);
+    EXPECT_EQ(ops.sent[1].tx.dst.ip, ip4(192, 0, 2, 9));
+    EXPECT_EQ(ops.sent[1].frame, qinq);
 }
 
 // The proxy answers on the VLAN the question came on.
