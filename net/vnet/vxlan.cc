@@ -735,7 +735,9 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
         return;
     }
     // br_handle_ingress_vlan_tunnel: the VNI's VLAN goes on as a tag; a
-    // frame already tagged keeps its own, if the map has that VLAN.
+    // frame already tagged keeps its own, if the map has that VLAN. One of
+    // a VNI the map lacks stays untagged, and the bridge gives it the
+    // port's PVID: here the untagged frames' network, if there is one.
     std::uint16_t vlan = 0;
     if (!cfg_.external) {
         vni = cfg_.vni;
@@ -746,7 +748,7 @@ void VxlanDev::rx(const IpAddr& src, std::uint8_t outer_tos, std::span<std::uint
         }
     } else if (const auto v = vlan_of(vni)) {
         vlan = *v;
-    } else {
+    } else if (cfg_.vni == kVxlanNoVni) {
         counters_.drop(DropReason::vx_unknown_vni);
         return;
     }

@@ -14,8 +14,10 @@
 # counted. A capture on the tap checks every datagram both ways: its inner
 # frame untagged, its VNI the one of its subnet's VLAN. Each FDB holds the
 # other's MAC per VNI: the kernel's `bridge fdb show` (src_vni) and our
-# query-vxlan-fdb (src-vni), one MAC learned apart in three VNIs. Needs
-# root on the host.
+# query-vxlan-fdb (src-vni), one MAC learned apart in three VNIs. A VNI
+# neither side maps lands, on both, in the untagged network (the kernel's
+# vxlan port's PVID, our vni=): an ARP request the host sends on it to each
+# side is answered from there. Needs root on the host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +29,8 @@ ip addr add 198.18.52.1/24 dev "$tap"
 ip link set "$tap" mtu 1600 up
 
 # Every VXLAN datagram on the tap: direction, VNI, whether its inner frame
-# is tagged, and the inner IPv4 or ARP addresses' second byte (10.X.0.Y).
+# is tagged, the inner IPv4 or ARP addresses' second byte (10.X.0.Y), and
+# for ARP its operation and target address.
 python3 - "$tap" > "$work/capture" 2>&1 <<'EOP' &
 import socket, struct, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
@@ -48,13 +51,14 @@ while time.time() < end:
     vni = struct.unpack("!I", udp[12:16])[0] >> 8
     inner = udp[16:]
     etype = inner[12:14]
-    net = "-"
+    net = arp = "-"
     if etype == b"\x08\x00" and len(inner) >= 34:
         net = "%d/%d" % (inner[14 + 12 + 1], inner[14 + 16 + 1])
     elif etype == b"\x08\x06" and len(inner) >= 42:
         net = "%d/%d" % (inner[14 + 14 + 1], inner[14 + 24 + 1])
+        arp = "%d:%s" % (inner[14 + 7], socket.inet_ntoa(inner[14 + 24:14 + 28]))
     way = "ours" if addr[2] == socket.PACKET_OUTGOING else "kernel"
-    print(way, vni, "tagged" if etype == b"\x81\x00" else "untagged", net, flush=True)
+    print(way, vni, "tagged" if etype == b"\x81\x00" else "untagged", net, arp, flush=True)
 EOP
 cap=$!
 
@@ -88,6 +92,13 @@ for m in 110:1000:10 120:2000:20 130:3000:30; do
     ip -n k addr add 10.\$net.0.2/24 dev br0.\$vid
     ip -n k link set br0.\$vid up
 done
+# VLAN 150, of no tunnel, is the vxlan port's PVID: where the bridge puts
+# the frames of a VNI no line maps.
+bridge -n k vlan add dev vx0 vid 150 pvid untagged
+bridge -n k vlan add dev br0 vid 150 self
+ip -n k link add link br0 name br0.150 type vlan id 150
+ip -n k addr add 10.50.0.2/24 dev br0.150
+ip -n k link set br0.150 up
 # 1 MiB for the trunk to fetch, served on VLAN 120's address.
 mkdir -p /tmp/www
 head -c 1048576 /dev/urandom > /tmp/www/blob
@@ -150,6 +161,34 @@ for vni in 1000 2000 3000; do
         { echo "the kernel did not learn $gmac in VNI $vni"; rc=1; }
 done
 
+# A VNI neither side maps (4000): an ARP request from the host to each
+# side. The kernel's bridge gives the frame its vxlan port's PVID, VLAN
+# 150, whose address answers (the reply rides the request's tunnel
+# metadata back, on VNI 4000: arp_process's iptunnel_metadata_reply);
+# ours lands in the trunk's untagged network, whose address answers, on
+# the untagged frames' VNI 3000.
+python3 - <<'EOP' || rc=1
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+mac = bytes.fromhex("020000001299")
+for tpa, to in (("10.50.0.2", "198.18.52.2"), ("10.30.0.1", "198.18.52.1")):
+    arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac + socket.inet_aton("10.30.0.9")
+    arp += bytes(6) + socket.inet_aton(tpa)
+    frame = b"\xff" * 6 + mac + b"\x08\x06" + arp
+    s.sendto(struct.pack("!II", 0x08000000, 4000 << 8) + frame, (to, 4789))
+EOP
+for answer in "kernel 4000 untagged 50/30 2:10.30.0.9" "ours 3000 untagged 30/30 2:10.30.0.9"; do
+    for _ in $(seq 50); do
+        grep -q "^$answer$" "$work/capture" && break
+        sleep 0.1
+    done
+    if grep -q "^$answer$" "$work/capture"; then
+        echo "VNI 4000's ARP answered from the PVID / untagged network: $answer"
+    else
+        echo "no answer to VNI 4000's ARP: $answer"; rc=1
+    fi
+done
+
 qmp query-vxlan-fdb '{"netdev": "vx"}' > "$work/qfdb" || rc=1
 qmp query-vxlan > "$work/stats" || rc=1
 python3 - "$work/qfdb" "$work/stats" "$kmac" <<'EOP' || rc=1
@@ -157,13 +196,16 @@ import json, sys
 fdb = json.load(open(sys.argv[1]))
 learned = sorted(e["src-vni"] for e in fdb if e["mac"] == sys.argv[3] and
                  e["remote"] == "198.18.52.2" and not e["permanent"])
+probe = [e["src-vni"] for e in fdb if e["mac"] == "02:00:00:00:12:99"]
+print("the probe's MAC learned in VNIs %s" % probe)
 print("query-vxlan-fdb: the kernel's MAC learned in VNIs %s" % learned)
 defaults = sorted(e["src-vni"] for e in fdb if e["mac"] == "00:00:00:00:00:00")
 print("default entries (remote=) in VNIs %s" % defaults)
 info = json.load(open(sys.argv[2]))[0]
 drops = {d["reason"]: d["count"] for d in info["drops"] + info["socket-drops"]}
 print("query-vxlan: external %s, vni %s, drops %s" % (info["external"], info.get("vni"), drops))
-ok = learned == [1000, 2000, 3000] and defaults == [1000, 2000, 3000]
+# 4000 too: the kernel's answer to the probe came back on it.
+ok = learned == [1000, 2000, 3000, 4000] and defaults == [1000, 2000, 3000] and probe == [4000]
 ok = ok and info["external"] and drops.get("vxlan-no-vlan-tunnel", 0) > 0
 # Only VLAN 40's frames, and the kernel's before our driver was up.
 ok = ok and set(drops) <= {"vxlan-no-vlan-tunnel", "rx-link-down"}
@@ -179,8 +221,10 @@ want = {10: 1000, 20: 2000, 30: 3000}
 seen = collections.Counter()
 bad = []
 for line in open(sys.argv[1]):
-    way, vni, tag, net = line.split()
+    way, vni, tag, net, _ = line.split()
     vni = int(vni)
+    if vni == 4000:
+        continue  # the host's own probe
     if tag != "untagged":
         bad.append(line.strip())
         continue

@@ -1170,23 +1170,36 @@ TEST_F(VxlanTest, ExternalVnisComeInOnTheirVlansAndAreLearnedApart) {
         auto p = payload_for(vni, f);
         sock.rx(ip4(192, 0, 2, static_cast<std::uint8_t>(ip)), 0, p, false);
     }
-    ASSERT_EQ(ops.delivered.size(), 3u);
-    EXPECT_EQ(ops.vlans, (std::vector<std::uint16_t>{10, 20, 0}));
+    // VNI 4000, which no line maps, lands untagged, where the bridge's
+    // PVID would put it; learned under its own VNI, as vxlan_snoop does.
+    ASSERT_EQ(ops.delivered.size(), 4u);
+    EXPECT_EQ(ops.vlans, (std::vector<std::uint16_t>{10, 20, 0, 0}));
     EXPECT_EQ(ops.delivered[0], f);  // the tag is the glue's to insert
-    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 1u);
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 0u);
     EXPECT_EQ(dev.fdb().peek(kMacA, 1000)->remotes[0],
               (VxlanRemote{ip4(192, 0, 2, 10), 4789, 1000}));
     EXPECT_EQ(dev.fdb().peek(kMacA, 2000)->remotes[0].ip, ip4(192, 0, 2, 20));
-    EXPECT_EQ(dev.fdb().peek(kMacA, 4000), nullptr);
+    EXPECT_EQ(dev.fdb().peek(kMacA, 4000)->remotes[0].ip, ip4(192, 0, 2, 40));
     // A frame already tagged keeps its tag, if the map has its VLAN.
     auto p = payload_for(1000, tagged(f, 20));
     sock.rx(ip4(192, 0, 2, 10), 0, p, false);
     p = payload_for(1000, tagged(f, 30));
     sock.rx(ip4(192, 0, 2, 10), 0, p, false);
-    ASSERT_EQ(ops.delivered.size(), 4u);
-    EXPECT_EQ(ops.vlans[3], 0);
-    EXPECT_EQ(ops.delivered[3], tagged(f, 20));
-    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 2u);
+    ASSERT_EQ(ops.delivered.size(), 5u);
+    EXPECT_EQ(ops.vlans[4], 0);
+    EXPECT_EQ(ops.delivered[4], tagged(f, 20));
+    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 1u);
+    // Without an untagged network (no PVID), an unmapped VNI is dropped.
+    VxlanConfig trunk_only = external_config();
+    trunk_only.vni = kVxlanNoVni;
+    Recorder rec2;
+    VxlanDev trunk(trunk_only, rec2, clock);
+    VxlanSock sock2;
+    ASSERT_TRUE(sock2.add(trunk));
+    p = payload_for(4000, f);
+    sock2.rx(ip4(192, 0, 2, 40), 0, p, false);
+    EXPECT_TRUE(rec2.delivered.empty());
+    EXPECT_EQ(trunk.counters().dropped(DropReason::vx_unknown_vni), 1u);
 
     // Back out on VLAN 20, the learned remote of VNI 2000 is where it goes.
     auto back = tagged(test::eth_frame(kMacA, kMacC, 0x88b5, 46), 20);
@@ -1256,7 +1269,8 @@ TEST_F(VxlanTest, ExternalMapChangesAtRunTime) {
     EXPECT_EQ(dev.counters().dropped(DropReason::vx_no_vlan_tunnel), 2u);
     p = payload_for(5000, test::eth_frame(kMacC, kMacA, 0x88b5, 46));
     sock.rx(ip4(192, 0, 2, 2), 0, p, false);
-    EXPECT_EQ(dev.counters().dropped(DropReason::vx_unknown_vni), 1u);
+    ASSERT_EQ(ops.vlans.size(), 2u);
+    EXPECT_EQ(ops.vlans[1], 0);  // unmapped now: the untagged (PVID) network's
     EXPECT_EQ(dev.vlan_tunnel_add(31, 5000), R::added);  // the VNI is free again
     VxlanDev plain(base_config(), ops, clock);
     EXPECT_EQ(plain.vlan_tunnel_add(30, 5000), R::not_external);
