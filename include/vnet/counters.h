@@ -39,7 +39,7 @@ enum class DropReason : std::uint8_t {
     rx_bad_offload,       // a wire's virtio-net header (tap) that does not hold
     vx_short,             // datagram shorter than the VXLAN header
     vx_no_i_flag,         // VXLAN I flag clear (RFC 7348 requires it)
-    vx_unknown_vni,       // no vxlan netdev with this VNI on the socket
+    vx_unknown_vni,       // no vxlan netdev with this VNI on the socket (external: no VLAN)
     vx_reserved_bits,     // reserved header bits set (Linux drops)
     vx_oversize,          // datagram or inner frame beyond the netdev's MTU
     vx_truncated,         // inner frame cut inside its Ethernet or IP header
