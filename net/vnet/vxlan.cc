@@ -44,9 +44,6 @@ namespace {
 // external mode needs to pass any frame.
 std::optional<VxlanConfigError> validate_external(const VxlanConfig& cfg) {
     if (!cfg.external) {
-        if (cfg.vni == kVxlanNoVni) {
-            return VxlanConfigError{"vni", "a VNI is required without external=on"};
-        }
         if (!cfg.vlan_tunnel.empty()) {
             return VxlanConfigError{"vlan-tunnel", "a VLAN-to-VNI map needs external=on"};
         }
