@@ -166,6 +166,14 @@ static VnetDeliverResult vnet_multi_deliver(void *opaque,
     return vnet_func_deliver(VNET_FUNC(opaque), vnet_hdr, frame, len, hash);
 }
 
+static VnetDeliverResult vnet_multi_deliver_iov(void *opaque,
+                                                const uint8_t *vnet_hdr,
+                                                const struct iovec *frame,
+                                                unsigned n, uint32_t hash)
+{
+    return vnet_func_deliver_iov(VNET_FUNC(opaque), vnet_hdr, frame, n, hash);
+}
+
 static void vnet_multi_carrier_changed(void *opaque, bool on)
 {
     vnet_func_link_changed(VNET_FUNC(opaque), on);
@@ -226,6 +234,7 @@ static bool vnet_multi_parse_inet(VnetMulti *m, VnetInetConfig *cfg,
 static const VnetDevOps vnet_multi_ops = {
     .xmit = vnet_multi_xmit,
     .deliver = vnet_multi_deliver,
+    .deliver_iov = vnet_multi_deliver_iov,
     .carrier_changed = vnet_multi_carrier_changed,
     .kick_work = vnet_multi_kick_work,
     .now_ms = vnet_multi_now_ms,

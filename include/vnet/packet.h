@@ -4,8 +4,14 @@
 // and the per-packet metadata the receive path reads (pkt_type, hash,
 // the device it is on). A Packet either owns a pool buffer or borrows a
 // caller's read-only bytes for the span of one call, as a frame handed in
-// by the uplink does.
+// by the uplink does. A pool packet may also hold only the head of its
+// frame, the rest lent from the sender's scatter list for one call (a
+// guest's TX buffers), fetched only if someone reads past the headers:
+// the kernel's linear head and page frags, with pskb_may_pull's job done
+// once, up front, for every header a lookup reads.
 #pragma once
+
+#include <sys/uio.h>
 
 #include <cassert>
 #include <cstdint>
@@ -19,6 +25,11 @@ namespace vnet {
 
 class NetDevice;
 class PacketPool;
+
+// Copies iov[]'s bytes from `from` on into out, across however the sender
+// split them; returns how many there were (out's size at most).
+std::size_t iov_gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
+                       std::span<std::uint8_t> out);
 
 // skb->pkt_type (include/uapi/linux/if_packet.h).
 enum class PacketType : std::uint8_t { host, broadcast, multicast, otherhost };
@@ -43,13 +54,50 @@ class Packet {
         return Packet(b.data(), b.size(), p.dev, p.pkt_type, p.hash);
     }
 
-    const std::uint8_t* data() const { return head_ + off_; }
+    // The whole frame (a lent tail is fetched first).
+    const std::uint8_t* data() const {
+        fetch();
+        return head_ + off_;
+    }
     std::uint8_t* mutable_data() {
         assert(!borrowed_);
+        fetch();
         return head_ + off_;
     }
     std::size_t len() const { return len_; }
     std::span<const std::uint8_t> bytes() const { return {data(), len_}; }
+
+    // Bytes a lent frame holds from its start on, at least: every header
+    // a lookup, filter or flow hash reads (Ethernet, two VLAN tags, IP
+    // with options, TCP with options) lies within them.
+    static constexpr std::size_t kHeaderRoom = 256;
+    // The frame at its full length for reading its headers, without
+    // fetching a lent tail: only the first kHeaderRoom bytes (all of a
+    // shorter frame) are sure to be the frame's. Payload readers use
+    // bytes().
+    std::span<const std::uint8_t> headers() const { return {head_ + off_, len_}; }
+
+    // Makes the frame's bytes from `at` (>= kHeaderRoom) on a loan: they
+    // are iov[]'s from byte `from` on, which the caller keeps valid and
+    // unchanged until this packet returns to its pool, and fetched into
+    // the buffer (already put() to the full length) when first read.
+    void lend_tail(const struct iovec* iov, unsigned iovcnt, std::size_t from, std::size_t at) {
+        assert(!borrowed_ && at >= kHeaderRoom && at < len_);
+        lent_iov_ = iov;
+        lent_cnt_ = iovcnt;
+        lent_from_ = from;
+        lent_at_ = off_ + at;
+    }
+    bool lent() const { return lent_iov_ != nullptr; }
+    // skb_linearize: the lent tail read in now.
+    void linearize() const { fetch(); }
+    // Copies the frame into out (len() bytes), a lent tail straight from
+    // the lender: the one copy a path that keeps the frame makes.
+    void copy_to(std::uint8_t* out) const;
+    // The frame from byte `from` (below kHeaderRoom) on as pieces, the
+    // head's then the lender's, into out: how many, or 0 if out is too
+    // short for them. Nothing is copied.
+    unsigned pieces(std::size_t from, std::span<struct iovec> out) const;
     std::size_t headroom() const { return off_; }
     std::size_t tailroom() const { return cap_ - off_ - len_; }
     bool borrowed() const { return borrowed_; }
@@ -59,6 +107,7 @@ class Packet {
         assert(headroom <= cap_ && !borrowed_);
         off_ = headroom;
         len_ = 0;
+        lent_iov_ = nullptr;
         pkt_type = PacketType::host;
         hash = 0;
         dev = nullptr;
@@ -69,6 +118,7 @@ class Packet {
         if (borrowed_ || n > tailroom()) {
             return nullptr;
         }
+        fetch();
         std::uint8_t* p = head_ + off_ + len_;
         len_ += n;
         return p;
@@ -86,6 +136,9 @@ class Packet {
     bool pull(std::size_t n) {
         if (n > len_) {
             return false;
+        }
+        if (lent_iov_ && off_ + n > lent_at_) {
+            fetch();  // the loan starts at lent_at_; never past the window
         }
         off_ += n;
         len_ -= n;
@@ -115,6 +168,14 @@ class Packet {
           len_(len),
           borrowed_(true) {}
 
+    // Reads the lent tail in, once: a guest's bytes are read only once.
+    void fetch() const {
+        if (lent_iov_) [[unlikely]] {
+            fetch_tail();
+        }
+    }
+    void fetch_tail() const;
+
     std::uint8_t* head_ = nullptr;
     std::size_t cap_ = 0;
     std::size_t off_ = 0;
@@ -122,6 +183,12 @@ class Packet {
     bool borrowed_ = false;
     bool large_ = false;  // from the pool's large buffers
     Packet* next_free_ = nullptr;
+    // The loan: buffer bytes [lent_at_, off_ + len_) are iov[]'s from
+    // lent_from_ on. Mutable: fetching it changes no observable byte.
+    mutable const struct iovec* lent_iov_ = nullptr;
+    mutable unsigned lent_cnt_ = 0;
+    mutable std::size_t lent_from_ = 0;
+    mutable std::size_t lent_at_ = 0;
 };
 
 }  // namespace vnet

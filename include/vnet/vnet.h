@@ -63,9 +63,11 @@ typedef struct VnetDevOps {
      * negotiated hash reporting (vnet_dev_set_hash_report). */
     VnetDeliverResult (*deliver)(void* opaque, const uint8_t* vnet_hdr, const uint8_t* frame,
                                  size_t len, uint32_t queue);
-    /* Optional, an SR-IOV VF's with a port VLAN: as deliver, the frame in
-     * pieces (its tag left out between them). Without it such frames are
-     * dropped. */
+    /* Optional: as deliver, the frame in pieces: an SR-IOV VF's with a
+     * port VLAN (its tag left out between them), and a large frame from a
+     * guest's TX ring, whose payload pieces are that guest's buffers (the
+     * one copy is then the glue's, into the RX buffers). Without it a VF's
+     * tagged frames are dropped and large ones come through deliver. */
     VnetDeliverResult (*deliver_iov)(void* opaque, const uint8_t* vnet_hdr,
                                      const struct iovec* frame, unsigned n, uint32_t queue);
     /* Optional: the device's carrier changed (children follow their lower). */

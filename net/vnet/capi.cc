@@ -57,12 +57,12 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
 
     // The guest function behind this device.
     vnet::DeliverResult deliver(vnet::NetDevice& dev, const vnet::Packet& pkt) override {
-        const vnet::RssSteering::Choice c = rss.choose(pkt.bytes(), rx_queues);
+        const vnet::RssSteering::Choice c = rss.choose(pkt.headers(), rx_queues);
         // A VF's port VLAN tag (netif_deliver let only those through) is
         // stripped: the frame goes in two pieces around it, not copied.
         const vnet::VfConfig* vf = dev.vf();
         const bool strip = vf && vf->vlan;
-        if (strip && !vnet::vf_port_vlan_admits(*vf, pkt.bytes())) [[unlikely]] {
+        if (strip && !vnet::vf_port_vlan_admits(*vf, pkt.headers())) [[unlikely]] {
             return vnet::DeliverResult::dropped;  // queued before the VLAN was set
         }
         const vnet::Offload off = strip ? vnet::offload_moved(pkt.offload, -4) : pkt.offload;
@@ -71,20 +71,7 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
         vnet::virtio_net_hdr_from_offload(off, dev.rx_offloads().csum).store(hdr);
         vnet::wire::store_le32(hdr + 12, c.reported.value);
         vnet::wire::store_le16(hdr + 16, static_cast<std::uint16_t>(c.reported.type));
-        VnetDeliverResult r;
-        if (strip) [[unlikely]] {
-            if (!ops.deliver_iov) {
-                return vnet::DeliverResult::dropped;
-            }
-            const struct iovec parts[2] = {
-                {const_cast<std::uint8_t*>(pkt.data()), 12},
-                {const_cast<std::uint8_t*>(pkt.data() + 16), pkt.len() - 16},
-            };
-            r = ops.deliver_iov(opaque, hdr, parts, 2, c.queue);
-        } else {
-            r = ops.deliver(opaque, hdr, pkt.data(), pkt.len(), c.queue);
-        }
-        switch (r) {
+        switch (hand_over(pkt, hdr, strip, c.queue)) {
             case VNET_DELIVER_OK:
                 return vnet::DeliverResult::delivered;
             case VNET_DELIVER_BUSY:
@@ -96,6 +83,39 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
         }
         return vnet::DeliverResult::dropped;
     }
+
+    // The frame to the glue, copied by it into the RX buffers, the one
+    // copy: a lent frame's tail straight from the sender's buffers, a
+    // port VLAN tag left out between pieces.
+    VnetDeliverResult hand_over(const vnet::Packet& pkt, const std::uint8_t* hdr, bool strip,
+                                unsigned queue) {
+        if (!strip && !pkt.lent()) [[likely]] {
+            return ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue);
+        }
+        if (!ops.deliver_iov) {
+            if (strip) {
+                return VNET_DELIVER_DROPPED;
+            }
+            return ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue);
+        }
+        // The tag sits within the head (bytes 12..15) of any frame.
+        struct iovec parts[kDeliverPieces];
+        unsigned n = 0;
+        if (strip) {
+            parts[n++] = {const_cast<std::uint8_t*>(pkt.headers().data()), 12};
+        }
+        const unsigned more = pkt.pieces(strip ? 16 : 0, std::span(parts).subspan(n));
+        if (more == 0 && pkt.lent()) {
+            // Scattered wider than parts[]: read it in, then whole.
+            pkt.linearize();
+            return hand_over(pkt, hdr, strip, queue);
+        }
+        return ops.deliver_iov(opaque, hdr, parts, n + more, queue);
+    }
+
+    // Pieces a frame is delivered in at most: a driver's TX scatter list
+    // (virtio_net's up to MAX_SKB_FRAGS + 2) with room to spare.
+    static constexpr unsigned kDeliverPieces = 64;
 
     // The glue's clock, for the IP layer's neighbour ageing.
     std::uint64_t now_ms() const override { return ops.now_ms(opaque); }
@@ -148,26 +168,6 @@ VnetDev* handle_of(const vnet::NetDevice& dev) {
                                                   : nullptr;
 }
 
-// The first out.size() bytes of iov[] from byte `from` on, across however
-// the driver split them over descriptors (the virtio-net header, the
-// frame after it); what iov[] lacks is left as it was.
-void gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
-            std::span<std::uint8_t> out) {
-    std::size_t got = 0;
-    for (unsigned i = 0; i < iovcnt && got < out.size(); ++i) {
-        const std::size_t n = iov[i].iov_len;
-        if (from >= n) {
-            from -= n;
-            continue;
-        }
-        const std::size_t take = std::min(n - from, out.size() - got);
-        std::memcpy(out.data() + got, static_cast<const std::uint8_t*>(iov[i].iov_base) + from,
-                    take);
-        got += take;
-        from = 0;
-    }
-}
-
 // Feature numbers of virtio 1.2 §5.1.3; guest offloads use the same.
 enum : unsigned {
     kCsum = 0,
@@ -182,6 +182,10 @@ enum : unsigned {
     kGuestUso6 = 55,
     kHostUso = 56,
 };
+// Frames longer than this come in lent past their headers
+// (vnet_dev_queue_xmit): below it a copy costs less than pieces do.
+constexpr std::size_t kLendOver = 2 * vnet::Packet::kHeaderRoom;
+
 constexpr std::uint64_t kGuestBits = (1ull << kGuestCsum) | (1ull << kGuestTso4) |
                                      (1ull << kGuestTso6) | (1ull << kGuestEcn) |
                                      (1ull << kGuestUso4) | (1ull << kGuestUso6);
@@ -443,13 +447,20 @@ VnetXmitResult vnet_dev_queue_xmit(VnetDev* d, const struct iovec* iov, unsigned
         dev.counters().drop(vnet::DropReason::tx_oversize);
         return VNET_XMIT_DROPPED;
     }
-    gather(iov, iovcnt, skip, {out, len});
+    // A large frame's payload stays in the guest's buffers, which are its
+    // until this returns: it is copied once, where it ends up (a sibling's
+    // RX buffers, a backlog), or read in if a path needs all of it.
+    const std::size_t head = len > kLendOver ? vnet::Packet::kHeaderRoom : len;
+    vnet::iov_gather(iov, iovcnt, skip, {out, head});
+    if (head < len) {
+        pkt->lend_tail(iov, iovcnt, skip + head, head);
+    }
     std::uint8_t hdr[VNET_NET_HDR_LEN] = {};
     if (skip >= VNET_NET_HDR_LEN) {
-        gather(iov, iovcnt, 0, {hdr, sizeof(hdr)});
+        vnet::iov_gather(iov, iovcnt, 0, {hdr, sizeof(hdr)});
     }
     const auto checked = vnet::virtio_net_hdr_to_offload(vnet::VirtioNetHdr::load(hdr),
-                                                         pkt->bytes(), dev.tx_offloads());
+                                                         pkt->headers(), dev.tx_offloads());
     if (checked.refused) {
         dev.counters().drop(*checked.refused);
         return VNET_XMIT_DROPPED;

@@ -49,7 +49,7 @@ bool software_offload(NetDevice& dev, const Packet& pkt, Out&& out) {
     if (pkt.len() > scratch.size()) {
         return false;
     }
-    std::memcpy(scratch.data(), pkt.data(), pkt.len());
+    pkt.copy_to(scratch.data());
     Offload o = pkt.offload;
     if (!skb_checksum_help(scratch.first(pkt.len()), o)) {
         return false;
@@ -105,7 +105,7 @@ RxResult deliver_one(NetDevice& dev, const Packet& p) {
 // rest of the frame goes with it, counted once.
 RxResult deliver_skb(NetDevice& dev, Packet& p) {
     p.dev = &dev;
-    if (!offload_needs_software(p.offload, dev.rx_offloads(), p.bytes())) [[likely]] {
+    if (!offload_needs_software(p.offload, dev.rx_offloads(), p.headers())) [[likely]] {
         return deliver_one(dev, p);
     }
     RxResult first = RxResult::dropped;
@@ -147,7 +147,7 @@ void eth_type_trans(Packet& pkt, const NetDevice& dev) {
     if (pkt.len() < wire::kEthHlen) {
         return;  // netif_receive drops it as a runt
     }
-    const MacAddr dst = MacAddr::from(pkt.data());
+    const MacAddr dst = MacAddr::from(pkt.headers().data());
     if (dst.is_multicast()) {
         pkt.pkt_type = dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast;
     } else {
@@ -172,7 +172,7 @@ bool vlan_device_takes(const NetDevice& dev, const Packet& pkt) {
     if (!f.vlan_filtering()) {
         return false;
     }
-    const std::optional<std::uint16_t> vid = wire::vlan_id(pkt.bytes());
+    const std::optional<std::uint16_t> vid = wire::vlan_id(pkt.headers());
     return vid && *vid != 0 && f.has_vlan(*vid);
 }
 
@@ -231,13 +231,13 @@ RxResult netif_deliver(Packet& pkt) {
     if (const VfConfig* vf = dev.vf(); vf && vf->vlan) [[unlikely]] {
         // A VF's port VLAN: its tag or nothing; the guest's own VLAN filter
         // sees the frame as stripped (untagged).
-        if (!vf_port_vlan_admits(*vf, pkt.bytes())) {
+        if (!vf_port_vlan_admits(*vf, pkt.headers())) {
             return drop(dev, DropReason::rx_vlan_port);
         }
-    } else if (!filter.accepts_vlan(pkt.bytes())) [[unlikely]] {
+    } else if (!filter.accepts_vlan(pkt.headers())) [[unlikely]] {
         return drop(dev, DropReason::rx_vlan_filtered);
     }
-    if (pkt.pkt_type != PacketType::host && !filter.accepts(MacAddr::from(pkt.data()))) {
+    if (pkt.pkt_type != PacketType::host && !filter.accepts(MacAddr::from(pkt.headers().data()))) {
         return drop(dev, DropReason::rx_filtered);
     }
     return deliver_skb(dev, pkt);
@@ -286,7 +286,7 @@ XmitResult dev_queue_xmit(NetDevice& dev, Packet& pkt) {
     } else if (pkt.offload.wire_len(pkt.len()) > dev.mtu() + wire::kEthHlen + wire::kVlanHlen) {
         why = DropReason::tx_oversize;
     } else if (dev.is_phys() && offload_needs_software(pkt.offload, dev.phys()->wire_offloads(),
-                                                       pkt.bytes())) [[unlikely]] {
+                                                       pkt.headers())) [[unlikely]] {
         // The uplink takes no offload: cut and checksum here, each
         // segment sent and counted as the wire's frame.
         XmitResult worst = XmitResult::sent;

@@ -118,7 +118,7 @@ PacketType group_type(const Packet& pkt) {
 // is never a child's (the lower's own VLAN interface may take it); a
 // priority tag (VID 0) is stripped and the frame taken as untagged.
 bool vlan_challenged(const Packet& pkt) {
-    const std::optional<std::uint16_t> vid = wire::vlan_id(pkt.bytes(), true);
+    const std::optional<std::uint16_t> vid = wire::vlan_id(pkt.headers(), true);
     return vid && *vid != 0;
 }
 
@@ -252,7 +252,7 @@ void IpvlanPort::process_multicast(void* owner) {
 // ipvlan_handle_mode_l3 (and l2's unicast): to the child owning the
 // destination address, else up the lower's own path.
 RxHandlerResult IpvlanPort::handle_l3(Packet*& pkt) {
-    auto a = l3_spans(pkt->bytes());
+    auto a = l3_spans(pkt->headers());
     IpvlanDev* owner = a ? addr_lookup(a->dst) : nullptr;
     if (!owner) [[unlikely]] {
         // For the shared MAC and no child known to have it: perhaps one
@@ -280,7 +280,7 @@ RxHandlerResult IpvlanPort::handle_frame(Packet*& pkt, void* data) {
     }
     switch (port->mode_) {
         case IpvlanMode::l2:
-            if (MacAddr::from(pkt->data()).is_multicast()) {
+            if (MacAddr::from(pkt->headers().data()).is_multicast()) {
                 // External group frames: the lower keeps the original
                 // (PASS), the children get copies from the worker.
                 if (port->external_frame(*pkt)) {
@@ -349,8 +349,8 @@ std::optional<XmitResult> IpvlanDev::to_sibling(Packet& pkt, const L3& l3) {
 
 XmitResult IpvlanDev::xmit_l2(Packet& pkt, const L3& l3) {
     IpvlanPort& port = *port_;
-    const MacAddr dst = MacAddr::from(pkt.data());
-    if (!port.is_vepa() && dst == MacAddr::from(pkt.data() + kEthAlen)) {
+    const MacAddr dst = MacAddr::from(pkt.headers().data());
+    if (!port.is_vepa() && dst == MacAddr::from(pkt.headers().data() + kEthAlen)) {
         // To the shared MAC: a sibling or the lower itself.
         if (auto r = to_sibling(pkt, l3)) {
             return *r;
@@ -423,7 +423,8 @@ XmitResult IpvlanDev::xmit(NetDevice&, Packet& pkt) {
     // A child's own tagged frame has no address of its (skb->protocol is
     // the tag's, which ipvlan_get_L3_hdr does not parse): it is not
     // learned from, and goes as any non-IP frame.
-    const L3 l3 = wire::vlan_id(pkt.bytes(), true) ? std::nullopt : ipvlan_l3_addrs(pkt.bytes());
+    const L3 l3 =
+        wire::vlan_id(pkt.headers(), true) ? std::nullopt : ipvlan_l3_addrs(pkt.headers());
     const std::optional<IpAddr> answer =
         port_->prober_.idle() ? std::nullopt : port_->probe_answer(pkt.bytes());
     switch (source_check(l3, pkt)) {

@@ -36,7 +36,7 @@ bool MacvlanPort::forward_source(const Packet& pkt, const MacAddr& src) {
         }
         // macvlan_forward_source_one: PACKET_HOST if it is for this child,
         // else the type the lower saw.
-        const bool mine = MacAddr::from(pkt.data()) == vlan->dev_.mac();
+        const bool mine = MacAddr::from(pkt.headers().data()) == vlan->dev_.mac();
         Packet v = Packet::view(pkt, vlan->dev_, mine ? PacketType::host : pkt.pkt_type);
         netif_receive(v);
     }
@@ -49,7 +49,7 @@ bool MacvlanPort::forward_source(const Packet& pkt, const MacAddr& src) {
 // than received from the wire.
 void MacvlanPort::broadcast(const Packet& pkt, const NetDevice* src, unsigned mode_mask,
                             bool local) {
-    const MacAddr dst = MacAddr::from(pkt.data());
+    const MacAddr dst = MacAddr::from(pkt.headers().data());
     const PacketType type = dst.is_broadcast() ? PacketType::broadcast : PacketType::multicast;
     for (MacvlanDev* vlan : vlans_) {
         if (&vlan->dev_ == src || !(bit(vlan->mode_) & mode_mask) ||
@@ -106,8 +106,8 @@ void MacvlanPort::process_broadcast(void* owner) {
 // macvlan_handle_frame: the lower's rx_handler.
 RxHandlerResult MacvlanPort::handle_frame(Packet*& pkt, void* data) {
     auto* port = static_cast<MacvlanPort*>(data);
-    const MacAddr dst = MacAddr::from(pkt->data());
-    const MacAddr src_mac = MacAddr::from(pkt->data() + kEthAlen);
+    const MacAddr dst = MacAddr::from(pkt->headers().data());
+    const MacAddr src_mac = MacAddr::from(pkt->headers().data() + kEthAlen);
 
     if (dst.is_multicast()) {
         // ip_check_defrag is not modelled: fragments are delivered as they
@@ -154,7 +154,7 @@ bool MacvlanPort::lower_xmit(Packet& pkt) {
     if (!veb_ || pkt.len() < wire::kEthHlen) {
         return false;
     }
-    const MacAddr dst = MacAddr::from(pkt.data());
+    const MacAddr dst = MacAddr::from(pkt.headers().data());
     if (dst.is_multicast()) {
         broadcast(pkt, &lower_, bit(MacvlanMode::bridge), true);
         return false;
@@ -171,7 +171,7 @@ bool MacvlanPort::lower_xmit(Packet& pkt) {
 // goes out through the lower.
 XmitResult MacvlanDev::xmit(NetDevice& dev, Packet& pkt) {
     if (mode_ == MacvlanMode::bridge) {
-        const MacAddr dst = MacAddr::from(pkt.data());
+        const MacAddr dst = MacAddr::from(pkt.headers().data());
         NetDevice& lower = port_->lower();
         if (dst.is_multicast()) {
             port_->broadcast(pkt, &dev, bit(MacvlanMode::bridge), true);

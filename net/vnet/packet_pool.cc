@@ -56,7 +56,7 @@ PacketRef PacketPool::clone(const Packet& pkt) {
     if (!c || pkt.len() > c->tailroom()) {
         return PacketRef(nullptr, PacketReturn{this});
     }
-    std::memcpy(c->put(pkt.len()), pkt.data(), pkt.len());
+    pkt.copy_to(c->put(pkt.len()));
     c->pkt_type = pkt.pkt_type;
     c->hash = pkt.hash;
     c->dev = pkt.dev;

@@ -28,7 +28,7 @@ bool vf_spoofed(const NetDevice& dev, const Packet& pkt) {
     if (!vf || !vf->spoofchk || pkt.len() < wire::kEthHlen) {
         return false;
     }
-    return MacAddr::from(pkt.data() + 6) != dev.mac();
+    return MacAddr::from(pkt.headers().data() + 6) != dev.mac();
 }
 
 std::optional<DropReason> vf_egress(const NetDevice& dev, Packet& pkt) {
@@ -42,7 +42,7 @@ std::optional<DropReason> vf_egress(const NetDevice& dev, Packet& pkt) {
     if (!vf->vlan || pkt.len() < wire::kEthHlen) {
         return std::nullopt;
     }
-    if (wire::vlan_id(pkt.bytes(), true)) {
+    if (wire::vlan_id(pkt.headers(), true)) {
         return DropReason::tx_vlan_tagged;
     }
     std::uint8_t* p = pkt.push(wire::kVlanHlen);

@@ -394,6 +394,25 @@ TEST_F(CapiMacvlanTest, VfPortVlanTagsStripsAndFilters) {
     EXPECT_EQ(ga.guest.back(), to_a);
 }
 
+// A large frame comes in lent past its head (the sender's buffers): the
+// tag goes in on the way out of one VF and comes out on the way into the
+// other, the bytes between intact.
+TEST_F(CapiMacvlanTest, VfPortVlanTagsALentFrame) {
+    VnetVfConfig vf;
+    vnet_vf_config_init(&vf);
+    vf.vlan = 10;
+    vnet_dev_set_vf(a, &vf);
+    vnet_dev_set_vf(b, &vf);
+    auto f = vnet::test::eth_frame(vnet::test::kMacC, vnet::test::kMacB, 0x0800, 1400);
+    for (std::size_t i = 14; i < f.size(); ++i) {
+        f[i] = static_cast<std::uint8_t>(i);
+    }
+    struct iovec iov[2] = {{f.data(), 700}, {f.data() + 700, f.size() - 700}};
+    EXPECT_EQ(vnet_dev_queue_xmit(a, iov, 2, 0), VNET_XMIT_SENT);
+    ASSERT_EQ(gb.guest.size(), 1u);
+    EXPECT_EQ(gb.guest[0], f);
+}
+
 // A checksum or GSO frame keeps its metadata pointing at the same bytes
 // when a tag goes in front of its network header or comes out.
 TEST(VfConfig, OffloadMovesWithTheTag) {

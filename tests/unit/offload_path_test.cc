@@ -28,6 +28,8 @@ constexpr std::uint64_t kTakes = kGuestCsum | kGuestTso4 | kGuestEcn;
 
 struct Func {
     std::vector<Bytes> frames, hdrs;
+    // Where each piece of each frame delivered in pieces lay.
+    std::vector<std::vector<const void*>> pieces;
     VnetDeliverResult result = VNET_DELIVER_OK;  // BUSY: the ring is full
 };
 
@@ -39,6 +41,24 @@ VnetDeliverResult deliver(void* o, const uint8_t* hdr, const uint8_t* f, size_t 
     fn->hdrs.emplace_back(hdr, hdr + VNET_NET_HDR_LEN);
     fn->frames.emplace_back(f, f + len);
     return VNET_DELIVER_OK;
+}
+
+// As the glue's: the pieces are copied straight into the RX buffers.
+VnetDeliverResult deliver_iov(void* o, const uint8_t* hdr, const struct iovec* iov, unsigned n,
+                              uint32_t q) {
+    auto* fn = static_cast<Func*>(o);
+    if (fn->result != VNET_DELIVER_OK) {
+        return fn->result;
+    }
+    Bytes f;
+    std::vector<const void*> at;
+    for (unsigned i = 0; i < n; ++i) {
+        const auto* p = static_cast<const std::uint8_t*>(iov[i].iov_base);
+        f.insert(f.end(), p, p + iov[i].iov_len);
+        at.push_back(p);
+    }
+    fn->pieces.push_back(at);
+    return deliver(o, hdr, f.data(), f.size(), q);
 }
 
 VnetXmitResult xmit(void* o, const uint8_t* hdr, const uint8_t* f, size_t len) {
@@ -55,6 +75,16 @@ const VnetDevOps kOps = {.xmit = xmit,
                          .now_ms = nullptr,
                          .timers_soon = nullptr,
                          .mtu_changed = nullptr};
+
+// A glue that takes a frame in pieces, as QEMU's does.
+const VnetDevOps kIovOps = {.xmit = xmit,
+                            .deliver = deliver,
+                            .deliver_iov = deliver_iov,
+                            .carrier_changed = nullptr,
+                            .kick_work = nullptr,
+                            .now_ms = nullptr,
+                            .timers_soon = nullptr,
+                            .mtu_changed = nullptr};
 
 template <std::size_t N>
 Bytes bytes(const std::uint8_t (&a)[N]) {
@@ -73,12 +103,12 @@ class OffloadPathTest : public ::testing::Test {
         vnet_dev_free(a);
         vnet_dev_free(lower);
     }
-    VnetDev* child(const char* name, std::uint8_t last, Func* f) {
+    VnetDev* child(const char* name, std::uint8_t last, Func* f, const VnetDevOps* ops = &kOps) {
         const std::uint8_t mac[6] = {0x02, 0, 0, 0, 0, last};
         char why[128] = "";
         const char* field = nullptr;
-        VnetDev* c = vnet_macvlan_new(lower, name, mac, 0, VNET_MACVLAN_BRIDGE, false, &kOps, f,
-                                      why, sizeof(why), &field);
+        VnetDev* c = vnet_macvlan_new(lower, name, mac, 0, VNET_MACVLAN_BRIDGE, false, ops, f, why,
+                                      sizeof(why), &field);
         EXPECT_TRUE(c) << why;
         return c;
     }
@@ -280,6 +310,91 @@ TEST_F(OffloadPathTest, GsoSegmentsOverTheMtuAreOversize) {
     h[5] = 0x05;
     EXPECT_EQ(send(a, h, bytes(vnet::test::kGsoTcp4)), VNET_XMIT_DROPPED);
     EXPECT_EQ(dropped(a, vnet::DropReason::tx_oversize), 1u);
+}
+
+// Between two rings a frame is copied once (the receiver's glue copies
+// it into its RX buffers): past its headers a large frame reaches the
+// receiver as the sender's own TX buffers, so a 64 KiB TSO frame is not
+// copied on the way.
+class OneCopyTest : public OffloadPathTest {
+  protected:
+    void SetUp() override {
+        OffloadPathTest::SetUp();
+        vnet_dev_free(b);
+        b = child("b", 0x0b, &fb, &kIovOps);
+        vnet_dev_set_offloads(a, kSends, 0);
+        vnet_dev_set_offloads(b, kTakes, kTakes);
+    }
+    // The frame over the TX ring in pieces cut at `cuts`, as a driver's
+    // scatter list has it: the header, then the pieces.
+    VnetXmitResult send_split(Bytes& frame, std::initializer_list<std::size_t> cuts) {
+        std::uint8_t h[12] = {};
+        std::memcpy(h, vnet::test::kGsoTcp4Hdr, VNET_NET_HDR_LEN);
+        std::vector<struct iovec> iov = {{h, sizeof(h)}};
+        std::size_t at = 0;
+        for (std::size_t c : cuts) {
+            iov.push_back({frame.data() + at, c - at});
+            at = c;
+        }
+        iov.push_back({frame.data() + at, frame.size() - at});
+        return vnet_dev_queue_xmit(a, iov.data(), static_cast<unsigned>(iov.size()), sizeof(h));
+    }
+};
+
+TEST_F(OneCopyTest, TsoFrameReachesASiblingAsTheSendersBuffers) {
+    Bytes f = bytes(vnet::test::kGsoTcp4);
+    ASSERT_GT(f.size(), 2000u);
+    EXPECT_EQ(send_split(f, {100, 2000}), VNET_XMIT_SENT);
+    ASSERT_EQ(fb.frames.size(), 1u);
+    EXPECT_EQ(fb.frames[0], f);
+    // The headers' copy, then the rest where the sender left it: the
+    // second piece from its 256th byte on, the third whole.
+    ASSERT_EQ(fb.pieces.size(), 1u);
+    ASSERT_EQ(fb.pieces[0].size(), 3u);
+    EXPECT_NE(fb.pieces[0][0], f.data());
+    EXPECT_EQ(fb.pieces[0][1], f.data() + 256);
+    EXPECT_EQ(fb.pieces[0][2], f.data() + 2000);
+}
+
+// A frame that waits in a backlog is the frame as sent, though the
+// driver reuses its buffers as soon as the transmit call returns.
+TEST_F(OneCopyTest, AFrameThatWaitsIsCopiedBeforeTheSenderReusesItsBuffers) {
+    fb.result = VNET_DELIVER_BUSY;
+    Bytes f = bytes(vnet::test::kGsoTcp4);
+    const Bytes sent = f;
+    EXPECT_EQ(send_split(f, {1000}), VNET_XMIT_SENT);
+    std::fill(f.begin(), f.end(), 0xee);
+    fb.result = VNET_DELIVER_OK;
+    vnet_dev_rx_refilled(b);
+    ASSERT_EQ(fb.frames.size(), 1u);
+    EXPECT_EQ(fb.frames[0], sent);
+    EXPECT_EQ(fb.hdrs[0], bytes(vnet::test::kGsoTcp4Hdr));
+}
+
+// Scattered over more pieces than a delivery takes, it is read in first
+// and delivered whole (deliver, not deliver_iov); a small frame is copied
+// in whole at once, and delivered so too.
+TEST_F(OneCopyTest, ManyPiecesOrASmallFrameGoInOnePiece) {
+    Bytes f = bytes(vnet::test::kGsoTcp4);
+    EXPECT_EQ(send_split(f, {300,  320,  340,  360,  380,  400,  420,  440,  460,  480,  500,
+                             520,  540,  560,  580,  600,  620,  640,  660,  680,  700,  720,
+                             740,  760,  780,  800,  820,  840,  860,  880,  900,  920,  940,
+                             960,  980,  1000, 1020, 1040, 1060, 1080, 1100, 1120, 1140, 1160,
+                             1180, 1200, 1220, 1240, 1260, 1280, 1300, 1320, 1340, 1360, 1380,
+                             1400, 1420, 1440, 1460, 1480, 1500, 1520, 1540, 1560, 1580}),
+              VNET_XMIT_SENT);
+    ASSERT_EQ(fb.frames.size(), 1u);
+    EXPECT_EQ(fb.frames[0], f);
+    EXPECT_TRUE(fb.pieces.empty());
+
+    Bytes small = bytes(vnet::test::kCsumUdp4Out0);
+    std::copy(fb_mac(), fb_mac() + 6, small.begin());
+    ASSERT_LE(small.size(), 512u);
+    std::uint8_t none[VNET_NET_HDR_LEN] = {};
+    EXPECT_EQ(send(a, none, small), VNET_XMIT_SENT);
+    ASSERT_EQ(fb.frames.size(), 2u);
+    EXPECT_EQ(fb.frames[1], small);
+    EXPECT_TRUE(fb.pieces.empty());
 }
 
 }  // namespace
