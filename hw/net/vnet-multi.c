@@ -107,28 +107,41 @@ static void vnet_multi_sent(NetClientState *nc, ssize_t len)
     vnet_dev_for_each(VNET_FUNC(m)->dev, vnet_multi_tx_done_one, NULL);
 }
 
-/* libvnet's lower device hands a frame to its wire. A tap with vnet_hdr
- * takes the header before the frame; any other uplink takes no offload
- * (libvnet has done it in software) and no header. */
-static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *vnet_hdr,
-                                      const uint8_t *frame, size_t len)
+/* libvnet's lower device hands a frame to its wire, in pieces (a large
+ * one from a guest's TX ring has its payload in the guest's buffers: a tap
+ * writes them straight out, a net queue that must wait copies them). A tap
+ * with vnet_hdr takes the header before the frame; any other uplink takes
+ * no offload (libvnet has done it in software) and no header. */
+static VnetXmitResult vnet_multi_xmit_iov(void *opaque,
+                                          const uint8_t *vnet_hdr,
+                                          const struct iovec *frame,
+                                          unsigned n)
 {
     VnetMulti *m = opaque;
-    const struct iovec iov[2] = {
-        { .iov_base = (void *)vnet_hdr, .iov_len = VNET_NET_HDR_LEN },
-        { .iov_base = (void *)frame, .iov_len = len },
-    };
+    struct iovec iov[1 + VNET_MAX_PIECES];
     ssize_t sent;
 
+    assert(n <= VNET_MAX_PIECES);
+    iov[0] = (struct iovec) { .iov_base = (void *)vnet_hdr,
+                              .iov_len = VNET_NET_HDR_LEN };
+    memcpy(&iov[1], frame, n * sizeof(*frame));
     m->uplink_tx_packets++;  /* sent now or held by the net queue */
     if (m->wire_hdr) {
-        sent = qemu_sendv_packet_async(qemu_get_queue(m->nic), iov, 2,
+        sent = qemu_sendv_packet_async(qemu_get_queue(m->nic), iov, n + 1,
                                        vnet_multi_sent);
     } else {
-        sent = qemu_sendv_packet_async(qemu_get_queue(m->nic), &iov[1], 1,
+        sent = qemu_sendv_packet_async(qemu_get_queue(m->nic), &iov[1], n,
                                        vnet_multi_sent);
     }
     return sent ? VNET_XMIT_SENT : VNET_XMIT_QUEUED;
+}
+
+static VnetXmitResult vnet_multi_xmit(void *opaque, const uint8_t *vnet_hdr,
+                                      const uint8_t *frame, size_t len)
+{
+    const struct iovec iov = { .iov_base = (void *)frame, .iov_len = len };
+
+    return vnet_multi_xmit_iov(opaque, vnet_hdr, &iov, 1);
 }
 
 /* What the lower's wire takes and gives whole, as GUEST_* bits: a tap
@@ -233,6 +246,7 @@ static bool vnet_multi_parse_inet(VnetMulti *m, VnetInetConfig *cfg,
 
 static const VnetDevOps vnet_multi_ops = {
     .xmit = vnet_multi_xmit,
+    .xmit_iov = vnet_multi_xmit_iov,
     .deliver = vnet_multi_deliver,
     .deliver_iov = vnet_multi_deliver_iov,
     .carrier_changed = vnet_multi_carrier_changed,

@@ -47,6 +47,9 @@ typedef enum VnetDeliverResult {
     VNET_DELIVER_DOWN,    /* the function's driver is not running */
 } VnetDeliverResult;
 
+/* The most pieces deliver_iov and xmit_iov are given a frame in. */
+#define VNET_MAX_PIECES 64
+
 typedef struct VnetDevOps {
     /* Put a frame on the device's wire (the lower port's uplink; unused
      * for children, whose wire is their lower). vnet_hdr is its virtio-net
@@ -86,6 +89,12 @@ typedef struct VnetDevOps {
     /* Optional: the device's MTU changed (vnet_dev_set_mtu, here or on a
      * device below). */
     void (*mtu_changed)(void* opaque, unsigned mtu);
+    /* Optional, lower port: as xmit, the frame in pieces, a large one from
+     * a guest's TX ring with its payload pieces that guest's buffers,
+     * valid for this call only (a queue that keeps them copies them).
+     * Without it such frames are read into one buffer for xmit. */
+    VnetXmitResult (*xmit_iov)(void* opaque, const uint8_t* vnet_hdr, const struct iovec* frame,
+                               unsigned n);
 } VnetDevOps;
 
 /* The lower's embedded IP configuration (ip=, gw= on vnet-multi), which

@@ -44,7 +44,15 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
     vnet::XmitResult xmit(vnet::NetDevice&, vnet::Packet& pkt) override {
         std::uint8_t hdr[VNET_NET_HDR_LEN];
         vnet::virtio_net_hdr_from_offload(pkt.offload, false).store(hdr);
-        switch (ops.xmit(opaque, hdr, pkt.data(), pkt.len())) {
+        VnetXmitResult r;
+        struct iovec parts[kPieces];
+        unsigned n = 0;
+        if (pkt.lent() && ops.xmit_iov && (n = pkt.pieces(0, parts)) != 0) {
+            r = ops.xmit_iov(opaque, hdr, parts, n);  // the netdev's copy is the one
+        } else {
+            r = ops.xmit(opaque, hdr, pkt.data(), pkt.len());
+        }
+        switch (r) {
             case VNET_XMIT_SENT:
                 return vnet::XmitResult::sent;
             case VNET_XMIT_QUEUED:
@@ -99,7 +107,7 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
             return ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue);
         }
         // The tag sits within the head (bytes 12..15) of any frame.
-        struct iovec parts[kDeliverPieces];
+        struct iovec parts[kPieces];
         unsigned n = 0;
         if (strip) {
             parts[n++] = {const_cast<std::uint8_t*>(pkt.headers().data()), 12};
@@ -113,9 +121,9 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
         return ops.deliver_iov(opaque, hdr, parts, n + more, queue);
     }
 
-    // Pieces a frame is delivered in at most: a driver's TX scatter list
-    // (virtio_net's up to MAX_SKB_FRAGS + 2) with room to spare.
-    static constexpr unsigned kDeliverPieces = 64;
+    // Pieces a frame is handed over in at most: a driver's TX scatter
+    // list (virtio_net's up to MAX_SKB_FRAGS + 2) with room to spare.
+    static constexpr unsigned kPieces = VNET_MAX_PIECES;
 
     // The glue's clock, for the IP layer's neighbour ageing.
     std::uint64_t now_ms() const override { return ops.now_ms(opaque); }

@@ -71,7 +71,8 @@ const VnetDevOps kOps = {.xmit = glue_xmit,
                          .kick_work = glue_kick,
                          .now_ms = glue_now,
                          .timers_soon = nullptr,
-                         .mtu_changed = glue_mtu};
+                         .mtu_changed = glue_mtu,
+                         .xmit_iov = nullptr};
 
 class CapiTest : public ::testing::Test {
   protected:
