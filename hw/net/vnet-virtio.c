@@ -65,9 +65,83 @@ bool vnet_func_check_props(VnetFunc *f, const char *type, bool child,
     return true;
 }
 
+/* ---- RX notifications a burst owes ----
+ *
+ * One function's TX burst (or a refilled ring's backlog) may put several
+ * frames on a sibling's RX queue. That guest is notified once, when the
+ * burst ends, not once per frame: its NAPI poll then takes the frames
+ * together and GRO merges them, as behind a NIC that moderates its
+ * interrupts, where per-frame interrupts had it handle each alone (see
+ * docs/performance.md, "RX notifications"). Nothing waits on a timer:
+ * the notifications go out before the burst's caller returns. All of
+ * this runs under the BQL; the owed queues may be any device's (a burst
+ * reaches another vnet-multi through the uplink's netdev), hence one
+ * list, not one per device. */
+#define VNET_RX_OWED_MAX 64
+
+static struct {
+    unsigned depth;     /* bursts in progress */
+    unsigned n;
+    VnetQueue *q[VNET_RX_OWED_MAX];
+} vnet_rx_owed;
+
+static void vnet_rx_owed_pay(void)
+{
+    for (unsigned i = 0; i < vnet_rx_owed.n; i++) {
+        VnetQueue *q = vnet_rx_owed.q[i];
+
+        q->rx_notify_owed = false;
+        virtio_notify(VIRTIO_DEVICE(q->func), q->rx);
+    }
+    vnet_rx_owed.n = 0;
+}
+
+static void vnet_burst_begin(void)
+{
+    vnet_rx_owed.depth++;
+}
+
+static void vnet_burst_end(void)
+{
+    assert(vnet_rx_owed.depth);
+    if (--vnet_rx_owed.depth == 0) {
+        vnet_rx_owed_pay();
+    }
+}
+
+/* Frames went onto q's RX ring: notify its guest now, or at the end of
+ * the burst under way. */
+static void vnet_rx_notify(VnetQueue *q)
+{
+    if (!vnet_rx_owed.depth) {
+        virtio_notify(VIRTIO_DEVICE(q->func), q->rx);
+        return;
+    }
+    if (q->rx_notify_owed) {
+        return;
+    }
+    if (vnet_rx_owed.n == VNET_RX_OWED_MAX) {
+        vnet_rx_owed_pay();
+    }
+    q->rx_notify_owed = true;
+    vnet_rx_owed.q[vnet_rx_owed.n++] = q;
+}
+
 /* ---- transmit: guest TX rings to libvnet ---- */
 
+static int vnet_func_flush_tx_burst(VnetQueue *q);
+
 static int vnet_func_flush_tx(VnetQueue *q)
+{
+    int n;
+
+    vnet_burst_begin();
+    n = vnet_func_flush_tx_burst(q);
+    vnet_burst_end();
+    return n;
+}
+
+static int vnet_func_flush_tx_burst(VnetQueue *q)
 {
     VnetFunc *f = q->func;
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
@@ -159,12 +233,14 @@ void vnet_func_tx_done(VnetFunc *f)
  * then those QEMU's net queue holds for function 0. */
 void vnet_func_flush_queued(VnetFunc *f)
 {
+    vnet_burst_begin();
     if (f->dev) {
         vnet_dev_rx_refilled(f->dev);
     }
     if (VNET_FUNC_GET_CLASS(f)->flush_queued) {
         VNET_FUNC_GET_CLASS(f)->flush_queued(f);
     }
+    vnet_burst_end();
 }
 
 static void vnet_func_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
@@ -333,7 +409,7 @@ retry:
         g_free(elems[i]);
     }
     virtqueue_flush(q->rx, n);
-    virtio_notify(vdev, q->rx);
+    vnet_rx_notify(q);
     q->rx_packets++;
     q->rx_bytes += len;
     trace_vnet_rx_deliver(f->name, q - f->vq, len, n);

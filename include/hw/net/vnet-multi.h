@@ -93,6 +93,9 @@ typedef struct VnetQueue {
     VnetFunc *func;
     /* The uplink queued a frame of ours: wait for its completion. */
     bool tx_waiting;
+    /* Frames went onto this RX queue during a burst: the guest is
+     * notified when the burst ends (vnet_rx_notify). */
+    bool rx_notify_owed;
     /* query-vnet's per-queue counters (bytes without the virtio header) */
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 } VnetQueue;
