@@ -168,7 +168,8 @@ class Packet {
           len_(len),
           borrowed_(true) {}
 
-    // Reads the lent tail in, once: a guest's bytes are read only once.
+    // Reads the lent tail in, once; the packet then no longer refers to
+    // the lender.
     void fetch() const {
         if (lent_iov_) [[unlikely]] {
             fetch_tail();
