@@ -43,13 +43,8 @@ VnetDeliverResult deliver(void* o, const uint8_t* hdr, const uint8_t* f, size_t 
     return VNET_DELIVER_OK;
 }
 
-// As the glue's: the pieces are copied straight into the RX buffers.
-VnetDeliverResult deliver_iov(void* o, const uint8_t* hdr, const struct iovec* iov, unsigned n,
-                              uint32_t q) {
-    auto* fn = static_cast<Func*>(o);
-    if (fn->result != VNET_DELIVER_OK) {
-        return fn->result;
-    }
+// The frame a glue makes of pieces, each piece's place noted in fn.
+Bytes join(Func* fn, const struct iovec* iov, unsigned n) {
     Bytes f;
     std::vector<const void*> at;
     for (unsigned i = 0; i < n; ++i) {
@@ -58,6 +53,17 @@ VnetDeliverResult deliver_iov(void* o, const uint8_t* hdr, const struct iovec* i
         at.push_back(p);
     }
     fn->pieces.push_back(at);
+    return f;
+}
+
+// As the glue's: the pieces are copied straight into the RX buffers.
+VnetDeliverResult deliver_iov(void* o, const uint8_t* hdr, const struct iovec* iov, unsigned n,
+                              uint32_t q) {
+    auto* fn = static_cast<Func*>(o);
+    if (fn->result != VNET_DELIVER_OK) {
+        return fn->result;
+    }
+    const Bytes f = join(fn, iov, n);
     return deliver(o, hdr, f.data(), f.size(), q);
 }
 
@@ -69,15 +75,7 @@ VnetXmitResult xmit(void* o, const uint8_t* hdr, const uint8_t* f, size_t len) {
 
 // As the glue's: a tap writes the pieces out as they are.
 VnetXmitResult xmit_iov(void* o, const uint8_t* hdr, const struct iovec* iov, unsigned n) {
-    auto* fn = static_cast<Func*>(o);
-    Bytes f;
-    std::vector<const void*> at;
-    for (unsigned i = 0; i < n; ++i) {
-        const auto* p = static_cast<const std::uint8_t*>(iov[i].iov_base);
-        f.insert(f.end(), p, p + iov[i].iov_len);
-        at.push_back(p);
-    }
-    fn->pieces.push_back(at);
+    const Bytes f = join(static_cast<Func*>(o), iov, n);
     return xmit(o, hdr, f.data(), f.size());
 }
 
