@@ -70,8 +70,8 @@ bool vnet_func_check_props(VnetFunc *f, const char *type, bool child,
  * One function's TX burst (or a refilled ring's backlog) may put several
  * frames on a sibling's RX queue. That guest is notified once, when the
  * burst ends, not once per frame: its NAPI poll then takes the frames
- * together and GRO merges them, as behind a NIC that moderates its
- * interrupts, where per-frame interrupts had it handle each alone (see
+ * together, as behind a NIC that moderates its interrupts, where
+ * per-frame interrupts had it handle each alone (see
  * docs/performance.md, "RX notifications"). Nothing waits on a timer:
  * the notifications go out before the burst's caller returns. All of
  * this runs under the BQL; the owed queues may be any device's (a burst
