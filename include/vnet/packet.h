@@ -176,6 +176,8 @@ class Packet {
         }
     }
     void fetch_tail() const;
+    // The frame's bytes in the buffer from its start: all but a lent tail.
+    std::size_t present() const { return lent_iov_ ? lent_at_ - off_ : len_; }
 
     std::uint8_t* head_ = nullptr;
     std::size_t cap_ = 0;

@@ -7,21 +7,39 @@
 
 namespace vnet {
 
+namespace {
+
+// Calls take(p, n) for each run of iov[]'s bytes [from, from + len), in
+// order, across however the sender split them; false if take stopped it.
+template <class Take>
+bool iov_walk(const struct iovec* iov, unsigned iovcnt, std::size_t from, std::size_t len,
+              Take&& take) {
+    for (unsigned i = 0; i < iovcnt && len > 0; ++i) {
+        const std::size_t l = iov[i].iov_len;
+        if (from >= l) {
+            from -= l;
+            continue;
+        }
+        const std::size_t n = std::min(l - from, len);
+        if (!take(static_cast<std::uint8_t*>(iov[i].iov_base) + from, n)) {
+            return false;
+        }
+        len -= n;
+        from = 0;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::size_t iov_gather(const struct iovec* iov, unsigned iovcnt, std::size_t from,
                        std::span<std::uint8_t> out) {
     std::size_t got = 0;
-    for (unsigned i = 0; i < iovcnt && got < out.size(); ++i) {
-        const std::size_t n = iov[i].iov_len;
-        if (from >= n) {
-            from -= n;
-            continue;
-        }
-        const std::size_t take = std::min(n - from, out.size() - got);
-        std::memcpy(out.data() + got, static_cast<const std::uint8_t*>(iov[i].iov_base) + from,
-                    take);
-        got += take;
-        from = 0;
-    }
+    iov_walk(iov, iovcnt, from, out.size(), [&](const std::uint8_t* p, std::size_t n) {
+        std::memcpy(out.data() + got, p, n);
+        got += n;
+        return true;
+    });
     return got;
 }
 
@@ -32,17 +50,15 @@ void Packet::fetch_tail() const {
 }
 
 void Packet::copy_to(std::uint8_t* out) const {
-    if (!lent_iov_) {
-        std::memcpy(out, head_ + off_, len_);
-        return;
-    }
-    const std::size_t have = lent_at_ - off_;
+    const std::size_t have = present();
     std::memcpy(out, head_ + off_, have);
-    iov_gather(lent_iov_, lent_cnt_, lent_from_, {out + have, len_ - have});
+    if (lent_iov_) {
+        iov_gather(lent_iov_, lent_cnt_, lent_from_, {out + have, len_ - have});
+    }
 }
 
 unsigned Packet::pieces(std::size_t from, std::span<struct iovec> out) const {
-    const std::size_t have = lent_iov_ ? lent_at_ - off_ : len_;
+    const std::size_t have = present();
     assert(from <= have);
     unsigned n = 0;
     if (from < have) {
@@ -54,23 +70,15 @@ unsigned Packet::pieces(std::size_t from, std::span<struct iovec> out) const {
     if (!lent_iov_) {
         return n;
     }
-    std::size_t skip = lent_from_;
-    std::size_t left = len_ - have;
-    for (unsigned i = 0; i < lent_cnt_ && left > 0; ++i) {
-        const std::size_t l = lent_iov_[i].iov_len;
-        if (skip >= l) {
-            skip -= l;
-            continue;
-        }
-        if (n == out.size()) {
-            return 0;
-        }
-        const std::size_t take = std::min(l - skip, left);
-        out[n++] = {static_cast<std::uint8_t*>(lent_iov_[i].iov_base) + skip, take};
-        left -= take;
-        skip = 0;
-    }
-    return n;
+    const bool fits = iov_walk(lent_iov_, lent_cnt_, lent_from_, len_ - have,
+                               [&](std::uint8_t* p, std::size_t l) {
+                                   if (n == out.size()) {
+                                       return false;
+                                   }
+                                   out[n++] = {p, l};
+                                   return true;
+                               });
+    return fits ? n : 0;
 }
 
 }  // namespace vnet
