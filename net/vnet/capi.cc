@@ -97,14 +97,11 @@ struct VnetDev final : vnet::XmitOps, vnet::ProtocolHandler, vnet::Clock {
     // port VLAN tag left out between pieces.
     VnetDeliverResult hand_over(const vnet::Packet& pkt, const std::uint8_t* hdr, bool strip,
                                 unsigned queue) {
-        if (!strip && !pkt.lent()) [[likely]] {
+        if (!strip && (!pkt.lent() || !ops.deliver_iov)) [[likely]] {
             return ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue);
         }
         if (!ops.deliver_iov) {
-            if (strip) {
-                return VNET_DELIVER_DROPPED;
-            }
-            return ops.deliver(opaque, hdr, pkt.data(), pkt.len(), queue);
+            return VNET_DELIVER_DROPPED;  // a tag it cannot leave out
         }
         // The tag sits within the head (bytes 12..15) of any frame.
         struct iovec parts[kPieces];
