@@ -129,23 +129,13 @@ static void vnet_rx_notify(VnetQueue *q)
 
 /* ---- transmit: guest TX rings to libvnet ---- */
 
-static int vnet_func_flush_tx_burst(VnetQueue *q);
-
 static int vnet_func_flush_tx(VnetQueue *q)
-{
-    int n;
-
-    vnet_burst_begin();
-    n = vnet_func_flush_tx_burst(q);
-    vnet_burst_end();
-    return n;
-}
-
-static int vnet_func_flush_tx_burst(VnetQueue *q)
 {
     VnetFunc *f = q->func;
     VirtIODevice *vdev = VIRTIO_DEVICE(f);
     int n = 0;
+
+    vnet_burst_begin();
 
     while (n < VNET_TX_BURST) {
         VirtQueueElement *elem = virtqueue_pop(q->tx, sizeof(*elem));
@@ -181,6 +171,7 @@ static int vnet_func_flush_tx_burst(VnetQueue *q)
         virtio_notify(vdev, q->tx);
         trace_vnet_tx_burst(f->name, q - f->vq, n, q->tx_waiting);
     }
+    vnet_burst_end();
     return n;
 }
 
