@@ -2,8 +2,8 @@
 /*
  * vnet-multi: the control virtqueue (virtio 1.2 §5.1.6.5): RX mode, MAC
  * filter tables, MAC address, the VLAN filter, the number of active queue
- * pairs, the guest offloads, and the driver's acknowledgement of an
- * announcement.
+ * pairs, the guest offloads, notification coalescing, and the driver's
+ * acknowledgement of an announcement.
  * Each command is checked for exact length (vnet_ctrl_decode); a bad one
  * is answered VIRTIO_NET_ERR and changes nothing.
  */
@@ -140,6 +140,12 @@ static uint8_t vnet_ctrl_command(VnetFunc *f, const VnetCtrlHdr *h,
             f->vlans[c.vid / 32] &= ~(1u << (c.vid % 32));
         }
         vnet_dev_set_vlan(f->dev, c.vid, c.kind == VNET_CTRL_VLAN_ADD);
+        return VIRTIO_NET_OK;
+    case VNET_CTRL_NOTF_COAL_TX_SET:
+    case VNET_CTRL_NOTF_COAL_RX_SET:
+        /* ethtool -C in the guest: any values, 0 us meaning at once. */
+        vnet_func_set_coal(f, c.kind == VNET_CTRL_NOTF_COAL_RX_SET,
+                           c.max_packets, c.max_usecs);
         return VIRTIO_NET_OK;
     case VNET_CTRL_INVALID:
     case VNET_CTRL_NOT_NEGOTIATED:

@@ -11,6 +11,7 @@
 #include "qemu/osdep.h"
 #include "qemu/iov.h"
 #include "qemu/main-loop.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "qemu/error-report.h"
 #include "hw/virtio/virtio.h"
@@ -109,10 +110,109 @@ static void vnet_burst_end(void)
     }
 }
 
+/* ---- notification coalescing (VIRTIO_NET_F_NOTF_COAL) ----
+ *
+ * The driver's max_usecs bounds how long a used-buffer notification may
+ * wait, its max_packets how many buffers may be owed before it goes,
+ * whichever comes first: so a max_usecs of 0 (the reset value) means at
+ * once, and nothing can be held without a timer to pay it. The timers run
+ * on the virtual clock, stopped with the VM. */
+static void vnet_coal_release(VnetCoalHold *h)
+{
+    h->pending = 0;
+    timer_del(h->timer);
+}
+
+/* n more used buffers: true if their notification is to wait. */
+static bool vnet_coal_hold(const VnetCoal *c, VnetCoalHold *h, unsigned n)
+{
+    if (!c->max_usecs) {
+        return false;
+    }
+    h->pending += n;
+    if (c->max_packets && h->pending >= c->max_packets) {
+        vnet_coal_release(h);
+        return false;
+    }
+    if (!timer_pending(h->timer)) {
+        timer_mod(h->timer,
+                  qemu_clock_get_us(QEMU_CLOCK_VIRTUAL) + c->max_usecs);
+    }
+    return true;
+}
+
+static void vnet_coal_rx_timer(void *opaque)
+{
+    VnetQueue *q = opaque;
+
+    q->rx_hold.pending = 0;
+    if (vnet_func_driver_ok(q->func)) {
+        virtio_notify(VIRTIO_DEVICE(q->func), q->rx);
+    }
+}
+
+static void vnet_coal_tx_timer(void *opaque)
+{
+    VnetQueue *q = opaque;
+
+    q->tx_hold.pending = 0;
+    if (vnet_func_driver_ok(q->func)) {
+        virtio_notify(VIRTIO_DEVICE(q->func), q->tx);
+    }
+}
+
+/* What is owed goes out now (new parameters, a reset); after a migration
+ * (pay_later) when the held time has passed on the destination, as the
+ * count of what was owed did not travel. */
+static void vnet_coal_flush(VnetFunc *f, bool pay_later)
+{
+    for (unsigned i = 0; i < f->laid_pairs; i++) {
+        VnetQueue *q = &f->vq[i];
+
+        if (pay_later) {
+            int64_t now = qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
+
+            if (f->coal_rx.max_usecs) {
+                timer_mod(q->rx_hold.timer, now + f->coal_rx.max_usecs);
+            }
+            if (f->coal_tx.max_usecs) {
+                timer_mod(q->tx_hold.timer, now + f->coal_tx.max_usecs);
+            }
+            continue;
+        }
+        if (q->rx_hold.pending) {
+            vnet_coal_release(&q->rx_hold);
+            vnet_coal_rx_timer(q);
+        }
+        if (q->tx_hold.pending) {
+            vnet_coal_release(&q->tx_hold);
+            vnet_coal_tx_timer(q);
+        }
+    }
+}
+
+void vnet_func_set_coal(VnetFunc *f, bool rx, uint32_t max_packets,
+                        uint32_t max_usecs)
+{
+    VnetCoal *c = rx ? &f->coal_rx : &f->coal_tx;
+
+    c->max_packets = max_packets;
+    c->max_usecs = max_usecs;
+    vnet_coal_flush(f, false);
+}
+
+void vnet_func_coal_migrated(VnetFunc *f)
+{
+    vnet_coal_flush(f, true);
+}
+
 /* Frames went onto q's RX ring: notify its guest now, or at the end of
- * the burst under way. */
+ * the burst under way, or when its coalescing says. */
 static void vnet_rx_notify(VnetQueue *q)
 {
+    if (vnet_coal_hold(&q->func->coal_rx, &q->rx_hold, 1)) {
+        return;
+    }
     if (!vnet_rx_owed.depth) {
         virtio_notify(VIRTIO_DEVICE(q->func), q->rx);
         return;
@@ -168,7 +268,9 @@ static int vnet_func_flush_tx(VnetQueue *q)
         }
     }
     if (n) {
-        virtio_notify(vdev, q->tx);
+        if (!vnet_coal_hold(&f->coal_tx, &q->tx_hold, n)) {
+            virtio_notify(vdev, q->tx);
+        }
         trace_vnet_tx_burst(f->name, q - f->vq, n, q->tx_waiting);
     }
     vnet_burst_end();
@@ -621,6 +723,9 @@ static uint64_t vnet_func_get_features(VirtIODevice *vdev, uint64_t features,
     if (f->queues > 1) {
         virtio_add_feature(&features, VIRTIO_NET_F_MQ);
     }
+    if (f->offloads & (1ull << VIRTIO_NET_F_NOTF_COAL)) {
+        virtio_add_feature(&features, VIRTIO_NET_F_NOTF_COAL);
+    }
     if (vnet_func_offers_rss(f)) {
         virtio_add_feature(&features, VIRTIO_NET_F_RSS);
     }
@@ -717,7 +822,11 @@ static void vnet_func_reset(VirtIODevice *vdev)
     vnet_dev_reset(f->dev);
     for (unsigned i = 0; i < f->laid_pairs; i++) {
         f->vq[i].tx_waiting = false;
+        vnet_coal_release(&f->vq[i].rx_hold);
+        vnet_coal_release(&f->vq[i].tx_hold);
     }
+    memset(&f->coal_rx, 0, sizeof(f->coal_rx));
+    memset(&f->coal_tx, 0, sizeof(f->coal_tx));
 }
 
 static void vnet_func_set_status(VirtIODevice *vdev, uint8_t status)
@@ -760,10 +869,13 @@ static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
         VnetQueue *q = &f->vq[i];
 
         qemu_bh_delete(q->tx_bh);
+        timer_free(q->rx_hold.timer);
+        timer_free(q->tx_hold.timer);
         virtio_del_queue(vdev, 2 * i + 1);
         virtio_del_queue(vdev, 2 * i);
         q->rx = q->tx = NULL;
         q->tx_bh = NULL;
+        q->rx_hold = q->tx_hold = (VnetCoalHold) { 0 };
         q->tx_waiting = false;
     }
     /* virtio_add_queue takes the first free index: these follow on. */
@@ -777,6 +889,10 @@ static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
                                  vnet_func_handle_tx);
         q->tx_bh = qemu_bh_new_guarded(vnet_func_tx_bh, q,
                                        &DEVICE(f)->mem_reentrancy_guard);
+        q->rx_hold.timer = timer_new_us(QEMU_CLOCK_VIRTUAL,
+                                        vnet_coal_rx_timer, q);
+        q->tx_hold.timer = timer_new_us(QEMU_CLOCK_VIRTUAL,
+                                        vnet_coal_tx_timer, q);
     }
     f->ctrl_vq = virtio_add_queue(vdev, VNET_CTRL_QUEUE_SIZE,
                                   vnet_func_handle_ctrl);
@@ -801,6 +917,8 @@ void vnet_func_cleanup_queues(VnetFunc *f)
 
     for (unsigned i = 0; i < f->laid_pairs; i++) {
         qemu_bh_delete(f->vq[i].tx_bh);
+        timer_free(f->vq[i].rx_hold.timer);
+        timer_free(f->vq[i].tx_hold.timer);
         virtio_delete_queue(f->vq[i].rx);
         virtio_delete_queue(f->vq[i].tx);
     }

@@ -121,6 +121,36 @@ static const VMStateDescription vmstate_vnet_func_vf = {
     },
 };
 
+static bool vnet_func_coal_needed(void *opaque)
+{
+    VnetFunc *f = opaque;
+
+    return f->coal_rx.max_usecs || f->coal_rx.max_packets ||
+           f->coal_tx.max_usecs || f->coal_tx.max_packets;
+}
+
+static int vnet_func_coal_post_load(void *opaque, int version_id)
+{
+    vnet_func_coal_migrated(opaque);
+    return 0;
+}
+
+/* The driver's notification coalescing (NOTF_COAL), when it set any. */
+static const VMStateDescription vmstate_vnet_func_coal = {
+    .name = "vnet-func/device/coal",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = vnet_func_coal_needed,
+    .post_load = vnet_func_coal_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(coal_rx.max_packets, VnetFunc),
+        VMSTATE_UINT32(coal_rx.max_usecs, VnetFunc),
+        VMSTATE_UINT32(coal_tx.max_packets, VnetFunc),
+        VMSTATE_UINT32(coal_tx.max_usecs, VnetFunc),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 /* The function's own state, saved by the virtio core after the rings. */
 const VMStateDescription vmstate_vnet_func_device = {
     .name = "vnet-func/device",
@@ -153,6 +183,7 @@ const VMStateDescription vmstate_vnet_func_device = {
     },
     .subsections = (const VMStateDescription * const []) {
         &vmstate_vnet_func_vf,
+        &vmstate_vnet_func_coal,
         NULL
     },
 };

@@ -274,9 +274,11 @@ typedef enum VnetCtrlKind {
     VNET_CTRL_ANNOUNCE_ACK, /* the driver has announced itself (GUEST_ANNOUNCE) */
     VNET_CTRL_VLAN_ADD,     /* CTRL_VLAN: admit a VID */
     VNET_CTRL_VLAN_DEL,
-    VNET_CTRL_RSS_CONFIG,     /* RSS: the driver's key, hash types and table */
-    VNET_CTRL_HASH_CONFIG,    /* HASH_REPORT without RSS: key and hash types */
-    VNET_CTRL_NOT_NEGOTIATED, /* well formed, but its feature was not: VIRTIO_NET_ERR */
+    VNET_CTRL_RSS_CONFIG,       /* RSS: the driver's key, hash types and table */
+    VNET_CTRL_HASH_CONFIG,      /* HASH_REPORT without RSS: key and hash types */
+    VNET_CTRL_NOTF_COAL_TX_SET, /* NOTF_COAL: ethtool -C tx-usecs/tx-frames */
+    VNET_CTRL_NOTF_COAL_RX_SET, /* NOTF_COAL: ethtool -C rx-usecs/rx-frames */
+    VNET_CTRL_NOT_NEGOTIATED,   /* well formed, but its feature was not: VIRTIO_NET_ERR */
 } VnetCtrlKind;
 
 typedef struct VnetCtrlCmd {
@@ -298,13 +300,17 @@ typedef struct VnetCtrlCmd {
     uint16_t n_table;
     const uint8_t* key;
     uint8_t key_len;
+    /* NOTF_COAL_TX_SET, _RX_SET: notify after at most max_packets used
+     * buffers or max_usecs, as the driver asked; any values. */
+    uint32_t max_packets, max_usecs;
 } VnetCtrlCmd;
 
 /* Decodes command `cmd` of class `cls` with data[len] into *out (pointers
  * into data); returns out->kind. A command whose feature the driver did
  * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
  * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
- * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS, HASH_REPORT for theirs) is
+ * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS, HASH_REPORT, NOTF_COAL for
+ * theirs) is
  * VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
  * check. */
 VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,

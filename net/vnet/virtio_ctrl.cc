@@ -19,11 +19,12 @@ constexpr std::uint8_t kClassVlan = 2, kVlanAdd = 0, kVlanDel = 1;
 constexpr std::uint8_t kClassAnnounce = 3, kAnnounceAck = 0;
 constexpr std::uint8_t kClassMq = 4, kMqPairsSet = 0, kMqRssConfig = 1, kMqHashConfig = 2;
 constexpr std::uint8_t kClassGuestOffloads = 5, kGuestOffloadsSet = 0;
+constexpr std::uint8_t kClassNotfCoal = 6, kNotfCoalTxSet = 0, kNotfCoalRxSet = 1;
 
 // The features that let a driver send them (virtio 1.2 §5.1.3, §5.1.6.5).
 constexpr unsigned kFCtrlGuestOffloads = 2, kFCtrlVq = 17, kFCtrlRx = 18, kFCtrlVlan = 19,
-                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23, kFHashReport = 57,
-                   kFRss = 60;
+                   kFGuestAnnounce = 21, kFMq = 22, kFCtrlMacAddr = 23, kFNotfCoal = 53,
+                   kFHashReport = 57, kFRss = 60;
 
 // What kind k needs negotiated besides CTRL_VQ.
 unsigned feature_of(VnetCtrlKind k) {
@@ -47,6 +48,9 @@ unsigned feature_of(VnetCtrlKind k) {
             return kFRss;
         case VNET_CTRL_HASH_CONFIG:
             return kFHashReport;
+        case VNET_CTRL_NOTF_COAL_TX_SET:
+        case VNET_CTRL_NOTF_COAL_RX_SET:
+            return kFNotfCoal;
         case VNET_CTRL_INVALID:
         case VNET_CTRL_NOT_NEGOTIATED:
             break;
@@ -162,6 +166,16 @@ VnetCtrlKind decode(std::uint8_t cls, std::uint8_t cmd, const std::uint8_t* data
             out->offloads =
                 vnet::wire::load_le32(data) | std::uint64_t{vnet::wire::load_le32(data + 4)} << 32;
             return VNET_CTRL_GUEST_OFFLOADS_SET;
+        case kClassNotfCoal:
+            // struct virtio_net_ctrl_coal_{tx,rx}: le32 max_packets, le32
+            // usecs. The per-queue VQ_SET/VQ_GET need VQ_NOTF_COAL: not
+            // offered.
+            if ((cmd != kNotfCoalTxSet && cmd != kNotfCoalRxSet) || len != 8) {
+                return VNET_CTRL_INVALID;
+            }
+            out->max_packets = vnet::wire::load_le32(data);
+            out->max_usecs = vnet::wire::load_le32(data + 4);
+            return cmd == kNotfCoalTxSet ? VNET_CTRL_NOTF_COAL_TX_SET : VNET_CTRL_NOTF_COAL_RX_SET;
     }
     return VNET_CTRL_INVALID;
 }

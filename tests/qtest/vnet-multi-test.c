@@ -760,6 +760,124 @@ static void test_ctrl_vlan_not_negotiated(void)
     fixture_stop(&f);
 }
 
+/* The used ring's index, read without consuming: a used buffer the
+ * device has not (yet) notified. */
+static void wait_used_idx(Fixture *f, QVirtQueue *vq, uint16_t idx)
+{
+    gint64 end = g_get_monotonic_time() + TIMEOUT_US;
+
+    while (qtest_readw(f->qts, vq->used + 2) != idx) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(1000);
+    }
+}
+
+static bool notified(Fixture *f, QVirtQueue *vq)
+{
+    return f->dev->bus->get_queue_isr_status(f->dev, vq);
+}
+
+/* NOTF_COAL (ethtool -C in the guest): an RX notification waits for
+ * max_packets frames or max_usecs on the virtual clock, whichever comes
+ * first; 0 us is at once, as out of reset and as before the command. */
+static void test_notf_coal_rx(void)
+{
+    Fixture f = {};
+    uint32_t coal[2] = { cpu_to_le32(2), cpu_to_le32(1000) };
+    uint8_t frame[64];
+    size_t n;
+
+    fixture_start(&f, 1, NULL);
+    g_assert_true(qvirtio_get_features(f.dev) &
+                  (1ull << VIRTIO_NET_F_NOTF_COAL));
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_NOTF_COAL));
+    for (int i = 0; i < 5; i++) {
+        post_rx(&f, 0, guest_alloc(f.alloc, 2048), 2048);
+    }
+    n = tcp_frame(frame, 0x0a000202, 0x0a00020f, 80, 40000);
+    sock_send(&f, frame, n);
+    wait_used_idx(&f, rxq(&f, 0), 1);
+    g_assert_true(notified(&f, rxq(&f, 0)));
+
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_NOTF_COAL,
+                             VIRTIO_NET_CTRL_NOTF_COAL_RX_SET, coal, 8),
+                    ==, VIRTIO_NET_OK);
+    /* One frame of two: used, not notified. */
+    sock_send(&f, frame, n);
+    wait_used_idx(&f, rxq(&f, 0), 2);
+    g_assert_false(notified(&f, rxq(&f, 0)));
+    /* The second: max_packets, at once. */
+    sock_send(&f, frame, n);
+    wait_used_idx(&f, rxq(&f, 0), 3);
+    g_assert_true(notified(&f, rxq(&f, 0)));
+    /* One more waits its 1000 us, and not a nanosecond less. */
+    sock_send(&f, frame, n);
+    wait_used_idx(&f, rxq(&f, 0), 4);
+    qtest_clock_step(f.qts, 1000 * 1000 - 1);
+    g_assert_false(notified(&f, rxq(&f, 0)));
+    qtest_clock_step(f.qts, 1);
+    g_assert_true(notified(&f, rxq(&f, 0)));
+    /* 0 us: at once again, whatever max_packets says. */
+    coal[1] = 0;
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_NOTF_COAL,
+                             VIRTIO_NET_CTRL_NOTF_COAL_RX_SET, coal, 8),
+                    ==, VIRTIO_NET_OK);
+    sock_send(&f, frame, n);
+    wait_used_idx(&f, rxq(&f, 0), 5);
+    g_assert_true(notified(&f, rxq(&f, 0)));
+    fixture_stop(&f);
+}
+
+/* TX completions wait for max_usecs too; a reset forgets the setting;
+ * a driver that did not negotiate NOTF_COAL may not set it, and
+ * notf_coal=off does not offer it. */
+static void test_notf_coal_tx_and_reset(void)
+{
+    Fixture f = {}, off = {};
+    uint32_t coal[2] = { cpu_to_le32(0), cpu_to_le32(500) };
+    uint8_t frame[64];
+    uint32_t head;
+    uint64_t buf;
+    size_t n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
+
+    fixture_start(&f, 1, NULL);
+    fixture_drive(&f, (1ull << VIRTIO_NET_F_CTRL_VQ) |
+                      (1ull << VIRTIO_NET_F_NOTF_COAL));
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_NOTF_COAL,
+                             VIRTIO_NET_CTRL_NOTF_COAL_TX_SET, coal, 8),
+                    ==, VIRTIO_NET_OK);
+    buf = guest_alloc(f.alloc, HDR_LEN + n);
+    qtest_memset(f.qts, buf, 0, HDR_LEN);
+    qtest_memwrite(f.qts, buf + HDR_LEN, frame, n);
+    head = qvirtqueue_add(f.qts, txq(&f, 0), buf, HDR_LEN + n, false, false);
+    qvirtqueue_kick(f.qts, f.dev, txq(&f, 0), head);
+    wait_used_idx(&f, txq(&f, 0), 1);
+    g_assert_false(notified(&f, txq(&f, 0)));
+    qtest_clock_step(f.qts, 500 * 1000);
+    g_assert_true(notified(&f, txq(&f, 0)));
+
+    /* Out of reset, no coalescing: the completion is notified at once. */
+    qvirtio_reset(f.dev);
+    for (unsigned i = 0; i < 3; i++) {
+        qvirtqueue_cleanup(f.dev->bus, f.vq[i], f.alloc);
+        f.vq[i] = NULL;
+    }
+    qvirtio_set_acknowledge(f.dev);
+    qvirtio_set_driver(f.dev);
+    fixture_drive(&f, 1ull << VIRTIO_NET_F_CTRL_VQ);
+    send_from(&f, frame, n);
+    g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_NOTF_COAL,
+                             VIRTIO_NET_CTRL_NOTF_COAL_TX_SET, coal, 8),
+                    ==, VIRTIO_NET_ERR);
+    fixture_stop(&f);
+
+    fixture_start(&off, 1, ",notf_coal=off");
+    g_assert_false(qvirtio_get_features(off.dev) &
+                   (1ull << VIRTIO_NET_F_NOTF_COAL));
+    fixture_stop(&off);
+}
+
 /* A frame sent on any TX queue, here the last one, leaves on the uplink. */
 static void test_tx_any_queue(void)
 {
@@ -912,6 +1030,9 @@ int main(int argc, char **argv)
     qtest_add_func("/vnet-multi/ctrl/vlan-not-negotiated",
                    test_ctrl_vlan_not_negotiated);
     qtest_add_func("/vnet-multi/tx/any-queue", test_tx_any_queue);
+    qtest_add_func("/vnet-multi/notf-coal/rx", test_notf_coal_rx);
+    qtest_add_func("/vnet-multi/notf-coal/tx-and-reset",
+                   test_notf_coal_tx_and_reset);
     qtest_add_func("/vnet-multi/announce-self-asks-each-driver",
                    test_announce_self_asks_each_driver);
     qtest_add_func("/vnet-multi/help-describes-every-property",

@@ -13,9 +13,10 @@ namespace {
 // Feature bits (virtio 1.2 §5.1.3) that let a driver send the commands.
 constexpr std::uint64_t kCtrlGuestOffloads = 1ull << 2, kCtrlVq = 1ull << 17, kCtrlRx = 1ull << 18,
                         kCtrlVlan = 1ull << 19, kGuestAnnounce = 1ull << 21, kMq = 1ull << 22,
-                        kCtrlMacAddr = 1ull << 23, kRss = 1ull << 60, kHashReport = 1ull << 57;
+                        kCtrlMacAddr = 1ull << 23, kNotfCoal = 1ull << 53, kRss = 1ull << 60,
+                        kHashReport = 1ull << 57;
 constexpr std::uint64_t kAll = kCtrlGuestOffloads | kCtrlVq | kCtrlRx | kCtrlVlan | kGuestAnnounce |
-                               kMq | kCtrlMacAddr | kRss | kHashReport;
+                               kMq | kCtrlMacAddr | kNotfCoal | kRss | kHashReport;
 
 std::vector<std::uint8_t> table_set(std::uint32_t n_uc, std::uint32_t n_mc, std::size_t macs) {
     std::vector<std::uint8_t> d;
@@ -89,6 +90,22 @@ TEST(VirtioCtrl, GuestOffloadsSetIsOneLe64) {
     EXPECT_EQ(vnet_ctrl_decode(kAll, 5, 1, v, 8, &c), VNET_CTRL_INVALID);
 }
 
+// NOTF_COAL TX_SET/RX_SET: le32 max_packets then le32 usecs, exactly; the
+// per-queue VQ_SET/VQ_GET need VQ_NOTF_COAL, which is not offered.
+TEST(VirtioCtrl, NotfCoalIsTwoLe32) {
+    VnetCtrlCmd c;
+    const std::uint8_t v[9] = {0x40, 0, 0, 0, 0xfa, 0x00, 0, 0, 0};
+    ASSERT_EQ(vnet_ctrl_decode(kAll, 6, 1, v, 8, &c), VNET_CTRL_NOTF_COAL_RX_SET);
+    EXPECT_EQ(c.max_packets, 64u);
+    EXPECT_EQ(c.max_usecs, 250u);
+    ASSERT_EQ(vnet_ctrl_decode(kAll, 6, 0, v, 8, &c), VNET_CTRL_NOTF_COAL_TX_SET);
+    EXPECT_EQ(c.max_packets, 64u);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 6, 1, v, 7, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 6, 0, v, 9, &c), VNET_CTRL_INVALID);
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 6, 2, v, 8, &c), VNET_CTRL_INVALID);  // VQ_SET
+    EXPECT_EQ(vnet_ctrl_decode(kAll, 6, 3, v, 4, &c), VNET_CTRL_INVALID);  // VQ_GET
+}
+
 }  // namespace
 
 namespace {
@@ -124,6 +141,8 @@ TEST(VirtioCtrl, EachClassNeedsItsFeature) {
         {2, 1, pairs, 2, kCtrlVlan, VNET_CTRL_VLAN_DEL},
         {4, 1, rss, sizeof(rss), kRss, VNET_CTRL_RSS_CONFIG},
         {4, 2, hash, sizeof(hash), kHashReport, VNET_CTRL_HASH_CONFIG},
+        {6, 0, offloads, 8, kNotfCoal, VNET_CTRL_NOTF_COAL_TX_SET},
+        {6, 1, offloads, 8, kNotfCoal, VNET_CTRL_NOTF_COAL_RX_SET},
     };
     for (const auto& k : cases) {
         SCOPED_TRACE(testing::Message() << "class " << int(k.cls) << " cmd " << int(k.cmd));

@@ -80,11 +80,27 @@ typedef struct VirtIOPCIProxy VirtIOPCIProxy;
     DEFINE_PROP_BIT64("ctrl_vlan", VnetFunc, offloads,                       \
                       VIRTIO_NET_F_CTRL_VLAN, true),                         \
     DEFINE_PROP_BIT64("rss", VnetFunc, offloads, VIRTIO_NET_F_RSS, true),     \
+    DEFINE_PROP_BIT64("notf_coal", VnetFunc, offloads,                       \
+                      VIRTIO_NET_F_NOTF_COAL, true),                         \
     DEFINE_PROP_BIT64("hash", VnetFunc, offloads,                            \
                       VIRTIO_NET_F_HASH_REPORT, false)
 
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
+
+/* A queue's used-buffer notifications in one direction held back as the
+ * driver asked (NOTF_COAL): how many are owed, and the timer that pays
+ * them max_usecs after the first. */
+typedef struct VnetCoalHold {
+    uint32_t pending;
+    QEMUTimer *timer;
+} VnetCoalHold;
+
+/* The driver's coalescing parameters for one direction (ethtool -C). */
+typedef struct VnetCoal {
+    uint32_t max_packets;
+    uint32_t max_usecs;
+} VnetCoal;
 
 typedef struct VnetQueue {
     VirtQueue *rx;
@@ -96,6 +112,7 @@ typedef struct VnetQueue {
     /* Frames went onto this RX queue during a burst: the guest is
      * notified when the burst ends (vnet_rx_notify). */
     bool rx_notify_owed;
+    VnetCoalHold rx_hold, tx_hold;
     /* query-vnet's per-queue counters (bytes without the virtio header) */
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 } VnetQueue;
@@ -106,7 +123,9 @@ struct VnetFunc {
     /* properties */
     uint32_t queues;
     uint16_t mtu;
-    uint64_t offloads;      /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN, RSS left on, HASH_REPORT turned on */
+    /* VNET_OFFLOAD_FEATURES, MRG_RXBUF, GUEST_ANNOUNCE, CTRL_VLAN, RSS,
+     * NOTF_COAL left on, HASH_REPORT turned on */
+    uint64_t offloads;
 
     /* guest-visible state */
     uint8_t mac[ETH_ALEN];
@@ -122,6 +141,7 @@ struct VnetFunc {
     uint8_t uc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint8_t mc_table[VNET_MAC_TABLE_KEPT * ETH_ALEN];
     uint32_t vlans[VNET_VLAN_WORDS]; /* VIDs the driver added (CTRL_VLAN) */
+    VnetCoal coal_rx, coal_tx;       /* NOTF_COAL, zero out of reset */
     /* The driver's RSS_CONFIG or HASH_CONFIG command (rss_cmd_id) as it
      * sent it (rss_len 0: neither in force), applied again after a
      * migration. */
@@ -189,6 +209,11 @@ VnetDeliverResult vnet_func_deliver_iov(VnetFunc *f, const uint8_t *vnet_hdr,
                                         unsigned frame_num, uint32_t queue);
 void vnet_func_tx_done(VnetFunc *f);
 void vnet_func_flush_queued(VnetFunc *f);
+/* NOTF_COAL_RX_SET (rx) or _TX_SET: what is owed is paid at once. */
+void vnet_func_set_coal(VnetFunc *f, bool rx, uint32_t max_packets,
+                        uint32_t max_usecs);
+/* After a migration: pay what the source may have owed, later. */
+void vnet_func_coal_migrated(VnetFunc *f);
 void vnet_func_link_changed(VnetFunc *f, bool up);
 void vnet_func_announce(VnetFunc *f);
 void vnet_func_mtu_changed(void *opaque, unsigned mtu);
