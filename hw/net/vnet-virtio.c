@@ -141,54 +141,29 @@ static bool vnet_coal_hold(const VnetCoal *c, VnetCoalHold *h, unsigned n)
     return true;
 }
 
-static void vnet_coal_rx_timer(void *opaque)
+/* The timer's callback, and what pays the owed now. */
+static void vnet_coal_pay(void *opaque)
 {
-    VnetQueue *q = opaque;
+    VnetCoalHold *h = opaque;
 
-    q->rx_hold.pending = 0;
-    if (vnet_func_driver_ok(q->func)) {
-        virtio_notify(VIRTIO_DEVICE(q->func), q->rx);
+    h->pending = 0;
+    if (vnet_func_driver_ok(h->func)) {
+        virtio_notify(VIRTIO_DEVICE(h->func), h->vq);
     }
 }
 
-static void vnet_coal_tx_timer(void *opaque)
+static void vnet_coal_hold_init(VnetCoalHold *h, VnetFunc *f, VirtQueue *vq)
 {
-    VnetQueue *q = opaque;
-
-    q->tx_hold.pending = 0;
-    if (vnet_func_driver_ok(q->func)) {
-        virtio_notify(VIRTIO_DEVICE(q->func), q->tx);
-    }
+    *h = (VnetCoalHold) {
+        .func = f, .vq = vq,
+        .timer = timer_new_us(QEMU_CLOCK_VIRTUAL, vnet_coal_pay, h),
+    };
 }
 
-/* What is owed goes out now (new parameters, a reset); after a migration
- * (pay_later) when the held time has passed on the destination, as the
- * count of what was owed did not travel. */
-static void vnet_coal_flush(VnetFunc *f, bool pay_later)
+static void vnet_coal_hold_free(VnetCoalHold *h)
 {
-    for (unsigned i = 0; i < f->laid_pairs; i++) {
-        VnetQueue *q = &f->vq[i];
-
-        if (pay_later) {
-            int64_t now = qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
-
-            if (f->coal_rx.max_usecs) {
-                timer_mod(q->rx_hold.timer, now + f->coal_rx.max_usecs);
-            }
-            if (f->coal_tx.max_usecs) {
-                timer_mod(q->tx_hold.timer, now + f->coal_tx.max_usecs);
-            }
-            continue;
-        }
-        if (q->rx_hold.pending) {
-            vnet_coal_release(&q->rx_hold);
-            vnet_coal_rx_timer(q);
-        }
-        if (q->tx_hold.pending) {
-            vnet_coal_release(&q->tx_hold);
-            vnet_coal_tx_timer(q);
-        }
-    }
+    timer_free(h->timer);
+    *h = (VnetCoalHold) { 0 };
 }
 
 void vnet_func_set_coal(VnetFunc *f, bool rx, uint32_t max_packets,
@@ -198,12 +173,33 @@ void vnet_func_set_coal(VnetFunc *f, bool rx, uint32_t max_packets,
 
     c->max_packets = max_packets;
     c->max_usecs = max_usecs;
-    vnet_coal_flush(f, false);
+    /* What is owed under the old parameters goes out now. */
+    for (unsigned i = 0; i < f->laid_pairs; i++) {
+        VnetCoalHold *h[2] = { &f->vq[i].rx_hold, &f->vq[i].tx_hold };
+
+        for (unsigned j = 0; j < 2; j++) {
+            if (h[j]->pending) {
+                timer_del(h[j]->timer);
+                vnet_coal_pay(h[j]);
+            }
+        }
+    }
 }
 
+/* The count of what the source owed did not travel: pay it once the held
+ * time has passed here. */
 void vnet_func_coal_migrated(VnetFunc *f)
 {
-    vnet_coal_flush(f, true);
+    int64_t now = qemu_clock_get_us(QEMU_CLOCK_VIRTUAL);
+
+    for (unsigned i = 0; i < f->laid_pairs; i++) {
+        if (f->coal_rx.max_usecs) {
+            timer_mod(f->vq[i].rx_hold.timer, now + f->coal_rx.max_usecs);
+        }
+        if (f->coal_tx.max_usecs) {
+            timer_mod(f->vq[i].tx_hold.timer, now + f->coal_tx.max_usecs);
+        }
+    }
 }
 
 /* Frames went onto q's RX ring: notify its guest now, or at the end of
@@ -869,13 +865,12 @@ static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
         VnetQueue *q = &f->vq[i];
 
         qemu_bh_delete(q->tx_bh);
-        timer_free(q->rx_hold.timer);
-        timer_free(q->tx_hold.timer);
+        vnet_coal_hold_free(&q->rx_hold);
+        vnet_coal_hold_free(&q->tx_hold);
         virtio_del_queue(vdev, 2 * i + 1);
         virtio_del_queue(vdev, 2 * i);
         q->rx = q->tx = NULL;
         q->tx_bh = NULL;
-        q->rx_hold = q->tx_hold = (VnetCoalHold) { 0 };
         q->tx_waiting = false;
     }
     /* virtio_add_queue takes the first free index: these follow on. */
@@ -889,10 +884,8 @@ static void vnet_func_lay_queues(VnetFunc *f, unsigned pairs)
                                  vnet_func_handle_tx);
         q->tx_bh = qemu_bh_new_guarded(vnet_func_tx_bh, q,
                                        &DEVICE(f)->mem_reentrancy_guard);
-        q->rx_hold.timer = timer_new_us(QEMU_CLOCK_VIRTUAL,
-                                        vnet_coal_rx_timer, q);
-        q->tx_hold.timer = timer_new_us(QEMU_CLOCK_VIRTUAL,
-                                        vnet_coal_tx_timer, q);
+        vnet_coal_hold_init(&q->rx_hold, f, q->rx);
+        vnet_coal_hold_init(&q->tx_hold, f, q->tx);
     }
     f->ctrl_vq = virtio_add_queue(vdev, VNET_CTRL_QUEUE_SIZE,
                                   vnet_func_handle_ctrl);
@@ -917,8 +910,8 @@ void vnet_func_cleanup_queues(VnetFunc *f)
 
     for (unsigned i = 0; i < f->laid_pairs; i++) {
         qemu_bh_delete(f->vq[i].tx_bh);
-        timer_free(f->vq[i].rx_hold.timer);
-        timer_free(f->vq[i].tx_hold.timer);
+        vnet_coal_hold_free(&f->vq[i].rx_hold);
+        vnet_coal_hold_free(&f->vq[i].tx_hold);
         virtio_delete_queue(f->vq[i].rx);
         virtio_delete_queue(f->vq[i].tx);
     }

@@ -309,9 +309,8 @@ typedef struct VnetCtrlCmd {
  * into data); returns out->kind. A command whose feature the driver did
  * not negotiate (`features`, the function's negotiated bits: CTRL_VQ for
  * any; CTRL_RX for the RX class and the MAC tables, CTRL_MAC_ADDR, MQ,
- * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS, HASH_REPORT, NOTF_COAL for
- * theirs) is
- * VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
+ * CTRL_GUEST_OFFLOADS, GUEST_ANNOUNCE, CTRL_VLAN, RSS, HASH_REPORT, NOTF_COAL
+ * for theirs) is VNET_CTRL_NOT_NEGOTIATED. The queue-pair range is the caller's to
  * check. */
 VnetCtrlKind vnet_ctrl_decode(uint64_t features, uint8_t cls, uint8_t cmd, const uint8_t* data,
                               size_t len, VnetCtrlCmd* out);

@@ -227,7 +227,7 @@ void stop_with_children(Fixture *f, Fixture *a, Fixture *b)
     fixture_stop(f);
 }
 
-void send_from(Fixture *f, const uint8_t *frame, size_t n)
+uint32_t post_tx(Fixture *f, const uint8_t *frame, size_t n)
 {
     uint64_t buf = guest_alloc(f->alloc, HDR_LEN + n);
     uint32_t head;
@@ -236,6 +236,13 @@ void send_from(Fixture *f, const uint8_t *frame, size_t n)
     qtest_memwrite(f->qts, buf + HDR_LEN, frame, n);
     head = qvirtqueue_add(f->qts, txq(f, 0), buf, HDR_LEN + n, false, false);
     qvirtqueue_kick(f->qts, f->dev, txq(f, 0), head);
+    return head;
+}
+
+void send_from(Fixture *f, const uint8_t *frame, size_t n)
+{
+    uint32_t head = post_tx(f, frame, n);
+
     qvirtio_wait_used_elem(f->qts, f->dev, txq(f, 0), head, NULL, TIMEOUT_US);
 }
 

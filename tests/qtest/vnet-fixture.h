@@ -101,6 +101,9 @@ void start_with_children(Fixture *f, Fixture *a, Fixture *b,
 
 void stop_with_children(Fixture *f, Fixture *a, Fixture *b);
 
+/* Post a frame (zeroed virtio-net header) on TX queue 0 and kick; its
+ * head. */
+uint32_t post_tx(Fixture *f, const uint8_t *frame, size_t n);
 void send_from(Fixture *f, const uint8_t *frame, size_t n);
 
 QDict *vnet_func_info(QTestState *qts, int i, int nfuncs, QDict **resp);

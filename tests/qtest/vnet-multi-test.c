@@ -837,8 +837,6 @@ static void test_notf_coal_tx_and_reset(void)
     Fixture f = {}, off = {};
     uint32_t coal[2] = { cpu_to_le32(0), cpu_to_le32(500) };
     uint8_t frame[64];
-    uint32_t head;
-    uint64_t buf;
     size_t n = tcp_frame(frame, 0x0a00020f, 0x0a000202, 40000, 80);
 
     fixture_start(&f, 1, NULL);
@@ -847,11 +845,7 @@ static void test_notf_coal_tx_and_reset(void)
     g_assert_cmpint(ctrl_cmd(&f, VIRTIO_NET_CTRL_NOTF_COAL,
                              VIRTIO_NET_CTRL_NOTF_COAL_TX_SET, coal, 8),
                     ==, VIRTIO_NET_OK);
-    buf = guest_alloc(f.alloc, HDR_LEN + n);
-    qtest_memset(f.qts, buf, 0, HDR_LEN);
-    qtest_memwrite(f.qts, buf + HDR_LEN, frame, n);
-    head = qvirtqueue_add(f.qts, txq(&f, 0), buf, HDR_LEN + n, false, false);
-    qvirtqueue_kick(f.qts, f.dev, txq(&f, 0), head);
+    post_tx(&f, frame, n);
     wait_used_idx(&f, txq(&f, 0), 1);
     g_assert_false(notified(&f, txq(&f, 0)));
     qtest_clock_step(f.qts, 500 * 1000);

@@ -88,12 +88,14 @@ typedef struct VirtIOPCIProxy VirtIOPCIProxy;
 #define TYPE_VNET_FUNC "vnet-func"
 OBJECT_DECLARE_TYPE(VnetFunc, VnetFuncClass, VNET_FUNC)
 
-/* A queue's used-buffer notifications in one direction held back as the
+/* A queue's used-buffer notifications (one virtqueue's) held back as the
  * driver asked (NOTF_COAL): how many are owed, and the timer that pays
  * them max_usecs after the first. */
 typedef struct VnetCoalHold {
     uint32_t pending;
     QEMUTimer *timer;
+    VnetFunc *func;
+    VirtQueue *vq;
 } VnetCoalHold;
 
 /* The driver's coalescing parameters for one direction (ethtool -C). */
